@@ -1,0 +1,32 @@
+#pragma once
+#include "core/model/botinfo.h"
+#include "core/model/datasetinfo.h"
+#include "core/model/invokerequest.h"
+
+#include <QtCore/QObject>
+
+#include <functional>
+
+namespace invoke {
+
+class Invocation;
+
+// Where bots run: the embedded engine (LocalBackend) or a server (RemoteBackend).
+// Every call is asynchronous; callbacks run on the caller's thread, and never after
+// `context` is destroyed.
+class Backend : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+
+    virtual QString displayName() const = 0;
+
+    virtual void listBots(QObject *context, std::function<void(const BotListing &)> done) = 0;
+    virtual void listDatasets(QObject *context, std::function<void(const DatasetListing &)> done) = 0;
+
+    // Starts an invocation owned by `parent` (or by the caller, when null).
+    virtual Invocation *invoke(const InvokeRequest &request, QObject *parent = nullptr) = 0;
+};
+
+} // namespace invoke

@@ -1,0 +1,56 @@
+#pragma once
+// The only place that knows the modes (DESIGN.md §1, §5).
+//  live:   governed actions run for real; the cache is neither read nor written.
+//  replay: a cacheable action is answered from the replay cache; a miss runs live and
+//          stores; refresh runs live and overwrites.
+//  manual: a mock keyed by the step path answers any step (pure or not); otherwise a
+//          governed action is answered by a mock keyed by its action type, and with no
+//          mock the invocation fails, naming the step path and the action type.
+// Pure actions (utils.*, bot.invoke) are computed in every mode.
+#include "core/engine/action.h"
+#include "core/model/mockset.h"
+#include "core/model/mode.h"
+
+#include <QtCore/QSet>
+
+#include <functional>
+
+namespace invoke::engine {
+
+class ReplayCache;
+
+struct GateAnswer
+{
+    ActionOutcome outcome;
+    QString source;          // invoke::Source::*
+    bool computed = false;   // compute() ran (a live action streamed its own content)
+    bool missingMock = false; // manual mode found no mock: the invocation must fail
+};
+
+class ActionGate
+{
+public:
+    struct Options
+    {
+        Mode mode;
+        MockSet mocks;
+        ReplayCache *cache = nullptr; // required for replay mode
+        QString scope = QStringLiteral("local"); // the organisation, part of every replay key
+        QSet<QString> cacheableTypes = {QStringLiteral("llm.message")};
+    };
+
+    explicit ActionGate(Options options);
+
+    // Action types that reach outside the engine; the modes govern only these.
+    static bool isGoverned(const QString &actionType);
+
+    // Answers `call` under the mode; `compute` runs it for real (an action or a sub-bot).
+    GateAnswer run(const ActionCall &call, const std::function<ActionOutcome()> &compute);
+
+    const Options &options() const { return m_options; }
+
+private:
+    Options m_options;
+};
+
+} // namespace invoke::engine

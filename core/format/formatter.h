@@ -1,0 +1,18 @@
+#pragma once
+// The three output formats (DESIGN.md §1, the public SDK's output_format).
+#include "core/model/invocationsummary.h"
+#include "core/model/invokerequest.h"
+
+namespace invoke::format {
+
+// "Bot: <name or key>\nInvocation ID: <id>\n" [verbose: "\nSteps:\n  ✓ key (action)\n"...]
+// "\nResult:\n<result, pretty JSON with indent 2 when it parses>\n"; on failure the error.
+QString text(const InvokeResult &result, bool verbose);
+// The InvocationSummary as JSON, indented by 2.
+QString json(const InvokeResult &result);
+// {"events": [...]}, indented by 2.
+QString events(const InvokeResult &result);
+
+QString render(const InvokeResult &result, OutputFormat format, bool verbose);
+
+} // namespace invoke::format

@@ -1,0 +1,35 @@
+#pragma once
+#include "core/model/message.h"
+#include "core/model/mockset.h"
+#include "core/model/mode.h"
+
+namespace invoke {
+
+enum class OutputFormat { Events, Text, Json };
+QString outputFormatName(OutputFormat format); // "events" | "text" | "json"
+std::optional<OutputFormat> outputFormatFromName(const QString &name, QString *error = nullptr);
+
+// Everything one invocation needs. outputFormat and verbose only shape how a client
+// prints the result; they never travel on the wire.
+struct InvokeRequest
+{
+    QString botKey;
+    QList<Message> messages;
+    Json parameters = Json::object();
+    QStringList datasets; // dataset slugs
+    Mode mode;
+    MockSet manualMocks;
+    OutputFormat outputFormat = OutputFormat::Text;
+    bool verbose = false;
+
+    // The last user message, or empty.
+    QString query() const;
+
+    // Every field, for saving and restoring (the wire body is core/wire/requestcodec.h).
+    Json toJson() const;
+    static std::optional<InvokeRequest> fromJson(const Json &value, QString *error = nullptr);
+
+    bool operator==(const InvokeRequest &) const = default;
+};
+
+} // namespace invoke

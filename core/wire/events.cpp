@@ -1,0 +1,134 @@
+#include "core/wire/events.h"
+
+using namespace Qt::StringLiterals;
+
+namespace invoke::wire {
+
+static Json metadata(const Stamp &stamp)
+{
+    Json meta{{"invocation_id", toStd(stamp.invocationId)}, {"seq", stamp.seq}, {"t_ms", stamp.tMs}};
+    if (!stamp.path.isEmpty())
+        meta["path"] = toStd(stamp.path);
+    return meta;
+}
+
+static Event make(const char *type, Json payload, Json meta)
+{
+    return Event::fromJson(Json{{"type", type}, {"payload", std::move(payload)}, {"metadata", std::move(meta)}});
+}
+
+Event invocationStarted(const Stamp &stamp, const QString &botName, const QString &botKey,
+                        const QString &botId)
+{
+    return make(EventType::InvocationStarted,
+                Json{{"bot_name", toStd(botName)}, {"bot_key", toStd(botKey)},
+                     {"bot_id", toStd(botId)}, {"invocation_id", toStd(stamp.invocationId)}},
+                metadata(stamp));
+}
+
+Event stepStarted(const Stamp &stamp, const QString &key, const QString &actionType,
+                  const Json &parameters)
+{
+    return make(EventType::StepStarted,
+                Json{{"key", toStd(key)}, {"action_type", toStd(actionType)}, {"parameters", parameters}},
+                metadata(stamp));
+}
+
+Event messageContent(const Stamp &stamp, const QString &chunk, const QString &messageContentId,
+                     const QString &contentType, bool visible)
+{
+    Json meta = metadata(stamp);
+    meta["message_content_id"] = toStd(messageContentId);
+    meta["content_type"] = toStd(contentType);
+    meta["user_visibility"] = visible ? "visible" : "hidden";
+    return make(EventType::MessageContent, toStd(chunk), std::move(meta));
+}
+
+Event stepFinished(const Stamp &stamp, const QString &key, const QString &actionType,
+                   const QString &status, const Json &output, const QString &error,
+                   const QString &source, qint64 durationMs, const Usage &usage)
+{
+    Json result{{"status", toStd(status)}, {"output", output}};
+    result["error"] = error.isEmpty() ? Json() : Json(toStd(error));
+    Json meta = metadata(stamp);
+    if (!source.isEmpty())
+        meta["source"] = toStd(source);
+    if (durationMs >= 0)
+        meta["duration_ms"] = durationMs;
+    if (usage.known())
+        meta["usage"] = Json{{"input_tokens", usage.inputTokens}, {"output_tokens", usage.outputTokens}};
+    return make(EventType::StepFinished,
+                Json{{"status", "step finished"}, {"key", toStd(key)},
+                     {"action_type", toStd(actionType)}, {"result", std::move(result)}},
+                std::move(meta));
+}
+
+Event statusUpdate(const Stamp &stamp, const QString &status, const QString &message)
+{
+    return make(EventType::Status, Json{{"status", toStd(status)}, {"message", toStd(message)}},
+                metadata(stamp));
+}
+
+Event invocationFinished(const Stamp &stamp, const QString &status, const Json &content,
+                         const QString &error)
+{
+    Json payload{{"status", toStd(status)}, {"output", Json{{"content", content}}}};
+    payload["error"] = error.isEmpty() ? Json() : Json(toStd(error));
+    return make(EventType::InvocationFinished, std::move(payload), metadata(stamp));
+}
+
+static const Json &nullJson()
+{
+    static const Json null;
+    return null;
+}
+
+const Json &payloadOf(const Json &parsed)
+{
+    if (!parsed.is_object())
+        return nullJson();
+    const auto it = parsed.find("payload");
+    return it == parsed.end() ? nullJson() : *it;
+}
+
+const Json &metadataOf(const Json &parsed)
+{
+    if (!parsed.is_object())
+        return nullJson();
+    const auto it = parsed.find("metadata");
+    return it == parsed.end() || !it->is_object() ? nullJson() : *it;
+}
+
+Kind kindOf(const Event &event, const Json &parsed)
+{
+    if (!event.type.isEmpty()) {
+        const QByteArray type = event.type.toLatin1();
+        if (type == EventType::InvocationStarted) return Kind::InvocationStarted;
+        if (type == EventType::StepStarted) return Kind::StepStarted;
+        if (type == EventType::MessageContent) return Kind::MessageContent;
+        if (type == EventType::StepFinished) return Kind::StepFinished;
+        if (type == EventType::Status) return Kind::Status;
+        if (type == EventType::InvocationFinished) return Kind::InvocationFinished;
+    }
+    // No (known) type: read the shape the public SDK reads.
+    const Json &payload = payloadOf(parsed);
+    const Json &meta = metadataOf(parsed);
+    if (payload.is_string())
+        return meta.contains("message_content_id") ? Kind::MessageContent : Kind::Unknown;
+    if (!payload.is_object())
+        return Kind::Unknown;
+    const QString status = stringField(payload, "status");
+    if (status == u"step finished"_s)
+        return Kind::StepFinished;
+    if (payload.contains("bot_name") && payload.contains("invocation_id"))
+        return Kind::InvocationStarted;
+    if (payload.contains("key") && payload.contains("action_type"))
+        return Kind::StepStarted;
+    if (payload.contains("status") && payload.contains("output"))
+        return Kind::InvocationFinished;
+    if (payload.contains("status") && payload.contains("message"))
+        return Kind::Status;
+    return Kind::Unknown;
+}
+
+} // namespace invoke::wire

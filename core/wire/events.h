@@ -1,0 +1,66 @@
+#pragma once
+// The event shapes of the wire contract (DESIGN.md §4): the one place that knows how
+// each kind of event is spelled. Producers build events here; consumers classify them
+// with kindOf() and read fields with the accessors, which tolerate unknown fields and
+// events from servers that send no "type" and no metadata additions.
+#include "core/model/event.h"
+
+namespace invoke::wire {
+
+namespace EventType {
+inline constexpr char InvocationStarted[] = "invocation_started";
+inline constexpr char StepStarted[] = "step_started";
+inline constexpr char MessageContent[] = "message_content";
+inline constexpr char StepFinished[] = "step_finished";
+inline constexpr char Status[] = "status";
+inline constexpr char InvocationFinished[] = "invocation_finished";
+} // namespace EventType
+
+// The metadata every event of ours carries.
+struct Stamp
+{
+    QString invocationId;
+    qint64 seq = 0;
+    qint64 tMs = 0;
+    QString path; // step path, empty for invocation-level events
+};
+
+struct Usage
+{
+    qint64 inputTokens = -1;
+    qint64 outputTokens = -1;
+    bool known() const { return inputTokens >= 0 || outputTokens >= 0; }
+};
+
+// payload {bot_name, bot_key, bot_id, invocation_id}
+Event invocationStarted(const Stamp &stamp, const QString &botName, const QString &botKey,
+                        const QString &botId);
+// payload {key, action_type, parameters}
+Event stepStarted(const Stamp &stamp, const QString &key, const QString &actionType,
+                  const Json &parameters);
+// payload: the text chunk (a string); metadata {message_content_id, content_type, user_visibility}
+Event messageContent(const Stamp &stamp, const QString &chunk, const QString &messageContentId,
+                     const QString &contentType, bool visible);
+// payload {status: "step finished", key, action_type, result: {status, output, error}};
+// metadata {source, duration_ms, usage: {input_tokens, output_tokens}}
+Event stepFinished(const Stamp &stamp, const QString &key, const QString &actionType,
+                   const QString &status, const Json &output, const QString &error,
+                   const QString &source, qint64 durationMs, const Usage &usage = {});
+// payload {status, message} (utils.send_status)
+Event statusUpdate(const Stamp &stamp, const QString &status, const QString &message);
+// payload {status, output: {content: [{content_type, content}]}, error}: always the last event
+Event invocationFinished(const Stamp &stamp, const QString &status, const Json &content,
+                         const QString &error);
+
+enum class Kind { InvocationStarted, StepStarted, MessageContent, StepFinished, Status,
+                  InvocationFinished, Unknown };
+
+// Classifies by "type" when present, else by the payload's shape (plain SDK servers).
+Kind kindOf(const Event &event, const Json &parsed);
+inline Kind kindOf(const Event &event) { return kindOf(event, event.json()); }
+
+// Accessors over a parsed event; each returns an empty value when absent.
+const Json &payloadOf(const Json &parsed);
+const Json &metadataOf(const Json &parsed);
+
+} // namespace invoke::wire
