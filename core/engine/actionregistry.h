@@ -1,0 +1,37 @@
+#pragma once
+#include "core/engine/action.h"
+
+#include <QtCore/QHash>
+
+#include <memory>
+
+namespace invoke {
+struct LlmSettings;
+}
+
+namespace invoke::engine {
+
+// Action types to the actions that run them. bot.invoke is not here: the executor runs
+// sub-bots itself.
+class ActionRegistry
+{
+public:
+    void add(const QString &actionType, std::shared_ptr<Action> action);
+    Action *find(const QString &actionType) const;
+    QStringList types() const;
+
+    // The first catalogue: utils.*, llm.message (with `llm`), and memory.search and
+    // codeexec.execute / codeexec.run, which fail their step as "not available" until
+    // their own issue lands.
+    static ActionRegistry standard(const LlmSettings &llm);
+
+private:
+    QHash<QString, std::shared_ptr<Action>> m_actions;
+};
+
+// Each group of actions registers itself (core/engine/actions/*).
+void registerUtilsActions(ActionRegistry &registry);
+void registerLlmAction(ActionRegistry &registry, const LlmSettings &llm);
+void registerUnavailableActions(ActionRegistry &registry);
+
+} // namespace invoke::engine
