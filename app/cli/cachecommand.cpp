@@ -1,0 +1,119 @@
+// invoke-cli cache stats|list|show KEY|clear: the replay cache, readable.
+#include "app/cli/commands.h"
+#include "app/cli/console.h"
+#include "core/engine/replaycache.h"
+
+#include <QtCore/QLocale>
+
+using namespace Qt::StringLiterals;
+
+namespace invoke::cli {
+
+namespace {
+
+using engine::CacheEntry;
+using engine::ReplayCache;
+
+Json entryJson(const CacheEntry &entry)
+{
+    Json usage = Json::object();
+    if (entry.usage.inputTokens >= 0)
+        usage["input_tokens"] = entry.usage.inputTokens;
+    if (entry.usage.outputTokens >= 0)
+        usage["output_tokens"] = entry.usage.outputTokens;
+    return Json{{"key", toStd(entry.key)},
+                {"scope", toStd(entry.parts.scope)},
+                {"bot_key", toStd(entry.parts.botKey)},
+                {"bot_updated_at", toStd(entry.parts.botUpdatedAt)},
+                {"action_type", toStd(entry.parts.actionType)},
+                {"parameters", entry.parts.parameters},
+                {"output", entry.output},
+                {"usage", usage},
+                {"created_at", toStd(entry.createdAt.toUTC().toString(Qt::ISODateWithMs))},
+                {"hits", entry.hits}};
+}
+
+void printJson(const Json &value)
+{
+    printOut(QString::fromUtf8(dumpJson(value, 2)) + u'\n');
+}
+
+int stats(const ReplayCache &cache, bool json)
+{
+    const engine::CacheStats s = cache.stats();
+    if (json) {
+        printJson(Json{{"file", toStd(s.file)}, {"entries", s.entries}, {"bytes", s.bytes}, {"hits", s.hits}});
+        return ExitOk;
+    }
+    printOut(u"File:     %1\nEntries:  %2\nSize:     %3\nHits:     %4\n"_s.arg(
+        s.file, QString::number(s.entries), QLocale::c().formattedDataSize(s.bytes), QString::number(s.hits)));
+    return ExitOk;
+}
+
+int list(const ReplayCache &cache, bool json)
+{
+    const QList<CacheEntry> entries = cache.list();
+    if (json) {
+        Json array = Json::array();
+        for (const CacheEntry &entry : entries)
+            array.push_back(entryJson(entry));
+        printJson(array);
+        return ExitOk;
+    }
+    if (entries.isEmpty()) {
+        printErr(u"The replay cache is empty (%1).\n"_s.arg(cache.filePath()));
+        return ExitOk;
+    }
+    qsizetype botWidth = 3, actionWidth = 6;
+    for (const CacheEntry &e : entries) {
+        botWidth = qMax(botWidth, e.parts.botKey.size());
+        actionWidth = qMax(actionWidth, e.parts.actionType.size());
+    }
+    auto row = [&](const QString &key, const QString &bot, const QString &action,
+                    const QString &created, const QString &hits) {
+        return (key.leftJustified(12) + u"  "_s + bot.leftJustified(botWidth) + u"  "_s
+                + action.leftJustified(actionWidth) + u"  "_s + created.leftJustified(16) + u"  "_s + hits)
+                   .trimmed() + u'\n';
+    };
+    QString out = row(u"KEY"_s, u"BOT"_s, u"ACTION"_s, u"CREATED"_s, u"HITS"_s);
+    for (const CacheEntry &e : entries)
+        out += row(e.key.left(12), e.parts.botKey, e.parts.actionType,
+                   e.createdAt.toUTC().toString(u"yyyy-MM-dd HH:mm"_s), QString::number(e.hits));
+    printOut(out);
+    return ExitOk;
+}
+
+int show(const ReplayCache &cache, const QString &key)
+{
+    const auto entry = cache.find(key);
+    if (!entry) {
+        printErr(u"error: no cache entry has a key starting with \"%1\" (or several do: give more of it); "
+                 "see 'invoke-cli cache list'\n"_s.arg(key));
+        return ExitFailed;
+    }
+    printJson(entryJson(*entry));
+    return ExitOk;
+}
+
+} // namespace
+
+int runCache(const QString &cacheFile, const CacheArguments &args)
+{
+    ReplayCache cache(cacheFile);
+    QString error;
+    if (!cache.open(&error)) {
+        printErr(u"error: cannot open the replay cache %1: %2\n"_s.arg(cacheFile, error));
+        return ExitFailed;
+    }
+    if (args.action == u"stats"_s)
+        return stats(cache, args.json);
+    if (args.action == u"list"_s)
+        return list(cache, args.json);
+    if (args.action == u"show"_s)
+        return show(cache, args.key);
+    const qint64 removed = cache.clear();
+    printOut(u"Removed %1 %2 from %3\n"_s.arg(removed).arg(removed == 1 ? u"entry"_s : u"entries"_s, cacheFile));
+    return ExitOk;
+}
+
+} // namespace invoke::cli

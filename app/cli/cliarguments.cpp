@@ -1,0 +1,229 @@
+#include "app/cli/cliarguments.h"
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QFileInfo>
+
+using namespace Qt::StringLiterals;
+
+namespace invoke::cli {
+
+namespace {
+
+std::optional<Arguments> fail(UsageError *error, const QString &command, const QString &message,
+                              bool showHint = true)
+{
+    if (error)
+        *error = UsageError{message, command, showHint};
+    return std::nullopt;
+}
+
+// Parses the options of one command; `args` starts with the command's name.
+bool parseOptions(QCommandLineParser &parser, const QStringList &args, const QString &command,
+                  UsageError *error)
+{
+    parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
+    parser.addOption({{u"h"_s, u"help"_s}, u"help"_s});
+    if (!parser.parse(args)) {
+        fail(error, command, parser.errorText());
+        return false;
+    }
+    return true;
+}
+
+// --bots-dir values, checked to be folders.
+std::optional<QStringList> botFolders(const QCommandLineParser &parser, const QString &command,
+                                      UsageError *error)
+{
+    QStringList folders;
+    for (const QString &dir : parser.values(u"bots-dir"_s)) {
+        if (!QFileInfo(dir).isDir()) {
+            fail(error, command, u"--bots-dir %1: no such folder"_s.arg(dir));
+            return std::nullopt;
+        }
+        folders.append(QFileInfo(dir).absoluteFilePath());
+    }
+    return folders;
+}
+
+std::optional<Arguments> parseBots(const QStringList &args, UsageError *error)
+{
+    QCommandLineParser parser;
+    parser.addOption({u"json"_s, u"json"_s});
+    parser.addOption({u"bots-dir"_s, u"folder"_s, u"DIR"_s});
+    if (!parseOptions(parser, args, u"bots"_s, error))
+        return std::nullopt;
+    Arguments a;
+    if (parser.isSet(u"help"_s)) {
+        a.helpTopic = u"bots"_s;
+        return a;
+    }
+    if (parser.positionalArguments().size() > 1)
+        return fail(error, u"bots"_s, u"unexpected argument \"%1\""_s.arg(parser.positionalArguments().at(1)));
+    a.command = Arguments::Bots;
+    a.bots.json = parser.isSet(u"json"_s);
+    auto folders = botFolders(parser, u"bots"_s, error);
+    if (!folders)
+        return std::nullopt;
+    a.bots.botFolders = *folders;
+    return a;
+}
+
+std::optional<Arguments> parseInvoke(const QStringList &args, UsageError *error)
+{
+    const QString cmd = u"invoke"_s;
+    QCommandLineParser parser;
+    parser.addOption({{u"m"_s, u"message"_s}, u"message"_s, u"TEXT"_s});
+    parser.addOption({u"messages"_s, u"messages"_s, u"FILE"_s});
+    parser.addOption({{u"p"_s, u"parameter"_s}, u"parameter"_s, u"JSON"_s});
+    parser.addOption({{u"d"_s, u"datasets"_s}, u"datasets"_s, u"SLUGS"_s});
+    parser.addOption({u"mode"_s, u"mode"_s, u"MODE"_s});
+    parser.addOption({u"refresh"_s, u"refresh"_s});
+    parser.addOption({u"mocks"_s, u"mocks"_s, u"FILE"_s});
+    parser.addOption({u"format"_s, u"format"_s, u"FORMAT"_s});
+    parser.addOption({{u"v"_s, u"verbose"_s}, u"verbose"_s});
+    parser.addOption({u"stream"_s, u"stream"_s});
+    parser.addOption({u"bots-dir"_s, u"folder"_s, u"DIR"_s});
+    if (!parseOptions(parser, args, cmd, error))
+        return std::nullopt;
+    Arguments a;
+    if (parser.isSet(u"help"_s)) {
+        a.helpTopic = cmd;
+        return a;
+    }
+
+    const QStringList positional = parser.positionalArguments().mid(1);
+    if (positional.isEmpty())
+        return fail(error, cmd, u"missing BOT_KEY (list the bots with 'invoke-cli bots')"_s);
+    if (positional.size() > 1)
+        return fail(error, cmd, u"unexpected argument \"%1\" (quote a message and pass it with -m)"_s.arg(positional.at(1)));
+
+    a.command = Arguments::Invoke;
+    InvokeArguments &inv = a.invoke;
+    InvokeRequest &req = inv.request;
+    req.botKey = positional.first();
+
+    QString why;
+    if (parser.isSet(u"messages"_s)) {
+        auto messages = readMessagesFile(parser.value(u"messages"_s), &why);
+        if (!messages)
+            return fail(error, cmd, why, false);
+        req.messages = *messages;
+    }
+    for (const QString &text : parser.values(u"m"_s))
+        req.messages.append(messageFromArgument(text));
+
+    for (const QString &p : parser.values(u"p"_s))
+        if (!addParameter(p, req.parameters, &why))
+            return fail(error, cmd, why);
+
+    for (const QString &list : parser.values(u"d"_s))
+        for (const QString &slug : list.split(u',', Qt::SkipEmptyParts))
+            if (!req.datasets.contains(slug.trimmed()))
+                req.datasets.append(slug.trimmed());
+
+    const bool modeGiven = parser.isSet(u"mode"_s);
+    if (modeGiven) {
+        auto mode = Mode::fromName(parser.value(u"mode"_s), &why);
+        if (!mode)
+            return fail(error, cmd, u"--mode: "_s + why);
+        req.mode = *mode;
+    }
+    if (parser.isSet(u"refresh"_s)) {
+        if (req.mode.kind != Mode::Replay)
+            return fail(error, cmd, u"--refresh requires --mode replay"_s);
+        req.mode.refresh = true;
+    }
+    if (parser.isSet(u"mocks"_s)) {
+        if (!modeGiven)
+            req.mode = Mode::manual(); // mocks only answer in manual mode: say it once
+        else if (req.mode.kind != Mode::Manual)
+            return fail(error, cmd, u"--mocks is used only with --mode manual"_s);
+        auto mocks = readMocksFile(parser.value(u"mocks"_s), &why);
+        if (!mocks)
+            return fail(error, cmd, why, false);
+        req.manualMocks = *mocks;
+        inv.mocksGiven = true;
+    }
+
+    if (parser.isSet(u"format"_s)) {
+        auto format = outputFormatFromName(parser.value(u"format"_s), &why);
+        if (!format)
+            return fail(error, cmd, u"--format: "_s + why);
+        req.outputFormat = *format;
+    }
+    req.verbose = parser.isSet(u"v"_s);
+    inv.stream = parser.isSet(u"stream"_s);
+    if (inv.stream && req.outputFormat == OutputFormat::Json)
+        return fail(error, cmd, u"--stream prints text or events as they arrive; it does not apply to --format json"_s);
+
+    auto folders = botFolders(parser, cmd, error);
+    if (!folders)
+        return std::nullopt;
+    inv.botFolders = *folders;
+    return a;
+}
+
+std::optional<Arguments> parseCache(const QStringList &args, UsageError *error)
+{
+    const QString cmd = u"cache"_s;
+    QCommandLineParser parser;
+    parser.addOption({u"json"_s, u"json"_s});
+    if (!parseOptions(parser, args, cmd, error))
+        return std::nullopt;
+    Arguments a;
+    if (parser.isSet(u"help"_s)) {
+        a.helpTopic = cmd;
+        return a;
+    }
+    const QStringList positional = parser.positionalArguments().mid(1);
+    if (positional.isEmpty())
+        return fail(error, cmd, u"missing action: stats, list, show KEY or clear"_s);
+    const QString action = positional.first();
+    static const QStringList actions{u"stats"_s, u"list"_s, u"show"_s, u"clear"_s};
+    if (!actions.contains(action))
+        return fail(error, cmd, u"unknown cache action \"%1\" (expected stats, list, show KEY or clear)"_s.arg(action));
+    const qsizetype expected = action == u"show"_s ? 2 : 1;
+    if (positional.size() < expected)
+        return fail(error, cmd, u"cache show needs the KEY of an entry (or a unique prefix of it)"_s);
+    if (positional.size() > expected)
+        return fail(error, cmd, u"unexpected argument \"%1\""_s.arg(positional.at(expected)));
+    a.command = Arguments::Cache;
+    a.cache.action = action;
+    a.cache.key = expected == 2 ? positional.at(1) : QString();
+    a.cache.json = parser.isSet(u"json"_s);
+    return a;
+}
+
+} // namespace
+
+std::optional<Arguments> parseArguments(const QStringList &args, UsageError *error)
+{
+    Arguments a;
+    if (args.isEmpty())
+        return fail(error, {}, u"missing command (bots, invoke or cache)"_s);
+    const QString command = args.first();
+    if (command == u"-h"_s || command == u"--help"_s)
+        return a;
+    if (command == u"help"_s) {
+        a.helpTopic = args.value(1);
+        if (!a.helpTopic.isEmpty() && !QStringList{u"bots"_s, u"invoke"_s, u"cache"_s}.contains(a.helpTopic))
+            return fail(error, {}, u"no help for \"%1\": the commands are bots, invoke and cache"_s.arg(a.helpTopic));
+        return a;
+    }
+    if (command == u"--version"_s) {
+        a.command = Arguments::Version;
+        return a;
+    }
+    // QCommandLineParser expects the program name first: the command plays that part.
+    if (command == u"bots"_s)
+        return parseBots(args, error);
+    if (command == u"invoke"_s)
+        return parseInvoke(args, error);
+    if (command == u"cache"_s)
+        return parseCache(args, error);
+    if (command.startsWith(u'-'))
+        return fail(error, {}, u"unknown option \"%1\" before the command"_s.arg(command));
+    return fail(error, {}, u"unknown command \"%1\" (expected bots, invoke or cache)"_s.arg(command));
+}
+
+} // namespace invoke::cli

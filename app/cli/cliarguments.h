@@ -1,0 +1,74 @@
+#pragma once
+// The command line of invoke-cli, parsed into plain values. Parsing reads the files the
+// options name (--messages, --mocks) so that every problem with the input is reported
+// before anything runs.
+#include "core/model/invokerequest.h"
+
+#include <QtCore/QStringList>
+
+#include <optional>
+
+namespace invoke::cli {
+
+enum ExitCode { ExitOk = 0, ExitFailed = 1, ExitUsage = 2 };
+
+// A problem with the command line or a file it names; exits with ExitUsage.
+struct UsageError
+{
+    QString message;
+    QString command;        // the subcommand whose --help the hint points at
+    bool showHint = true;   // "Try 'invoke-cli invoke --help'." (not for file contents)
+};
+
+struct BotsArguments
+{
+    bool json = false;
+    QStringList botFolders; // --bots-dir, after the bundled and the user's folders
+};
+
+struct InvokeArguments
+{
+    InvokeRequest request;
+    bool stream = false;
+    QStringList botFolders;
+    bool mocksGiven = false; // --mocks named a file; otherwise manual mode uses the bundled set
+};
+
+struct CacheArguments
+{
+    QString action; // stats | list | show | clear
+    QString key;    // for show: a key or a unique prefix
+    bool json = false;
+};
+
+struct Arguments
+{
+    enum Command { Help, Version, Bots, Invoke, Cache };
+    Command command = Help;
+    QString helpTopic; // for Help: "", "bots", "invoke" or "cache"
+    BotsArguments bots;
+    InvokeArguments invoke;
+    CacheArguments cache;
+};
+
+// `args` excludes the program name. Returns the error when the line cannot be run.
+std::optional<Arguments> parseArguments(const QStringList &args, UsageError *error);
+
+// The --help text of the tool ("") or of one command.
+QString helpText(const QString &command);
+
+// Reads `-p` values: a JSON object, or key=value where value is JSON when it parses
+// and a string otherwise. Merges into `parameters`; false with `error` when malformed.
+bool addParameter(const QString &argument, Json &parameters, QString *error);
+
+// Reads `-m TEXT`: a user message unless TEXT starts with "assistant:", "system:" or
+// "user:" (the prefix and one following space are dropped).
+Message messageFromArgument(const QString &argument);
+
+// Reads a JSON array of {role, content}; `error` says the file and the line.
+std::optional<QList<Message>> readMessagesFile(const QString &filePath, QString *error);
+
+// Reads a mock set; on failure `error` lists every problem as "file:line: key: reason".
+std::optional<MockSet> readMocksFile(const QString &filePath, QString *error);
+
+} // namespace invoke::cli

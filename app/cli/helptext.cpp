@@ -1,0 +1,106 @@
+#include "app/cli/cliarguments.h"
+
+using namespace Qt::StringLiterals;
+
+namespace invoke::cli {
+
+static const char toolHelp[] = R"(Usage: invoke-cli COMMAND [OPTIONS]
+
+Runs bots on the embedded Invoke engine from the command line.
+
+Commands:
+  bots                 List the bots (the bundled examples, your bots folder, --bots-dir)
+  invoke BOT_KEY       Invoke a bot and print its result
+  cache ACTION         Inspect or clear the replay cache (stats, list, show KEY, clear)
+  help [COMMAND]       Show this help, or the help of one command
+
+Options:
+  -h, --help           Show help (also after a command: invoke-cli invoke --help)
+  --version            Show the version
+
+Exit status: 0 on success, 1 when the invocation failed, 2 on a usage error.
+
+Environment:
+  INVOKE_LLM_BASE_URL  OpenAI-compatible endpoint, e.g. http://localhost:11434/v1
+  INVOKE_LLM_MODEL     Model name sent with each request
+  INVOKE_LLM_API_KEY   API key, sent as a bearer token (never printed)
+
+Try it offline:
+  invoke-cli invoke chat -m "hi" --mode manual -v
+)";
+
+static const char botsHelp[] = R"(Usage: invoke-cli bots [--json] [--bots-dir DIR]...
+
+Lists the bots: key, name, last update and description. Bot files that cannot be
+loaded are reported on stderr as FILE:LINE: REASON; the other bots are still listed.
+
+Options:
+  --json               Print a JSON array of bots (with their parameter definitions)
+  --bots-dir DIR       Also load the *.bot.json files of DIR (repeatable)
+)";
+
+static const char invokeHelp[] = R"(Usage: invoke-cli invoke BOT_KEY [OPTIONS]
+
+Invokes a bot and prints the result on stdout; diagnostics go to stderr.
+
+Conversation:
+  -m, --message TEXT   Add a message (repeatable, in order). A message is from the user
+                       unless it starts with "assistant:" or "system:" ("user:" is
+                       accepted too); the prefix is removed.
+  --messages FILE      Start from a JSON array of {"role", "content"} messages; the -m
+                       messages follow them.
+
+Inputs:
+  -p, --parameter JSON A JSON object of parameters, or key=value (repeatable). A value
+                       that parses as JSON is taken as JSON (42, true, [1,2], "x"),
+                       anything else as text: -p topic=tea -p '{"days": 3}'
+  -d, --datasets SLUGS Comma-separated dataset slugs the bot may read (repeatable)
+
+Mode:
+  --mode MODE          live (default): actions really run.
+                       replay: answers come from the replay cache; a miss runs live
+                       and is stored.
+                       manual: answers come from a mock set; a missing mock fails.
+  --refresh            With --mode replay: run live and overwrite the cached answers
+  --mocks FILE         The mock set for manual mode (implies --mode manual). Without
+                       it, manual mode uses the bot's bundled mock set if it has one.
+
+Output:
+  --format FORMAT      text (default), json (a summary) or events (every event)
+  -v, --verbose        With text: list the steps and their status
+  --stream             Print the visible text as it arrives (text), or one JSON event
+                       per line as it arrives (events); not with json
+  --bots-dir DIR       Also load the *.bot.json files of DIR (repeatable)
+
+Examples:
+  invoke-cli invoke chat -m "What is a haiku?"
+  invoke-cli invoke ticket-triage -m "I was charged twice" --mode manual -v
+  invoke-cli invoke research-assistant -m "tea" --mode replay --format json
+)";
+
+static const char cacheHelp[] = R"(Usage: invoke-cli cache ACTION [--json]
+
+The replay cache keeps the answers of LLM calls made in replay mode.
+
+Actions:
+  stats                Where the cache is, how many entries, its size and hits
+  list                 The entries, newest first: key, bot, action, created, hits
+  show KEY             One entry in full (KEY may be a unique prefix)
+  clear                Remove every entry
+
+Options:
+  --json               Print stats and list as JSON
+)";
+
+QString helpText(const QString &command)
+{
+    if (command == u"bots"_s)
+        return QString::fromUtf8(botsHelp);
+    if (command == u"invoke"_s)
+        return QString::fromUtf8(invokeHelp);
+    if (command == u"cache"_s)
+        return QString::fromUtf8(cacheHelp);
+    return QString::fromUtf8(toolHelp);
+}
+
+} // namespace invoke::cli

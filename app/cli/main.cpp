@@ -1,0 +1,70 @@
+// invoke-cli: bots, invoke and cache on the embedded engine (see helptext.cpp).
+#include "app/cli/cliarguments.h"
+#include "app/cli/commands.h"
+#include "app/cli/console.h"
+#include "core/backend/localbackend.h"
+#include "core/config/llmsettings.h"
+#include "core/config/paths.h"
+#include "core/engine/botcatalog.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QSettings>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace invoke;
+
+namespace {
+
+// The embedded engine over the bundled bots, the user's bots and `extraFolders`.
+std::unique_ptr<Backend> localBackend(const QStringList &extraFolders)
+{
+    LocalBackend::Options options;
+    options.botFolders = engine::BotCatalog::defaultFolders(extraFolders);
+    options.cacheFile = paths::replayCacheFile();
+    options.llm = LlmSettings::fromSettings(QSettings()).withEnvironment();
+    return std::make_unique<LocalBackend>(options);
+}
+
+int usage(const cli::UsageError &error)
+{
+    cli::printErr(u"invoke-cli: "_s + error.message + u'\n');
+    if (error.showHint) {
+        const QString command = error.command.isEmpty() ? QString() : error.command + u' ';
+        cli::printErr(u"Try 'invoke-cli %1--help'.\n"_s.arg(command));
+    }
+    return cli::ExitUsage;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    // The studio's identity: the CLI shares its bots folder, replay cache and settings.
+    QCoreApplication::setOrganizationName(u"invoke"_s);
+    QCoreApplication::setApplicationName(u"invoke-studio"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(INVOKE_VERSION));
+
+    cli::UsageError error;
+    const auto args = cli::parseArguments(app.arguments().mid(1), &error);
+    if (!args)
+        return usage(error);
+
+    switch (args->command) {
+    case cli::Arguments::Help:
+        cli::printOut(cli::helpText(args->helpTopic));
+        return cli::ExitOk;
+    case cli::Arguments::Version:
+        cli::printOut(u"invoke-cli "_s + QCoreApplication::applicationVersion() + u'\n');
+        return cli::ExitOk;
+    case cli::Arguments::Bots:
+        return cli::runBots(*localBackend(args->bots.botFolders), args->bots);
+    case cli::Arguments::Invoke:
+        return cli::runInvoke(*localBackend(args->invoke.botFolders), args->invoke);
+    case cli::Arguments::Cache:
+        return cli::runCache(paths::replayCacheFile(), args->cache);
+    }
+    return cli::ExitUsage;
+}

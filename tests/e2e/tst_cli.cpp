@@ -1,0 +1,429 @@
+// End to end: runs the real build/bin/invoke-cli with QProcess, in a scratch home
+// (XDG_DATA_HOME, XDG_CACHE_HOME, XDG_CONFIG_HOME), and reads what it prints.
+#include "tests/support/testpaths.h"
+
+#include "core/model/json.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QProcess>
+#include <QtCore/QStandardPaths>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+using namespace invoke;
+
+namespace {
+
+struct CliRun
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+// What each bundled example must answer with its mock set (a part of the result).
+// Examples not listed here are still run and checked for the common shape.
+const QHash<QString, QString> &expectedResults()
+{
+    static const QHash<QString, QString> expected{
+        {u"chat"_s, u"answering from its mock set"_s},
+        {u"ticket-triage"_s, u"URGENT: paging the billing on-call engineer"_s},
+        {u"research-assistant"_s, u"Green tea"_s},
+        {u"summariser"_s, u"In short"_s},
+    };
+    return expected;
+}
+
+QStringList exampleKeys()
+{
+    QStringList keys;
+    const QDir dir(test::sourcePath(u"resources/bots"_s));
+    for (const QString &file : dir.entryList({u"*.bot.json"_s}, QDir::Files, QDir::Name))
+        keys.append(file.chopped(int(qstrlen(".bot.json"))));
+    return keys;
+}
+
+QString mocksOf(const QString &key)
+{
+    return test::sourcePath(u"resources/mocks/%1.mocks.json"_s.arg(key));
+}
+
+} // namespace
+
+class TstCli : public QObject
+{
+    Q_OBJECT
+
+private:
+    CliRun run(const QStringList &args, const QHash<QString, QString> &env = {});
+    Json runJson(const QStringList &args);
+    QString writeFile(const QString &name, const QByteArray &bytes);
+
+    QTemporaryDir m_home;
+
+private Q_SLOTS:
+    void initTestCase();
+
+    void examplesRunOffline_data();
+    void examplesRunOffline();
+    void examplesAsJson_data();
+    void examplesAsJson();
+    void examplesAsEvents_data();
+    void examplesAsEvents();
+
+    void manualWithoutMocksUsesBundledSet();
+    void missingMockFailsNamingTheStep();
+    void badMockSetListsEveryProblem();
+    void parametersAndMessagesReachTheBot();
+    void messagesFileErrorsNameTheLine();
+    void unknownBotFails();
+
+    void usageErrors_data();
+    void usageErrors();
+    void help();
+
+    void botsListsTheExamples();
+    void botsJson();
+    void brokenBotFileIsReported();
+
+    void streamPrintsTextAsItArrives();
+    void streamEventsOnePerLine();
+};
+
+CliRun TstCli::run(const QStringList &args, const QHash<QString, QString> &env)
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const char *name : {"INVOKE_LLM_BASE_URL", "INVOKE_LLM_MODEL", "INVOKE_LLM_API_KEY"})
+        environment.remove(QString::fromLatin1(name));
+    environment.insert(u"XDG_DATA_HOME"_s, m_home.filePath(u"data"_s));
+    environment.insert(u"XDG_CACHE_HOME"_s, m_home.filePath(u"cache"_s));
+    environment.insert(u"XDG_CONFIG_HOME"_s, m_home.filePath(u"config"_s));
+    for (auto it = env.cbegin(); it != env.cend(); ++it)
+        environment.insert(it.key(), it.value());
+
+    QProcess process;
+    process.setProcessEnvironment(environment);
+    process.setWorkingDirectory(test::sourceDir());
+    QSignalSpy finished(&process, &QProcess::finished);
+    process.start(test::binDir() + u"/invoke-cli"_s, args);
+    // The event loop keeps running while we wait: tests serve HTTP from this process.
+    if (!finished.wait(120000)) {
+        process.kill();
+        process.waitForFinished();
+        qWarning("invoke-cli %s did not finish", qPrintable(args.join(u' ')));
+    }
+    CliRun result;
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.out = QString::fromUtf8(process.readAllStandardOutput());
+    result.err = QString::fromUtf8(process.readAllStandardError());
+    return result;
+}
+
+Json TstCli::runJson(const QStringList &args)
+{
+    const CliRun r = run(args);
+    if (r.exitCode != 0)
+        qWarning("exit %d, stderr: %s", r.exitCode, qPrintable(r.err));
+    QString error;
+    const Json value = parseJson(r.out.toUtf8(), &error);
+    if (value.is_discarded())
+        qWarning("not JSON (%s): %s", qPrintable(error), qPrintable(r.out));
+    return value;
+}
+
+QString TstCli::writeFile(const QString &name, const QByteArray &bytes)
+{
+    const QString path = m_home.filePath(name);
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size())
+        qFatal("cannot write %s", qPrintable(path));
+    return path;
+}
+
+void TstCli::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY(m_home.isValid());
+    QVERIFY2(QFileInfo(test::binDir() + u"/invoke-cli"_s).isExecutable(),
+             "build invoke-cli first (it is a dependency of tst_cli)");
+    QVERIFY(exampleKeys().size() >= 3);
+}
+
+void TstCli::examplesRunOffline_data()
+{
+    QTest::addColumn<QString>("key");
+    for (const QString &key : exampleKeys())
+        QTest::newRow(qPrintable(key)) << key;
+}
+
+void TstCli::examplesRunOffline()
+{
+    QFETCH(QString, key);
+    QVERIFY2(QFileInfo::exists(mocksOf(key)), "every example bot needs a mock set");
+    const CliRun r = run({u"invoke"_s, key, u"-m"_s, u"hi"_s, u"--mode"_s, u"manual"_s,
+                          u"--mocks"_s, mocksOf(key), u"--format"_s, u"text"_s, u"-v"_s});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
+
+    const QStringList lines = r.out.split(u'\n');
+    QVERIFY2(lines.value(0).startsWith(u"Bot: "_s) && lines.value(0).size() > 5, qPrintable(r.out));
+    QVERIFY2(lines.value(1).startsWith(u"Invocation ID: "_s) && lines.value(1).size() > 15, qPrintable(r.out));
+    const qsizetype steps = lines.indexOf(u"Steps:"_s);
+    const qsizetype result = lines.indexOf(u"Result:"_s);
+    QVERIFY2(steps > 1 && result > steps + 1, qPrintable(r.out));
+
+    // Every top-level step of the file completed, in the steps list.
+    QFile file(test::sourcePath(u"resources/bots/%1.bot.json"_s.arg(key)));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const Json bot = parseJson(file.readAll());
+    for (const Json &step : bot["steps"]) {
+        const QString line = u"  ✓ %1 (%2)"_s.arg(stringField(step, "key"), stringField(step, "action_type"));
+        QVERIFY2(lines.mid(steps, result - steps).contains(line), qPrintable(line + u"\n"_s + r.out));
+    }
+    QVERIFY2(!lines.value(result + 1).trimmed().isEmpty(), qPrintable(r.out));
+    if (expectedResults().contains(key))
+        QVERIFY2(r.out.mid(r.out.indexOf(u"Result:"_s)).contains(expectedResults().value(key)), qPrintable(r.out));
+}
+
+void TstCli::examplesAsJson_data() { examplesRunOffline_data(); }
+
+void TstCli::examplesAsJson()
+{
+    QFETCH(QString, key);
+    const Json summary = runJson({u"invoke"_s, key, u"-m"_s, u"hi"_s, u"--mocks"_s, mocksOf(key),
+                                  u"--format"_s, u"json"_s});
+    QVERIFY(summary.is_object());
+    QCOMPARE(stringField(summary, "bot_key"), key);
+    QVERIFY(!stringField(summary, "bot_name").isEmpty());
+    QVERIFY(!stringField(summary, "invocation_id").isEmpty());
+    QCOMPARE(boolField(summary, "success"), true);
+    QVERIFY(summary.contains("error"));
+    QVERIFY(!stringField(summary, "result").isEmpty());
+    QVERIFY(summary["steps"].is_array() && !summary["steps"].empty());
+    for (const Json &step : summary["steps"]) {
+        QVERIFY(!stringField(step, "key").isEmpty());
+        QVERIFY(!stringField(step, "action").isEmpty());
+        QCOMPARE(stringField(step, "status"), u"success"_s);
+    }
+    if (expectedResults().contains(key))
+        QVERIFY(stringField(summary, "result").contains(expectedResults().value(key)));
+}
+
+void TstCli::examplesAsEvents_data() { examplesRunOffline_data(); }
+
+void TstCli::examplesAsEvents()
+{
+    QFETCH(QString, key);
+    const Json doc = runJson({u"invoke"_s, key, u"-m"_s, u"hi"_s, u"--mode"_s, u"manual"_s,
+                              u"--mocks"_s, mocksOf(key), u"--format"_s, u"events"_s});
+    QVERIFY(doc.is_object() && doc["events"].is_array());
+    const Json &events = doc["events"];
+    QVERIFY(events.size() >= 4);
+    QCOMPARE(stringField(events.front(), "type"), u"invocation_started"_s);
+    QCOMPARE(stringField(events.back(), "type"), u"invocation_finished"_s);
+    QCOMPARE(stringField(events.back()["payload"], "status"), u"success"_s);
+    // Every answer of an action came from the mock set or was computed, never live.
+    for (const Json &event : events)
+        if (stringField(event, "type") == u"step_finished"_s)
+            QVERIFY(stringField(event["metadata"], "source") != u"live"_s
+                    || !stringField(event["payload"], "action_type").startsWith(u"llm."_s));
+}
+
+void TstCli::manualWithoutMocksUsesBundledSet()
+{
+    const CliRun r = run({u"invoke"_s, u"chat"_s, u"-m"_s, u"hi"_s, u"--mode"_s, u"manual"_s});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY(r.out.contains(expectedResults().value(u"chat"_s)));
+}
+
+void TstCli::missingMockFailsNamingTheStep()
+{
+    const QString mocks = writeFile(u"empty.mocks.json"_s, "{}");
+    const CliRun r = run({u"invoke"_s, u"ticket-triage"_s, u"-m"_s, u"my invoice is wrong"_s,
+                          u"--mocks"_s, mocks});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains(u"classify"_s) && r.err.contains(u"llm.message"_s), qPrintable(r.err));
+    QVERIFY2(r.err.startsWith(u"error: "_s), qPrintable(r.err));
+
+    const Json summary = runJson({u"invoke"_s, u"chat"_s, u"-m"_s, u"hi"_s, u"--mocks"_s, mocks,
+                                  u"--format"_s, u"json"_s});
+    QCOMPARE(boolField(summary, "success", true), false);
+    QVERIFY(stringField(summary, "error").contains(u"answer"_s));
+}
+
+void TstCli::badMockSetListsEveryProblem()
+{
+    const QString mocks = writeFile(u"bad.mocks.json"_s,
+                                    "{\n  \"answer\": {\"status\": \"success\"},\n"
+                                    "  \"llm.message\": {\"status\": \"error\"}\n}\n");
+    const CliRun r = run({u"invoke"_s, u"chat"_s, u"-m"_s, u"hi"_s, u"--mocks"_s, mocks});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(mocks + u":2: key \"answer\""_s) && r.err.contains(u"\"output\""_s), qPrintable(r.err));
+    QVERIFY2(r.err.contains(mocks + u":3: key \"llm.message\""_s) && r.err.contains(u"\"error\""_s), qPrintable(r.err));
+    QVERIFY(r.out.isEmpty());
+}
+
+void TstCli::parametersAndMessagesReachTheBot()
+{
+    // A bot of our own that writes back what it was given.
+    writeFile(u"extra-bots/echo-inputs.bot.json"_s, R"({
+  "bot": {"key": "echo-inputs", "name": "Echo inputs"},
+  "steps": [
+    {"key": "show", "action_type": "utils.write", "user_output_visibility": "visible",
+     "parameters": {"content": "topic={{topic}} days={{days}} tags={{tags}} query={{query}} messages={{system.messages}}"}}
+  ]
+})");
+    const QString messages = writeFile(u"conversation.json"_s,
+                                       R"([{"role": "user", "content": "first"}, {"role": "assistant", "content": "ok"}])");
+    const CliRun r = run({u"invoke"_s, u"echo-inputs"_s, u"--bots-dir"_s, m_home.filePath(u"extra-bots"_s),
+                          u"--messages"_s, messages, u"-m"_s, u"system: be brief"_s, u"-m"_s, u"second"_s,
+                          u"-p"_s, u"topic=green tea"_s, u"-p"_s, u"{\"days\": 3}"_s, u"-p"_s, u"tags=[\"a\",1]"_s});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains(u"topic=green tea days=3 tags=[\"a\",1] query=second "_s), qPrintable(r.out));
+    QVERIFY2(r.out.contains(u"{\"content\":\"first\",\"role\":\"user\"},{\"content\":\"ok\",\"role\":\"assistant\"},"
+                            "{\"content\":\"be brief\",\"role\":\"system\"},{\"content\":\"second\",\"role\":\"user\"}"_s),
+             qPrintable(r.out));
+}
+
+void TstCli::messagesFileErrorsNameTheLine()
+{
+    const QString bad = writeFile(u"bad-messages.json"_s,
+                                  "[\n  {\"role\": \"user\", \"content\": \"a\"},\n  {\"role\": \"robot\", \"content\": \"b\"}\n]\n");
+    CliRun r = run({u"invoke"_s, u"chat"_s, u"--messages"_s, bad, u"--mode"_s, u"manual"_s});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(bad + u":3: message 2: "_s) && r.err.contains(u"role"_s), qPrintable(r.err));
+
+    const QString broken = writeFile(u"broken-messages.json"_s, "[\n  {\"role\": \"user\",\n");
+    r = run({u"invoke"_s, u"chat"_s, u"--messages"_s, broken, u"--mode"_s, u"manual"_s});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(broken + u": line 3"_s), qPrintable(r.err));
+}
+
+void TstCli::unknownBotFails()
+{
+    const CliRun r = run({u"invoke"_s, u"no-such-bot"_s, u"-m"_s, u"hi"_s, u"--mode"_s, u"manual"_s});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains(u"no-such-bot"_s), qPrintable(r.err));
+}
+
+void TstCli::usageErrors_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("no command") << QStringList{} << u"missing command"_s;
+    QTest::newRow("unknown command") << QStringList{u"launch"_s} << u"unknown command \"launch\""_s;
+    QTest::newRow("unknown option") << QStringList{u"invoke"_s, u"chat"_s, u"--colour"_s} << u"colour"_s;
+    QTest::newRow("missing bot") << QStringList{u"invoke"_s, u"-m"_s, u"hi"_s} << u"BOT_KEY"_s;
+    QTest::newRow("bad mode") << QStringList{u"invoke"_s, u"chat"_s, u"--mode"_s, u"offline"_s} << u"offline"_s;
+    QTest::newRow("refresh without replay") << QStringList{u"invoke"_s, u"chat"_s, u"--refresh"_s}
+                                            << u"--refresh requires --mode replay"_s;
+    QTest::newRow("refresh in manual") << QStringList{u"invoke"_s, u"chat"_s, u"--mode"_s, u"manual"_s, u"--refresh"_s}
+                                       << u"--refresh requires --mode replay"_s;
+    QTest::newRow("bad -p JSON") << QStringList{u"invoke"_s, u"chat"_s, u"-p"_s, u"{\"topic\":"_s} << u"not a JSON object"_s;
+    QTest::newRow("-p without =") << QStringList{u"invoke"_s, u"chat"_s, u"-p"_s, u"topic"_s} << u"key=value"_s;
+    QTest::newRow("bad format") << QStringList{u"invoke"_s, u"chat"_s, u"--format"_s, u"yaml"_s} << u"yaml"_s;
+    QTest::newRow("mocks in live") << QStringList{u"invoke"_s, u"chat"_s, u"--mode"_s, u"live"_s, u"--mocks"_s,
+                                                  mocksOf(u"chat"_s)} << u"--mocks"_s;
+    QTest::newRow("stream json") << QStringList{u"invoke"_s, u"chat"_s, u"--stream"_s, u"--format"_s, u"json"_s}
+                                 << u"--stream"_s;
+    QTest::newRow("missing bots dir") << QStringList{u"bots"_s, u"--bots-dir"_s, u"/no/such/folder"_s}
+                                      << u"/no/such/folder"_s;
+    QTest::newRow("bad cache action") << QStringList{u"cache"_s, u"purge"_s} << u"purge"_s;
+    QTest::newRow("cache show without key") << QStringList{u"cache"_s, u"show"_s} << u"KEY"_s;
+}
+
+void TstCli::usageErrors()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    const CliRun r = run(args);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    QVERIFY2(r.err.contains(u"--help"_s), qPrintable(r.err));
+    QVERIFY(r.out.isEmpty());
+}
+
+void TstCli::help()
+{
+    CliRun r = run({u"--help"_s});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(r.out.contains(u"invoke BOT_KEY"_s) && r.out.contains(u"cache"_s));
+    r = run({u"invoke"_s, u"--help"_s});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(r.out.contains(u"assistant:"_s) && r.out.contains(u"--refresh"_s) && r.out.contains(u"--stream"_s));
+    r = run({u"help"_s, u"cache"_s});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(r.out.contains(u"show KEY"_s));
+}
+
+void TstCli::botsListsTheExamples()
+{
+    const CliRun r = run({u"bots"_s});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QStringList lines = r.out.split(u'\n', Qt::SkipEmptyParts);
+    QVERIFY(lines.value(0).startsWith(u"KEY"_s) && lines.value(0).contains(u"DESCRIPTION"_s));
+    for (const QString &key : exampleKeys())
+        QVERIFY2(std::any_of(lines.cbegin(), lines.cend(), [&](const QString &l) { return l.startsWith(key + u' '); }),
+                 qPrintable(key + u"\n"_s + r.out));
+}
+
+void TstCli::botsJson()
+{
+    const Json bots = runJson({u"bots"_s, u"--json"_s});
+    QVERIFY(bots.is_array());
+    QStringList keys;
+    for (const Json &bot : bots) {
+        keys.append(stringField(bot, "key"));
+        QVERIFY(!stringField(bot, "name").isEmpty());
+        QVERIFY(!stringField(bot, "description").isEmpty());
+        QVERIFY(!stringField(bot, "updated_at").isEmpty());
+    }
+    for (const QString &key : exampleKeys())
+        QVERIFY2(keys.contains(key), qPrintable(key));
+}
+
+void TstCli::brokenBotFileIsReported()
+{
+    const QString dir = m_home.filePath(u"broken-bots"_s);
+    writeFile(u"broken-bots/good.bot.json"_s,
+              R"({"bot": {"key": "good-one", "name": "Good one", "description": "Loads fine"},
+ "steps": [{"key": "say", "action_type": "utils.write", "parameters": {"content": "fine"}}]})");
+    const QString broken = writeFile(u"broken-bots/broken.bot.json"_s,
+                                     "{\n  \"bot\": {\"key\": \"broken\"},\n  \"steps\": [\n    {\"key\": \"a\",}\n  ]\n}\n");
+    const CliRun r = run({u"bots"_s, u"--bots-dir"_s, dir});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.contains(broken + u":4: "_s), qPrintable(r.err));
+    QVERIFY(r.out.contains(u"good-one"_s));
+    QVERIFY(r.out.contains(u"chat"_s));
+    QVERIFY(!r.out.contains(u"broken"_s));
+}
+
+void TstCli::streamPrintsTextAsItArrives()
+{
+    const CliRun r = run({u"invoke"_s, u"chat"_s, u"-m"_s, u"hi"_s, u"--mocks"_s, mocksOf(u"chat"_s), u"--stream"_s});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    // Only the text: no header, no "Result:" block printed again.
+    QVERIFY2(r.out.startsWith(u"Hello!"_s), qPrintable(r.out));
+    QVERIFY(r.out.endsWith(u'\n'));
+    QCOMPARE(r.out.count(expectedResults().value(u"chat"_s)), 1);
+    QVERIFY(!r.out.contains(u"Result:"_s));
+}
+
+void TstCli::streamEventsOnePerLine()
+{
+    const CliRun r = run({u"invoke"_s, u"ticket-triage"_s, u"-m"_s, u"hi"_s, u"--mocks"_s,
+                          mocksOf(u"ticket-triage"_s), u"--stream"_s, u"--format"_s, u"events"_s});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QStringList lines = r.out.split(u'\n', Qt::SkipEmptyParts);
+    QVERIFY(lines.size() >= 6);
+    for (const QString &line : lines)
+        QVERIFY2(parseJson(line.toUtf8()).is_object(), qPrintable(line));
+    QCOMPARE(stringField(parseJson(lines.first().toUtf8()), "type"), u"invocation_started"_s);
+    QCOMPARE(stringField(parseJson(lines.last().toUtf8()), "type"), u"invocation_finished"_s);
+}
+
+QTEST_GUILESS_MAIN(TstCli)
+#include "tst_cli.moc"
