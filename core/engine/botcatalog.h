@@ -7,6 +7,15 @@ namespace invoke::engine {
 // ":/bots" work too). A bad file is reported with its path, line and reason, and the
 // others still load. When two folders hold the same key, the later folder wins (so a
 // user's bot overrides a bundled example) and the shadowing is reported as a problem.
+//
+// problems() therefore holds three kinds of entries, in the order met:
+//  - a file that did not load: its path, line and reason (nothing of it is in bots());
+//  - an override note: the winning file, the line of its bot.key, and the reason
+//    "overrides the bot of the same key in <the other file>" (the winner IS loaded,
+//    in the place of the bot it replaces). It is listed with the problems because a
+//    user who edits the shadowed file would otherwise wonder why nothing changes;
+//    within one folder, files are read in name order, so the later name wins;
+//  - a folder that does not exist: the folder's path, line 0.
 class BotCatalog
 {
 public:

@@ -1,0 +1,37 @@
+#include "core/engine/actionregistry.h"
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace invoke::engine {
+
+void ActionRegistry::add(const QString &actionType, std::shared_ptr<Action> action)
+{
+    Q_ASSERT(action);
+    m_actions.insert(actionType, std::move(action));
+}
+
+Action *ActionRegistry::find(const QString &actionType) const
+{
+    const auto it = m_actions.constFind(actionType);
+    return it == m_actions.constEnd() ? nullptr : it->get();
+}
+
+QStringList ActionRegistry::types() const
+{
+    QStringList types = m_actions.keys();
+    std::sort(types.begin(), types.end());
+    return types;
+}
+
+ActionRegistry ActionRegistry::standard(const LlmSettings &llm)
+{
+    ActionRegistry registry;
+    registerUtilsActions(registry);
+    registerLlmAction(registry, llm);
+    registerUnavailableActions(registry);
+    return registry;
+}
+
+} // namespace invoke::engine

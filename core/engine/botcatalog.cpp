@@ -1,0 +1,83 @@
+#include "core/engine/botcatalog.h"
+
+#include "core/config/paths.h"
+#include "core/engine/jsonlocator.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QFileInfo>
+
+using namespace Qt::StringLiterals;
+
+namespace invoke::engine {
+
+QStringList BotCatalog::defaultFolders(const QStringList &extraFolders)
+{
+    return QStringList{paths::bundledBots(), paths::userBots()} + extraFolders;
+}
+
+void BotCatalog::load(const QStringList &folders)
+{
+    m_bots.clear();
+    m_problems.clear();
+    for (const QString &folder : folders) {
+        const QDir dir(folder);
+        if (!dir.exists()) {
+            m_problems.append({folder, 0, u"the bots folder does not exist"_s});
+            continue;
+        }
+        // Sorted by name, so that which of two same-key files wins never depends on the
+        // file system's order.
+        const QFileInfoList files = dir.entryInfoList({u"*.bot.json"_s}, QDir::Files | QDir::Readable,
+                                                      QDir::Name);
+        for (const QFileInfo &file : files) {
+            const QString path = file.filePath();
+            QFile in(path);
+            if (!in.open(QIODevice::ReadOnly)) {
+                m_problems.append({path, 0, u"cannot read the file: "_s + in.errorString()});
+                continue;
+            }
+            const QByteArray bytes = in.readAll();
+            // Resources carry the time rcc saw the file; a missing time still keys the
+            // replay cache the same way on every run.
+            QDateTime updatedAt = file.lastModified().toUTC();
+            if (!updatedAt.isValid())
+                updatedAt = QDateTime::fromMSecsSinceEpoch(0, Qt::UTC);
+            LoadProblem problem;
+            std::optional<BotDefinition> bot = BotDefinition::parse(bytes, path, updatedAt, &problem);
+            if (!bot) {
+                m_problems.append(problem);
+                continue;
+            }
+            const auto same = std::find_if(m_bots.begin(), m_bots.end(), [&](const BotDefinition &b) {
+                return b.info.key == bot->info.key;
+            });
+            if (same == m_bots.end()) {
+                m_bots.append(std::move(*bot));
+                continue;
+            }
+            m_problems.append({path, lineOfJson(bytes, {std::string("bot"), std::string("key")}),
+                               u"overrides the bot of the same key in "_s + same->info.sourceFile});
+            *same = std::move(*bot); // keeps the first one's place in the list
+        }
+    }
+}
+
+const BotDefinition *BotCatalog::find(const QString &key) const
+{
+    for (const BotDefinition &bot : m_bots)
+        if (bot.info.key == key)
+            return &bot;
+    return nullptr;
+}
+
+QList<BotInfo> BotCatalog::infos() const
+{
+    QList<BotInfo> infos;
+    infos.reserve(m_bots.size());
+    for (const BotDefinition &bot : m_bots)
+        infos.append(bot.info);
+    return infos;
+}
+
+} // namespace invoke::engine
