@@ -1,0 +1,77 @@
+#include "core/backend/localbackend.h"
+
+#include "core/backend/localinvocation.h"
+#include "core/config/paths.h"
+#include "core/engine/botcatalog.h"
+
+#include <QtCore/QFuture>
+#include <QtCore/QPromise>
+#include <QtCore/QThreadPool>
+#include <QtCore/QTimer>
+
+using namespace Qt::StringLiterals;
+
+namespace invoke {
+
+LocalBackend::LocalBackend(Options options, QObject *parent)
+    : Backend(parent), m_state(std::make_shared<LocalEngineState>())
+{
+    m_state->botFolders = options.botFolders.isEmpty() ? engine::BotCatalog::defaultFolders()
+                                                       : options.botFolders;
+    m_state->replayCacheFile = options.replayCacheFile.isEmpty() ? paths::replayCacheFile()
+                                                                 : options.replayCacheFile;
+    m_state->llm = options.llm;
+    m_state->cacheableTypes = options.cacheableTypes;
+}
+
+LocalBackend::~LocalBackend()
+{
+    for (const QPointer<LocalInvocation> &invocation : std::as_const(m_invocations))
+        if (invocation)
+            invocation->shutdown();
+}
+
+QString LocalBackend::displayName() const
+{
+    return u"Embedded engine"_s;
+}
+
+QStringList LocalBackend::botFolders() const
+{
+    return m_state->botFolders;
+}
+
+QString LocalBackend::replayCacheFile() const
+{
+    return m_state->replayCacheFile;
+}
+
+void LocalBackend::listBots(QObject *context, std::function<void(const BotListing &)> done)
+{
+    auto promise = std::make_shared<QPromise<BotListing>>();
+    // then(context, ...) runs on the context's thread and never after it is destroyed.
+    promise->future().then(context, [done = std::move(done)](const BotListing &listing) { done(listing); });
+    QThreadPool::globalInstance()->start([promise, folders = m_state->botFolders] {
+        promise->start();
+        engine::BotCatalog catalog;
+        catalog.load(folders);
+        promise->addResult(BotListing{catalog.infos(), catalog.problems(), {}});
+        promise->finish();
+    });
+}
+
+void LocalBackend::listDatasets(QObject *context, std::function<void(const DatasetListing &)> done)
+{
+    QTimer::singleShot(0, context, [done = std::move(done)] { done(DatasetListing{}); });
+}
+
+Invocation *LocalBackend::invoke(const InvokeRequest &request, QObject *parent)
+{
+    auto *invocation = new LocalInvocation(m_state, request, parent);
+    m_invocations.removeIf([](const QPointer<LocalInvocation> &p) { return p.isNull(); });
+    m_invocations.append(invocation);
+    invocation->start();
+    return invocation;
+}
+
+} // namespace invoke

@@ -1,0 +1,52 @@
+#pragma once
+// The embedded engine behind the Backend interface: bots from folders, each invocation
+// on its own worker thread, the replay cache opened once per backend.
+#include "core/backend/backend.h"
+#include "core/config/llmsettings.h"
+
+#include <QtCore/QPointer>
+#include <QtCore/QSet>
+
+#include <memory>
+
+namespace invoke {
+
+class LocalInvocation;
+struct LocalEngineState;
+
+struct LocalBackendOptions
+{
+    QStringList botFolders;  // empty: engine::BotCatalog::defaultFolders()
+    QString replayCacheFile; // empty: paths::replayCacheFile()
+    LlmSettings llm;
+    QSet<QString> cacheableTypes = {QStringLiteral("llm.message")};
+};
+
+class LocalBackend final : public Backend
+{
+    Q_OBJECT
+public:
+    using Options = LocalBackendOptions;
+
+    explicit LocalBackend(Options options = {}, QObject *parent = nullptr);
+    // Cancels and joins the invocations still running (they are owned elsewhere).
+    ~LocalBackend() override;
+
+    QString displayName() const override;
+    QStringList botFolders() const;
+    QString replayCacheFile() const;
+
+    // The bot files are read on a pool thread, so a slow folder never blocks the caller.
+    void listBots(QObject *context, std::function<void(const BotListing &)> done) override;
+    // No datasets yet (memory.search lands later): an empty listing.
+    void listDatasets(QObject *context, std::function<void(const DatasetListing &)> done) override;
+    // The bot folders are read again for each invocation, so an edited bot runs with
+    // its new content and updated_at.
+    Invocation *invoke(const InvokeRequest &request, QObject *parent = nullptr) override;
+
+private:
+    std::shared_ptr<LocalEngineState> m_state;
+    QList<QPointer<LocalInvocation>> m_invocations;
+};
+
+} // namespace invoke

@@ -1,0 +1,185 @@
+#include "core/backend/localinvocation.h"
+
+#include "core/engine/actiongate.h"
+#include "core/engine/actionregistry.h"
+#include "core/engine/botcatalog.h"
+#include "core/engine/executor.h"
+#include "core/engine/replaycache.h"
+
+#include <QtCore/QFileInfo>
+#include <QtCore/QPointer>
+#include <QtCore/QThread>
+
+using namespace Qt::StringLiterals;
+
+namespace invoke {
+
+LocalEngineState::LocalEngineState() = default;
+LocalEngineState::~LocalEngineState() = default;
+
+engine::ReplayCache *LocalEngineState::replayCache(QString *error)
+{
+    QMutexLocker lock(&m_mutex);
+    if (!m_cacheTried) {
+        m_cacheTried = true;
+        auto cache = std::make_unique<engine::ReplayCache>(replayCacheFile);
+        QString why;
+        if (cache->open(&why))
+            m_cache = std::move(cache);
+        else
+            m_cacheError = u"the replay cache %1 cannot be opened: %2"_s.arg(replayCacheFile, why);
+    }
+    if (!m_cache && error)
+        *error = m_cacheError;
+    return m_cache.get();
+}
+
+LocalInvocation::LocalInvocation(std::shared_ptr<LocalEngineState> state, InvokeRequest request, QObject *parent)
+    : Invocation(parent), m_state(std::move(state)), m_request(std::move(request))
+{
+}
+
+LocalInvocation::~LocalInvocation()
+{
+    shutdown();
+}
+
+void LocalInvocation::start()
+{
+    Q_ASSERT(!m_thread);
+    m_thread.reset(QThread::create([this] { work(); }));
+    m_thread->setObjectName(u"invoke:"_s + m_request.botKey);
+    m_thread->start();
+}
+
+void LocalInvocation::cancel()
+{
+    if (!isFinished())
+        m_cancel.cancel(); // an in-flight llm.message aborts its request on this signal
+}
+
+void LocalInvocation::shutdown()
+{
+    if (!m_thread)
+        return;
+    m_cancel.cancel();
+    m_thread->wait();
+}
+
+void LocalInvocation::work()
+{
+    // Read per invocation: an edited bot file runs with its new content and updated_at.
+    engine::BotCatalog catalog;
+    catalog.load(m_state->botFolders);
+    if (!catalog.find(m_request.botKey)) {
+        QString failure = u"bot \"%1\" not found"_s.arg(m_request.botKey);
+        for (const LoadProblem &problem : catalog.problems()) {
+            if (QFileInfo(problem.file).fileName() == m_request.botKey + u".bot.json"_s) {
+                failure = u"bot \"%1\" could not be loaded: %2"_s.arg(m_request.botKey, problem.toString());
+                break;
+            }
+        }
+        QMutexLocker lock(&m_mutex);
+        m_failure = failure;
+        lock.unlock();
+        markWorkDone();
+        return;
+    }
+
+    engine::ReplayCache *cache = nullptr;
+    if (m_request.mode.kind == Mode::Replay) {
+        QString error;
+        cache = m_state->replayCache(&error);
+        if (!cache) {
+            QMutexLocker lock(&m_mutex);
+            m_failure = u"replay mode: "_s + error;
+            lock.unlock();
+            markWorkDone();
+            return;
+        }
+    }
+
+    // Built here so that every object the actions touch belongs to this thread.
+    const engine::ActionRegistry registry = engine::ActionRegistry::standard(m_state->llm);
+    engine::ActionGate::Options gateOptions;
+    gateOptions.mode = m_request.mode;
+    gateOptions.mocks = m_request.manualMocks;
+    gateOptions.cache = cache;
+    gateOptions.cacheableTypes = m_state->cacheableTypes;
+    engine::ActionGate gate(std::move(gateOptions));
+    engine::Executor executor(catalog, registry, gate);
+    const engine::ExecutionOutcome outcome =
+        executor.run(m_request, [this](Event event) { enqueue(std::move(event)); }, &m_cancel);
+
+    QMutexLocker lock(&m_mutex);
+    m_outcomeStatus = outcome.status;
+    lock.unlock();
+    markWorkDone();
+}
+
+void LocalInvocation::enqueue(Event event)
+{
+    // A flush is posted only when the queue was empty: a burst of events waits for the
+    // one flush already on its way and leaves as one batch.
+    QMutexLocker lock(&m_mutex);
+    const bool post = m_queue.isEmpty();
+    m_queue.append(std::move(event));
+    if (post)
+        QMetaObject::invokeMethod(this, &LocalInvocation::flush, Qt::QueuedConnection);
+}
+
+void LocalInvocation::markWorkDone()
+{
+    QMutexLocker lock(&m_mutex);
+    m_workDone = true;
+    if (m_queue.isEmpty()) // otherwise the pending flush sees m_workDone
+        QMetaObject::invokeMethod(this, &LocalInvocation::flush, Qt::QueuedConnection);
+}
+
+void LocalInvocation::flush()
+{
+    QList<Event> batch;
+    bool done = false;
+    {
+        QMutexLocker lock(&m_mutex);
+        batch.swap(m_queue);
+        done = m_workDone;
+    }
+    if (!batch.isEmpty()) {
+        m_builder.add(batch);
+        const QPointer<LocalInvocation> alive(this);
+        Q_EMIT eventsArrived(batch);
+        if (!alive)
+            return;
+    }
+    if (done && !isFinished())
+        complete();
+}
+
+void LocalInvocation::complete()
+{
+    m_thread->wait(); // the worker has nothing left to do but return
+    QString failure;
+    QString status;
+    {
+        QMutexLocker lock(&m_mutex);
+        failure = m_failure;
+        status = m_outcomeStatus;
+    }
+    if (!failure.isEmpty()) {
+        InvokeResult result;
+        result.botKey = m_request.botKey;
+        result.error = failure;
+        result.result = Json{{"status", "error"}, {"output", Json{{"content", Json::array()}}},
+                             {"error", toStd(failure)}};
+        finish(result);
+        return;
+    }
+    if (status == QLatin1String("cancelled"))
+        m_builder.markCancelled();
+    else if (!m_builder.hasFinalEvent())
+        m_builder.markFailed(u"the engine stopped without a final event"_s);
+    finish(m_builder.result());
+}
+
+} // namespace invoke

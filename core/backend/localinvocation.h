@@ -1,0 +1,80 @@
+#pragma once
+// One invocation of the embedded engine: the Executor on a worker thread, its events
+// handed to the owner's thread in batches.
+#include "core/backend/invocation.h"
+#include "core/config/llmsettings.h"
+#include "core/engine/action.h"
+#include "core/format/resultbuilder.h"
+#include "core/model/invokerequest.h"
+
+#include <QtCore/QMutex>
+#include <QtCore/QSet>
+
+#include <memory>
+
+class QThread;
+
+namespace invoke {
+
+namespace engine {
+class ReplayCache;
+}
+
+// What a LocalBackend and its invocations share; safe to use from any thread. It
+// outlives the backend while an invocation still holds it.
+struct LocalEngineState
+{
+    QStringList botFolders;
+    QString replayCacheFile;
+    LlmSettings llm;
+    QSet<QString> cacheableTypes;
+
+    // The replay cache, opened on first use and only once; nullptr with `error` when
+    // it cannot be opened (the error is kept and given again every time).
+    engine::ReplayCache *replayCache(QString *error);
+
+    LocalEngineState();
+    ~LocalEngineState();
+
+private:
+    QMutex m_mutex;
+    bool m_cacheTried = false;
+    std::unique_ptr<engine::ReplayCache> m_cache;
+    QString m_cacheError;
+};
+
+class LocalInvocation final : public Invocation
+{
+    Q_OBJECT
+public:
+    LocalInvocation(std::shared_ptr<LocalEngineState> state, InvokeRequest request, QObject *parent = nullptr);
+    // Cancels the run and waits for the worker thread; nothing is delivered afterwards.
+    ~LocalInvocation() override;
+
+    void start();
+    void cancel() override;
+    // Cancels and joins the worker without deleting the invocation (LocalBackend's
+    // destructor): finished() still comes from the event loop if it is running.
+    void shutdown();
+
+private:
+    void work();                // worker thread
+    void enqueue(Event event);  // worker thread
+    void markWorkDone();        // worker thread
+    void flush();               // owner thread
+    void complete();            // owner thread
+
+    std::shared_ptr<LocalEngineState> m_state;
+    const InvokeRequest m_request;
+    engine::CancelToken m_cancel;
+    std::unique_ptr<QThread> m_thread;
+    ResultBuilder m_builder;
+
+    QMutex m_mutex; // guards the members below, written by the worker
+    QList<Event> m_queue;
+    bool m_workDone = false;
+    QString m_failure;         // the run could not start (unknown bot, no cache): no events
+    QString m_outcomeStatus;   // the executor's final status
+};
+
+} // namespace invoke
