@@ -6,6 +6,7 @@
 
 #include <QtCore/QDateTime>
 
+#include <memory>
 #include <optional>
 
 namespace invoke::engine {
@@ -53,21 +54,30 @@ public:
     // Creates the folder, the file and the schema; false with `error` when it cannot.
     bool open(QString *error = nullptr);
 
-    std::optional<CacheEntry> lookup(const QString &key) const;
+    // A point query by key. Records a hit (counted in memory, written with the next
+    // stats/list/find/clear or when the cache closes). nullopt is a miss, or a failure
+    // when `error` is set.
+    std::optional<CacheEntry> lookup(const QString &key, QString *error = nullptr) const;
     // Inserts or overwrites the entry for parts.key().
     bool store(const CacheKeyParts &parts, const Json &output, const wire::Usage &usage,
                QString *error = nullptr);
 
-    CacheStats stats() const;
-    QList<CacheEntry> list(int limit = -1) const; // newest first
-    // The entry whose key starts with `keyPrefix` (unique prefix), or nullopt.
-    std::optional<CacheEntry> find(const QString &keyPrefix) const;
-    qint64 clear(); // returns the number of entries removed
+    CacheStats stats(QString *error = nullptr) const;
+    QList<CacheEntry> list(int limit = -1, QString *error = nullptr) const; // newest first
+    // The entry whose key starts with `keyPrefix` (unique prefix), or nullopt with
+    // `error` saying why (no entry, several entries, a failure).
+    std::optional<CacheEntry> find(const QString &keyPrefix, QString *error = nullptr) const;
+    qint64 clear(QString *error = nullptr); // the number of entries removed, -1 on failure
+
+    struct Connection;
+    struct Private;
 
 private:
     QString connectionName() const;
+    Connection *connection(QString *error) const; // this thread's, opened lazily
     QString m_filePath;
     QString m_connectionPrefix;
+    std::unique_ptr<Private> d;
 };
 
 } // namespace invoke::engine

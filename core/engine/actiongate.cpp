@@ -1,0 +1,97 @@
+#include "core/engine/actiongate.h"
+
+#include "core/engine/replaycache.h"
+#include "core/model/invokeresult.h"
+
+using namespace Qt::StringLiterals;
+
+namespace invoke::engine {
+
+namespace {
+
+GateAnswer answer(ActionOutcome outcome, const char *source, bool computed)
+{
+    GateAnswer a;
+    a.outcome = std::move(outcome);
+    a.source = QString::fromLatin1(source);
+    a.computed = computed;
+    return a;
+}
+
+GateAnswer fromMock(const MockResponse &mock)
+{
+    return answer(mock.success ? ActionOutcome::success(mock.output) : ActionOutcome::failure(mock.error),
+                  Source::Mock, false);
+}
+
+} // namespace
+
+ActionGate::ActionGate(Options options)
+    : m_options(std::move(options))
+{
+}
+
+bool ActionGate::isGoverned(const QString &actionType)
+{
+    return actionType == "llm.message"_L1 || actionType == "memory.search"_L1
+        || actionType == "codeexec.execute"_L1 || actionType == "codeexec.run"_L1;
+}
+
+GateAnswer ActionGate::run(const ActionCall &call, const std::function<ActionOutcome()> &compute)
+{
+    const bool governed = isGoverned(call.actionType);
+
+    if (m_options.mode.kind == Mode::Manual) {
+        // A step path beats an action type; only governed actions fall back to the type,
+        // so pure steps still react to a changed upstream answer.
+        if (const auto mock = m_options.mocks.value(call.stepPath))
+            return fromMock(*mock);
+        if (!governed)
+            return answer(compute(), Source::Live, true);
+        if (const auto mock = m_options.mocks.value(call.actionType))
+            return fromMock(*mock);
+        GateAnswer missing = answer(
+            ActionOutcome::failure(u"no mock for step \"%1\" (%2): add a mock keyed \"%1\" or \"%2\" "
+                                   "to the mock set"_s.arg(call.stepPath, call.actionType)),
+            Source::Mock, false);
+        missing.missingMock = true;
+        return missing;
+    }
+
+    const bool cached = m_options.mode.kind == Mode::Replay && governed
+        && m_options.cacheableTypes.contains(call.actionType);
+    if (!cached)
+        return answer(compute(), Source::Live, true);
+
+    // Replay. A cache that cannot be read or written fails the step rather than quietly
+    // turning replay into live calls the user did not ask for (and may pay for).
+    ReplayCache *cache = m_options.cache;
+    if (!cache)
+        return answer(ActionOutcome::failure(u"replay mode needs a replay cache, and none was given"_s),
+                      Source::Live, false);
+    const CacheKeyParts parts{m_options.scope, call.botKey, call.botUpdatedAt, call.actionType,
+                              call.parameters};
+    const QString key = parts.key();
+    if (!m_options.mode.refresh) {
+        QString error;
+        if (const auto entry = cache->lookup(key, &error))
+            return answer(ActionOutcome::success(entry->output, entry->usage), Source::ReplayHit, false);
+        if (!error.isEmpty())
+            return answer(ActionOutcome::failure(u"replay cache: %1"_s.arg(error)), Source::Live, false);
+    }
+
+    ActionOutcome outcome = compute();
+    if (!outcome.ok)
+        return answer(std::move(outcome), Source::Live, true); // errors are never stored
+    QString error;
+    if (!cache->store(parts, outcome.output, outcome.usage, &error)) {
+        // The live answer is kept in the step's output so nothing that was paid for is lost.
+        ActionOutcome failed = ActionOutcome::failure(
+            u"the live answer could not be stored in the replay cache: %1"_s.arg(error), outcome.output);
+        failed.usage = outcome.usage;
+        return answer(std::move(failed), Source::Live, true);
+    }
+    return answer(std::move(outcome), m_options.mode.refresh ? Source::Refreshed : Source::ReplayStored, true);
+}
+
+} // namespace invoke::engine

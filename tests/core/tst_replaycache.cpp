@@ -1,0 +1,301 @@
+// The replay cache on real SQLite files in a temporary folder.
+#include "core/engine/replaycache.h"
+
+#include <QtCore/QCryptographicHash>
+#include <QtCore/QFile>
+#include <QtCore/QStandardPaths>
+#include <QtCore/QTemporaryDir>
+#include <QtCore/QThread>
+#include <QtSql/QSqlDatabase>
+#include <QtSql/QSqlQuery>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+using namespace invoke;
+using namespace invoke::engine;
+
+namespace {
+
+CacheKeyParts parts(const QString &query, const QString &updatedAt = u"2024-05-01T10:00:00Z"_s,
+                    const QString &scope = u"local"_s)
+{
+    return {scope, u"chat"_s, updatedAt, u"llm.message"_s,
+            Json{{"model", "m"}, {"query", toStd(query)}, {"temperature", 0.5}}};
+}
+
+wire::Usage usage(qint64 in, qint64 out)
+{
+    wire::Usage u;
+    u.inputTokens = in;
+    u.outputTokens = out;
+    return u;
+}
+
+} // namespace
+
+class TestReplayCache : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void init() { QVERIFY(m_dir.isValid()); }
+
+    void canonicalKeyIsSortedCompactJsonAndItsSha256()
+    {
+        const CacheKeyParts p = parts(u"héllo \"quoted\""_s);
+        const Json whole = {{"scope", "local"}, {"bot_key", "chat"}, {"bot_updated_at", "2024-05-01T10:00:00Z"},
+                            {"action_type", "llm.message"}, {"parameters", p.parameters}};
+        QCOMPARE(p.canonical(), dumpJson(whole));
+        QVERIFY(p.canonical().startsWith("{\"action_type\":\"llm.message\",\"bot_key\":\"chat\""));
+        QCOMPARE(p.key(), QString::fromLatin1(
+                              QCryptographicHash::hash(dumpJson(whole), QCryptographicHash::Sha256).toHex()));
+        QCOMPARE(p.key().size(), 64);
+        // Key order in the parameters does not matter; their values do.
+        CacheKeyParts reordered = p;
+        reordered.parameters = Json::parse("{\"temperature\":0.5,\"query\":\"héllo \\\"quoted\\\"\",\"model\":\"m\"}");
+        QCOMPARE(reordered.key(), p.key());
+        QVERIFY(parts(u"other"_s).key() != p.key());
+    }
+
+    void storeThenLookup()
+    {
+        ReplayCache cache(file(u"a.sqlite"_s));
+        QString error;
+        QVERIFY2(cache.open(&error), qPrintable(error));
+        const CacheKeyParts p = parts(u"hi"_s);
+        QVERIFY(!cache.lookup(p.key(), &error));
+        QVERIFY2(error.isEmpty(), qPrintable(error)); // a miss, not a failure
+        QVERIFY2(cache.store(p, Json{{"content", "hello"}}, usage(12, 3), &error), qPrintable(error));
+
+        const auto entry = cache.lookup(p.key(), &error);
+        QVERIFY2(entry, qPrintable(error));
+        QCOMPARE(entry->key, p.key());
+        QCOMPARE(dumpJson(entry->output), "{\"content\":\"hello\"}");
+        QCOMPARE(entry->usage.inputTokens, 12);
+        QCOMPARE(entry->usage.outputTokens, 3);
+        QCOMPARE(entry->parts.scope, u"local"_s);
+        QCOMPARE(entry->parts.botKey, u"chat"_s);
+        QCOMPARE(entry->parts.botUpdatedAt, u"2024-05-01T10:00:00Z"_s);
+        QCOMPARE(entry->parts.actionType, u"llm.message"_s);
+        QCOMPARE(dumpJson(entry->parts.parameters), dumpJson(p.parameters));
+        QVERIFY(entry->createdAt.isValid());
+        QVERIFY(qAbs(entry->createdAt.secsTo(QDateTime::currentDateTimeUtc())) < 3600);
+        QCOMPARE(entry->hits, 1);
+        QCOMPARE(cache.lookup(p.key())->hits, 2);
+    }
+
+    void unknownUsageIsKeptUnknown()
+    {
+        ReplayCache cache(file(u"u.sqlite"_s));
+        QVERIFY(cache.open());
+        QVERIFY(cache.store(parts(u"x"_s), Json("plain"), {}));
+        const auto entry = cache.lookup(parts(u"x"_s).key());
+        QVERIFY(entry);
+        QVERIFY(!entry->usage.known());
+        QCOMPARE(dumpJson(entry->output), "\"plain\"");
+    }
+
+    void storeOverwrites()
+    {
+        ReplayCache cache(file(u"b.sqlite"_s));
+        QVERIFY(cache.open());
+        const CacheKeyParts p = parts(u"hi"_s);
+        QVERIFY(cache.store(p, Json{{"content", "first"}}, usage(1, 1)));
+        QVERIFY(cache.lookup(p.key()));
+        QVERIFY(cache.store(p, Json{{"content", "second"}}, usage(2, 2)));
+        const auto entry = cache.lookup(p.key());
+        QCOMPARE(dumpJson(entry->output), "{\"content\":\"second\"}");
+        QCOMPARE(entry->hits, 1); // counting starts again for the new answer
+        QCOMPARE(cache.stats().entries, 1);
+    }
+
+    void newUpdatedAtMissesAndScopesAreIsolated()
+    {
+        ReplayCache cache(file(u"c.sqlite"_s));
+        QVERIFY(cache.open());
+        QVERIFY(cache.store(parts(u"hi"_s), Json("old bot"), {}));
+        QVERIFY(!cache.lookup(parts(u"hi"_s, u"2024-05-02T08:00:00Z"_s).key()));
+        QVERIFY(!cache.lookup(parts(u"hi"_s, u"2024-05-01T10:00:00Z"_s, u"org-b"_s).key()));
+        QVERIFY(cache.store(parts(u"hi"_s, u"2024-05-01T10:00:00Z"_s, u"org-b"_s), Json("b's answer"), {}));
+        QCOMPARE(dumpJson(cache.lookup(parts(u"hi"_s).key())->output), "\"old bot\"");
+        QCOMPARE(dumpJson(cache.lookup(parts(u"hi"_s, u"2024-05-01T10:00:00Z"_s, u"org-b"_s).key())->output),
+                 "\"b's answer\"");
+    }
+
+    void listFindStatsClear()
+    {
+        ReplayCache cache(file(u"d.sqlite"_s));
+        QVERIFY(cache.open());
+        QStringList keys;
+        for (int i = 0; i < 5; ++i) {
+            QVERIFY(cache.store(parts(u"q%1"_s.arg(i)), Json(i), usage(i, i)));
+            keys.append(parts(u"q%1"_s.arg(i)).key());
+        }
+        QVERIFY(cache.lookup(keys[1]));
+        QVERIFY(cache.lookup(keys[1]));
+        QVERIFY(cache.lookup(keys[3]));
+
+        const QList<CacheEntry> all = cache.list();
+        QCOMPARE(all.size(), 5);
+        QCOMPARE(all.first().key, keys[4]);
+        QCOMPARE(all.last().key, keys[0]);
+        QCOMPARE(all[3].hits, 2); // keys[1]
+        QCOMPARE(cache.list(2).size(), 2);
+
+        QString error;
+        const auto found = cache.find(keys[2].left(12).toUpper(), &error);
+        QVERIFY2(found, qPrintable(error));
+        QCOMPARE(found->key, keys[2]);
+        QCOMPARE(dumpJson(found->output), "2");
+        QCOMPARE(found->hits, 0); // looking is not replaying
+        QVERIFY(!cache.find(u"zz"_s, &error));
+        QVERIFY2(error.contains(u"not a cache key"_s), qPrintable(error));
+        for (const QString &k : keys)
+            QVERIFY(!k.startsWith(u"00000000"_s));
+        QVERIFY(!cache.find(u"00000000"_s, &error));
+        QVERIFY2(error.contains(u"no replay cache entry"_s), qPrintable(error));
+        // Sixteen keys cannot all differ in their first hex digit: some prefix is ambiguous.
+        for (int i = 5; i < 17; ++i)
+            QVERIFY(cache.store(parts(u"q%1"_s.arg(i)), Json(i), {}));
+        bool sawAmbiguous = false;
+        for (const char c : "0123456789abcdef"_ba) {
+            if (!cache.find(QString(QChar::fromLatin1(c)), &error) && error.contains(u"several"_s))
+                sawAmbiguous = true;
+        }
+        QVERIFY(sawAmbiguous);
+
+        const CacheStats stats = cache.stats(&error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(stats.entries, 17);
+        QCOMPARE(stats.hits, 3);
+        QCOMPARE(stats.file, file(u"d.sqlite"_s));
+        QVERIFY(stats.bytes > 0);
+
+        QCOMPARE(cache.clear(&error), 17);
+        QCOMPARE(cache.stats().entries, 0);
+        QVERIFY(!cache.lookup(keys[0]));
+    }
+
+    void fileSurvivesReopen()
+    {
+        const QString path = file(u"sub/folder/e.sqlite"_s); // the folders are created
+        const CacheKeyParts p = parts(u"keep me"_s);
+        {
+            ReplayCache cache(path);
+            QString error;
+            QVERIFY2(cache.open(&error), qPrintable(error));
+            QVERIFY(cache.store(p, Json{{"content", "kept"}}, usage(5, 6)));
+            QVERIFY(cache.lookup(p.key())); // one hit, written when the cache closes
+        }
+        ReplayCache again(path);
+        QVERIFY(again.open());
+        QCOMPARE(again.find(p.key())->hits, 1);
+        const auto entry = again.lookup(p.key());
+        QVERIFY(entry);
+        QCOMPARE(dumpJson(entry->output), "{\"content\":\"kept\"}");
+        QCOMPARE(entry->usage.outputTokens, 6);
+
+        // The parts are readable in the file itself, and the journal is WAL.
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"inspect"_s);
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(u"SELECT bot_key, action_type, parameters FROM replay_entries"_s));
+            QVERIFY(q.next());
+            QCOMPARE(q.value(0).toString(), u"chat"_s);
+            QCOMPARE(q.value(1).toString(), u"llm.message"_s);
+            QCOMPARE(q.value(2).toString(), QString::fromUtf8(dumpJson(p.parameters)));
+            QVERIFY(q.exec(u"PRAGMA journal_mode"_s) && q.next());
+            QCOMPARE(q.value(0).toString(), u"wal"_s);
+        }
+        QSqlDatabase::removeDatabase(u"inspect"_s);
+    }
+
+    void notADatabaseIsReportedAndLeftUntouched()
+    {
+        const QString path = file(u"notes.sqlite"_s);
+        const QByteArray precious = QByteArray("my notes, not a database\n").repeated(200);
+        writeFile(path, precious);
+        ReplayCache cache(path);
+        QString error;
+        QVERIFY(!cache.open(&error));
+        QVERIFY2(error.contains(u"is not a SQLite database"_s), qPrintable(error));
+        QVERIFY2(error.contains(path), qPrintable(error));
+        QVERIFY(!cache.store(parts(u"x"_s), Json(1), {}, &error));
+        QVERIFY(!cache.lookup(parts(u"x"_s).key(), &error));
+        QVERIFY2(error.contains(u"is not a SQLite database"_s), qPrintable(error));
+        QCOMPARE(readFile(path), precious);
+    }
+
+    void anotherSqliteDatabaseIsLeftUntouched()
+    {
+        const QString path = file(u"other.sqlite"_s);
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"other"_s);
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(u"CREATE TABLE contacts (name TEXT)"_s));
+            QVERIFY(q.exec(u"INSERT INTO contacts VALUES ('Ada')"_s));
+        }
+        QSqlDatabase::removeDatabase(u"other"_s);
+        const QByteArray before = readFile(path);
+        ReplayCache cache(path);
+        QString error;
+        QVERIFY(!cache.open(&error));
+        QVERIFY2(error.contains(u"not a replay cache"_s) && error.contains(u"contacts"_s), qPrintable(error));
+        QCOMPARE(readFile(path), before);
+    }
+
+    void twoThreadsShareOneCache()
+    {
+        ReplayCache cache(file(u"threads.sqlite"_s));
+        QVERIFY(cache.open());
+        QAtomicInt failures = 0;
+        const auto work = [&](int thread) {
+            for (int i = 0; i < 200; ++i) {
+                const CacheKeyParts p = parts(u"t%1-%2"_s.arg(thread).arg(i));
+                QString error;
+                if (!cache.store(p, Json(i), usage(i, thread), &error))
+                    failures.fetchAndAddRelaxed(1);
+                const auto entry = cache.lookup(p.key(), &error);
+                if (!entry || entry->output != Json(i))
+                    failures.fetchAndAddRelaxed(1);
+                // and the other thread's entries, written through its own connection
+                const auto other = cache.lookup(parts(u"t%1-%2"_s.arg(1 - thread).arg(i / 2)).key(), &error);
+                if (!error.isEmpty() || (other && other->output != Json(i / 2)))
+                    failures.fetchAndAddRelaxed(1);
+            }
+        };
+        std::unique_ptr<QThread> a(QThread::create(work, 0));
+        std::unique_ptr<QThread> b(QThread::create(work, 1));
+        a->start();
+        b->start();
+        QVERIFY(a->wait(60000));
+        QVERIFY(b->wait(60000));
+        QCOMPARE(failures.loadRelaxed(), 0);
+        QCOMPARE(cache.stats().entries, 400);
+        QVERIFY(cache.lookup(parts(u"t1-199"_s).key()));
+    }
+
+private:
+    QString file(const QString &name) const { return m_dir.filePath(name); }
+    static void writeFile(const QString &path, const QByteArray &bytes)
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(bytes);
+    }
+    static QByteArray readFile(const QString &path)
+    {
+        QFile f(path);
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }
+
+    QTemporaryDir m_dir;
+};
+
+QTEST_GUILESS_MAIN(TestReplayCache)
+#include "tst_replaycache.moc"
