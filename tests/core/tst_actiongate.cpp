@@ -1,0 +1,394 @@
+// The action gate: every mode with governed and pure actions, mocks by step path and by
+// action type, and replay against a real cache file.
+#include "core/engine/actiongate.h"
+#include "core/engine/replaycache.h"
+#include "core/model/invokeresult.h"
+
+#include <QtCore/QFile>
+#include <QtCore/QStandardPaths>
+#include <QtCore/QTemporaryDir>
+#include <QtSql/QSqlDatabase>
+#include <QtSql/QSqlQuery>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+using namespace invoke;
+using namespace invoke::engine;
+
+namespace {
+
+ActionCall call(const QString &stepPath, const QString &actionType, const QString &query = u"hi"_s,
+                const QString &updatedAt = u"2024-05-01T10:00:00Z"_s)
+{
+    ActionCall c;
+    c.botKey = u"chat"_s;
+    c.botUpdatedAt = updatedAt;
+    c.stepPath = stepPath;
+    c.stepKey = stepPath.section(u'/', -1);
+    c.actionType = actionType;
+    c.parameters = Json{{"query", toStd(query)}};
+    return c;
+}
+
+MockResponse ok(const Json &output)
+{
+    return {true, output, {}};
+}
+
+MockResponse failed(const QString &error)
+{
+    return {false, Json(), error};
+}
+
+// A compute function that counts its calls and answers `output`.
+struct Compute
+{
+    int calls = 0;
+    Json output = Json{{"content", "live answer"}};
+    bool fail = false;
+    std::function<ActionOutcome()> fn()
+    {
+        return [this] {
+            ++calls;
+            if (fail)
+                return ActionOutcome::failure(u"provider said no"_s);
+            wire::Usage usage;
+            usage.inputTokens = 7;
+            usage.outputTokens = 3;
+            return ActionOutcome::success(output, usage);
+        };
+    }
+};
+
+QByteArray text(const Json &value)
+{
+    return dumpJson(value);
+}
+
+} // namespace
+
+class TestActionGate : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void init()
+    {
+        m_dir.emplace();
+        QVERIFY(m_dir->isValid());
+        m_cache.emplace(m_dir->filePath(u"replay.sqlite"_s));
+        QString error;
+        QVERIFY2(m_cache->open(&error), qPrintable(error));
+    }
+    void cleanup()
+    {
+        m_cache.reset();
+        m_dir.reset();
+    }
+
+    void governedTypes()
+    {
+        for (const char *type : {"llm.message", "memory.search", "codeexec.execute", "codeexec.run"})
+            QVERIFY2(ActionGate::isGoverned(QString::fromLatin1(type)), type);
+        for (const char *type : {"utils.echo", "utils.parse_json", "utils.write", "bot.invoke", ""})
+            QVERIFY2(!ActionGate::isGoverned(QString::fromLatin1(type)), type);
+    }
+
+    void manual_data()
+    {
+        QTest::addColumn<QString>("actionType");
+        QTest::addColumn<QStringList>("mockKeys"); // each answers {"from": key}
+        QTest::addColumn<QString>("expectedSource");
+        QTest::addColumn<QByteArray>("expectedOutput");
+        QTest::addColumn<bool>("expectCompute");
+
+        const QByteArray live = text(Json{{"content", "live answer"}});
+        QTest::newRow("governed, step path") << u"llm.message"_s << QStringList{u"research/answer"_s}
+                                             << u"mock"_s << QByteArray("{\"from\":\"research/answer\"}") << false;
+        QTest::newRow("governed, action type") << u"llm.message"_s << QStringList{u"llm.message"_s}
+                                               << u"mock"_s << QByteArray("{\"from\":\"llm.message\"}") << false;
+        QTest::newRow("governed, step path beats type")
+            << u"llm.message"_s << QStringList{u"llm.message"_s, u"research/answer"_s} << u"mock"_s
+            << QByteArray("{\"from\":\"research/answer\"}") << false;
+        QTest::newRow("codeexec.run, action type") << u"codeexec.run"_s << QStringList{u"codeexec.run"_s}
+                                                   << u"mock"_s << QByteArray("{\"from\":\"codeexec.run\"}") << false;
+        QTest::newRow("pure, step path") << u"utils.echo"_s << QStringList{u"research/answer"_s} << u"mock"_s
+                                         << QByteArray("{\"from\":\"research/answer\"}") << false;
+        QTest::newRow("pure, action type ignored") << u"utils.echo"_s << QStringList{u"utils.echo"_s}
+                                                   << u"live"_s << live << true;
+        QTest::newRow("pure, no mock") << u"utils.echo"_s << QStringList{} << u"live"_s << live << true;
+        QTest::newRow("bot.invoke, no mock") << u"bot.invoke"_s << QStringList{} << u"live"_s << live << true;
+        QTest::newRow("another step's mock") << u"utils.echo"_s << QStringList{u"answer"_s} << u"live"_s
+                                             << live << true;
+    }
+    void manual()
+    {
+        QFETCH(QString, actionType);
+        QFETCH(QStringList, mockKeys);
+        QFETCH(QString, expectedSource);
+        QFETCH(QByteArray, expectedOutput);
+        QFETCH(bool, expectCompute);
+
+        ActionGate::Options options{Mode::manual(), {}, m_cache ? &*m_cache : nullptr};
+        for (const QString &key : mockKeys)
+            options.mocks.insert(key, ok(Json{{"from", toStd(key)}}));
+        ActionGate gate(options);
+        Compute compute;
+        const GateAnswer answer = gate.run(call(u"research/answer"_s, actionType), compute.fn());
+        QVERIFY2(answer.outcome.ok, qPrintable(answer.outcome.error));
+        QVERIFY(!answer.missingMock);
+        QCOMPARE(answer.source, expectedSource);
+        QCOMPARE(text(answer.outcome.output), expectedOutput);
+        QCOMPARE(compute.calls, expectCompute ? 1 : 0);
+        QCOMPARE(answer.computed, expectCompute);
+        QCOMPARE(m_cache->stats().entries, 0); // manual never touches the cache
+    }
+
+    void manualMissingMockNamesStepAndType()
+    {
+        ActionGate::Options options{Mode::manual()};
+        options.mocks.insert(u"other"_s, ok(Json("x")));
+        options.mocks.insert(u"memory.search"_s, ok(Json("x")));
+        ActionGate gate(options);
+        Compute compute;
+        const GateAnswer answer = gate.run(call(u"answer"_s, u"llm.message"_s), compute.fn());
+        QVERIFY(answer.missingMock);
+        QVERIFY(!answer.outcome.ok);
+        QCOMPARE(answer.outcome.error,
+                 u"no mock for step \"answer\" (llm.message): add a mock keyed \"answer\" or "
+                 "\"llm.message\" to the mock set"_s);
+        QCOMPARE(compute.calls, 0); // never a silent live call
+    }
+
+    void manualErrorMocks()
+    {
+        ActionGate::Options options{Mode::manual()};
+        options.mocks.insert(u"answer"_s, failed(u"rate limited (mocked)"_s));
+        options.mocks.insert(u"memory.search"_s, failed(u"index offline (mocked)"_s));
+        ActionGate gate(options);
+        Compute compute;
+        GateAnswer answer = gate.run(call(u"answer"_s, u"llm.message"_s), compute.fn());
+        QVERIFY(!answer.outcome.ok);
+        QVERIFY(!answer.missingMock);
+        QCOMPARE(answer.outcome.error, u"rate limited (mocked)"_s);
+        QCOMPARE(answer.source, u"mock"_s);
+        answer = gate.run(call(u"search"_s, u"memory.search"_s), compute.fn());
+        QVERIFY(!answer.outcome.ok);
+        QCOMPARE(answer.outcome.error, u"index offline (mocked)"_s);
+        QCOMPARE(compute.calls, 0);
+    }
+
+    void liveComputesAndTouchesNoCache()
+    {
+        // An entry for exactly this call is in the cache: live must not read it...
+        const ActionCall c = call(u"answer"_s, u"llm.message"_s);
+        QVERIFY(m_cache->store(partsOf(c), Json("cached"), {}));
+        ActionGate::Options options{Mode::live(), {}, &*m_cache};
+        options.mocks.insert(u"answer"_s, ok(Json("mocked"))); // ...nor use mocks
+        options.mocks.insert(u"llm.message"_s, ok(Json("mocked")));
+        ActionGate gate(options);
+        Compute compute;
+        for (const QString &type : {u"llm.message"_s, u"utils.echo"_s}) {
+            const GateAnswer answer = gate.run(call(u"answer"_s, type), compute.fn());
+            QVERIFY(answer.outcome.ok);
+            QCOMPARE(answer.source, u"live"_s);
+            QVERIFY(answer.computed);
+            QCOMPARE(text(answer.outcome.output), text(compute.output));
+            QCOMPARE(answer.outcome.usage.inputTokens, 7);
+        }
+        QCOMPARE(compute.calls, 2);
+        // ...nor write it: the one entry is still the old one, never hit.
+        QCOMPARE(m_cache->stats().entries, 1);
+        QCOMPARE(m_cache->find(partsOf(c).key())->hits, 0);
+        QCOMPARE(text(m_cache->find(partsOf(c).key())->output), "\"cached\"");
+    }
+
+    void replayMissStoresThenHitsWithoutCompute()
+    {
+        ActionGate gate({Mode::replay(), {}, &*m_cache});
+        Compute compute;
+        const ActionCall c = call(u"answer"_s, u"llm.message"_s);
+
+        GateAnswer answer = gate.run(c, compute.fn());
+        QVERIFY(answer.outcome.ok);
+        QCOMPARE(answer.source, u"replay_stored"_s);
+        QVERIFY(answer.computed);
+        QCOMPARE(compute.calls, 1);
+        QCOMPARE(m_cache->stats().entries, 1);
+
+        compute.output = Json("a different live answer"); // a hit must not see it
+        answer = gate.run(c, compute.fn());
+        QVERIFY(answer.outcome.ok);
+        QCOMPARE(answer.source, u"replay_hit"_s);
+        QVERIFY(!answer.computed);
+        QCOMPARE(compute.calls, 1);
+        QCOMPARE(text(answer.outcome.output), text(Json{{"content", "live answer"}}));
+        QCOMPARE(answer.outcome.usage.inputTokens, 7);
+        QCOMPARE(answer.outcome.usage.outputTokens, 3);
+
+        // The entry is keyed by scope, bot, updated_at, type and the rendered parameters.
+        const auto entry = m_cache->find(partsOf(c).key());
+        QVERIFY(entry);
+        QCOMPARE(entry->parts.scope, u"local"_s);
+        QCOMPARE(entry->parts.botKey, u"chat"_s);
+        QCOMPARE(entry->hits, 1);
+    }
+
+    void replayRefreshComputesAndOverwrites()
+    {
+        Compute compute;
+        const ActionCall c = call(u"answer"_s, u"llm.message"_s);
+        QVERIFY(ActionGate({Mode::replay(), {}, &*m_cache}).run(c, compute.fn()).outcome.ok);
+
+        compute.output = Json("fresher");
+        const GateAnswer refreshed = ActionGate({Mode::replay(true), {}, &*m_cache}).run(c, compute.fn());
+        QVERIFY(refreshed.outcome.ok);
+        QCOMPARE(refreshed.source, u"refreshed"_s);
+        QVERIFY(refreshed.computed);
+        QCOMPARE(compute.calls, 2);
+        QCOMPARE(text(refreshed.outcome.output), "\"fresher\"");
+
+        const GateAnswer hit = ActionGate({Mode::replay(), {}, &*m_cache}).run(c, compute.fn());
+        QCOMPARE(hit.source, u"replay_hit"_s);
+        QCOMPARE(text(hit.outcome.output), "\"fresher\"");
+        QCOMPARE(compute.calls, 2);
+        QCOMPARE(m_cache->stats().entries, 1);
+    }
+
+    void replayInvalidatedWhenBotChanges()
+    {
+        ActionGate gate({Mode::replay(), {}, &*m_cache});
+        Compute compute;
+        QCOMPARE(gate.run(call(u"answer"_s, u"llm.message"_s), compute.fn()).source, u"replay_stored"_s);
+        QCOMPARE(gate.run(call(u"answer"_s, u"llm.message"_s), compute.fn()).source, u"replay_hit"_s);
+        const ActionCall edited = call(u"answer"_s, u"llm.message"_s, u"hi"_s, u"2024-06-01T09:00:00Z"_s);
+        QCOMPARE(gate.run(edited, compute.fn()).source, u"replay_stored"_s);
+        QCOMPARE(compute.calls, 2);
+        // Different rendered parameters miss too.
+        QCOMPARE(gate.run(call(u"answer"_s, u"llm.message"_s, u"bye"_s), compute.fn()).source,
+                 u"replay_stored"_s);
+        QCOMPARE(compute.calls, 3);
+    }
+
+    void replayScopesAreSeparate()
+    {
+        Compute compute;
+        const ActionCall c = call(u"answer"_s, u"llm.message"_s);
+        ActionGate::Options a{Mode::replay(), {}, &*m_cache};
+        a.scope = u"org-a"_s;
+        ActionGate::Options b = a;
+        b.scope = u"org-b"_s;
+        QCOMPARE(ActionGate(a).run(c, compute.fn()).source, u"replay_stored"_s);
+        QCOMPARE(ActionGate(b).run(c, compute.fn()).source, u"replay_stored"_s);
+        QCOMPARE(ActionGate(a).run(c, compute.fn()).source, u"replay_hit"_s);
+        QCOMPARE(compute.calls, 2);
+    }
+
+    void replayNeverStoresErrors()
+    {
+        ActionGate gate({Mode::replay(), {}, &*m_cache});
+        Compute compute;
+        compute.fail = true;
+        const ActionCall c = call(u"answer"_s, u"llm.message"_s);
+        GateAnswer answer = gate.run(c, compute.fn());
+        QVERIFY(!answer.outcome.ok);
+        QCOMPARE(answer.outcome.error, u"provider said no"_s);
+        QCOMPARE(answer.source, u"live"_s);
+        QCOMPARE(m_cache->stats().entries, 0);
+        compute.fail = false;
+        answer = gate.run(c, compute.fn());
+        QCOMPARE(answer.source, u"replay_stored"_s);
+        QCOMPARE(compute.calls, 2);
+    }
+
+    void replayOnlyCachesCacheableGovernedTypes()
+    {
+        ActionGate gate({Mode::replay(), {}, &*m_cache});
+        Compute compute;
+        for (int i = 0; i < 2; ++i) {
+            for (const QString &type : {u"memory.search"_s, u"utils.echo"_s, u"bot.invoke"_s}) {
+                const GateAnswer answer = gate.run(call(u"step"_s, type), compute.fn());
+                QCOMPARE(answer.source, u"live"_s);
+                QVERIFY(answer.computed);
+            }
+        }
+        QCOMPARE(compute.calls, 6);
+        QCOMPARE(m_cache->stats().entries, 0);
+
+        // Caching more types is a setting.
+        ActionGate::Options options{Mode::replay(), {}, &*m_cache};
+        options.cacheableTypes.insert(u"memory.search"_s);
+        ActionGate wider(options);
+        QCOMPARE(wider.run(call(u"step"_s, u"memory.search"_s), compute.fn()).source, u"replay_stored"_s);
+        QCOMPARE(wider.run(call(u"step"_s, u"memory.search"_s), compute.fn()).source, u"replay_hit"_s);
+        QCOMPARE(compute.calls, 7);
+    }
+
+    void replayWithoutCacheFailsClearly()
+    {
+        ActionGate gate({Mode::replay()});
+        Compute compute;
+        const GateAnswer answer = gate.run(call(u"answer"_s, u"llm.message"_s), compute.fn());
+        QVERIFY(!answer.outcome.ok);
+        QVERIFY2(answer.outcome.error.contains(u"replay cache"_s), qPrintable(answer.outcome.error));
+        QCOMPARE(compute.calls, 0);
+    }
+
+    void unreadableCacheFailsTheStepWithoutGoingLive()
+    {
+        const QString path = m_dir->filePath(u"broken.sqlite"_s);
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray("definitely not sqlite\n").repeated(100));
+        f.close();
+        ReplayCache broken(path);
+        ActionGate gate({Mode::replay(), {}, &broken});
+        Compute compute;
+        const GateAnswer answer = gate.run(call(u"answer"_s, u"llm.message"_s), compute.fn());
+        QVERIFY(!answer.outcome.ok);
+        QVERIFY2(answer.outcome.error.contains(u"is not a SQLite database"_s), qPrintable(answer.outcome.error));
+        QCOMPARE(compute.calls, 0);
+    }
+
+    void unwritableCacheFailsTheStepButKeepsTheAnswer()
+    {
+        // Another connection holds the write lock for longer than the cache waits.
+        QSqlDatabase other = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"locker"_s);
+        other.setDatabaseName(m_cache->filePath());
+        QVERIFY(other.open());
+        {
+            QSqlQuery q(other);
+            QVERIFY(q.exec(u"BEGIN IMMEDIATE"_s));
+        }
+        ActionGate gate({Mode::replay(), {}, &*m_cache});
+        Compute compute;
+        const GateAnswer answer = gate.run(call(u"answer"_s, u"llm.message"_s), compute.fn());
+        {
+            QSqlQuery q(other);
+            q.exec(u"ROLLBACK"_s);
+        }
+        other.close();
+        other = QSqlDatabase();
+        QSqlDatabase::removeDatabase(u"locker"_s);
+
+        QVERIFY(!answer.outcome.ok);
+        QVERIFY2(answer.outcome.error.contains(u"could not be stored in the replay cache"_s),
+                 qPrintable(answer.outcome.error));
+        QCOMPARE(text(answer.outcome.output), text(compute.output)); // the paid-for answer is kept
+        QCOMPARE(compute.calls, 1);
+    }
+
+private:
+    CacheKeyParts partsOf(const ActionCall &c) const
+    {
+        return {u"local"_s, c.botKey, c.botUpdatedAt, c.actionType, c.parameters};
+    }
+
+    std::optional<QTemporaryDir> m_dir;
+    std::optional<ReplayCache> m_cache;
+};
+
+QTEST_GUILESS_MAIN(TestActionGate)
+#include "tst_actiongate.moc"
