@@ -1,0 +1,347 @@
+#include "core/engine/actions/llmmessage.h"
+
+#include "core/engine/actionregistry.h"
+#include "core/wire/sseparser.h"
+
+#include <QtCore/QEventLoop>
+#include <QtCore/QTimer>
+#include <QtNetwork/QNetworkAccessManager>
+#include <QtNetwork/QNetworkReply>
+#include <QtNetwork/QNetworkRequest>
+
+using namespace Qt::StringLiterals;
+
+namespace invoke::engine {
+
+namespace {
+
+constexpr qsizetype MaxErrorBody = 64 * 1024;
+
+QString describe(const Json &value)
+{
+    return QString::fromUtf8(dumpJson(value));
+}
+
+// The text of a parameter that should be a string; numbers and objects render as JSON.
+QString textOf(const Json &value)
+{
+    return value.is_string() ? toQString(value.get_ref<const std::string &>()) : describe(value);
+}
+
+bool present(const Json &parameters, const char *name)
+{
+    return parameters.is_object() && parameters.contains(name) && !parameters[name].is_null();
+}
+
+// The provider's own words from an error body: {"error": {"message"}} (OpenAI, vLLM,
+// llama.cpp), {"error": "..."} (Ollama) or {"message": "..."}; else the body's text.
+QString providerMessage(const QByteArray &body)
+{
+    const Json json = parseJson(body);
+    if (json.is_object()) {
+        const Json error = json.value("error", Json());
+        if (error.is_object() && error.value("message", Json()).is_string())
+            return stringField(error, "message");
+        if (error.is_string())
+            return toQString(error.get<std::string>());
+        if (json.value("message", Json()).is_string())
+            return stringField(json, "message");
+    }
+    QString text = QString::fromUtf8(body).simplified();
+    if (text.size() > 300)
+        text = text.left(300) + u"…"_s;
+    return text;
+}
+
+// Reads one streamed answer. Lives (and is created) in the worker thread.
+class ChatStream
+{
+public:
+    ChatStream(const LlmSettings &settings, const QUrl &url, ActionContext &context)
+        : m_settings(settings), m_url(url), m_context(context),
+          m_where(url.toDisplayString(QUrl::RemoveUserInfo | QUrl::RemoveQuery))
+    {
+    }
+
+    ActionOutcome run(const Json &body)
+    {
+        QNetworkAccessManager network; // made here: it must live in the thread that uses it
+        QNetworkRequest request(m_url);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json"_ba);
+        request.setRawHeader("Accept", "text/event-stream");
+        if (!m_settings.apiKey.isEmpty())
+            request.setRawHeader("Authorization", "Bearer " + m_settings.apiKey.toUtf8());
+
+        QEventLoop loop;
+        QTimer idle; // no byte for timeoutSeconds fails the step
+        idle.setSingleShot(true);
+        idle.setInterval(std::max(1, m_settings.timeoutSeconds) * 1000);
+
+        m_reply = network.post(request, dumpJson(body));
+        QObject::connect(m_reply, &QNetworkReply::readyRead, &loop, [&] {
+            idle.start();
+            read();
+        });
+        QObject::connect(m_reply, &QNetworkReply::uploadProgress, &idle, qOverload<>(&QTimer::start));
+        QObject::connect(m_reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        QObject::connect(&idle, &QTimer::timeout, &loop, [&] {
+            m_timedOut = true;
+            m_reply->abort();
+        });
+        // cancel() may come from any thread: queue it to `loop`, which lives here.
+        QObject::connect(&m_context.cancelToken(), &CancelToken::cancelled, &loop, [&] {
+            m_cancelled = true;
+            m_reply->abort();
+        }, Qt::QueuedConnection);
+        if (m_context.cancelToken().isCancelled()) { // cancelled before the connection was made
+            m_cancelled = true;
+            m_reply->abort();
+        }
+        idle.start();
+        if (!m_reply->isFinished())
+            loop.exec();
+        idle.stop();
+        read(); // whatever arrived with `finished`
+        ActionOutcome outcome = result();
+        delete m_reply;
+        return outcome;
+    }
+
+private:
+    void read()
+    {
+        if (m_status == 0)
+            m_status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (!m_reply->isOpen()) // aborted
+            return;
+        const QByteArray bytes = m_reply->readAll();
+        if (bytes.isEmpty())
+            return;
+        m_gotBytes = true;
+        if (m_status < 200 || m_status >= 300) {
+            if (m_errorBody.size() < MaxErrorBody)
+                m_errorBody += bytes.left(MaxErrorBody - m_errorBody.size());
+            return;
+        }
+        m_messages.clear();
+        m_parser.feed(bytes, m_messages);
+        for (const wire::SseMessage &message : std::as_const(m_messages))
+            handle(message.data);
+    }
+
+    void handle(const QByteArray &data)
+    {
+        if (data.trimmed() == "[DONE]") {
+            m_done = true;
+            return;
+        }
+        const Json chunk = parseJson(data);
+        if (!chunk.is_object())
+            return; // keep-alives and comments from some servers
+        if (const auto error = chunk.find("error"); error != chunk.end() && !error->is_null()) {
+            m_streamError = error->is_object() ? stringField(*error, "message", describe(*error))
+                                               : textOf(*error);
+            m_reply->abort();
+            return;
+        }
+        const Json &choices = chunk.value("choices", Json::array());
+        if (choices.is_array() && !choices.empty() && choices[0].is_object()) {
+            const Json &choice = choices[0];
+            const Json delta = choice.value("delta", Json::object());
+            const QString text = stringField(delta, "content");
+            if (!text.isEmpty()) {
+                m_content += text;
+                m_context.emitContent(text);
+            }
+            if (choice.value("finish_reason", Json()).is_string())
+                m_finishReason = stringField(choice, "finish_reason");
+        }
+        if (const Json usage = chunk.value("usage", Json()); usage.is_object()) {
+            m_usage.inputTokens = intField(usage, "prompt_tokens", -1);
+            m_usage.outputTokens = intField(usage, "completion_tokens", -1);
+        }
+    }
+
+    ActionOutcome failure(const QString &message) const
+    {
+        // Keep what did arrive: the user saw it stream, it should not vanish.
+        return ActionOutcome::failure(message, m_content.isEmpty() ? Json() : Json{{"content", toStd(m_content)}});
+    }
+
+    ActionOutcome result() const
+    {
+        const QString received = u"%1 characters"_s.arg(m_content.size());
+        if (m_cancelled)
+            return failure(u"cancelled while waiting for the LLM server at %1"_s.arg(m_where));
+        if (m_timedOut)
+            return failure(m_gotBytes
+                ? u"the LLM server at %1 stopped sending for %2 s after %3 (llm timeout)"_s
+                      .arg(m_where).arg(m_settings.timeoutSeconds).arg(received)
+                : u"no answer from the LLM server at %1 within %2 s (llm timeout)"_s
+                      .arg(m_where).arg(m_settings.timeoutSeconds));
+        if (!m_streamError.isEmpty())
+            return failure(u"the LLM server at %1 reported an error: %2"_s.arg(m_where, m_streamError));
+        const int status = m_status ? m_status
+                                    : m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status != 0 && (status < 200 || status >= 300)) {
+            QString message = u"the LLM server at %1 answered HTTP %2"_s.arg(m_where).arg(status);
+            const QString reason = m_reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
+            if (!reason.isEmpty())
+                message += u" "_s + reason;
+            if (const QString said = providerMessage(m_errorBody); !said.isEmpty())
+                message += u": "_s + said;
+            if (status == 401 || status == 403)
+                message += u" (check the API key: INVOKE_LLM_API_KEY or the studio's settings)"_s;
+            return failure(message);
+        }
+        const QNetworkReply::NetworkError error = m_reply->error();
+        if (error == QNetworkReply::ConnectionRefusedError)
+            return failure(u"cannot connect to the LLM server at %1: connection refused "
+                           "(is it running?)"_s.arg(m_where));
+        if (error == QNetworkReply::HostNotFoundError)
+            return failure(u"cannot connect to the LLM server at %1: host not found"_s.arg(m_where));
+        const bool complete = m_done || !m_finishReason.isEmpty();
+        if (status != 0 && !complete)
+            return failure(u"the connection to the LLM server at %1 was cut off after %2 of the answer"_s
+                               .arg(m_where, received));
+        if (error != QNetworkReply::NoError && !complete) {
+            QString why = m_reply->errorString();
+            why.replace(m_url.toString(), m_where); // never echo credentials from the URL
+            return failure(u"the request to the LLM server at %1 failed: %2"_s.arg(m_where, why));
+        }
+        const auto tokens = [](qint64 n) { return n >= 0 ? Json(n) : Json(); };
+        Json output = {{"content", toStd(m_content)},
+                       {"usage", {{"input_tokens", tokens(m_usage.inputTokens)},
+                                  {"output_tokens", tokens(m_usage.outputTokens)}}},
+                       {"finish_reason", m_finishReason.isEmpty() ? Json() : Json(toStd(m_finishReason))}};
+        return ActionOutcome::success(std::move(output), m_usage);
+    }
+
+    const LlmSettings &m_settings;
+    const QUrl m_url;
+    ActionContext &m_context;
+    const QString m_where; // the URL as messages show it
+    QNetworkReply *m_reply = nullptr;
+    wire::SseParser m_parser;
+    QList<wire::SseMessage> m_messages;
+    int m_status = 0;
+    bool m_gotBytes = false;
+    bool m_done = false;
+    bool m_cancelled = false;
+    bool m_timedOut = false;
+    QByteArray m_errorBody;
+    QString m_streamError;
+    QString m_content;
+    QString m_finishReason;
+    wire::Usage m_usage;
+};
+
+} // namespace
+
+LlmMessageAction::LlmMessageAction(LlmSettings settings)
+    : m_settings(std::move(settings))
+{
+}
+
+std::optional<Json> LlmMessageAction::requestBody(const Json &parameters, const QList<Message> &conversation,
+                                                  const QString &defaultModel, QString *error)
+{
+    const auto fail = [&](const QString &message) -> std::optional<Json> {
+        if (error)
+            *error = message;
+        return std::nullopt;
+    };
+    if (!parameters.is_null() && !parameters.is_object())
+        return fail(u"parameters must be an object, got %1"_s.arg(describe(parameters)));
+
+    Json body = Json::object();
+    const QString model = present(parameters, "model") ? textOf(parameters["model"]) : defaultModel;
+    if (!model.isEmpty()) // servers that serve one model (llama.cpp) need none
+        body["model"] = toStd(model);
+
+    Json messages = Json::array();
+    if (present(parameters, "system_prompt")) {
+        if (const QString system = textOf(parameters["system_prompt"]); !system.isEmpty())
+            messages.push_back({{"role", "system"}, {"content", toStd(system)}});
+    }
+    QList<Message> history = conversation;
+    if (present(parameters, "message_history")) {
+        QString why;
+        const auto given = messagesFromJson(parameters["message_history"], &why);
+        if (!given)
+            return fail(u"parameter message_history: %1"_s.arg(why));
+        history = *given;
+    }
+    for (const Message &m : std::as_const(history))
+        messages.push_back({{"role", toStd(m.role)}, {"content", toStd(m.content)}});
+    if (present(parameters, "query")) {
+        const QString query = textOf(parameters["query"]);
+        // {{query}} is usually the conversation's last user message: do not send it twice.
+        const bool alreadyLast = !history.isEmpty() && history.last().role == "user"_L1
+            && history.last().content == query;
+        if (!query.isEmpty() && !alreadyLast)
+            messages.push_back({{"role", "user"}, {"content", toStd(query)}});
+    }
+    if (std::none_of(messages.begin(), messages.end(), [](const Json &m) { return m["role"] != "system"; }))
+        return fail(u"nothing to send: give a query or a message_history (the conversation is empty)"_s);
+    body["messages"] = std::move(messages);
+
+    if (present(parameters, "max_tokens")) {
+        const Json &value = parameters["max_tokens"];
+        const bool whole = value.is_number_integer()
+            || (value.is_number_float() && value.get<double>() == double(qint64(value.get<double>())));
+        if (!whole || value.get<double>() <= 0)
+            return fail(u"parameter max_tokens must be a positive whole number, got %1"_s.arg(describe(value)));
+        body["max_tokens"] = qint64(value.get<double>());
+    }
+    if (present(parameters, "temperature")) {
+        const Json &value = parameters["temperature"];
+        if (!value.is_number())
+            return fail(u"parameter temperature must be a number, got %1"_s.arg(describe(value)));
+        body["temperature"] = value;
+    }
+    if (present(parameters, "response_format")) {
+        const Json &value = parameters["response_format"];
+        if (value.is_object())
+            body["response_format"] = value;
+        else if (value == "json" || value == "json_object")
+            body["response_format"] = {{"type", "json_object"}};
+        else if (value == "text")
+            body["response_format"] = {{"type", "text"}};
+        else
+            return fail(u"parameter response_format must be \"json\", \"text\" or an object such as "
+                        "{\"type\": \"json_object\"}, got %1"_s.arg(describe(value)));
+    }
+    body["stream"] = true;
+    body["stream_options"] = {{"include_usage", true}};
+    return body;
+}
+
+ActionOutcome LlmMessageAction::run(const ActionCall &call, ActionContext &context)
+{
+    if (!m_settings.isConfigured())
+        return ActionOutcome::failure(
+            u"llm.message is not configured: set the LLM server's base URL with INVOKE_LLM_BASE_URL "
+            "(for example http://localhost:11434/v1) or in the studio's settings"_s);
+    QString base = m_settings.baseUrl.trimmed();
+    while (base.endsWith(u'/'))
+        base.chop(1);
+    const QUrl url(base + u"/chat/completions"_s);
+    if (!url.isValid() || (url.scheme() != "http"_L1 && url.scheme() != "https"_L1) || url.host().isEmpty())
+        return ActionOutcome::failure(u"the LLM base URL \"%1\" is not an http:// or https:// URL"_s
+                                          .arg(QUrl(base).toDisplayString(QUrl::RemoveUserInfo)));
+    QString error;
+    const auto body = requestBody(call.parameters, context.conversation(), m_settings.model, &error);
+    if (!body)
+        return ActionOutcome::failure(u"llm.message: "_s + error);
+    if (context.cancelToken().isCancelled())
+        return ActionOutcome::failure(u"cancelled before the request to the LLM server was sent"_s);
+    return ChatStream(m_settings, url, context).run(*body);
+}
+
+void registerLlmAction(ActionRegistry &registry, const LlmSettings &llm)
+{
+    registry.add(u"llm.message"_s, std::make_shared<LlmMessageAction>(llm));
+}
+
+} // namespace invoke::engine
