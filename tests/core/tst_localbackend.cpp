@@ -1,0 +1,365 @@
+// LocalBackend: the bundled chat example in manual mode, batches in order and one
+// finished(); an unknown bot; cancel and destruction while an llm.message streams from
+// the OpenAI stub server on loopback; replay with a bot file that changes.
+#include "core/backend/localbackend.h"
+#include "core/backend/invocation.h"
+#include "core/wire/events.h"
+#include "tests/support/openaistubserver.h"
+
+#include <QtCore/QFile>
+#include <QtCore/QPointer>
+#include <QtCore/QStandardPaths>
+#include <QtCore/QTemporaryDir>
+#include <QtCore/QThreadPool>
+#include <QtTest/QtTest>
+
+using namespace Qt::StringLiterals;
+using namespace invoke;
+
+namespace {
+
+// What an invocation delivered, in the order it was delivered.
+struct Recorder
+{
+    QList<QList<Event>> batches;
+    QList<Event> events; // all batches, concatenated
+    QStringList order;   // "batch" per batch, "finished" for finished()
+    QList<InvokeResult> results;
+
+    void attach(Invocation *invocation)
+    {
+        QObject::connect(invocation, &Invocation::eventsArrived, invocation, [this](const QList<Event> &batch) {
+            batches.append(batch);
+            events += batch;
+            order.append(u"batch"_s);
+        });
+        QObject::connect(invocation, &Invocation::finished, invocation, [this](const InvokeResult &result) {
+            results.append(result);
+            order.append(u"finished"_s);
+        });
+    }
+    bool sawContent() const
+    {
+        return std::any_of(events.cbegin(), events.cend(),
+                           [](const Event &e) { return e.type == QLatin1String(wire::EventType::MessageContent); });
+    }
+};
+
+const char ChattyBot[] = R"({
+  "bot": {"key": "chatty", "name": "Chatty"},
+  "steps": [
+    {"key": "hello", "action_type": "utils.echo", "parameters": {"data": "before the LLM"}},
+    {"key": "answer", "action_type": "llm.message", "depends_on": ["hello"], "parameters": {"query": "{{query}}"}},
+    {"key": "after", "action_type": "utils.echo", "depends_on": ["answer"], "parameters": {"data": "{{steps.answer.content}}"}}
+  ]})";
+
+} // namespace
+
+class TestLocalBackend : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    test::OpenAiStubServer m_server;
+
+    QString botsDir() const { return m_dir.filePath(u"bots"_s); }
+
+    LocalBackend::Options options(const QString &cacheName = u"replay.sqlite"_s) const
+    {
+        LocalBackend::Options o;
+        o.botFolders = {u":/bots"_s, botsDir()};
+        o.replayCacheFile = m_dir.filePath(cacheName);
+        o.llm.baseUrl = m_server.baseUrl();
+        o.llm.model = u"stub-model"_s;
+        return o;
+    }
+
+    static InvokeRequest chatty(Mode mode = Mode::live())
+    {
+        InvokeRequest r;
+        r.botKey = u"chatty"_s;
+        r.messages = {Message::user(u"say hello"_s)};
+        r.mode = mode;
+        return r;
+    }
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void chatExampleInManualMode();
+    void unknownBot();
+    void cancelDuringAnLlmStep();
+    void destroyingARunningInvocation();
+    void destroyingTheBackendWhileRunning();
+    void replayFollowsTheBotFile();
+    void replayCacheThatCannotOpen();
+    void listings();
+};
+
+void TestLocalBackend::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    qRegisterMetaType<InvokeResult>();
+    qRegisterMetaType<QList<Event>>();
+    QVERIFY(m_dir.isValid());
+    QVERIFY(QDir().mkpath(botsDir()));
+    QFile file(QDir(botsDir()).filePath(u"chatty.bot.json"_s));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(ChattyBot);
+    file.close();
+    QVERIFY(m_server.listen());
+}
+
+void TestLocalBackend::init()
+{
+    m_server.release(); // nothing held over from the last test
+    m_server.setReply(test::StubReply::text({u"Hel"_s, u"lo"_s, u" there"_s}, 5, 3));
+}
+
+void TestLocalBackend::chatExampleInManualMode()
+{
+    QString error;
+    const auto mocks = MockSet::load(u":/mocks/chat.mocks.json"_s, &error);
+    QVERIFY2(mocks, qPrintable(error));
+
+    LocalBackend backend(options());
+    InvokeRequest request;
+    request.botKey = u"chat"_s;
+    request.messages = {Message::user(u"hi"_s)};
+    request.mode = Mode::manual();
+    request.manualMocks = *mocks;
+    Invocation *invocation = backend.invoke(request, this);
+    Recorder recorder;
+    recorder.attach(invocation); // connecting after invoke() loses nothing
+    QVERIFY(!invocation->isFinished());
+
+    QSignalSpy finished(invocation, &Invocation::finished);
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(recorder.results.size(), 1);
+    QVERIFY(!recorder.batches.isEmpty());
+    QCOMPARE(recorder.order.last(), u"finished"_s);
+    QCOMPARE(recorder.order.count(u"finished"_s), 1);
+    for (const QList<Event> &batch : std::as_const(recorder.batches))
+        QVERIFY(!batch.isEmpty());
+
+    // The batches, in order, are the whole stream: seq 1..n, started first, finished last.
+    const InvokeResult &result = recorder.results.first();
+    QCOMPARE(result.events, recorder.events);
+    for (qsizetype i = 0; i < recorder.events.size(); ++i)
+        QCOMPARE(recorder.events[i].seq, i + 1);
+    QCOMPARE(recorder.events.first().type, u"invocation_started"_s);
+    QCOMPARE(recorder.events.last().type, u"invocation_finished"_s);
+    QStringList types;
+    for (const Event &event : std::as_const(recorder.events))
+        types.append(event.type);
+    QCOMPARE(types, (QStringList{u"invocation_started"_s, u"step_started"_s, u"message_content"_s,
+                                 u"step_finished"_s, u"invocation_finished"_s}));
+
+    QVERIFY2(result.success, qPrintable(result.error));
+    QCOMPARE(result.botKey, u"chat"_s);
+    QCOMPARE(result.botName, u"Chat"_s);
+    QVERIFY(!result.invocationId.isEmpty());
+    const QString expected = toQString(mocks->value(u"answer"_s)->output["content"].get<std::string>());
+    QCOMPARE(result.visibleText(), expected);
+    QCOMPARE(result.steps.size(), 1);
+    QCOMPARE(result.steps.first().path, u"answer"_s);
+    QCOMPARE(result.steps.first().status, u"success"_s);
+    QCOMPARE(result.steps.first().source, u"mock"_s);
+    QCOMPARE(invocation->result(), result);
+    QCOMPARE(m_server.requestCount(), 0); // manual mode never calls the LLM
+}
+
+void TestLocalBackend::unknownBot()
+{
+    LocalBackend backend(options());
+    InvokeRequest request;
+    request.botKey = u"nobody"_s;
+    Invocation *invocation = backend.invoke(request, this);
+    Recorder recorder;
+    recorder.attach(invocation);
+    QVERIFY(!invocation->isFinished()); // delivered from the event loop, not inside invoke()
+    QSignalSpy finished(invocation, &Invocation::finished);
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(recorder.order, QStringList{u"finished"_s});
+    const InvokeResult &result = recorder.results.first();
+    QVERIFY(!result.success);
+    QCOMPARE(result.error, u"bot \"nobody\" not found"_s);
+    QVERIFY(result.events.isEmpty());
+}
+
+void TestLocalBackend::cancelDuringAnLlmStep()
+{
+    test::StubReply reply = test::StubReply::text({u"Hel"_s, u"lo"_s, u" there"_s}, 5, 3);
+    reply.holdAfter = 1; // one delta, then the server waits: the step is mid-stream
+    m_server.setReply(reply);
+    const int requestsBefore = m_server.requestCount();
+
+    LocalBackend backend(options());
+    Invocation *invocation = backend.invoke(chatty(), this);
+    Recorder recorder;
+    recorder.attach(invocation);
+    QSignalSpy disconnected(&m_server, &test::OpenAiStubServer::clientDisconnected);
+    QTRY_VERIFY_WITH_TIMEOUT(recorder.sawContent(), 10000); // "Hel" arrived, the rest is held
+    QVERIFY(!invocation->isFinished());
+
+    invocation->cancel();
+    QSignalSpy finished(invocation, &Invocation::finished);
+    QVERIFY(finished.wait(10000));
+    QTRY_VERIFY_WITH_TIMEOUT(disconnected.size() >= 1, 10000); // the request was aborted
+    QCOMPARE(m_server.requestCount(), requestsBefore + 1);
+
+    const InvokeResult &result = recorder.results.first();
+    QVERIFY(result.cancelled);
+    QVERIFY(!result.success);
+    QCOMPARE(result.error, u"cancelled"_s);
+    QCOMPARE(result.steps.size(), 3);
+    QCOMPARE(result.steps[0].status, u"success"_s);
+    QCOMPARE(result.steps[1].path, u"answer"_s);
+    QCOMPARE(result.steps[1].status, u"cancelled"_s);
+    QCOMPARE(result.steps[2].status, u"skipped"_s);
+    QCOMPARE(result.visibleText(), u"Hel"_s); // the partial output is kept
+    QCOMPARE(stringField(result.result, "status"), u"cancelled"_s);
+    QCOMPARE(recorder.order.last(), u"finished"_s);
+    QCOMPARE(recorder.order.count(u"finished"_s), 1);
+}
+
+void TestLocalBackend::destroyingARunningInvocation()
+{
+    test::StubReply reply = test::StubReply::text({u"Hel"_s, u"lo"_s}, 5, 3);
+    reply.holdAfter = 1;
+    m_server.setReply(reply);
+
+    LocalBackend backend(options());
+    QPointer<Invocation> invocation = backend.invoke(chatty(), this);
+    Recorder recorder;
+    recorder.attach(invocation);
+    QSignalSpy disconnected(&m_server, &test::OpenAiStubServer::clientDisconnected);
+    QTRY_VERIFY_WITH_TIMEOUT(recorder.sawContent(), 10000);
+
+    delete invocation.data(); // cancels and joins the worker
+    QVERIFY(invocation.isNull());
+    QTRY_VERIFY_WITH_TIMEOUT(disconnected.size() >= 1, 10000);
+    QVERIFY(recorder.results.isEmpty()); // nothing is delivered by a destroyed invocation
+    QCoreApplication::processEvents(); // a flush posted before the delete must not arrive
+    QVERIFY(recorder.results.isEmpty());
+}
+
+void TestLocalBackend::destroyingTheBackendWhileRunning()
+{
+    test::StubReply reply = test::StubReply::text({u"Hel"_s, u"lo"_s}, 5, 3);
+    reply.holdAfter = 1;
+    m_server.setReply(reply);
+
+    auto *backend = new LocalBackend(options());
+    Invocation *invocation = backend->invoke(chatty(), this);
+    Recorder recorder;
+    recorder.attach(invocation);
+    QTRY_VERIFY_WITH_TIMEOUT(recorder.sawContent(), 10000);
+
+    delete backend; // cancels and joins; the invocation, owned by us, still finishes
+    QSignalSpy finished(invocation, &Invocation::finished);
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(recorder.results.size(), 1);
+    QVERIFY(recorder.results.first().cancelled);
+    delete invocation;
+}
+
+void TestLocalBackend::replayFollowsTheBotFile()
+{
+    // The bot folders are read per invocation: a new modification time is a new
+    // updated_at, so the replay cache misses and stores again.
+    const auto runOnce = [&](LocalBackend &backend) -> InvokeResult {
+        Invocation *invocation = backend.invoke(chatty(Mode::replay()), this);
+        QSignalSpy finished(invocation, &Invocation::finished);
+        if (!finished.wait(10000))
+            return {};
+        const InvokeResult result = invocation->result();
+        delete invocation;
+        return result;
+    };
+    QTemporaryDir cacheDir;
+    LocalBackend::Options o = options();
+    o.replayCacheFile = cacheDir.filePath(u"replay.sqlite"_s);
+    LocalBackend backend(o);
+    const int before = m_server.requestCount();
+
+    const InvokeResult first = runOnce(backend);
+    QVERIFY2(first.success, qPrintable(first.error));
+    QCOMPARE(first.steps[1].source, u"replay_stored"_s);
+    QCOMPARE(first.visibleText(), u"Hello there"_s);
+    QCOMPARE(m_server.requestCount(), before + 1);
+
+    const InvokeResult second = runOnce(backend);
+    QVERIFY2(second.success, qPrintable(second.error));
+    QCOMPARE(second.steps[1].source, u"replay_hit"_s);
+    QCOMPARE(second.visibleText(), u"Hello there"_s); // a replayed answer streams too
+    QCOMPARE(m_server.requestCount(), before + 1);
+
+    QFile file(QDir(botsDir()).filePath(u"chatty.bot.json"_s));
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    QVERIFY(file.setFileTime(QDateTime::currentDateTimeUtc().addSecs(60), QFileDevice::FileModificationTime));
+    file.close();
+    const InvokeResult third = runOnce(backend);
+    QVERIFY2(third.success, qPrintable(third.error));
+    QCOMPARE(third.steps[1].source, u"replay_stored"_s);
+    QCOMPARE(m_server.requestCount(), before + 2);
+}
+
+void TestLocalBackend::replayCacheThatCannotOpen()
+{
+    // A regular file where the cache's folder should be.
+    QFile blocker(m_dir.filePath(u"not-a-folder"_s));
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    LocalBackend::Options o = options();
+    o.replayCacheFile = m_dir.filePath(u"not-a-folder/replay.sqlite"_s);
+    LocalBackend backend(o);
+    for (int i = 0; i < 2; ++i) { // opened once; the second invocation gets the same message
+        Invocation *invocation = backend.invoke(chatty(Mode::replay()), this);
+        QSignalSpy finished(invocation, &Invocation::finished);
+        QVERIFY(finished.wait(10000));
+        const InvokeResult result = invocation->result();
+        QVERIFY(!result.success);
+        QVERIFY2(result.error.startsWith(u"replay mode: the replay cache "_s), qPrintable(result.error));
+        QVERIFY2(result.error.contains(u"not-a-folder/replay.sqlite"_s), qPrintable(result.error));
+        QVERIFY(result.events.isEmpty());
+        delete invocation;
+    }
+    // Live mode does not need the cache.
+    Invocation *live = backend.invoke(chatty(), this);
+    QSignalSpy finished(live, &Invocation::finished);
+    QVERIFY(finished.wait(10000));
+    QVERIFY2(live->result().success, qPrintable(live->result().error));
+    delete live;
+}
+
+void TestLocalBackend::listings()
+{
+    LocalBackend backend(options());
+    QList<BotListing> bots;
+    QList<DatasetListing> datasets;
+    backend.listBots(this, [&](const BotListing &listing) { bots.append(listing); });
+    backend.listDatasets(this, [&](const DatasetListing &listing) { datasets.append(listing); });
+    QVERIFY(datasets.isEmpty()); // asynchronous: nothing before the event loop runs
+    QTRY_COMPARE_WITH_TIMEOUT(bots.size(), 1, 10000);
+    QTRY_COMPARE(datasets.size(), 1);
+    QVERIFY(datasets.first().datasets.isEmpty());
+    QVERIFY(datasets.first().error.isEmpty());
+    QStringList keys;
+    for (const BotInfo &bot : std::as_const(bots.first().bots))
+        keys.append(bot.key);
+    QVERIFY2(keys.contains(u"chat"_s) && keys.contains(u"chatty"_s), qPrintable(keys.join(u", "_s)));
+
+    // A context destroyed before the answer: the callback never runs.
+    auto *context = new QObject;
+    bool called = false;
+    backend.listBots(context, [&](const BotListing &) { called = true; });
+    delete context;
+    QVERIFY(QThreadPool::globalInstance()->waitForDone(10000)); // the listing is done...
+    QCoreApplication::processEvents();                          // ...and its answer delivered
+    QVERIFY(!called);
+}
+
+QTEST_GUILESS_MAIN(TestLocalBackend)
+#include "tst_localbackend.moc"
