@@ -175,6 +175,8 @@ std::vector<qsizetype> walk(QByteArrayView bytes, const JsonPath &path)
 {
     std::vector<qsizetype> offsets;
     Scanner s(bytes);
+    if (bytes.startsWith("\xEF\xBB\xBF")) // nlohmann reads past a UTF-8 BOM: so do we
+        s.setPos(3);
     s.skipSpace();
     offsets.push_back(s.pos());
     for (const auto &item : path) {

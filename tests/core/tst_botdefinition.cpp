@@ -148,6 +148,13 @@ void TestBotDefinition::acceptsShortForms()
     QCOMPARE(bot->steps.size(), 1);
     QCOMPARE(bot->steps[0].parameters, Json::object());
     QCOMPARE(bot->steps[0].line, 1);
+
+    // A UTF-8 byte order mark and CRLF line ends: lines still count right.
+    const QByteArray crlf = "\xEF\xBB\xBF{\r\n\"bot\": {\"key\": \"k\"},\r\n\"steps\": [\r\n"
+                            "  {\"key\": \"a\", \"action_type\": \"utils.echo\"},\r\n"
+                            "  {\"key\": \"b\", \"action_type\": \"utils.echo\", \"depends_on\": \"x\"}\r\n]}";
+    QVERIFY(!BotDefinition::parse(crlf, u"bom.bot.json"_s, kMtime, &problem));
+    QCOMPARE(problem.toString(), u"bom.bot.json:5: step \"b\" depends on unknown step \"x\""_s);
 }
 
 void TestBotDefinition::rejectsBadFiles_data()
