@@ -76,8 +76,10 @@ Json parseJson(QByteArrayView bytes, QString *error)
             // e.byte is 1-based and points just past the offending character.
             const qsizetype offset = e.byte > 0 ? qsizetype(e.byte) - 1 : 0;
             QString what = QString::fromUtf8(e.what());
-            // nlohmann's text starts with "[json.exception.parse_error.101] parse error at ...: "
-            const qsizetype colon = what.lastIndexOf(u": "_s);
+            // nlohmann's text reads "[json.exception.parse_error.101] parse error at line 1,
+            // column 5: <reason>"; the reason itself may quote ": ", so cut at the first one.
+            const qsizetype at = what.indexOf(u"parse error"_s);
+            const qsizetype colon = what.indexOf(u": "_s, qMax<qsizetype>(at, 0));
             if (colon >= 0)
                 what = what.mid(colon + 2);
             *error = describePosition(bytes, offset) + u": "_s + what;
