@@ -26,7 +26,7 @@ static QString table(const QList<BotInfo> &bots)
         QString line;
         for (qsizetype c = 0; c < widths.size(); ++c)
             line += row[c].leftJustified(widths[c]) + u"  "_s;
-        out += (line + row.last()).trimmed() + u'\n';
+        out += QString(line + row.last()).trimmed() + u'\n';
     }
     return out;
 }

@@ -38,9 +38,18 @@ void printJson(const Json &value)
     printOut(QString::fromUtf8(dumpJson(value, 2)) + u'\n');
 }
 
+int failed(const QString &error)
+{
+    printErr(u"error: "_s + error + u'\n');
+    return ExitFailed;
+}
+
 int stats(const ReplayCache &cache, bool json)
 {
-    const engine::CacheStats s = cache.stats();
+    QString error;
+    const engine::CacheStats s = cache.stats(&error);
+    if (!error.isEmpty())
+        return failed(error);
     if (json) {
         printJson(Json{{"file", toStd(s.file)}, {"entries", s.entries}, {"bytes", s.bytes}, {"hits", s.hits}});
         return ExitOk;
@@ -52,7 +61,10 @@ int stats(const ReplayCache &cache, bool json)
 
 int list(const ReplayCache &cache, bool json)
 {
-    const QList<CacheEntry> entries = cache.list();
+    QString error;
+    const QList<CacheEntry> entries = cache.list(-1, &error);
+    if (!error.isEmpty())
+        return failed(error);
     if (json) {
         Json array = Json::array();
         for (const CacheEntry &entry : entries)
@@ -70,10 +82,11 @@ int list(const ReplayCache &cache, bool json)
         actionWidth = qMax(actionWidth, e.parts.actionType.size());
     }
     auto row = [&](const QString &key, const QString &bot, const QString &action,
-                    const QString &created, const QString &hits) {
-        return (key.leftJustified(12) + u"  "_s + bot.leftJustified(botWidth) + u"  "_s
-                + action.leftJustified(actionWidth) + u"  "_s + created.leftJustified(16) + u"  "_s + hits)
-                   .trimmed() + u'\n';
+                    const QString &created, const QString &hits) -> QString {
+        const QString line = key.leftJustified(12) + u"  "_s + bot.leftJustified(botWidth) + u"  "_s
+                             + action.leftJustified(actionWidth) + u"  "_s + created.leftJustified(16)
+                             + u"  "_s + hits;
+        return line + u'\n';
     };
     QString out = row(u"KEY"_s, u"BOT"_s, u"ACTION"_s, u"CREATED"_s, u"HITS"_s);
     for (const CacheEntry &e : entries)
@@ -85,12 +98,11 @@ int list(const ReplayCache &cache, bool json)
 
 int show(const ReplayCache &cache, const QString &key)
 {
-    const auto entry = cache.find(key);
-    if (!entry) {
-        printErr(u"error: no cache entry has a key starting with \"%1\" (or several do: give more of it); "
-                 "see 'invoke-cli cache list'\n"_s.arg(key));
-        return ExitFailed;
-    }
+    QString error;
+    const auto entry = cache.find(key, &error);
+    if (!entry)
+        return failed((error.isEmpty() ? u"no cache entry matches \"%1\""_s.arg(key) : error)
+                      + u" (see 'invoke-cli cache list')"_s);
     printJson(entryJson(*entry));
     return ExitOk;
 }
@@ -101,17 +113,17 @@ int runCache(const QString &cacheFile, const CacheArguments &args)
 {
     ReplayCache cache(cacheFile);
     QString error;
-    if (!cache.open(&error)) {
-        printErr(u"error: cannot open the replay cache %1: %2\n"_s.arg(cacheFile, error));
-        return ExitFailed;
-    }
+    if (!cache.open(&error))
+        return failed(u"cannot open the replay cache %1: %2"_s.arg(cacheFile, error));
     if (args.action == u"stats"_s)
         return stats(cache, args.json);
     if (args.action == u"list"_s)
         return list(cache, args.json);
     if (args.action == u"show"_s)
         return show(cache, args.key);
-    const qint64 removed = cache.clear();
+    const qint64 removed = cache.clear(&error);
+    if (removed < 0)
+        return failed(error);
     printOut(u"Removed %1 %2 from %3\n"_s.arg(removed).arg(removed == 1 ? u"entry"_s : u"entries"_s, cacheFile));
     return ExitOk;
 }

@@ -57,8 +57,8 @@ std::optional<Arguments> parseBots(const QStringList &args, UsageError *error)
         a.helpTopic = u"bots"_s;
         return a;
     }
-    if (parser.positionalArguments().size() > 1)
-        return fail(error, u"bots"_s, u"unexpected argument \"%1\""_s.arg(parser.positionalArguments().at(1)));
+    if (!parser.positionalArguments().isEmpty())
+        return fail(error, u"bots"_s, u"unexpected argument \"%1\""_s.arg(parser.positionalArguments().first()));
     a.command = Arguments::Bots;
     a.bots.json = parser.isSet(u"json"_s);
     auto folders = botFolders(parser, u"bots"_s, error);
@@ -91,7 +91,7 @@ std::optional<Arguments> parseInvoke(const QStringList &args, UsageError *error)
         return a;
     }
 
-    const QStringList positional = parser.positionalArguments().mid(1);
+    const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty())
         return fail(error, cmd, u"missing BOT_KEY (list the bots with 'invoke-cli bots')"_s);
     if (positional.size() > 1)
@@ -175,7 +175,7 @@ std::optional<Arguments> parseCache(const QStringList &args, UsageError *error)
         a.helpTopic = cmd;
         return a;
     }
-    const QStringList positional = parser.positionalArguments().mid(1);
+    const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty())
         return fail(error, cmd, u"missing action: stats, list, show KEY or clear"_s);
     const QString action = positional.first();

@@ -38,7 +38,7 @@ bool addParameter(const QString &argument, Json &parameters, QString *error)
 
 Message messageFromArgument(const QString &argument)
 {
-    for (const QString role : {u"assistant"_s, u"system"_s, u"user"_s}) {
+    for (const QString &role : {u"assistant"_s, u"system"_s, u"user"_s}) {
         const QString prefix = role + u':';
         if (argument.startsWith(prefix)) {
             QString content = argument.mid(prefix.size());

@@ -22,7 +22,7 @@ std::unique_ptr<Backend> localBackend(const QStringList &extraFolders)
 {
     LocalBackend::Options options;
     options.botFolders = engine::BotCatalog::defaultFolders(extraFolders);
-    options.cacheFile = paths::replayCacheFile();
+    options.replayCacheFile = paths::replayCacheFile();
     options.llm = LlmSettings::fromSettings(QSettings()).withEnvironment();
     return std::make_unique<LocalBackend>(options);
 }

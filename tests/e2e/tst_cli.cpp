@@ -1,5 +1,6 @@
 // End to end: runs the real build/bin/invoke-cli with QProcess, in a scratch home
 // (XDG_DATA_HOME, XDG_CACHE_HOME, XDG_CONFIG_HOME), and reads what it prints.
+#include "tests/support/openaistubserver.h"
 #include "tests/support/testpaths.h"
 
 #include "core/model/json.h"
@@ -31,7 +32,7 @@ const QHash<QString, QString> &expectedResults()
     static const QHash<QString, QString> expected{
         {u"chat"_s, u"answering from its mock set"_s},
         {u"ticket-triage"_s, u"URGENT: paging the billing on-call engineer"_s},
-        {u"research-assistant"_s, u"Green tea"_s},
+        {u"research-assistant"_s, u"In short: Green tea and black tea come from the same plant"_s},
         {u"summariser"_s, u"In short"_s},
     };
     return expected;
@@ -58,8 +59,9 @@ class TstCli : public QObject
     Q_OBJECT
 
 private:
+    QProcessEnvironment environment(const QHash<QString, QString> &env) const;
     CliRun run(const QStringList &args, const QHash<QString, QString> &env = {});
-    Json runJson(const QStringList &args);
+    Json runJson(const QStringList &args, int expectedExit = 0);
     QString writeFile(const QString &name, const QByteArray &bytes);
 
     QTemporaryDir m_home;
@@ -91,9 +93,15 @@ private Q_SLOTS:
 
     void streamPrintsTextAsItArrives();
     void streamEventsOnePerLine();
+    void liveStreamShowsTextBeforeTheEnd();
+    void nestedStepsShowTheirPath();
+
+    void replayStoresThenHitsWithoutHttp();
+    void cacheCommands();
 };
 
-CliRun TstCli::run(const QStringList &args, const QHash<QString, QString> &env)
+// The child's environment: a scratch home, no LLM settings of the machine, plus `env`.
+QProcessEnvironment TstCli::environment(const QHash<QString, QString> &env) const
 {
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     for (const char *name : {"INVOKE_LLM_BASE_URL", "INVOKE_LLM_MODEL", "INVOKE_LLM_API_KEY"})
@@ -103,9 +111,13 @@ CliRun TstCli::run(const QStringList &args, const QHash<QString, QString> &env)
     environment.insert(u"XDG_CONFIG_HOME"_s, m_home.filePath(u"config"_s));
     for (auto it = env.cbegin(); it != env.cend(); ++it)
         environment.insert(it.key(), it.value());
+    return environment;
+}
 
+CliRun TstCli::run(const QStringList &args, const QHash<QString, QString> &env)
+{
     QProcess process;
-    process.setProcessEnvironment(environment);
+    process.setProcessEnvironment(environment(env));
     process.setWorkingDirectory(test::sourceDir());
     QSignalSpy finished(&process, &QProcess::finished);
     process.start(test::binDir() + u"/invoke-cli"_s, args);
@@ -122,10 +134,10 @@ CliRun TstCli::run(const QStringList &args, const QHash<QString, QString> &env)
     return result;
 }
 
-Json TstCli::runJson(const QStringList &args)
+Json TstCli::runJson(const QStringList &args, int expectedExit)
 {
     const CliRun r = run(args);
-    if (r.exitCode != 0)
+    if (r.exitCode != expectedExit)
         qWarning("exit %d, stderr: %s", r.exitCode, qPrintable(r.err));
     QString error;
     const Json value = parseJson(r.out.toUtf8(), &error);
@@ -249,7 +261,7 @@ void TstCli::missingMockFailsNamingTheStep()
     QVERIFY2(r.err.startsWith(u"error: "_s), qPrintable(r.err));
 
     const Json summary = runJson({u"invoke"_s, u"chat"_s, u"-m"_s, u"hi"_s, u"--mocks"_s, mocks,
-                                  u"--format"_s, u"json"_s});
+                                  u"--format"_s, u"json"_s}, 1);
     QCOMPARE(boolField(summary, "success", true), false);
     QVERIFY(stringField(summary, "error").contains(u"answer"_s));
 }
@@ -423,6 +435,168 @@ void TstCli::streamEventsOnePerLine()
         QVERIFY2(parseJson(line.toUtf8()).is_object(), qPrintable(line));
     QCOMPARE(stringField(parseJson(lines.first().toUtf8()), "type"), u"invocation_started"_s);
     QCOMPARE(stringField(parseJson(lines.last().toUtf8()), "type"), u"invocation_finished"_s);
+}
+
+namespace {
+
+const char secretKey[] = "sk-test-never-print-me";
+
+// The environment that points llm.message at `server`, with its own cache folder.
+QHash<QString, QString> llmEnvironment(const test::OpenAiStubServer &server, const QString &cacheHome)
+{
+    return {{u"INVOKE_LLM_BASE_URL"_s, server.baseUrl()},
+            {u"INVOKE_LLM_MODEL"_s, u"stub-model"_s},
+            {u"INVOKE_LLM_API_KEY"_s, QString::fromLatin1(secretKey)},
+            {u"XDG_CACHE_HOME"_s, cacheHome}};
+}
+
+// The sources of the llm.message steps of an events document, in order.
+QStringList llmSources(const Json &doc)
+{
+    QStringList sources;
+    for (const Json &event : doc.value("events", Json::array()))
+        if (stringField(event, "type") == u"step_finished"_s
+            && stringField(event["payload"], "action_type") == u"llm.message"_s)
+            sources.append(stringField(event["metadata"], "source"));
+    return sources;
+}
+
+} // namespace
+
+void TstCli::liveStreamShowsTextBeforeTheEnd()
+{
+    test::OpenAiStubServer server;
+    QVERIFY(server.listen());
+    test::StubReply reply = test::StubReply::text({u"First words"_s, u", then the rest."_s}, 12, 5);
+    reply.holdAfter = 1; // the server waits after the first delta until release()
+    server.setReply(reply);
+    QSignalSpy held(&server, &test::OpenAiStubServer::held);
+
+    QProcess process;
+    process.setProcessEnvironment(environment(llmEnvironment(server, m_home.filePath(u"live-cache"_s))));
+    QSignalSpy finished(&process, &QProcess::finished);
+    process.start(test::binDir() + u"/invoke-cli"_s,
+                  {u"invoke"_s, u"chat"_s, u"-m"_s, u"hi"_s, u"--stream"_s});
+    QVERIFY(held.wait(60000));
+    // The first delta is on stdout while the answer is still incomplete.
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += process.readAllStandardOutput()).contains("First words"), 30000);
+    QCOMPARE(process.state(), QProcess::Running);
+    QVERIFY(!out.contains("the rest"));
+    server.release();
+    QVERIFY(finished.wait(60000));
+    out += process.readAllStandardOutput();
+    QCOMPARE(process.exitCode(), 0);
+    QCOMPARE(out, QByteArray("First words, then the rest.\n"));
+    QCOMPARE(server.requestCount(), 1);
+}
+
+void TstCli::nestedStepsShowTheirPath()
+{
+    const QString key = u"research-assistant"_s;
+    const CliRun r = run({u"invoke"_s, key, u"-m"_s, u"tea"_s, u"--mocks"_s, mocksOf(key), u"-v"_s});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains(u"  ✓ summarise (bot.invoke)\n  ✓ summarise/answer (llm.message)\n"_s), qPrintable(r.out));
+}
+
+void TstCli::replayStoresThenHitsWithoutHttp()
+{
+    test::OpenAiStubServer server;
+    QVERIFY(server.listen());
+    server.setReply(test::StubReply::text({u"Hello"_s, u" from"_s, u" the stub."_s}, 10, 3));
+    const auto env = llmEnvironment(server, m_home.filePath(u"replay-cache"_s));
+    const QStringList args{u"invoke"_s, u"chat"_s, u"-m"_s, u"replay me"_s, u"--mode"_s, u"replay"_s,
+                           u"--format"_s, u"events"_s};
+    auto events = [&](const QStringList &a, CliRun *r) {
+        *r = run(a, env);
+        QVERIFY2(!r->out.contains(QLatin1String(secretKey)) && !r->err.contains(QLatin1String(secretKey)),
+                 "the API key must never be printed");
+    };
+
+    CliRun r;
+    events(args, &r); // a miss: runs live and stores
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QCOMPARE(server.requestCount(), 1);
+    QCOMPARE(llmSources(parseJson(r.out.toUtf8())), QStringList{u"replay_stored"_s});
+    QCOMPARE(server.requests().first().header("authorization"), QByteArray("Bearer ") + secretKey);
+
+    events(args, &r); // a hit: no HTTP request at all
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QCOMPARE(server.requestCount(), 1);
+    QCOMPARE(llmSources(parseJson(r.out.toUtf8())), QStringList{u"replay_hit"_s});
+
+    CliRun text = run({u"invoke"_s, u"chat"_s, u"-m"_s, u"replay me"_s, u"--mode"_s, u"replay"_s}, env);
+    QCOMPARE(text.exitCode, 0);
+    QVERIFY2(text.out.contains(u"Result:\nHello from the stub.\n"_s), qPrintable(text.out));
+    QCOMPARE(server.requestCount(), 1);
+
+    events(args + QStringList{u"--refresh"_s}, &r); // refresh: one new request, overwritten
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QCOMPARE(server.requestCount(), 2);
+    QCOMPARE(llmSources(parseJson(r.out.toUtf8())), QStringList{u"refreshed"_s});
+
+    events({u"invoke"_s, u"chat"_s, u"-m"_s, u"replay me"_s, u"--format"_s, u"events"_s}, &r); // live
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QCOMPARE(server.requestCount(), 3);
+    QCOMPARE(llmSources(parseJson(r.out.toUtf8())), QStringList{u"live"_s});
+
+    // An HTTP error fails the run with the provider's message, and exit code 1.
+    server.setReply(test::StubReply::error(429, u"Rate limit reached, slow down"_s));
+    events({u"invoke"_s, u"chat"_s, u"-m"_s, u"another question"_s, u"--mode"_s, u"replay"_s}, &r);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains(u"Rate limit reached"_s), qPrintable(r.err));
+}
+
+void TstCli::cacheCommands()
+{
+    test::OpenAiStubServer server;
+    QVERIFY(server.listen());
+    server.setReply(test::StubReply::text({u"Cached answer."_s}, 7, 2));
+    const QString cacheHome = m_home.filePath(u"cache-commands"_s);
+    const auto env = llmEnvironment(server, cacheHome);
+    for (const QString &question : {u"one"_s, u"two"_s})
+        QCOMPARE(run({u"invoke"_s, u"chat"_s, u"-m"_s, question, u"--mode"_s, u"replay"_s}, env).exitCode, 0);
+    QCOMPARE(run({u"invoke"_s, u"chat"_s, u"-m"_s, u"one"_s, u"--mode"_s, u"replay"_s}, env).exitCode, 0);
+    QCOMPARE(server.requestCount(), 2);
+
+    CliRun r = run({u"cache"_s, u"stats"_s}, env);
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(u"Entries:  2\n"_s) && r.out.contains(u"Hits:     1\n"_s), qPrintable(r.out));
+    QVERIFY2(r.out.contains(cacheHome), qPrintable(r.out));
+    const Json stats = runJson({u"cache"_s, u"stats"_s, u"--json"_s});
+    QVERIFY(stats.is_object() && stats.contains("entries")); // (the default cache: shape only)
+
+    r = run({u"cache"_s, u"list"_s}, env);
+    QCOMPARE(r.exitCode, 0);
+    const QStringList lines = r.out.split(u'\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 3);
+    QVERIFY(lines[0].startsWith(u"KEY"_s));
+    QVERIFY2(lines[1].contains(u"chat"_s) && lines[1].contains(u"llm.message"_s), qPrintable(r.out));
+
+    const CliRun listJson = run({u"cache"_s, u"list"_s, u"--json"_s}, env);
+    const Json entries = parseJson(listJson.out.toUtf8());
+    QVERIFY(entries.is_array() && entries.size() == 2);
+    const QString key = stringField(entries[0], "key");
+    QCOMPARE(key.size(), 64);
+
+    r = run({u"cache"_s, u"show"_s, key.left(10)}, env);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const Json entry = parseJson(r.out.toUtf8());
+    QCOMPARE(stringField(entry, "key"), key);
+    QCOMPARE(stringField(entry, "bot_key"), u"chat"_s);
+    QCOMPARE(stringField(entry, "action_type"), u"llm.message"_s);
+    QCOMPARE(stringField(entry["output"], "content"), u"Cached answer."_s);
+    QVERIFY(!r.out.contains(QLatin1String(secretKey)));
+
+    r = run({u"cache"_s, u"show"_s, u"zzzz"_s}, env);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains(u"zzzz"_s), qPrintable(r.err));
+
+    r = run({u"cache"_s, u"clear"_s}, env);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.startsWith(u"Removed 2 entries"_s), qPrintable(r.out));
+    r = run({u"cache"_s, u"stats"_s}, env);
+    QVERIFY2(r.out.contains(u"Entries:  0\n"_s), qPrintable(r.out));
 }
 
 QTEST_GUILESS_MAIN(TstCli)
