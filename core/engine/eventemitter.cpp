@@ -12,7 +12,7 @@ EventEmitter::EventEmitter(QString invocationId, Sink sink)
 
 wire::Stamp EventEmitter::stamp(const QString &path)
 {
-    return {m_invocationId, ++m_seq, m_clock.elapsed(), path};
+    return {m_invocationId, m_seq++, m_clock.elapsed(), path};
 }
 
 void EventEmitter::emitEvent(Event event)

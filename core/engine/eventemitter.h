@@ -18,7 +18,7 @@ public:
     EventEmitter(QString invocationId, Sink sink);
 
     const QString &invocationId() const { return m_invocationId; }
-    // The next stamp: seq + 1, milliseconds since construction, `path`.
+    // The next stamp: seq 0, 1, 2..., milliseconds since construction, `path`.
     wire::Stamp stamp(const QString &path = {});
     void emitEvent(Event event);
 

@@ -86,9 +86,8 @@ private:
         file.write(json);
     }
 
-    // Runs `botKey` over the bots written so far and checks the invariants every stream
-    // keeps: started first, finished last, seq 1, 2, 3..., t_ms never going back, one
-    // invocation id, the header's path equal to metadata.path.
+    // Runs request.botKey over the bots written so far; `onEvent` sees each event as it
+    // is emitted (and may cancel).
     RunResult run(InvokeRequest request,
                   const std::function<void(const Event &, CancelToken &)> &onEvent = {})
     {
@@ -116,7 +115,7 @@ private:
         return result;
     }
 
-    // The invariants every stream keeps: started first, finished last, seq 1, 2, 3...,
+    // The invariants every stream keeps: started first, finished last, seq 0, 1, 2...,
     // t_ms never going back, one invocation id (a UUID without braces), the decoded
     // path header equal to metadata.path.
     static bool wellFormed(const RunResult &r)
@@ -134,7 +133,7 @@ private:
         for (qsizetype i = 0; i < r.events.size(); ++i) {
             const Event &e = r.events[i];
             const Json meta = wire::metadataOf(e.json());
-            if (e.seq != i + 1)
+            if (e.seq != i)
                 return fail(u"seq %1 at index %2"_s.arg(e.seq).arg(i));
             if (e.tMs < lastT)
                 return fail(u"t_ms goes back at index %1"_s.arg(i));

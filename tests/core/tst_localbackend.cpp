@@ -143,11 +143,11 @@ void TestLocalBackend::chatExampleInManualMode()
     for (const QList<Event> &batch : std::as_const(recorder.batches))
         QVERIFY(!batch.isEmpty());
 
-    // The batches, in order, are the whole stream: seq 1..n, started first, finished last.
+    // The batches, in order, are the whole stream: seq 0..n-1, started first, finished last.
     const InvokeResult &result = recorder.results.first();
     QCOMPARE(result.events, recorder.events);
     for (qsizetype i = 0; i < recorder.events.size(); ++i)
-        QCOMPARE(recorder.events[i].seq, i + 1);
+        QCOMPARE(recorder.events[i].seq, i);
     QCOMPARE(recorder.events.first().type, u"invocation_started"_s);
     QCOMPARE(recorder.events.last().type, u"invocation_finished"_s);
     QStringList types;
