@@ -59,6 +59,10 @@ private slots:
     void eventThroughSse();
     void eventFrameWithLineBreaks();
     void eventDecodeRejectsNonJson();
+    void decodeReadsTheHeaderTheDomWould_data();
+    void decodeReadsTheHeaderTheDomWould();
+    void decodeErrorsMatchTheParser_data();
+    void decodeErrorsMatchTheParser();
     void eventStreamSkipsNonEvents();
     void botInfo();
     void invocationSummary();
@@ -401,6 +405,63 @@ void TestCodecs::eventDecodeRejectsNonJson()
     QCOMPARE(plain->path, QString());
     QCOMPARE(plain->seq, qint64(-1));
     QCOMPARE(wire::kindOf(*plain), wire::Kind::InvocationStarted);
+}
+
+void TestCodecs::decodeReadsTheHeaderTheDomWould_data()
+{
+    // Event::decode reads the header while it validates (no DOM); Event::fromJson reads it
+    // from the parsed DOM. Both must agree on every shape, odd ones included.
+    QTest::addColumn<QByteArray>("json");
+    QTest::newRow("full") << QByteArray(R"({"type":"step_started","payload":{},"metadata":{"path":"a/b","seq":4,"t_ms":17}})");
+    QTest::newRow("metadata first") << QByteArray(R"({"metadata":{"t_ms":1,"seq":2,"path":"p"},"type":"status"})");
+    QTest::newRow("nothing") << QByteArray("{}");
+    QTest::newRow("names nested elsewhere are not the header")
+        << QByteArray(R"({"payload":{"type":"x","metadata":{"path":"no","seq":9}},"metadata":{"inner":{"path":"deep","seq":8}}})");
+    QTest::newRow("type not a string") << QByteArray(R"({"type":5,"metadata":{"path":["x"],"seq":"7","t_ms":null}})");
+    QTest::newRow("metadata not an object") << QByteArray(R"({"type":"a","metadata":[{"path":"x","seq":1}]})");
+    QTest::newRow("duplicate keys: the last wins") << QByteArray(R"({"type":"a","type":"b","metadata":{"seq":1,"seq":2,"path":"x","path":3}})");
+    QTest::newRow("duplicate metadata: the last wins")
+        << QByteArray(R"({"metadata":{"seq":1,"path":"x","t_ms":5},"metadata":{"seq":2}})");
+    QTest::newRow("a later metadata that is not an object")
+        << QByteArray(R"({"metadata":{"seq":1,"path":"x"},"metadata":"gone"})");
+    QTest::newRow("numbers of every kind") << QByteArray(R"({"metadata":{"seq":18446744073709551615,"t_ms":12.9}})");
+    QTest::newRow("negative and exponent") << QByteArray(R"({"metadata":{"seq":-3,"t_ms":1e3}})");
+    QTest::newRow("escapes and unicode") << QByteArray("{\"type\":\"t\\u00e9\\\"q\",\"metadata\":{\"path\":\"r\\u00e9/\\ud83d\\ude00\"}}");
+    QTest::newRow("whitespace") << QByteArray(" \n{ \"type\" : \"s\" ,\r\n \"metadata\" : { \"seq\" : 1 } }\n");
+}
+
+void TestCodecs::decodeReadsTheHeaderTheDomWould()
+{
+    QFETCH(QByteArray, json);
+    const auto decoded = Event::decode(json);
+    QVERIFY(decoded);
+    const Event fromDom = Event::fromJson(Json::parse(json.toStdString()));
+    QCOMPARE(decoded->type, fromDom.type);
+    QCOMPARE(decoded->path, fromDom.path);
+    QCOMPARE(decoded->seq, fromDom.seq);
+    QCOMPARE(decoded->tMs, fromDom.tMs);
+    QCOMPARE(decoded->raw, json);
+}
+
+void TestCodecs::decodeErrorsMatchTheParser_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::newRow("[DONE]") << QByteArray("[DONE]");
+    QTest::newRow("empty") << QByteArray("");
+    QTest::newRow("cut off") << QByteArray("{\"type\": \"sta");
+    QTest::newRow("second line") << QByteArray("{\"a\": 1,\n \"b\": }");
+    QTest::newRow("trailing text") << QByteArray("{} x");
+    QTest::newRow("bad escape") << QByteArray("{\"a\": \"\\q\"}");
+}
+
+void TestCodecs::decodeErrorsMatchTheParser()
+{
+    QFETCH(QByteArray, bytes);
+    QString decodeError;
+    QVERIFY(!Event::decode(bytes, &decodeError));
+    QString parseError;
+    QVERIFY(parseJson(bytes, &parseError).is_discarded());
+    QCOMPARE(decodeError, u"event is not JSON: "_s + parseError);
 }
 
 void TestCodecs::eventStreamSkipsNonEvents()
