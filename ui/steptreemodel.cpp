@@ -1,8 +1,8 @@
 #include "ui/steptreemodel.h"
 
 #include "core/wire/events.h"
+#include "ui/statusstyle.h"
 
-#include <QtGui/QColor>
 #include <QtGui/QGuiApplication>
 #include <QtGui/QPalette>
 
@@ -49,19 +49,16 @@ QString stepPathOf(const Event &event)
     return stringField(wire::payloadOf(event.json()), "key");
 }
 
-bool isDarkPalette()
-{
-    return QGuiApplication::palette().color(QPalette::Base).lightness() < 128;
-}
-
 } // namespace
 
 StepTreeModel::StepTreeModel(QObject *parent)
     : QAbstractItemModel(parent)
 {
-    static const char *const names[StatusCount] = {"running", "succeeded", "failed", "skipped", "cancelled"};
+    // The icons of the shared status style, loaded once rather than per data() call.
+    static const char *const statuses[StatusCount] = {StepStatus::Running, StepStatus::Success, StepStatus::Error,
+                                                      StepStatus::Skipped, StepStatus::Cancelled};
     for (int i = 0; i < StatusCount; ++i)
-        m_statusIcons[i] = QIcon(u":/icons/status-"_s + QLatin1String(names[i]) + u".svg"_s);
+        m_statusIcons[i] = QIcon(statusStyle(QLatin1String(statuses[i]), QPalette()).iconPath);
 }
 
 StepTreeModel::~StepTreeModel() = default;
@@ -345,18 +342,8 @@ QVariant StepTreeModel::data(const QModelIndex &index, int role) const
         }
         break;
     case Qt::ForegroundRole:
-        if (column == StatusColumn) {
-            // Mid-tones for light palettes, lighter ones on dark bases.
-            static const QColor light[StatusCount] = {QColor(0x1d, 0x6f, 0xd1), QColor(0x1a, 0x7f, 0x37),
-                                                      QColor(0xc6, 0x28, 0x28), QColor(0x6b, 0x72, 0x80),
-                                                      QColor(0xb4, 0x53, 0x09)};
-            static const QColor dark[StatusCount] = {QColor(0x6a, 0xb0, 0xff), QColor(0x4c, 0xc3, 0x8a),
-                                                     QColor(0xff, 0x6b, 0x6b), QColor(0x9c, 0xa3, 0xaf),
-                                                     QColor(0xf0, 0xa8, 0x48)};
-            const int status = statusIndexOf(step.status);
-            if (status >= 0)
-                return isDarkPalette() ? dark[status] : light[status];
-        }
+        if (column == StatusColumn && statusIndexOf(step.status) >= 0)
+            return statusStyle(step.status, QGuiApplication::palette()).color;
         break;
     case Qt::ToolTipRole:
         if (!step.error.isEmpty())
