@@ -20,7 +20,7 @@ LocalBackend::LocalBackend(Options options, QObject *parent)
                                                        : options.botFolders;
     m_state->replayCacheFile = options.replayCacheFile.isEmpty() ? paths::replayCacheFile()
                                                                  : options.replayCacheFile;
-    m_state->llm = options.llm;
+    m_state->setLlm(options.llm);
     m_state->cacheableTypes = options.cacheableTypes;
 }
 
@@ -34,6 +34,16 @@ LocalBackend::~LocalBackend()
 QString LocalBackend::displayName() const
 {
     return u"Embedded engine"_s;
+}
+
+LlmSettings LocalBackend::llmSettings() const
+{
+    return m_state->llm();
+}
+
+void LocalBackend::setLlmSettings(const LlmSettings &settings)
+{
+    m_state->setLlm(settings);
 }
 
 QStringList LocalBackend::botFolders() const

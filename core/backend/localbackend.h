@@ -33,6 +33,7 @@ public:
     ~LocalBackend() override;
 
     QString displayName() const override;
+    LlmSettings llmSettings() const;
     QStringList botFolders() const;
     QString replayCacheFile() const;
 
@@ -43,6 +44,12 @@ public:
     // The bot folders are read again for each invocation, so an edited bot runs with
     // its new content and updated_at.
     Invocation *invoke(const InvokeRequest &request, QObject *parent = nullptr) override;
+
+public Q_SLOTS:
+    // For the invocations started from now on (the studio reads the API key from the
+    // keychain after start, and the user may change the provider). Running ones keep
+    // the settings they started with; the replay cache stays the one opened.
+    void setLlmSettings(const invoke::LlmSettings &settings);
 
 private:
     std::shared_ptr<LocalEngineState> m_state;

@@ -17,6 +17,18 @@ namespace invoke {
 LocalEngineState::LocalEngineState() = default;
 LocalEngineState::~LocalEngineState() = default;
 
+LlmSettings LocalEngineState::llm() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_llm;
+}
+
+void LocalEngineState::setLlm(const LlmSettings &settings)
+{
+    QMutexLocker lock(&m_mutex);
+    m_llm = settings;
+}
+
 engine::ReplayCache *LocalEngineState::replayCache(QString *error)
 {
     QMutexLocker lock(&m_mutex);
@@ -35,7 +47,7 @@ engine::ReplayCache *LocalEngineState::replayCache(QString *error)
 }
 
 LocalInvocation::LocalInvocation(std::shared_ptr<LocalEngineState> state, InvokeRequest request, QObject *parent)
-    : Invocation(parent), m_state(std::move(state)), m_request(std::move(request))
+    : Invocation(parent), m_state(std::move(state)), m_request(std::move(request)), m_llm(m_state->llm())
 {
 }
 
@@ -100,7 +112,7 @@ void LocalInvocation::work()
     }
 
     // Built here so that every object the actions touch belongs to this thread.
-    const engine::ActionRegistry registry = engine::ActionRegistry::standard(m_state->llm);
+    const engine::ActionRegistry registry = engine::ActionRegistry::standard(m_llm);
     engine::ActionGate::Options gateOptions;
     gateOptions.mode = m_request.mode;
     gateOptions.mocks = m_request.manualMocks;

@@ -26,8 +26,12 @@ struct LocalEngineState
 {
     QStringList botFolders;
     QString replayCacheFile;
-    LlmSettings llm;
     QSet<QString> cacheableTypes;
+
+    // The LLM settings can change while invocations run (a key read from the keychain
+    // after start): each invocation takes a copy when it is created.
+    LlmSettings llm() const;
+    void setLlm(const LlmSettings &settings);
 
     // The replay cache, opened on first use and only once; nullptr with `error` when
     // it cannot be opened (the error is kept and given again every time).
@@ -37,7 +41,8 @@ struct LocalEngineState
     ~LocalEngineState();
 
 private:
-    QMutex m_mutex;
+    mutable QMutex m_mutex;
+    LlmSettings m_llm;
     bool m_cacheTried = false;
     std::unique_ptr<engine::ReplayCache> m_cache;
     QString m_cacheError;
@@ -66,6 +71,7 @@ private:
 
     std::shared_ptr<LocalEngineState> m_state;
     const InvokeRequest m_request;
+    const LlmSettings m_llm;
     engine::CancelToken m_cancel;
     std::unique_ptr<QThread> m_thread;
     ResultBuilder m_builder;

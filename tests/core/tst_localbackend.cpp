@@ -94,6 +94,7 @@ private Q_SLOTS:
     void destroyingTheBackendWhileRunning();
     void replayFollowsTheBotFile();
     void replayCacheThatCannotOpen();
+    void llmSettingsForLaterInvocations();
     void listings();
 };
 
@@ -332,6 +333,31 @@ void TestLocalBackend::replayCacheThatCannotOpen()
     QVERIFY(finished.wait(10000));
     QVERIFY2(live->result().success, qPrintable(live->result().error));
     delete live;
+}
+
+void TestLocalBackend::llmSettingsForLaterInvocations()
+{
+    LocalBackend::Options o = options();
+    o.llm = {};
+    LocalBackend backend(o);
+    const auto runOnce = [&]() -> InvokeResult {
+        Invocation *invocation = backend.invoke(chatty(), this);
+        QSignalSpy finished(invocation, &Invocation::finished);
+        if (!finished.wait(10000))
+            return {};
+        const InvokeResult result = invocation->result();
+        delete invocation;
+        return result;
+    };
+    const InvokeResult unconfigured = runOnce();
+    QVERIFY(!unconfigured.success);
+    QVERIFY2(unconfigured.error.contains(u"not configured"_s), qPrintable(unconfigured.error));
+
+    backend.setLlmSettings(options().llm);
+    QCOMPARE(backend.llmSettings(), options().llm);
+    const InvokeResult configured = runOnce();
+    QVERIFY2(configured.success, qPrintable(configured.error));
+    QCOMPARE(configured.visibleText(), u"Hello there"_s);
 }
 
 void TestLocalBackend::listings()
