@@ -119,9 +119,11 @@ int runInvoke(Backend &backend, const InvokeArguments &args)
         loop.exec();
 
     const InvokeResult &result = invocation->result();
+    // A run that never started (unknown bot) has nothing to show as text but its error.
+    const bool nothingRan = result.events.isEmpty() && request.outputFormat == OutputFormat::Text;
     if (args.stream)
         printer.finish();
-    else {
+    else if (!nothingRan) {
         QString output = format::render(result, request.outputFormat, request.verbose);
         if (!output.endsWith(u'\n'))
             output += u'\n';

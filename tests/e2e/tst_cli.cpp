@@ -76,6 +76,8 @@ private Q_SLOTS:
     void examplesAsEvents_data();
     void examplesAsEvents();
 
+    void ticketTriageHandlers_data();
+    void ticketTriageHandlers();
     void manualWithoutMocksUsesBundledSet();
     void missingMockFailsNamingTheStep();
     void badMockSetListsEveryProblem();
@@ -244,6 +246,32 @@ void TstCli::examplesAsEvents()
                     || !stringField(event["payload"], "action_type").startsWith(u"llm."_s));
 }
 
+// The example's result handlers: the answer decides which one writes the result.
+void TstCli::ticketTriageHandlers_data()
+{
+    QTest::addColumn<QByteArray>("answer");
+    QTest::addColumn<QString>("handlerStep");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("normal") << QByteArray(R"({\"team\": \"bugs\", \"priority\": \"normal\", \"summary\": \"Export button does nothing.\", \"reply\": \"Thanks, we are on it.\"})")
+                            << u"route"_s << u"Routed to bugs (normal priority).\nSummary: Export button does nothing."_s;
+    QTest::newRow("not JSON") << QByteArray("Sorry, I cannot help with that.")
+                              << u"fallback"_s << u"needs a human: Sorry, I cannot help with that."_s;
+}
+
+void TstCli::ticketTriageHandlers()
+{
+    QFETCH(QByteArray, answer);
+    QFETCH(QString, handlerStep);
+    QFETCH(QString, expected);
+    const QString mocks = writeFile(u"triage-%1.mocks.json"_s.arg(QString::fromLatin1(QTest::currentDataTag())),
+                                    R"({"classify": {"status": "success", "output": {"content": ")" + answer + R"("}}})");
+    const CliRun r = run({u"invoke"_s, u"ticket-triage"_s, u"-m"_s, u"ticket"_s, u"--mocks"_s, mocks, u"-v"_s});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
+    QVERIFY2(r.out.contains(u"  ✓ %1 (utils.write)\n"_s.arg(handlerStep)), qPrintable(r.out));
+    QVERIFY2(r.out.contains(expected), qPrintable(r.out));
+    QCOMPARE(r.out.count(u"(utils.write)"_s), 1);
+}
+
 void TstCli::manualWithoutMocksUsesBundledSet()
 {
     const CliRun r = run({u"invoke"_s, u"chat"_s, u"-m"_s, u"hi"_s, u"--mode"_s, u"manual"_s});
@@ -319,6 +347,7 @@ void TstCli::unknownBotFails()
     const CliRun r = run({u"invoke"_s, u"no-such-bot"_s, u"-m"_s, u"hi"_s, u"--mode"_s, u"manual"_s});
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains(u"no-such-bot"_s), qPrintable(r.err));
+    QVERIFY2(r.out.isEmpty(), qPrintable(r.out));
 }
 
 void TstCli::usageErrors_data()
