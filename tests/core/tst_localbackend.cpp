@@ -88,6 +88,7 @@ private Q_SLOTS:
     void initTestCase();
     void init();
     void chatExampleInManualMode();
+    void aBurstArrivesWholeAndInOrder();
     void unknownBot();
     void cancelDuringAnLlmStep();
     void destroyingARunningInvocation();
@@ -169,6 +170,41 @@ void TestLocalBackend::chatExampleInManualMode()
     QCOMPARE(result.steps.first().source, u"mock"_s);
     QCOMPARE(invocation->result(), result);
     QCOMPARE(m_server.requestCount(), 0); // manual mode never calls the LLM
+}
+
+void TestLocalBackend::aBurstArrivesWholeAndInOrder()
+{
+    // 300 visible steps: 902 events, produced faster than the owner takes them.
+    Json steps = Json::array();
+    for (int i = 0; i < 300; ++i)
+        steps.push_back({{"key", "s" + std::to_string(i)}, {"action_type", "utils.echo"},
+                         {"user_output_visibility", "visible"}, {"parameters", {{"data", "chunk " + std::to_string(i)}}}});
+    QTemporaryDir dir;
+    QFile file(dir.filePath(u"burst.bot.json"_s));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(dumpJson(Json{{"bot", {{"key", "burst"}}}, {"steps", steps}}));
+    file.close();
+
+    LocalBackend::Options o = options();
+    o.botFolders = {dir.path()};
+    LocalBackend backend(o);
+    InvokeRequest request;
+    request.botKey = u"burst"_s;
+    Invocation *invocation = backend.invoke(request, this);
+    Recorder recorder;
+    recorder.attach(invocation);
+    QSignalSpy finished(invocation, &Invocation::finished);
+    QVERIFY(finished.wait(20000));
+    const InvokeResult &result = recorder.results.first();
+    QVERIFY2(result.success, qPrintable(result.error));
+    QCOMPARE(recorder.events.size(), 2 + 300 * 3);
+    QCOMPARE(result.events, recorder.events);
+    for (qsizetype i = 0; i < recorder.events.size(); ++i)
+        QCOMPARE(recorder.events[i].seq, i);
+    QCOMPARE(result.messages.size(), 300);
+    QCOMPARE(result.messages.last().content, u"chunk 299"_s);
+    QCOMPARE(recorder.order.last(), u"finished"_s);
+    qInfo("%lld events in %lld batches", qint64(recorder.events.size()), qint64(recorder.batches.size()));
 }
 
 void TestLocalBackend::unknownBot()
