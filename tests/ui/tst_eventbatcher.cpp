@@ -1,0 +1,120 @@
+#include "tests/ui/runscript.h"
+#include "ui/eventbatcher.h"
+
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+using invoke::Event;
+using invoke::test::RunScript;
+using invoke::ui::EventBatcher;
+
+namespace {
+
+QList<Event> chunks(RunScript &run, int count)
+{
+    QList<Event> events;
+    for (int i = 0; i < count; ++i)
+        events.append(run.chunk(u"answer"_s, QString::number(i)));
+    return events;
+}
+
+QList<Event> flushedAt(const QSignalSpy &spy, int i)
+{
+    return spy.at(i).at(0).value<QList<Event>>();
+}
+
+} // namespace
+
+class TestEventBatcher : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void coalescesBatchesUntilTheFrameEnds()
+    {
+        EventBatcher batcher;
+        QSignalSpy flushed(&batcher, &EventBatcher::flushed);
+        RunScript run;
+        const QList<Event> a = chunks(run, 3), b = chunks(run, 1), c = chunks(run, 5);
+        // Batches arriving before the event loop runs again go out together, in order.
+        batcher.add(a);
+        batcher.add(b);
+        batcher.add({});
+        batcher.add(c);
+        QCOMPARE(batcher.pendingCount(), 9);
+        QCOMPARE(flushed.count(), 0);
+        QVERIFY(flushed.wait());
+        QCOMPARE(flushed.count(), 1);
+        QCOMPARE(flushedAt(flushed, 0), a + b + c);
+        QCOMPARE(batcher.pendingCount(), 0);
+
+        // The next event after a flush starts the next frame.
+        const QList<Event> d = chunks(run, 2);
+        batcher.add(d);
+        QVERIFY(flushed.wait());
+        QCOMPARE(flushed.count(), 2);
+        QCOMPARE(flushedAt(flushed, 1), d);
+    }
+
+    void flushNowHandsOnAtOnce()
+    {
+        EventBatcher batcher;
+        QSignalSpy flushed(&batcher, &EventBatcher::flushed);
+        batcher.flushNow(); // nothing pending: no signal
+        QCOMPARE(flushed.count(), 0);
+
+        RunScript run;
+        const QList<Event> a = chunks(run, 4);
+        batcher.add(a);
+        batcher.flushNow();
+        QCOMPARE(flushed.count(), 1);
+        QCOMPARE(flushedAt(flushed, 0), a);
+
+        // The frame timer stopped with it: the next flush carries only what came after.
+        const QList<Event> b = chunks(run, 1);
+        batcher.add(b);
+        QVERIFY(flushed.wait());
+        QCOMPARE(flushed.count(), 2);
+        QCOMPARE(flushedAt(flushed, 1), b);
+    }
+
+    void discardDropsWhatIsPending()
+    {
+        EventBatcher batcher;
+        QSignalSpy flushed(&batcher, &EventBatcher::flushed);
+        RunScript run;
+        batcher.add(chunks(run, 3));
+        batcher.discard();
+        QCOMPARE(batcher.pendingCount(), 0);
+        const QList<Event> next = chunks(run, 2);
+        batcher.add(next);
+        QVERIFY(flushed.wait());
+        QCOMPARE(flushed.count(), 1);
+        QCOMPARE(flushedAt(flushed, 0), next);
+    }
+
+    void burstsFromAnotherThreadArriveInOrder()
+    {
+        // The shape LocalBackend has: a worker thread posting batches as fast as it can.
+        EventBatcher batcher;
+        batcher.setInterval(1);
+        QList<Event> received;
+        connect(&batcher, &EventBatcher::flushed, this, [&](const QList<Event> &events) { received += events; });
+        RunScript run;
+        const QList<Event> all = chunks(run, 2000);
+        QThread *producer = QThread::create([&] {
+            for (qsizetype i = 0; i < all.size(); i += 7)
+                QMetaObject::invokeMethod(&batcher, "add", Qt::QueuedConnection,
+                                          Q_ARG(QList<invoke::Event>, all.mid(i, 7)));
+        });
+        producer->start();
+        QTRY_COMPARE(received.size(), all.size());
+        QVERIFY(producer->wait());
+        delete producer;
+        QCOMPARE(received, all);
+    }
+};
+
+QTEST_MAIN(TestEventBatcher)
+#include "tst_eventbatcher.moc"
