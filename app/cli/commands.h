@@ -4,6 +4,7 @@
 
 namespace invoke {
 class Backend;
+struct LlmSettings;
 }
 
 namespace invoke::cli {
@@ -11,5 +12,9 @@ namespace invoke::cli {
 int runBots(Backend &backend, const BotsArguments &args);
 int runInvoke(Backend &backend, const InvokeArguments &args);
 int runCache(const QString &cacheFile, const CacheArguments &args);
+
+// The LLM server settings; with `needsLlm`, the API key is read from the keychain when
+// INVOKE_LLM_API_KEY does not give one.
+LlmSettings llmSettings(bool needsLlm);
 
 } // namespace invoke::cli

@@ -23,7 +23,9 @@ Exit status: 0 on success, 1 when the invocation failed, 2 on a usage error.
 Environment:
   INVOKE_LLM_BASE_URL  OpenAI-compatible endpoint, e.g. http://localhost:11434/v1
   INVOKE_LLM_MODEL     Model name sent with each request
-  INVOKE_LLM_API_KEY   API key, sent as a bearer token (never printed)
+  INVOKE_LLM_API_KEY   API key, sent as a bearer token (never printed); without it,
+                       the key the studio saved in the keychain is used
+Without these, the LLM settings saved by the studio apply.
 
 Try it offline:
   invoke-cli invoke chat -m "hi" --mode manual -v

@@ -8,7 +8,6 @@
 #include "core/engine/botcatalog.h"
 
 #include <QtCore/QCoreApplication>
-#include <QtCore/QSettings>
 
 #include <memory>
 
@@ -18,12 +17,12 @@ using namespace invoke;
 namespace {
 
 // The embedded engine over the bundled bots, the user's bots and `extraFolders`.
-std::unique_ptr<Backend> localBackend(const QStringList &extraFolders)
+std::unique_ptr<Backend> localBackend(const QStringList &extraFolders, const LlmSettings &llm = {})
 {
     LocalBackend::Options options;
     options.botFolders = engine::BotCatalog::defaultFolders(extraFolders);
     options.replayCacheFile = paths::replayCacheFile();
-    options.llm = LlmSettings::fromSettings(QSettings()).withEnvironment();
+    options.llm = llm;
     return std::make_unique<LocalBackend>(options);
 }
 
@@ -42,8 +41,10 @@ int usage(const cli::UsageError &error)
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    // The studio's identity: the CLI shares its bots folder, replay cache and settings.
-    QCoreApplication::setOrganizationName(u"invoke"_s);
+    // The studio's identity (app/studio/main.cpp): the CLI shares its bots folder,
+    // replay cache and settings.
+    QCoreApplication::setOrganizationName(u"Invoke Studio"_s);
+    QCoreApplication::setOrganizationDomain(u"invokestudio.io"_s);
     QCoreApplication::setApplicationName(u"invoke-studio"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(INVOKE_VERSION));
 
@@ -62,7 +63,10 @@ int main(int argc, char *argv[])
     case cli::Arguments::Bots:
         return cli::runBots(*localBackend(args->bots.botFolders), args->bots);
     case cli::Arguments::Invoke:
-        return cli::runInvoke(*localBackend(args->invoke.botFolders), args->invoke);
+    {
+        const bool needsLlm = args->invoke.request.mode.kind != Mode::Manual;
+        return cli::runInvoke(*localBackend(args->invoke.botFolders, cli::llmSettings(needsLlm)), args->invoke);
+    }
     case cli::Arguments::Cache:
         return cli::runCache(paths::replayCacheFile(), args->cache);
     }
