@@ -7,6 +7,9 @@ namespace invoke::format {
 
 // "Bot: <name or key>\nInvocation ID: <id>\n" [verbose: "\nSteps:\n  ✓ key (action)\n"...]
 // "\nResult:\n<result, pretty JSON with indent 2 when it parses>\n"; on failure the error.
+// Exactly: a step line shows the step path ("research/summarise") and `•` unless it
+// succeeded; a failed run shows its Result block only when it produced visible text,
+// then "\nError: <error>\n". Every format ends with one "\n".
 QString text(const InvokeResult &result, bool verbose);
 // The InvocationSummary as JSON, indented by 2.
 QString json(const InvokeResult &result);

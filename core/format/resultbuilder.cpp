@@ -25,11 +25,31 @@ const Json &memberOf(const Json &object, const char *key)
     return it == object.end() ? null : *it;
 }
 
+// Appends a chunk to its message (found by message_content_id), in place.
+void addChunk(InvokeResult &result, QHash<QString, int> &messageById, const Event &event,
+              wire::TextChunk &&chunk)
+{
+    const auto found = messageById.constFind(chunk.messageContentId);
+    if (found != messageById.cend()) {
+        result.messages[*found].content += chunk.text;
+        return;
+    }
+    StepMessage message;
+    message.id = std::move(chunk.messageContentId);
+    message.path = event.path;
+    message.contentType = std::move(chunk.contentType);
+    message.visible = chunk.visible;
+    message.content = std::move(chunk.text);
+    messageById.insert(message.id, int(result.messages.size()));
+    result.messages.append(std::move(message));
+}
+
 } // namespace
 
 void ResultBuilder::add(const QList<Event> &events)
 {
-    m_result.events.reserve(m_result.events.size() + events.size());
+    // No reserve() here: an exact reserve per batch would defeat the list's geometric
+    // growth and copy every earlier event on each batch (quadratic over a run).
     for (const Event &event : events)
         add(event);
 }
@@ -37,6 +57,13 @@ void ResultBuilder::add(const QList<Event> &events)
 void ResultBuilder::add(const Event &event)
 {
     m_result.events.append(event);
+    // Text chunks are most of a stream: read them without a DOM when they are typed.
+    if (event.type == QLatin1StringView(wire::EventType::MessageContent)) {
+        if (auto chunk = wire::readTextChunk(event)) {
+            addChunk(m_result, m_messageById, event, std::move(*chunk));
+            return;
+        }
+    }
     const Json parsed = event.json();
     if (!parsed.is_object())
         return;
@@ -66,25 +93,15 @@ void ResultBuilder::add(const Event &event)
     }
 
     case wire::Kind::MessageContent: {
-        const QString id = stringField(meta, "message_content_id");
-        QString chunk;
+        wire::TextChunk chunk;
+        chunk.messageContentId = stringField(meta, "message_content_id");
         if (payload.is_string())
-            chunk = toQString(payload.get_ref<const std::string &>());
+            chunk.text = toQString(payload.get_ref<const std::string &>());
         else if (!payload.is_null())
-            chunk = QString::fromUtf8(dumpJson(payload));
-        const auto found = m_messageById.constFind(id);
-        if (found != m_messageById.cend()) {
-            m_result.messages[*found].content += chunk;
-            break;
-        }
-        StepMessage message;
-        message.id = id;
-        message.path = event.path;
-        message.contentType = stringField(meta, "content_type", u"text"_s);
-        message.visible = stringField(meta, "user_visibility", u"visible"_s) == u"visible"_s;
-        message.content = std::move(chunk);
-        m_messageById.insert(id, int(m_result.messages.size()));
-        m_result.messages.append(std::move(message));
+            chunk.text = QString::fromUtf8(dumpJson(payload));
+        chunk.contentType = stringField(meta, "content_type", chunk.contentType);
+        chunk.visible = stringField(meta, "user_visibility", u"visible"_s) == u"visible"_s;
+        addChunk(m_result, m_messageById, event, std::move(chunk));
         break;
     }
 

@@ -36,8 +36,6 @@ public:
     explicit HeaderReader(Event &event) : m_event(event) {}
 
     bool topIsObject() const { return m_topIsObject; }
-    std::size_t errorByte() const { return m_errorByte; }
-    const std::string &errorText() const { return m_errorText; }
 
     bool null() { return value(); }
     bool boolean(bool) { return value(); }
@@ -115,12 +113,7 @@ public:
         return true;
     }
 
-    bool parse_error(std::size_t position, const std::string &, const nlohmann::detail::exception &e)
-    {
-        m_errorByte = position;
-        m_errorText = e.what();
-        return false;
-    }
+    bool parse_error(std::size_t, const std::string &, const nlohmann::detail::exception &) { return false; }
 
 private:
     enum class Pending { None, Type, Metadata, Path, Seq, TMs };
@@ -144,8 +137,6 @@ private:
     bool m_topIsObject = false;
     bool m_inMetadata = false;
     Pending m_pending = Pending::None;
-    std::size_t m_errorByte = 0;
-    std::string m_errorText;
 };
 
 } // namespace
@@ -169,14 +160,11 @@ std::optional<Event> Event::decode(QByteArrayView bytes, QString *error)
     Event event;
     HeaderReader reader(event);
     if (!Json::sax_parse(bytes.begin(), bytes.end(), &reader)) {
+        // Rare: parse again for parseJson's words (position and reason), kept in one place.
         if (error) {
-            // The same words as parseJson(): position, then nlohmann's reason.
-            const qsizetype offset = reader.errorByte() > 0 ? qsizetype(reader.errorByte()) - 1 : 0;
-            QString what = QString::fromStdString(reader.errorText());
-            const qsizetype colon = what.lastIndexOf(u": "_s);
-            if (colon >= 0)
-                what = what.mid(colon + 2);
-            *error = u"event is not JSON: "_s + describePosition(bytes, offset) + u": "_s + what;
+            QString why;
+            parseJson(bytes, &why);
+            *error = u"event is not JSON: "_s + why;
         }
         return std::nullopt;
     }

@@ -63,4 +63,17 @@ inline Kind kindOf(const Event &event) { return kindOf(event, event.json()); }
 const Json &payloadOf(const Json &parsed);
 const Json &metadataOf(const Json &parsed);
 
+// The fields of a message_content event (a text chunk), read in one SAX pass without a
+// DOM: text chunks are most of a stream, and consumers fold them by the thousand.
+// Defaults as for the parsed event: content_type "text", visible unless user_visibility
+// says otherwise. nullopt when the raw bytes are not JSON or the payload is not a string.
+struct TextChunk
+{
+    QString text;
+    QString messageContentId;
+    QString contentType = QStringLiteral("text");
+    bool visible = true;
+};
+std::optional<TextChunk> readTextChunk(const Event &event);
+
 } // namespace invoke::wire

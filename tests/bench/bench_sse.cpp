@@ -4,6 +4,7 @@
 // Targets (issue 2): framing >= 1 GB/s; framing + decoding >= 70% of the plain-parse rate.
 // Every rate is over the same stream bytes and the same events, so they compare directly.
 #include "core/wire/eventcodec.h"
+#include "core/format/resultbuilder.h"
 #include "core/model/invokeresult.h"
 #include "core/wire/events.h"
 
@@ -130,6 +131,53 @@ void BM_FramingAndDecoding(benchmark::State &state)
     setRates(state, events);
 }
 
+// What a client does with the stream: decode, then fold into steps and messages.
+void BM_DecodingAndFolding(benchmark::State &state)
+{
+    const QByteArrayView bytes = stream().bytes;
+    qint64 events = 0;
+    for (auto _ : state) {
+        wire::EventStreamDecoder decoder;
+        ResultBuilder builder;
+        QList<Event> out;
+        for (qsizetype at = 0; at < bytes.size(); at += kChunkBytes) {
+            decoder.feed(bytes.sliced(at, qMin(kChunkBytes, bytes.size() - at)), out);
+            events += out.size();
+            builder.add(out);
+            out.clear();
+        }
+        benchmark::DoNotOptimize(builder.result().steps.data());
+        state.PauseTiming(); // freeing 100 MB of events is not part of the fold
+        builder = ResultBuilder();
+        state.ResumeTiming();
+    }
+    setRates(state, events);
+}
+
+// The fold alone, over events decoded beforehand.
+void BM_Folding(benchmark::State &state)
+{
+    static const QList<Event> decoded = [] {
+        QList<Event> events;
+        wire::EventStreamDecoder decoder;
+        decoder.feed(stream().bytes, events);
+        return events;
+    }();
+    qint64 events = 0;
+    for (auto _ : state) {
+        ResultBuilder builder;
+        for (qsizetype at = 0; at < decoded.size(); at += 256) {
+            builder.add(decoded.mid(at, 256));
+            events += qMin<qsizetype>(256, decoded.size() - at);
+        }
+        benchmark::DoNotOptimize(builder.result().steps.data());
+        state.PauseTiming();
+        builder = ResultBuilder();
+        state.ResumeTiming();
+    }
+    setRates(state, events);
+}
+
 void BM_PlainJsonParse(benchmark::State &state)
 {
     const QList<QByteArray> &payloads = stream().payloads;
@@ -148,6 +196,8 @@ void BM_PlainJsonParse(benchmark::State &state)
 
 BENCHMARK(BM_Framing)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_FramingAndDecoding)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_DecodingAndFolding)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_Folding)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_PlainJsonParse)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
 int main(int argc, char **argv)

@@ -72,6 +72,8 @@ private slots:
     void cutOff();
     void stepRunTwice();
     void manyChunksMakeOneMessage();
+    void textChunkShapes_data();
+    void textChunkShapes();
 };
 
 void TestResultBuilder::foldsANestedRun()
@@ -258,6 +260,47 @@ void TestResultBuilder::manyChunksMakeOneMessage()
     QCOMPARE(builder.result().messages.size(), qsizetype(1));
     QCOMPARE(builder.result().messages[0].content, expected);
     QCOMPARE(builder.result().events.size(), qsizetype(50000));
+}
+
+void TestResultBuilder::textChunkShapes_data()
+{
+    // Typed text chunks are read without a DOM (wire::readTextChunk); odd shapes must
+    // still give what the parsed event says.
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<StepMessage>("expected");
+    const QByteArray type = R"("type":"message_content",)";
+    QTest::newRow("usual") << QByteArray("{" + type + R"("payload":"Hi","metadata":{"path":"a","message_content_id":"m","content_type":"json","user_visibility":"hidden"}})")
+                           << StepMessage{u"m"_s, u"a"_s, u"json"_s, false, u"Hi"_s};
+    QTest::newRow("no metadata") << QByteArray("{" + type + R"("payload":"Hi"})")
+                                 << StepMessage{QString(), QString(), u"text"_s, true, u"Hi"_s};
+    QTest::newRow("fields not strings")
+        << QByteArray("{" + type + R"("payload":"x","metadata":{"message_content_id":3,"content_type":[],"user_visibility":false}})")
+        << StepMessage{QString(), QString(), u"text"_s, true, u"x"_s};
+    QTest::newRow("visibility other than visible")
+        << QByteArray("{" + type + R"("payload":"x","metadata":{"user_visibility":"Visible"}})")
+        << StepMessage{QString(), QString(), u"text"_s, false, u"x"_s};
+    QTest::newRow("payload not a string") << QByteArray("{" + type + R"("payload":{"b":1,"a":[2]},"metadata":{"message_content_id":"j"}})")
+                                          << StepMessage{u"j"_s, QString(), u"text"_s, true, u"{\"a\":[2],\"b\":1}"_s};
+    QTest::newRow("payload null") << QByteArray("{" + type + R"("payload":null,"metadata":{"message_content_id":"n"}})")
+                                  << StepMessage{u"n"_s, QString(), u"text"_s, true, QString()};
+    QTest::newRow("repeated keys: the last wins")
+        << QByteArray("{" + type + R"("payload":"old","metadata":{"message_content_id":"a","content_type":"json"},"payload":"new","metadata":{"message_content_id":"b"}})")
+        << StepMessage{u"b"_s, QString(), u"text"_s, true, u"new"_s};
+    QTest::newRow("names nested deeper are not read")
+        << QByteArray("{" + type + R"("payload":"x","metadata":{"inner":{"message_content_id":"no","user_visibility":"hidden"},"message_content_id":"yes"},"other":{"payload":"no"}})")
+        << StepMessage{u"yes"_s, QString(), u"text"_s, true, u"x"_s};
+    QTest::newRow("escapes") << QByteArray("{" + type + "\"payload\":\"\\u00e9\\n\\\"\\ud83d\\ude00\"}")
+                             << StepMessage{QString(), QString(), u"text"_s, true, u"é\n\"😀"_s};
+}
+
+void TestResultBuilder::textChunkShapes()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(StepMessage, expected);
+    ResultBuilder builder;
+    builder.add(raw(json.constData()));
+    QCOMPARE(builder.result().messages.size(), qsizetype(1));
+    QCOMPARE(builder.result().messages.first(), expected);
 }
 
 QTEST_GUILESS_MAIN(TestResultBuilder)
