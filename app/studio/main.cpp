@@ -1,0 +1,63 @@
+// invoke-studio: the window on the embedded engine (bundled examples + the user's bots).
+#include "core/backend/localbackend.h"
+#include "core/config/secretstore.h"
+#include "core/engine/botcatalog.h"
+#include "ui/icons.h"
+#include "ui/mainwindow.h"
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QDir>
+#include <QtCore/QFileInfo>
+#include <QtCore/QSettings>
+#include <QtCore/QTimer>
+#include <QtWidgets/QApplication>
+
+using namespace Qt::StringLiterals;
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(u"Invoke Studio"_s);
+    QApplication::setOrganizationDomain(u"invokestudio.io"_s);
+    QApplication::setApplicationName(u"invoke-studio"_s);
+    QApplication::setApplicationDisplayName(u"Invoke Studio"_s);
+    QApplication::setApplicationVersion(QStringLiteral(PROJECT_VERSION));
+    QApplication::setWindowIcon(invoke::ui::icon(u"invoke-studio"_s));
+    QApplication::setDesktopFileName(u"invoke-studio"_s);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"Invoke Studio: a desktop playground for AI agents."_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption botFolder(u"bots"_s, u"Also load the bots in <folder>."_s, u"folder"_s);
+    const QCommandLineOption screenshot(u"screenshot"_s,
+                                        u"Render the window to <file> (PNG) once the bots are loaded, then quit."_s,
+                                        u"file"_s);
+    parser.addOptions({botFolder, screenshot});
+    parser.process(app);
+
+    QSettings settings;
+    invoke::LocalBackend::Options options;
+    options.botFolders = invoke::engine::BotCatalog::defaultFolders(parser.values(botFolder));
+    options.llm = invoke::LlmSettings::fromSettings(settings).withEnvironment();
+    invoke::LocalBackend backend(options);
+    invoke::SecretStore secrets(u"io.invokestudio.InvokeStudio"_s);
+
+    invoke::ui::MainWindow window(&backend, &secrets, &settings);
+    // The key comes from the keychain after start; the engine uses whatever is current.
+    QObject::connect(&window, &invoke::ui::MainWindow::llmSettingsChanged, &backend,
+                     &invoke::LocalBackend::setLlmSettings);
+
+    if (parser.isSet(screenshot)) {
+        const QString file = parser.value(screenshot);
+        QObject::connect(&window, &invoke::ui::MainWindow::botsLoaded, &window, [&window, file] {
+            QTimer::singleShot(300, &window, [&window, file] {
+                QDir().mkpath(QFileInfo(file).absolutePath());
+                const bool saved = window.grab().save(file, "PNG");
+                QCoreApplication::exit(saved ? 0 : 1);
+            });
+        }, Qt::SingleShotConnection);
+    }
+    window.show();
+    return app.exec();
+}

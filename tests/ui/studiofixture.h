@@ -1,0 +1,98 @@
+#pragma once
+// The studio window on a real LocalBackend, sandboxed: settings in a temporary folder,
+// a unique keychain service, the replay cache in the temporary folder. RecordingBackend
+// forwards to the LocalBackend and keeps every request, so tests can check what the
+// window really sent.
+#include "core/backend/localbackend.h"
+#include "core/config/secretstore.h"
+#include "ui/mainwindow.h"
+
+#include <QtCore/QSettings>
+#include <QtCore/QTemporaryDir>
+#include <QtCore/QUuid>
+#include <QtTest/QTest>
+#include <QtWidgets/QAbstractItemView>
+#include <QtWidgets/QToolBar>
+
+#include <memory>
+
+namespace invoke::test {
+
+// No Q_OBJECT: it adds no signals, and the header is not a moc input.
+class RecordingBackend : public Backend
+{
+public:
+    explicit RecordingBackend(LocalBackend::Options options) : m_local(std::move(options)) {}
+
+    QString displayName() const override { return m_local.displayName(); }
+    void listBots(QObject *context, std::function<void(const BotListing &)> done) override
+    {
+        m_local.listBots(context, std::move(done));
+    }
+    void listDatasets(QObject *context, std::function<void(const DatasetListing &)> done) override
+    {
+        m_local.listDatasets(context, std::move(done));
+    }
+    Invocation *invoke(const InvokeRequest &request, QObject *parent) override
+    {
+        requests << request;
+        return m_local.invoke(request, parent);
+    }
+
+    LocalBackend &local() { return m_local; }
+    QList<InvokeRequest> requests;
+
+private:
+    LocalBackend m_local;
+};
+
+struct StudioFixture
+{
+    // `settingsDir` keeps settings across two windows (a restart); empty: a fresh one.
+    explicit StudioFixture(const QString &settingsDir = {}, LlmSettings llm = {},
+                           QStringList botFolders = {QStringLiteral(":/bots")})
+        : settings((settingsDir.isEmpty() ? dir.path() : settingsDir) + QStringLiteral("/studio.ini"),
+                   QSettings::IniFormat),
+          secrets(QStringLiteral("invoke-studio-test-") + QUuid::createUuid().toString(QUuid::WithoutBraces))
+    {
+        if (llm.isConfigured())
+            llm.saveTo(settings);
+        LocalBackend::Options options;
+        options.botFolders = botFolders;
+        options.replayCacheFile = dir.path() + QStringLiteral("/replay.sqlite");
+        options.llm = llm;
+        backend = std::make_unique<RecordingBackend>(options);
+        secrets.setTimeoutMs(5000);
+    }
+
+    ui::MainWindow *open()
+    {
+        window = std::make_unique<ui::MainWindow>(backend.get(), &secrets, &settings);
+        window->resize(1440, 900);
+        window->show();
+        return window.get();
+    }
+
+    QTemporaryDir dir;
+    QSettings settings;
+    SecretStore secrets;
+    std::unique_ptr<RecordingBackend> backend;
+    std::unique_ptr<ui::MainWindow> window;
+};
+
+// Real input: a click on an item of a view, or on the toolbar button of an action.
+inline void clickIndex(QAbstractItemView *view, const QModelIndex &index)
+{
+    view->scrollTo(index);
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(index).center());
+}
+
+inline void clickAction(QMainWindow *window, QAction *action)
+{
+    auto *toolbar = window->findChild<QToolBar *>(QStringLiteral("mainToolbar"));
+    QWidget *button = toolbar ? toolbar->widgetForAction(action) : nullptr;
+    QVERIFY2(button, "the action has no toolbar button");
+    QTest::mouseClick(button, Qt::LeftButton);
+}
+
+} // namespace invoke::test

@@ -1,0 +1,65 @@
+#pragma once
+#include "core/model/invokerequest.h"
+#include "core/model/invokeresult.h"
+
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+
+namespace invoke {
+class Backend;
+class Invocation;
+}
+
+namespace invoke::ui {
+
+class EventBatcher;
+class EventListModel;
+class StepTreeModel;
+class TranscriptModel;
+
+// Runs one invocation at a time for the window: starts it on the backend, feeds its
+// events through an EventBatcher (one model insert per frame) into the step tree, the
+// event list and the transcript, and finishes the turn when the run ends. Stop cancels;
+// the partial output stays, marked cancelled.
+class RunController : public QObject
+{
+    Q_OBJECT
+public:
+    RunController(Backend *backend, StepTreeModel *steps, EventListModel *events,
+                  TranscriptModel *transcript, QObject *parent = nullptr);
+
+    // Starts a run: clears the steps and events of the previous one, adds the user's
+    // turn (when `userText` is not empty) and invokes. Ignored while a run is going.
+    void start(const InvokeRequest &request, const QString &userText);
+    void stop();
+    bool isRunning() const { return m_running; }
+
+    qint64 eventCount() const { return m_eventCount; }
+    QString invocationId() const { return m_invocationId; }
+    const InvokeRequest &lastRequest() const { return m_request; }
+    EventBatcher *batcher() const { return m_batcher; }
+
+Q_SIGNALS:
+    void started();
+    // A batch reached the models.
+    void eventsApplied(qint64 totalEvents);
+    void invocationIdKnown(const QString &id);
+    void finished(const invoke::InvokeResult &result);
+
+private:
+    void apply(const QList<Event> &batch);
+    void onFinished(const InvokeResult &result);
+
+    Backend *m_backend;
+    StepTreeModel *m_steps;
+    EventListModel *m_events;
+    TranscriptModel *m_transcript;
+    EventBatcher *m_batcher;
+    QPointer<Invocation> m_invocation;
+    InvokeRequest m_request;
+    bool m_running = false;
+    qint64 m_eventCount = 0;
+    QString m_invocationId;
+};
+
+} // namespace invoke::ui

@@ -1,0 +1,62 @@
+#pragma once
+#include "core/config/llmsettings.h"
+
+#include <QtWidgets/QDialog>
+
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSettings;
+
+namespace invoke {
+class SecretStore;
+}
+
+namespace invoke::ui {
+
+class ConnectionTester;
+
+// The LLM provider: base URL and model (saved in settings) and the API key (saved in
+// the OS keychain through SecretStore, never in settings). "Test connection" tries the
+// values as typed. When the keychain cannot store the key the dialog says so, stays
+// open, and the key is used for this session only.
+class SettingsDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    SettingsDialog(QSettings *settings, SecretStore *secrets, QWidget *parent = nullptr);
+
+    // The values as typed (key included).
+    LlmSettings typedSettings() const;
+
+    QLineEdit *baseUrlField() const { return m_baseUrl; }
+    QLineEdit *modelField() const { return m_model; }
+    QLineEdit *apiKeyField() const { return m_apiKey; }
+    QPushButton *testButton() const { return m_test; }
+    QPushButton *saveButton() const;
+    QString keyStatusText() const;
+    QString testResultText() const;
+
+Q_SIGNALS:
+    // The settings to use from now on, key included (saved or session-only).
+    void applied(const invoke::LlmSettings &settings);
+
+private:
+    void save();
+    void showKeyStatus(bool ok, const QString &text);
+
+    QSettings *m_settings;
+    SecretStore *m_secrets;
+    ConnectionTester *m_tester;
+    QString m_storedKey; // what the keychain held when the dialog opened
+    QLineEdit *m_baseUrl;
+    QLineEdit *m_model;
+    QLineEdit *m_apiKey;
+    QLabel *m_keyStatus;
+    QPushButton *m_test;
+    QLabel *m_testResult;
+    QDialogButtonBox *m_buttons;
+};
+
+} // namespace invoke::ui
