@@ -61,6 +61,8 @@ BotPicker::BotPicker(QWidget *parent)
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(0, Qt::AscendingOrder);
     m_view->header()->setStretchLastSection(true);
+    m_view->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // descriptions elide; the tooltip has them whole
+    m_view->setTextElideMode(Qt::ElideRight);
 
     m_details->setObjectName(u"botDetails"_s);
     m_details->setOpenLinks(false);
@@ -197,15 +199,14 @@ void BotPicker::showDetails()
     if (bot->parameters.isEmpty()) {
         html += tr("<p><i>Takes no parameters.</i></p>");
     } else {
-        html += tr("<p><b>Parameters</b> (* required)</p>") + u"<table cellspacing='0' cellpadding='2'>"_s;
+        html += tr("<p><b>Parameters</b></p>");
         for (const ParameterDefinition &p : bot->parameters) {
             const QString def = defaultText(p.defaultValue);
-            html += u"<tr><td><code>%1</code>%2</td><td>&nbsp;%3</td><td>&nbsp;%4%5</td></tr>"_s.arg(
-                p.key.toHtmlEscaped(), p.required ? u" *"_s : QString(), p.type.toHtmlEscaped(),
-                p.description.toHtmlEscaped(),
-                def.isEmpty() ? QString() : tr(" (default: %1)").arg(def.toHtmlEscaped()));
+            html += u"<p style='margin-left:8px'><code>%1</code> <i>%2</i>%3<br/>%4%5</p>"_s.arg(
+                p.key.toHtmlEscaped(), p.type.toHtmlEscaped(),
+                p.required ? tr(", <b>required</b>") : QString(), p.description.toHtmlEscaped(),
+                def.isEmpty() ? QString() : tr(" Default: <code>%1</code>").arg(def.toHtmlEscaped()));
         }
-        html += u"</table>"_s;
     }
     m_details->setHtml(html);
 }

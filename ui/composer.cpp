@@ -29,13 +29,14 @@ Composer::Composer(QWidget *parent)
     m_send->setText(tr("Send"));
     m_send->setToolTip(tr("Send the message and invoke the bot (Ctrl+Enter)"));
     m_send->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    m_send->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Expanding);
+    m_send->setMinimumHeight(m_send->sizeHint().height() * 3 / 2);
 
     m_hint->setText(tr("Ctrl+Enter to send"));
     m_hint->setEnabled(false); // the disabled palette gives a muted colour in any theme
 
     auto *side = new QVBoxLayout;
-    side->addWidget(m_send, 1);
+    side->addStretch(1);
+    side->addWidget(m_send);
     side->addWidget(m_hint, 0, Qt::AlignHCenter);
 
     auto *layout = new QHBoxLayout(this);

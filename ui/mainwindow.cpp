@@ -55,8 +55,13 @@ MainWindow::MainWindow(Backend *backend, SecretStore *secrets, QSettings *settin
     connect(m_result->formatBox(), &QComboBox::currentIndexChanged, this,
             [this] { m_state.setResultFormat(int(m_result->format())); });
     connect(m_stepView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::showStep);
-    connect(m_steps, &QAbstractItemModel::rowsInserted, this,
-            [this](const QModelIndex &parent) { m_stepView->expand(parent); });
+    // Sub-bot steps stay visible: a new step opens, with whatever came under it in the batch.
+    connect(m_steps, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &parent, int first, int last) {
+        if (parent.isValid())
+            m_stepView->expand(parent);
+        for (int row = first; row <= last; ++row)
+            m_stepView->expandRecursively(m_steps->index(row, 0, parent));
+    });
     connect(m_steps, &QAbstractItemModel::modelReset, m_stepDetail, &StepDetailView::clear);
     connect(m_runs, &RunController::started, this, &MainWindow::onRunStarted);
     connect(m_runs, &RunController::eventsApplied, this, &MainWindow::onEventsApplied);

@@ -169,7 +169,7 @@ void MainWindow::buildLayout()
     main->setSizes({330, 520, 590});
     left->setSizes({430, 370});
     middle->setSizes({560, 190});
-    steps->setSizes({260, 340});
+    steps->setSizes({220, 380});
 
     m_status = new RunStatusPanel;
     statusBar()->addPermanentWidget(m_status);

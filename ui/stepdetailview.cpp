@@ -106,7 +106,12 @@ void StepDetailView::setStep(const StepRecord &step)
     m_error->setVisible(!step.error.isEmpty());
 
     m_parameters->setPlainText(pretty(step.parameters));
-    m_output->setPlainText(pretty(step.output));
+    // An LLM's answer is text inside the output object: show it readable first.
+    QString output = pretty(step.output);
+    if (step.output.is_object() && step.output.contains("content") && step.output["content"].is_string())
+        output = toQString(step.output["content"].get<std::string>()) + u"\n\n"_s
+                 + tr("── the whole output ──") + u"\n"_s + output;
+    m_output->setPlainText(output);
 
     const QList<int> rows = m_events->rowsForPath(step.path);
     QString text;

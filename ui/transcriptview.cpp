@@ -92,7 +92,8 @@ void TranscriptView::renderFrom(int row)
     if (row == 0) {
         document()->clear();
         m_turnStart.clear();
-    } else {
+    } else if (row < m_turnStart.size()) {
+        // From the end of the previous turn: the block break before this turn goes too.
         cursor.setPosition(m_turnStart.at(row));
         cursor.movePosition(QTextCursor::End, QTextCursor::KeepAnchor);
         cursor.removeSelectedText();
@@ -112,9 +113,9 @@ void TranscriptView::renderTurn(int row)
 
     QTextCursor cursor(document());
     cursor.movePosition(QTextCursor::End);
-    if (row > 0 || !document()->isEmpty())
-        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat());
     m_turnStart << cursor.position();
+    if (row > 0)
+        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat());
 
     // The speaker line.
     QTextBlockFormat headerBlock;

@@ -26,7 +26,7 @@ private:
     void renderTurn(int row);
 
     TranscriptModel *m_model = nullptr;
-    QList<int> m_turnStart;      // document position where each rendered turn begins
+    QList<int> m_turnStart;      // where each rendered turn begins (before its block break)
     int m_lastStreamedLength = -1; // chars of the streaming last turn already shown, -1 if none
     int m_firstDirty = -1;
     QTimer m_frame;

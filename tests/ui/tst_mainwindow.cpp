@@ -18,6 +18,7 @@
 #include "ui/stepdetailview.h"
 #include "ui/steptreemodel.h"
 #include "ui/transcriptmodel.h"
+#include "ui/transcriptview.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QStandardPaths>
@@ -154,6 +155,11 @@ private Q_SLOTS:
         QVERIFY(sent.at(1).content.contains(u"I am the chat example"_s));
         QCOMPARE(sent.at(2), Message::user(u"And again?"_s));
         QCOMPARE(transcript->rowCount(), 4);
+        // The view shows every turn once, in order, the answers as rendered Markdown.
+        QTRY_COMPARE(window->transcriptView()->toPlainText().count(u"I am the chat example"_s), 2);
+        const QString shown = window->transcriptView()->toPlainText();
+        QCOMPARE(shown.count(u"You\n"_s), 2);
+        QVERIFY2(shown.indexOf(u"Hello there"_s) < shown.indexOf(u"And again?"_s), qPrintable(shown));
 
         // New conversation starts over.
         clickAction(window, window->newConversationAction());
@@ -215,6 +221,8 @@ private Q_SLOTS:
         QVERIFY(transcript->index(1).data(ui::TranscriptModel::CancelledRole).toBool());
         QCOMPARE(window->stepModel()->index(0, ui::StepTreeModel::StatusColumn).data().toString(), u"cancelled"_s);
         QCOMPARE(window->runStatus()->stateText(), u"Cancelled"_s);
+        QTRY_VERIFY(window->transcriptView()->toPlainText().contains(u"stopped"_s));
+        QVERIFY(window->transcriptView()->toPlainText().contains(u"Partial answer"_s));
         QVERIFY2(window->banner()->text().contains(u"Stopped"_s), qPrintable(window->banner()->text()));
         QVERIFY(!window->stopAction()->isEnabled());
         QVERIFY(window->invokeAction()->isEnabled());

@@ -13,6 +13,7 @@
 #include <QtTest/QSignalSpy>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QPlainTextEdit>
+#include "ui/transcriptview.h"
 #include <QtWidgets/QStyleFactory>
 #include <QtWidgets/QTreeView>
 
@@ -85,7 +86,9 @@ private Q_SLOTS:
         window->composer()->setText(u"And which has more caffeine?"_s);
         const QModelIndex gather = window->stepModel()->indexOfPath(u"gather"_s);
         window->stepView()->setCurrentIndex(gather);
-        QTest::qWait(50); // let the transcript's frame timer render the last turn
+        // The transcript renders on its frame timer: wait for the finished answer.
+        QTRY_VERIFY(window->transcriptView()->toPlainText().contains(u"How do green"_s));
+        QTRY_VERIFY(window->transcriptView()->toPlainText().contains(u"a little more caffeine"_s));
 
         const QString folder = QStringLiteral(INVOKE_BIN_DIR) + u"/../screenshots"_s;
         QVERIFY(QDir().mkpath(folder));
