@@ -68,22 +68,23 @@ GateAnswer ActionGate::run(const ActionCall &call, const std::function<ActionOut
     ReplayCache *cache = m_options.cache;
     if (!cache)
         return answer(ActionOutcome::failure(u"replay mode needs a replay cache, and none was given"_s),
-                      Source::Live, false);
-    const CacheKeyParts parts{m_options.scope, call.botKey, call.botUpdatedAt, call.actionType,
-                              call.parameters};
-    const QString key = parts.key();
+                      "", false);
+    const QString key = CacheKeyParts::key(m_options.scope, call.botKey, call.botUpdatedAt, call.actionType,
+                                           call.parameters);
     if (!m_options.mode.refresh) {
         QString error;
         if (const auto entry = cache->lookup(key, &error))
             return answer(ActionOutcome::success(entry->output, entry->usage), Source::ReplayHit, false);
         if (!error.isEmpty())
-            return answer(ActionOutcome::failure(u"replay cache: %1"_s.arg(error)), Source::Live, false);
+            return answer(ActionOutcome::failure(u"replay cache: %1"_s.arg(error)), "", false);
     }
 
     ActionOutcome outcome = compute();
     if (!outcome.ok)
         return answer(std::move(outcome), Source::Live, true); // errors are never stored
     QString error;
+    const CacheKeyParts parts{m_options.scope, call.botKey, call.botUpdatedAt, call.actionType,
+                              call.parameters};
     if (!cache->store(parts, outcome.output, outcome.usage, &error)) {
         // The live answer is kept in the step's output so nothing that was paid for is lost.
         ActionOutcome failed = ActionOutcome::failure(

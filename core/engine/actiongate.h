@@ -7,6 +7,9 @@
 //          governed action is answered by a mock keyed by its action type, and with no
 //          mock the invocation fails, naming the step path and the action type.
 // Pure actions (utils.*, bot.invoke) are computed in every mode.
+// A replay cache that cannot be read fails the step without running it live (replay must
+// never turn into calls the user did not ask for); one that cannot be written after a
+// live run fails the step too, with the live answer kept as the outcome's output.
 #include "core/engine/action.h"
 #include "core/model/mockset.h"
 #include "core/model/mode.h"

@@ -24,12 +24,42 @@ constexpr int SchemaVersion = 1;
 constexpr int BusyTimeoutMs = 5000;
 const QString Columns = u"key, scope, bot_key, bot_updated_at, action_type, parameters, output, "
                         "input_tokens, output_tokens, created_at, hits"_s;
+// The same columns to read. The JSON is stored as TEXT (readable in any SQLite tool) but
+// read as BLOB: its UTF-8 bytes go straight to the JSON parser, with no UTF-16 round trip.
+const QString SelectColumns = u"key, scope, bot_key, bot_updated_at, action_type, "
+                              "CAST(parameters AS BLOB), CAST(output AS BLOB), "
+                              "input_tokens, output_tokens, created_at, hits"_s;
 
 std::atomic<quint64> nextInstance{1};
 
-QByteArray jsonString(const QString &s)
+// Appends `s` as a JSON string exactly as nlohmann's dump() writes it (UTF-8 as is; quote,
+// backslash and control characters escaped), without building a temporary Json.
+void appendJsonString(QByteArray &out, const QString &s)
 {
-    return dumpJson(Json(toStd(s)));
+    static constexpr char hex[] = "0123456789abcdef";
+    const QByteArray utf8 = s.toUtf8();
+    out += '"';
+    for (const char ch : utf8) {
+        const auto c = static_cast<unsigned char>(ch);
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (c < 0x20) {
+                out += "\\u00";
+                out += hex[c >> 4];
+                out += hex[c & 0xf];
+            } else {
+                out += ch;
+            }
+        }
+    }
+    out += '"';
 }
 
 QString sqlText(const QSqlError &error)
@@ -58,7 +88,7 @@ QVariant tokens(qint64 value)
     return value >= 0 ? QVariant(value) : QVariant(QMetaType(QMetaType::LongLong));
 }
 
-// One row read with the columns in `Columns` order.
+// One row read with the columns in `SelectColumns` order.
 CacheEntry entryFromRow(const QSqlQuery &q)
 {
     CacheEntry e;
@@ -78,30 +108,43 @@ CacheEntry entryFromRow(const QSqlQuery &q)
 
 } // namespace
 
-QByteArray CacheKeyParts::canonical() const
+QByteArray CacheKeyParts::canonical(const QString &scope, const QString &botKey, const QString &botUpdatedAt,
+                                    const QString &actionType, const Json &parameters)
 {
     // The members in sorted order: the same text as Json{...}.dump(), without copying the
     // parameters into a temporary object (this runs on every replay lookup).
     const QByteArray params = dumpJson(parameters);
     QByteArray out;
-    out.reserve(params.size() + 128);
+    out.reserve(params.size() + 160);
     out += "{\"action_type\":";
-    out += jsonString(actionType);
+    appendJsonString(out, actionType);
     out += ",\"bot_key\":";
-    out += jsonString(botKey);
+    appendJsonString(out, botKey);
     out += ",\"bot_updated_at\":";
-    out += jsonString(botUpdatedAt);
+    appendJsonString(out, botUpdatedAt);
     out += ",\"parameters\":";
     out += params;
     out += ",\"scope\":";
-    out += jsonString(scope);
+    appendJsonString(out, scope);
     out += '}';
     return out;
 }
 
+QString CacheKeyParts::key(const QString &scope, const QString &botKey, const QString &botUpdatedAt,
+                           const QString &actionType, const Json &parameters)
+{
+    const QByteArray text = canonical(scope, botKey, botUpdatedAt, actionType, parameters);
+    return QString::fromLatin1(QCryptographicHash::hash(text, QCryptographicHash::Sha256).toHex());
+}
+
+QByteArray CacheKeyParts::canonical() const
+{
+    return canonical(scope, botKey, botUpdatedAt, actionType, parameters);
+}
+
 QString CacheKeyParts::key() const
 {
-    return QString::fromLatin1(QCryptographicHash::hash(canonical(), QCryptographicHash::Sha256).toHex());
+    return key(scope, botKey, botUpdatedAt, actionType, parameters);
 }
 
 // One thread's connection with its prepared statements. QSqlDatabase connections must
@@ -279,6 +322,9 @@ ReplayCache::Connection *ReplayCache::connection(QString *error) const
     if (const QString why = runSql(c->db, u"PRAGMA journal_mode = WAL"_s); !why.isEmpty())
         return bail(u"cannot use the replay cache %1: %2"_s.arg(file, why));
     runSql(c->db, u"PRAGMA synchronous = NORMAL"_s); // WAL stays consistent; only the last commits may be lost on power loss
+    // Lookups are random point reads: map the file (no read() per page) and keep more pages.
+    runSql(c->db, u"PRAGMA mmap_size = 268435456"_s);
+    runSql(c->db, u"PRAGMA cache_size = -16384"_s);
     if (!ours) {
         // The key's parts are kept readable so a user can see why a replay missed.
         const QString why = runSql(c->db, u"CREATE TABLE IF NOT EXISTS replay_entries ("
@@ -298,7 +344,10 @@ ReplayCache::Connection *ReplayCache::connection(QString *error) const
         slot->setForwardOnly(true);
         return slot->prepare(sql) ? QString() : sqlText(slot->lastError());
     };
-    QString why = prepare(c->lookup, u"SELECT "_s + Columns + u" FROM replay_entries WHERE key = ?"_s);
+    // The replay path reads only what a replayed step needs: QtSql's cost grows with every
+    // column (a field description and a QVariant each), and the caller made the key.
+    QString why = prepare(c->lookup, u"SELECT CAST(output AS BLOB), input_tokens, output_tokens, hits "
+                                     "FROM replay_entries WHERE key = ?"_s);
     if (why.isEmpty())
         why = prepare(c->store, u"INSERT OR REPLACE INTO replay_entries ("_s + Columns
                                     + u") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"_s);
@@ -332,7 +381,12 @@ std::optional<CacheEntry> ReplayCache::lookup(const QString &key, QString *error
         q.finish();
         return std::nullopt;
     }
-    CacheEntry entry = entryFromRow(q);
+    CacheEntry entry;
+    entry.key = key;
+    entry.output = parseJson(q.value(0).toByteArray());
+    entry.usage.inputTokens = q.value(1).isNull() ? -1 : q.value(1).toLongLong();
+    entry.usage.outputTokens = q.value(2).isNull() ? -1 : q.value(2).toLongLong();
+    entry.hits = q.value(3).toLongLong();
     q.finish(); // ends the read transaction so WAL checkpoints are not held back
     if (entry.output.is_discarded()) {
         if (error)
@@ -413,7 +467,7 @@ QList<CacheEntry> ReplayCache::list(int limit, QString *error) const
     flushHits(*d, c);
     QSqlQuery q(c->db);
     q.setForwardOnly(true);
-    q.prepare(u"SELECT "_s + Columns + u" FROM replay_entries ORDER BY created_at DESC, rowid DESC LIMIT ?"_s);
+    q.prepare(u"SELECT "_s + SelectColumns + u" FROM replay_entries ORDER BY created_at DESC, rowid DESC LIMIT ?"_s);
     q.bindValue(0, limit < 0 ? -1 : limit);
     if (!q.exec()) {
         if (error)
@@ -448,7 +502,7 @@ std::optional<CacheEntry> ReplayCache::find(const QString &keyPrefix, QString *e
     QSqlQuery q(c->db);
     q.setForwardOnly(true);
     // Keys are lowercase hex, so every key with this prefix sorts below prefix + "g".
-    q.prepare(u"SELECT "_s + Columns + u" FROM replay_entries WHERE key >= ? AND key < ? LIMIT 2"_s);
+    q.prepare(u"SELECT "_s + SelectColumns + u" FROM replay_entries WHERE key >= ? AND key < ? LIMIT 2"_s);
     q.bindValue(0, prefix);
     q.bindValue(1, QString(prefix + u'g'));
     if (!q.exec())

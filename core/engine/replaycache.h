@@ -22,6 +22,11 @@ struct CacheKeyParts
     // The canonical JSON (sorted keys, no whitespace) of all parts, and its SHA-256 in hex.
     QByteArray canonical() const;
     QString key() const;
+    // The same for parts not gathered in a struct (the replay hot path copies no JSON).
+    static QByteArray canonical(const QString &scope, const QString &botKey, const QString &botUpdatedAt,
+                                const QString &actionType, const Json &parameters);
+    static QString key(const QString &scope, const QString &botKey, const QString &botUpdatedAt,
+                       const QString &actionType, const Json &parameters);
 };
 
 struct CacheEntry
@@ -54,9 +59,11 @@ public:
     // Creates the folder, the file and the schema; false with `error` when it cannot.
     bool open(QString *error = nullptr);
 
-    // A point query by key. Records a hit (counted in memory, written with the next
-    // stats/list/find/clear or when the cache closes). nullopt is a miss, or a failure
-    // when `error` is set.
+    // A point query by key, for replaying: fills key, output, usage and hits;
+    // `parts` stay empty (the caller made the key from them; find() and list() read
+    // them). Records a hit (counted in memory,
+    // written with the next stats/list/find/clear or when the cache closes). nullopt is a
+    // miss, or a failure when `error` is set.
     std::optional<CacheEntry> lookup(const QString &key, QString *error = nullptr) const;
     // Inserts or overwrites the entry for parts.key().
     bool store(const CacheKeyParts &parts, const Json &output, const wire::Usage &usage,

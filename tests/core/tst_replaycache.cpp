@@ -56,6 +56,15 @@ private Q_SLOTS:
         reordered.parameters = Json::parse("{\"temperature\":0.5,\"query\":\"héllo \\\"quoted\\\"\",\"model\":\"m\"}");
         QCOMPARE(reordered.key(), p.key());
         QVERIFY(parts(u"other"_s).key() != p.key());
+
+        // Every part is escaped exactly as nlohmann writes strings.
+        const CacheKeyParts odd{u"org \"x\"\\ \u00e9\u4e2d"_s, u"tab\there\nnew"_s,
+                                QString(QChar(0x01)) + u"\b\f\r"_s + QChar(0x1f), u"llm.message"_s,
+                                Json{{"k", "\x02 \x7f"}}};
+        const Json oddWhole = {{"scope", toStd(odd.scope)}, {"bot_key", toStd(odd.botKey)},
+                               {"bot_updated_at", toStd(odd.botUpdatedAt)}, {"action_type", "llm.message"},
+                               {"parameters", odd.parameters}};
+        QCOMPARE(odd.canonical(), dumpJson(oddWhole));
     }
 
     void storeThenLookup()
@@ -74,14 +83,19 @@ private Q_SLOTS:
         QCOMPARE(dumpJson(entry->output), "{\"content\":\"hello\"}");
         QCOMPARE(entry->usage.inputTokens, 12);
         QCOMPARE(entry->usage.outputTokens, 3);
-        QCOMPARE(entry->parts.scope, u"local"_s);
-        QCOMPARE(entry->parts.botKey, u"chat"_s);
-        QCOMPARE(entry->parts.botUpdatedAt, u"2024-05-01T10:00:00Z"_s);
-        QCOMPARE(entry->parts.actionType, u"llm.message"_s);
-        QCOMPARE(dumpJson(entry->parts.parameters), dumpJson(p.parameters));
-        QVERIFY(entry->createdAt.isValid());
-        QVERIFY(qAbs(entry->createdAt.secsTo(QDateTime::currentDateTimeUtc())) < 3600);
+        // The parts are kept readable; find() reads them (lookup() leaves them to the caller).
+        const auto found = cache.find(p.key());
+        QVERIFY(found);
+        QCOMPARE(found->parts.scope, u"local"_s);
+        QCOMPARE(found->parts.botKey, u"chat"_s);
+        QCOMPARE(found->parts.botUpdatedAt, u"2024-05-01T10:00:00Z"_s);
+        QCOMPARE(found->parts.actionType, u"llm.message"_s);
+        QCOMPARE(dumpJson(found->parts.parameters), dumpJson(p.parameters));
+        QCOMPARE(dumpJson(found->output), dumpJson(entry->output));
+        QVERIFY(found->createdAt.isValid());
+        QVERIFY(qAbs(found->createdAt.secsTo(QDateTime::currentDateTimeUtc())) < 3600);
         QCOMPARE(entry->hits, 1);
+        QCOMPARE(found->hits, 1);
         QCOMPARE(cache.lookup(p.key())->hits, 2);
     }
 
