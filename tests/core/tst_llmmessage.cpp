@@ -174,6 +174,20 @@ private Q_SLOTS:
         QVERIFY(!outcome.usage.known());
     }
 
+    void serverThatIgnoresStreamTrue()
+    {
+        StubReply reply = StubReply::text({u"whole "_s, u"answer"_s}, 8, 2);
+        reply.ignoreStream = true;
+        m_server->setReply(reply);
+        TestContext context;
+        const ActionOutcome outcome = runInWorker(Json{{"query", "hi"}}, &context);
+        QVERIFY2(outcome.ok, qPrintable(outcome.error));
+        QCOMPARE(context.chunks(), QStringList{u"whole answer"_s});
+        QCOMPARE(text(outcome.output), text(Json{{"content", "whole answer"},
+                                                 {"usage", {{"input_tokens", 8}, {"output_tokens", 2}}},
+                                                 {"finish_reason", "stop"}}));
+    }
+
     void requestBodyFromParameters()
     {
         const QList<Message> conversation{Message::user(u"first"_s), Message::assistant(u"answer"_s),

@@ -172,6 +172,19 @@ void OpenAiStubServer::respond(Client *client)
         finish(client);
         return;
     }
+    if (reply.ignoreStream) {
+        Json body = {{"id", "chatcmpl-stub"}, {"object", "chat.completion"}, {"model", client->model},
+                     {"choices", Json::array({{{"index", 0},
+                                               {"message", {{"role", "assistant"}, {"content", toStd(reply.deltas.join(QString()))}}},
+                                               {"finish_reason", toStd(reply.finishReason)}}})}};
+        if (reply.promptTokens >= 0 && reply.completionTokens >= 0)
+            body["usage"] = {{"prompt_tokens", reply.promptTokens}, {"completion_tokens", reply.completionTokens}};
+        const QByteArray bytes = dumpJson(body);
+        socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                      + QByteArray::number(bytes.size()) + "\r\nConnection: close\r\n\r\n" + bytes);
+        finish(client);
+        return;
+    }
     socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
                   "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
     // The first chunk names the role, as OpenAI's does.

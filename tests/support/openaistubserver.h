@@ -40,6 +40,7 @@ struct StubReply
     int stallAfter = -1;            // send nothing more (connection open) after this many deltas
     int holdAfter = -1;             // wait for release() after this many deltas
     int maxChunkBytes = 0;          // > 0: split every SSE frame into HTTP chunks this small
+    bool ignoreStream = false;      // answer with one application/json chat.completion
 
     static StubReply text(const QStringList &deltas, qint64 promptTokens = -1,
                           qint64 completionTokens = -1);

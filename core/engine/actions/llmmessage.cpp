@@ -123,6 +123,14 @@ private:
                 m_errorBody += bytes.left(MaxErrorBody - m_errorBody.size());
             return;
         }
+        if (!m_streaming) {
+            const QByteArray type = m_reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
+            m_streaming = type.isEmpty() || type.startsWith("text/event-stream");
+        }
+        if (!*m_streaming) { // a server that ignored stream: true answers with one JSON object
+            m_plainBody += bytes;
+            return;
+        }
         m_messages.clear();
         m_parser.feed(bytes, m_messages);
         for (const wire::SseMessage &message : std::as_const(m_messages))
@@ -168,7 +176,7 @@ private:
         return ActionOutcome::failure(message, m_content.isEmpty() ? Json() : Json{{"content", toStd(m_content)}});
     }
 
-    ActionOutcome result() const
+    ActionOutcome result()
     {
         const QString received = u"%1 characters"_s.arg(m_content.size());
         if (m_cancelled)
@@ -200,6 +208,8 @@ private:
                            "(is it running?)"_s.arg(m_where));
         if (error == QNetworkReply::HostNotFoundError)
             return failure(u"cannot connect to the LLM server at %1: host not found"_s.arg(m_where));
+        if (m_streaming == false && error == QNetworkReply::NoError)
+            return plainAnswer();
         const bool complete = m_done || !m_finishReason.isEmpty();
         if (status != 0 && !complete)
             return failure(u"the connection to the LLM server at %1 was cut off after %2 of the answer"_s
@@ -209,6 +219,35 @@ private:
             why.replace(m_url.toString(), m_where); // never echo credentials from the URL
             return failure(u"the request to the LLM server at %1 failed: %2"_s.arg(m_where, why));
         }
+        return success();
+    }
+
+    // A whole chat.completion object: {choices: [{message: {content}, finish_reason}], usage}.
+    ActionOutcome plainAnswer()
+    {
+        const Json body = parseJson(m_plainBody);
+        const Json choices = body.is_object() ? body.value("choices", Json::array()) : Json::array();
+        const Json choice = choices.is_array() && !choices.empty() ? choices[0] : Json();
+        const Json message = choice.is_object() ? choice.value("message", Json()) : Json();
+        if (!message.is_object() || !message.value("content", Json()).is_string()) {
+            QString snippet = QString::fromUtf8(m_plainBody.left(200)).simplified();
+            return failure(u"the LLM server at %1 answered with %2 instead of an event stream: %3"_s
+                               .arg(m_where, m_reply->header(QNetworkRequest::ContentTypeHeader).toString(),
+                                    snippet));
+        }
+        m_content = stringField(message, "content");
+        if (!m_content.isEmpty())
+            m_context.emitContent(m_content);
+        m_finishReason = stringField(choice, "finish_reason");
+        if (const Json usage = body.value("usage", Json()); usage.is_object()) {
+            m_usage.inputTokens = intField(usage, "prompt_tokens", -1);
+            m_usage.outputTokens = intField(usage, "completion_tokens", -1);
+        }
+        return success();
+    }
+
+    ActionOutcome success() const
+    {
         const auto tokens = [](qint64 n) { return n >= 0 ? Json(n) : Json(); };
         Json output = {{"content", toStd(m_content)},
                        {"usage", {{"input_tokens", tokens(m_usage.inputTokens)},
@@ -225,6 +264,8 @@ private:
     wire::SseParser m_parser;
     QList<wire::SseMessage> m_messages;
     int m_status = 0;
+    std::optional<bool> m_streaming; // known with the first bytes of a 2xx answer
+    QByteArray m_plainBody;
     bool m_gotBytes = false;
     bool m_done = false;
     bool m_cancelled = false;
