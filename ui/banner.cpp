@@ -1,7 +1,7 @@
 #include "ui/banner.h"
 #include "ui/icons.h"
 
-#include <QtWidgets/QHBoxLayout>
+#include <QtWidgets/QGridLayout>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QStyle>
@@ -50,13 +50,15 @@ Banner::Banner(QWidget *parent)
     m_close->setText(u"✕"_s);
     m_close->setToolTip(tr("Dismiss"));
 
-    auto *layout = new QHBoxLayout(this);
+    // The action sits under the message, so a long message keeps the full width.
+    auto *layout = new QGridLayout(this);
     layout->setContentsMargins(10, 6, 6, 6);
-    layout->setSpacing(10);
-    layout->addWidget(m_icon, 0, Qt::AlignTop);
-    layout->addWidget(m_text, 1);
-    layout->addWidget(m_action, 0, Qt::AlignVCenter);
-    layout->addWidget(m_close, 0, Qt::AlignTop);
+    layout->setHorizontalSpacing(10);
+    layout->addWidget(m_icon, 0, 0, Qt::AlignTop);
+    layout->addWidget(m_text, 0, 1);
+    layout->addWidget(m_close, 0, 2, Qt::AlignTop);
+    layout->addWidget(m_action, 1, 1, Qt::AlignLeft);
+    layout->setColumnStretch(1, 1);
 
     connect(m_action, &QPushButton::clicked, this, &Banner::actionTriggered);
     connect(m_close, &QToolButton::clicked, this, &Banner::clearMessage);

@@ -61,6 +61,7 @@ BotPicker::BotPicker(QWidget *parent)
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(0, Qt::AscendingOrder);
     m_view->header()->setStretchLastSection(true);
+    m_view->header()->setSectionResizeMode(2, QHeaderView::Stretch);
     m_view->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // descriptions elide; the tooltip has them whole
     m_view->setTextElideMode(Qt::ElideRight);
 

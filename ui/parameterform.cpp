@@ -137,8 +137,10 @@ void ParameterForm::setValues(const Json &object)
         const QSignalBlocker block(field.editor);
         if (auto *check = qobject_cast<QCheckBox *>(field.editor))
             check->setChecked(value.is_boolean() && value.get<bool>());
-        else if (auto *line = qobject_cast<QLineEdit *>(field.editor))
+        else if (auto *line = qobject_cast<QLineEdit *>(field.editor)) {
             line->setText(displayText(value));
+            line->setCursorPosition(0); // a long default reads from its start
+        }
         else if (auto *box = qobject_cast<QPlainTextEdit *>(field.editor))
             box->setPlainText(field.definition.type == u"json"_s && !value.is_null()
                                   ? QString::fromUtf8(dumpJson(value, 2))
