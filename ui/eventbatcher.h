@@ -20,14 +20,23 @@ public:
 
     // The longest an event waits before flushed() hands it on; ~16 ms (one frame).
     void setInterval(int milliseconds);
-    int interval() const { return m_timer.interval(); }
+    int interval() const { return m_interval; }
+
+    // How long the receivers of one timed flush may take (default 12 ms). The batcher
+    // measures what its receivers cost per event and hands on no more than fits, so a
+    // producer far faster than the window never freezes it: a backlog goes out over
+    // the next frames, one share per frame. 0 turns the budget off.
+    void setFrameBudget(int milliseconds) { m_budgetNs = qint64(qMax(0, milliseconds)) * 1'000'000; }
+    // A hard cap on one timed flush, whatever the budget (default none: 0).
+    void setMaxBatchSize(qsizetype events) { m_maxBatch = events; }
+    qsizetype maxBatchSize() const { return m_maxBatch; }
 
     // Events waiting for the next flush.
-    qsizetype pendingCount() const { return m_pending.size(); }
+    qsizetype pendingCount() const { return m_pendingCount; }
 
 public Q_SLOTS:
     void add(const QList<invoke::Event> &events);
-    // Hands on what is pending right away (end of a run); no signal when nothing is.
+    // Hands on everything pending right away (end of a run); no signal when nothing is.
     void flushNow();
     // Drops what is pending without handing it on (a new run replaces the old one).
     void discard();
@@ -36,7 +45,18 @@ Q_SIGNALS:
     void flushed(const QList<invoke::Event> &events);
 
 private:
-    QList<Event> m_pending;
+    void flushFrame();
+    void emitBatch(qsizetype count);
+
+    // The batches as they came: kept whole (no copy of their events on arrival), split
+    // only where a frame's share ends.
+    QList<QList<Event>> m_pending;
+    qsizetype m_taken = 0; // events of m_pending.first() already handed on
+    qsizetype m_pendingCount = 0;
+    qsizetype m_maxBatch = 0;
+    qint64 m_budgetNs = 12'000'000;
+    double m_nsPerEvent = 0; // measured on the receivers, 0 until the first flush
+    int m_interval = 16;
     QTimer m_timer;
 };
 

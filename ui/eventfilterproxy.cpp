@@ -78,8 +78,7 @@ bool EventFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &source
 bool EventFilterProxy::textMatches(int sourceRow) const
 {
     QString type, path;
-    QByteArray rawCopy;
-    QByteArrayView raw;
+    QByteArray raw;
     if (m_events) {
         type = m_events->typeAt(sourceRow);
         path = m_events->pathAt(sourceRow);
@@ -88,8 +87,7 @@ bool EventFilterProxy::textMatches(int sourceRow) const
         const QModelIndex index = sourceModel()->index(sourceRow, 0);
         type = index.data(EventListModel::TypeRole).toString();
         path = index.data(EventListModel::PathRole).toString();
-        rawCopy = index.data(EventListModel::RawRole).toByteArray();
-        raw = rawCopy;
+        raw = index.data(EventListModel::RawRole).toByteArray();
     }
     if (type.contains(m_text, Qt::CaseInsensitive) || path.contains(m_text, Qt::CaseInsensitive))
         return true;

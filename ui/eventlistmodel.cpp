@@ -8,7 +8,6 @@ namespace invoke::ui {
 
 namespace {
 
-constexpr qsizetype kChunkBytes = 1 << 20;
 constexpr qsizetype kSummaryChars = 160;
 
 QString typeNameOf(wire::Kind kind)
@@ -66,28 +65,12 @@ void EventListModel::clear()
 {
     beginResetModel();
     m_rows.clear();
-    m_chunks.clear();
+    m_store.clear();
     m_types = QStringList{QString()};
     m_typeIds = {{QString(), 0}};
     m_paths = QStringList{QString()};
     m_pathIds = {{QString(), 0}};
     endResetModel();
-}
-
-quint32 EventListModel::store(QByteArrayView raw, quint16 *chunk)
-{
-    // Appending inside a reserved chunk never reallocates, so rows keep their offsets
-    // and a chunk never carries more than one partly used tail.
-    if (m_chunks.empty() || m_chunks.back().capacity() - m_chunks.back().size() < raw.size()) {
-        QByteArray next;
-        next.reserve(qMax(kChunkBytes, raw.size()));
-        m_chunks.push_back(std::move(next));
-    }
-    QByteArray &target = m_chunks.back();
-    const auto offset = quint32(target.size());
-    target.append(raw);
-    *chunk = quint16(m_chunks.size() - 1);
-    return offset;
 }
 
 quint16 EventListModel::typeIdOf(const QString &type)
@@ -138,8 +121,10 @@ void EventListModel::addEvents(const QList<Event> &events)
         Row row;
         row.seq = event.seq;
         row.tMs = event.tMs;
-        row.length = quint32(event.raw.size());
-        row.offset = store(event.raw, &row.chunk);
+        const EventStore::Ref ref = m_store.append(event.raw);
+        row.offset = ref.offset;
+        row.length = ref.length;
+        row.chunk = ref.chunk;
         if (type != lastType || m_rows.empty()) {
             lastTypeId = typeIdOf(type);
             lastType = type;
@@ -155,10 +140,10 @@ void EventListModel::addEvents(const QList<Event> &events)
     endInsertRows();
 }
 
-QByteArrayView EventListModel::rawAt(int row) const
+QByteArray EventListModel::rawAt(int row) const
 {
     const Row &r = m_rows.at(size_t(row));
-    return QByteArrayView(m_chunks[r.chunk].constData() + r.offset, r.length);
+    return m_store.read({r.offset, r.length, r.chunk});
 }
 
 const QString &EventListModel::typeAt(int row) const
@@ -185,12 +170,8 @@ Event EventListModel::eventAt(int row) const
 {
     if (row < 0 || row >= rowCount())
         return {};
-    // The bytes were an event once, so they decode again; keep the stored header anyway.
-    Event event = Event::decode(rawAt(row)).value_or(Event{});
-    event.raw = rawAt(row).toByteArray();
-    event.seq = seqAt(row);
-    event.tMs = timeAt(row);
-    return event;
+    // The bytes were an event once, so they decode again into the same header.
+    return Event::decode(rawAt(row)).value_or(Event{});
 }
 
 QList<int> EventListModel::rowsForPath(const QString &path) const
@@ -211,7 +192,7 @@ QList<int> EventListModel::rowsForPath(const QString &path) const
 
 QString EventListModel::summaryAt(int row) const
 {
-    const QByteArrayView raw = rawAt(row);
+    const QByteArray raw = rawAt(row);
     const Json parsed = parseJson(raw);
     if (!parsed.is_object())
         return oneLine(QString::fromUtf8(raw));
@@ -280,7 +261,7 @@ QVariant EventListModel::data(const QModelIndex &index, int role) const
         if (index.column() == SeqColumn || index.column() == TimeColumn)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         break;
-    case RawRole: return rawAt(row).toByteArray();
+    case RawRole: return rawAt(row);
     case TypeRole: return typeAt(row);
     case PathRole: return pathAt(row);
     case SeqRole: return seqAt(row);

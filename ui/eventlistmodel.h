@@ -1,22 +1,22 @@
 #pragma once
 #include "core/model/event.h"
+#include "ui/eventstore.h"
 
 #include <QtCore/QAbstractTableModel>
 #include <QtCore/QHash>
 #include <QtCore/QStringList>
 
 #include <deque>
-#include <vector>
 
 namespace invoke::ui {
 
 // Every raw event of a run, in arrival order, as a flat table.
 //
 // Memory is the point here (a long run streams hundreds of thousands of events): each
-// event is kept as its raw JSON bytes in large shared chunks plus a 32-byte row (seq,
-// time, where the bytes are, interned type and step path). Nothing is parsed on
-// insert for events that carry a type; the one-line summary is built in data() on
-// demand, for the few rows a view shows.
+// event is kept as its raw JSON bytes in an EventStore (chunks, compressed once full)
+// plus a 32-byte row (seq, time, where the bytes are, interned type and step path).
+// Nothing is parsed on insert for events that carry a type; the one-line summary is
+// built in data() on demand, for the few rows a view shows.
 class EventListModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -37,8 +37,8 @@ public:
 
     // The event as it arrived (decoded again from its bytes).
     Event eventAt(int row) const;
-    // The raw bytes of a row; valid until the next clear().
-    QByteArrayView rawAt(int row) const;
+    // The raw bytes of a row.
+    QByteArray rawAt(int row) const;
     // The type shown in the Type column: metadata type, or the kind the payload's
     // shape reveals for servers that send no type; empty when unknown.
     const QString &typeAt(int row) const;
@@ -56,6 +56,9 @@ public:
     // The one-line text of the Summary column.
     QString summaryAt(int row) const;
 
+    // Where the bytes live (memory figures, waiting for compression in tests).
+    EventStore &store() { return m_store; }
+
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
@@ -66,20 +69,19 @@ private:
     {
         qint64 seq;
         qint64 tMs;
-        quint32 offset;  // into m_chunks[chunk]
+        quint32 offset; // EventStore::Ref, unpacked to keep the row at 32 bytes
         quint32 length;
-        quint32 pathId;  // into m_paths
+        quint32 pathId; // into m_paths
         quint16 chunk;
-        quint16 typeId;  // into m_types
+        quint16 typeId; // into m_types
     };
     static_assert(sizeof(Row) == 32);
 
-    quint32 store(QByteArrayView raw, quint16 *chunk);
     quint16 typeIdOf(const QString &type);
     quint32 pathIdOf(const QString &path);
 
     std::deque<Row> m_rows;           // deque: no 2x capacity slack, stable growth
-    std::vector<QByteArray> m_chunks; // raw bytes, ~1 MB each
+    EventStore m_store;
     QStringList m_types;              // id -> type; id 0 is ""
     QHash<QString, quint16> m_typeIds;
     QStringList m_paths;              // id -> path; id 0 is ""

@@ -1,6 +1,7 @@
 #include "ui/transcriptmodel.h"
 
 #include "core/wire/events.h"
+#include "ui/jsonpeek.h"
 
 using namespace Qt::StringLiterals;
 
@@ -11,10 +12,61 @@ namespace {
 // Messages of one answer are separated like paragraphs.
 const QString kSeparator = u"\n\n"_s;
 
-bool mayBeMessageContent(const Event &event)
+struct Chunk
 {
-    // Our events say so in "type"; plain SDK events only in their shape.
-    return event.type.isEmpty() || event.type == QLatin1String(wire::EventType::MessageContent);
+    QString id;
+    QString text;
+};
+
+// The plain-SDK way, and the fallback: parse, classify by shape, read the fields.
+bool parseVisibleChunk(const Event &event, Chunk *chunk)
+{
+    const Json parsed = event.json();
+    if (wire::kindOf(event, parsed) != wire::Kind::MessageContent)
+        return false;
+    const Json &meta = wire::metadataOf(parsed);
+    if (stringField(meta, "user_visibility", u"visible"_s) != u"visible"_s)
+        return false;
+    const Json &payload = wire::payloadOf(parsed);
+    chunk->id = stringField(meta, "message_content_id");
+    if (payload.is_string())
+        chunk->text = toQString(payload.get_ref<const std::string &>());
+    else if (!payload.is_null())
+        chunk->text = QString::fromUtf8(dumpJson(payload));
+    return true;
+}
+
+// A visible message_content event's chunk. Events of ours say what they are in
+// "type", and most of a run is such chunks: read the three fields without a parse.
+bool visibleChunk(const Event &event, Chunk *chunk)
+{
+    if (!event.type.isEmpty() && event.type != QLatin1String(wire::EventType::MessageContent))
+        return false;
+    if (event.type.isEmpty())
+        return parseVisibleChunk(event, chunk);
+    using jsonpeek::Found;
+    static const QByteArrayView topKeys[] = {"metadata", "payload"};
+    static const QByteArrayView metaKeys[] = {"user_visibility", "message_content_id"};
+    QByteArrayView top[2], meta[2];
+    if (jsonpeek::members(event.raw, topKeys, top, 2) != Found::Yes)
+        return parseVisibleChunk(event, chunk);
+    if (top[0].startsWith('{')) {
+        if (jsonpeek::members(top[0], metaKeys, meta, 2) != Found::Yes)
+            return parseVisibleChunk(event, chunk);
+        // stringField's reading: a value that is not a string counts as absent.
+        QString value;
+        if (!meta[0].isNull() && meta[0] != "\"visible\"" && jsonpeek::stringValue(meta[0], &value)
+            && value != u"visible"_s)
+            return false;
+        if (!meta[1].isNull() && !jsonpeek::stringValue(meta[1], &chunk->id))
+            chunk->id.clear();
+    }
+    const QByteArrayView payload = top[1];
+    if (payload.isNull() || payload == "null")
+        return true; // an empty chunk
+    if (jsonpeek::stringValue(payload, &chunk->text))
+        return true;
+    return parseVisibleChunk(event, chunk); // a JSON payload: shown as compact JSON
 }
 
 } // namespace
@@ -63,24 +115,15 @@ void TranscriptModel::addEvents(const QList<Event> &events)
     Turn fresh{Speaker::Assistant, {}, false};
     Turn &target = open ? *open : fresh;
     bool grew = false;
+    Chunk chunk;
     for (const Event &event : events) {
-        if (!mayBeMessageContent(event))
+        chunk = {};
+        if (!visibleChunk(event, &chunk))
             continue;
-        const Json parsed = event.json();
-        if (wire::kindOf(event, parsed) != wire::Kind::MessageContent)
-            continue;
-        const Json &meta = wire::metadataOf(parsed);
-        if (stringField(meta, "user_visibility", u"visible"_s) != u"visible"_s)
-            continue;
-        const Json &payload = wire::payloadOf(parsed);
-        const QString id = stringField(meta, "message_content_id");
-        if (!target.text.isEmpty() && id != target.lastMessageId)
+        if (!target.text.isEmpty() && chunk.id != target.lastMessageId)
             target.text += kSeparator;
-        target.lastMessageId = id;
-        if (payload.is_string())
-            target.text += toQString(payload.get_ref<const std::string &>());
-        else if (!payload.is_null())
-            target.text += QString::fromUtf8(dumpJson(payload));
+        target.lastMessageId = chunk.id;
+        target.text += chunk.text;
         grew = true;
     }
     if (!grew)

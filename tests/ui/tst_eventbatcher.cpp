@@ -1,6 +1,7 @@
 #include "tests/ui/runscript.h"
 #include "ui/eventbatcher.h"
 
+#include <QtCore/QElapsedTimer>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -92,6 +93,63 @@ private Q_SLOTS:
         QVERIFY(flushed.wait());
         QCOMPARE(flushed.count(), 1);
         QCOMPARE(flushedAt(flushed, 0), next);
+    }
+
+    void aBacklogGoesOutOverSeveralFrames()
+    {
+        // A producer far ahead of the window: each frame takes at most maxBatchSize.
+        EventBatcher batcher;
+        batcher.setMaxBatchSize(10);
+        batcher.setFrameBudget(0);
+        QSignalSpy flushed(&batcher, &EventBatcher::flushed);
+        RunScript run;
+        const QList<Event> big = chunks(run, 35), small = chunks(run, 3), last = chunks(run, 4);
+        batcher.add(big);
+        batcher.add(small);
+        batcher.add(last);
+        QTRY_COMPARE(flushed.count(), 5);
+        QList<Event> received;
+        QList<qsizetype> sizes;
+        for (int i = 0; i < flushed.count(); ++i) {
+            sizes.append(flushedAt(flushed, i).size());
+            received += flushedAt(flushed, i);
+        }
+        QCOMPARE(sizes, (QList<qsizetype>{10, 10, 10, 10, 2}));
+        QCOMPARE(received, big + small + last);
+        QCOMPARE(batcher.pendingCount(), 0);
+
+        // flushNow() hands on the whole backlog at once.
+        batcher.add(big);
+        batcher.flushNow();
+        QCOMPARE(flushed.count(), 6);
+        QCOMPARE(flushedAt(flushed, 5), big);
+    }
+
+    void theFrameBudgetSplitsABacklog()
+    {
+        // Receivers that take a while per event: the share of a frame shrinks to fit.
+        EventBatcher batcher;
+        batcher.setFrameBudget(5);
+        QList<qsizetype> sizes;
+        QList<Event> received;
+        connect(&batcher, &EventBatcher::flushed, this, [&](const QList<Event> &events) {
+            sizes.append(events.size());
+            received += events;
+            QElapsedTimer busy;
+            busy.start();
+            while (busy.nsecsElapsed() < events.size() * 20'000) // 20 µs per event
+                ;
+        });
+        RunScript run;
+        const QList<Event> backlog = chunks(run, 3000);
+        batcher.add(backlog);
+        QTRY_COMPARE_WITH_TIMEOUT(received.size(), backlog.size(), 20'000);
+        QCOMPARE(received, backlog);
+        // The first share is the cautious default, the next ones fit ~5 ms: ~250 events.
+        QCOMPARE(sizes.first(), 2000);
+        QVERIFY2(sizes.size() >= 4, qPrintable(QString::number(sizes.size())));
+        for (qsizetype i = 1; i < sizes.size() - 1; ++i)
+            QVERIFY2(sizes.at(i) <= 400, qPrintable(QString::number(sizes.at(i))));
     }
 
     void burstsFromAnotherThreadArriveInOrder()

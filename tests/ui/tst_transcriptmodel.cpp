@@ -163,6 +163,50 @@ private Q_SLOTS:
         QCOMPARE(dump(model), u"assistant streaming: Hello world\n"_s);
     }
 
+    void quickReadingAgreesWithAParse()
+    {
+        // Chunks are read without a parse when the event says it is message_content;
+        // every odd spelling must give what a parse gives.
+        const char *const raws[] = {
+            "{\"type\":\"message_content\",\"payload\":\"caf\\u00e9 \\\"q\\\" \\\\ \\n\",\"metadata\":{\"message_content_id\":\"m1\"}}",
+            "{ \"type\" : \"message_content\" , \"metadata\" : { \"user_visibility\" : \"hidden\", \"message_content_id\" : \"m1\" } , \"payload\" : \"secret\" }",
+            "{\"type\":\"message_content\",\"payload\":{\"a\":[1,\"}\"]},\"metadata\":{\"message_content_id\":\"m2\",\"content_type\":\"json\"}}",
+            "{\"type\":\"message_content\",\"payload\":null,\"metadata\":{\"message_content_id\":\"m2\"}}",
+            "{\"type\":\"message_content\",\"payload\":\"x\",\"metadata\":{\"user_visibility\":5,\"message_content_id\":\"m2\"}}",
+            "{\"type\":\"message_content\",\"payload\":\"y\",\"metadata\":{\"\\u0075ser_visibility\":\"hidden\",\"message_content_id\":\"m2\"}}",
+            "{\"type\":\"message_content\",\"payload\":\"\\ud83d\\ude00 z\",\"metadata\":{\"message_content_id\":\"m3\",\"user_visibility\":\"visible\"}}",
+            "{\"type\":\"message_content\",\"payload\":\"no metadata\"}",
+            "{\"type\":\"message_content\",\"payload\":\"odd metadata\",\"metadata\":[1]}",
+        };
+        QList<Event> events;
+        QString expected, lastId;
+        for (const char *raw : raws) {
+            QString why;
+            const auto event = Event::decode(QByteArray(raw), &why);
+            QVERIFY2(event, qPrintable(why));
+            events.append(*event);
+            // The reference: a parse, read as the wire contract says.
+            const Json parsed = event->json();
+            const Json &meta = invoke::wire::metadataOf(parsed);
+            if (invoke::stringField(meta, "user_visibility", u"visible"_s) != u"visible"_s)
+                continue;
+            const Json &payload = invoke::wire::payloadOf(parsed);
+            const QString id = invoke::stringField(meta, "message_content_id");
+            if (!expected.isEmpty() && id != lastId)
+                expected += u"\n\n"_s;
+            lastId = id;
+            expected += payload.is_string() ? invoke::toQString(payload.get<std::string>())
+                        : payload.is_null() ? QString() : QString::fromUtf8(invoke::dumpJson(payload));
+        }
+        QCOMPARE(expected.left(9), u"café \"q\" "_s); // the reference read the first one right
+        TranscriptModel model;
+        model.addEvents(events);
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.textAt(0), expected);
+        QVERIFY(!model.textAt(0).contains(u"secret"_s));
+        QVERIFY(!model.textAt(0).contains(u"y"_s));
+    }
+
     void failedRunAddsAnErrorTurn()
     {
         TranscriptModel model;
