@@ -78,7 +78,8 @@ bool EventFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &source
 bool EventFilterProxy::textMatches(int sourceRow) const
 {
     QString type, path;
-    QByteArray raw;
+    QByteArray copy;
+    QByteArrayView raw;
     if (m_events) {
         type = m_events->typeAt(sourceRow);
         path = m_events->pathAt(sourceRow);
@@ -87,7 +88,8 @@ bool EventFilterProxy::textMatches(int sourceRow) const
         const QModelIndex index = sourceModel()->index(sourceRow, 0);
         type = index.data(EventListModel::TypeRole).toString();
         path = index.data(EventListModel::PathRole).toString();
-        raw = index.data(EventListModel::RawRole).toByteArray();
+        copy = index.data(EventListModel::RawRole).toByteArray();
+        raw = copy;
     }
     if (type.contains(m_text, Qt::CaseInsensitive) || path.contains(m_text, Qt::CaseInsensitive))
         return true;

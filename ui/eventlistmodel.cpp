@@ -140,10 +140,10 @@ void EventListModel::addEvents(const QList<Event> &events)
     endInsertRows();
 }
 
-QByteArray EventListModel::rawAt(int row) const
+QByteArrayView EventListModel::rawAt(int row) const
 {
     const Row &r = m_rows.at(size_t(row));
-    return m_store.read({r.offset, r.length, r.chunk});
+    return m_store.view({r.offset, r.length, r.chunk});
 }
 
 const QString &EventListModel::typeAt(int row) const
@@ -192,7 +192,7 @@ QList<int> EventListModel::rowsForPath(const QString &path) const
 
 QString EventListModel::summaryAt(int row) const
 {
-    const QByteArray raw = rawAt(row);
+    const QByteArrayView raw = rawAt(row);
     const Json parsed = parseJson(raw);
     if (!parsed.is_object())
         return oneLine(QString::fromUtf8(raw));
@@ -261,7 +261,7 @@ QVariant EventListModel::data(const QModelIndex &index, int role) const
         if (index.column() == SeqColumn || index.column() == TimeColumn)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         break;
-    case RawRole: return rawAt(row);
+    case RawRole: return rawAt(row).toByteArray();
     case TypeRole: return typeAt(row);
     case PathRole: return pathAt(row);
     case SeqRole: return seqAt(row);

@@ -37,8 +37,9 @@ public:
 
     // The event as it arrived (decoded again from its bytes).
     Event eventAt(int row) const;
-    // The raw bytes of a row.
-    QByteArray rawAt(int row) const;
+    // The raw bytes of a row, in place: use them before returning to the event loop
+    // and before reading two more rows (see EventStore::view), or copy them.
+    QByteArrayView rawAt(int row) const;
     // The type shown in the Type column: metadata type, or the kind the payload's
     // shape reveals for servers that send no type; empty when unknown.
     const QString &typeAt(int row) const;

@@ -81,11 +81,11 @@ const QByteArray &EventStore::plainChunk(quint16 index) const
     return slot.plain;
 }
 
-QByteArray EventStore::read(const Ref &ref) const
+QByteArrayView EventStore::view(const Ref &ref) const
 {
     if (ref.chunk >= m_chunks.size())
         return {};
-    return plainChunk(ref.chunk).sliced(ref.offset, ref.length);
+    return QByteArrayView(plainChunk(ref.chunk)).sliced(ref.offset, ref.length);
 }
 
 void EventStore::clear()

@@ -29,8 +29,12 @@ public:
     ~EventStore() override;
 
     Ref append(QByteArrayView bytes);
-    // The bytes of `ref` (a copy).
-    QByteArray read(const Ref &ref) const;
+    // The bytes of `ref`, in place: valid until control returns to the event loop (a
+    // chunk may get compressed then) or two more reads from other compressed chunks.
+    // Use them at once, or copy them.
+    QByteArrayView view(const Ref &ref) const;
+    // The bytes of `ref`, copied.
+    QByteArray read(const Ref &ref) const { return view(ref).toByteArray(); }
     void clear();
 
     // Turns compression off (tests of the plain path) or on; on by default.

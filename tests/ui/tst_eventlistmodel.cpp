@@ -109,7 +109,7 @@ private Q_SLOTS:
         QCOMPARE(model.rowsForPath(u"answer"_s), (QList<int>{5, 6, 7, 8, 9}));
         QCOMPARE(model.rowsForPath(u"research"_s), (QList<int>{1, 4})); // its own events only
         QCOMPARE(model.rowsForPath(u"nowhere"_s), QList<int>());
-        QCOMPARE(model.rawAt(6), events.at(6).raw);
+        QCOMPARE(model.rawAt(6), QByteArrayView(events.at(6).raw));
         QCOMPARE(model.index(6, 0).data(EventListModel::RawRole).toByteArray(), events.at(6).raw);
         QCOMPARE(model.index(6, 0).data(EventListModel::TypeRole).toString(), u"message_content"_s);
         QCOMPARE(model.index(6, 0).data(EventListModel::PathRole).toString(), u"answer"_s);
@@ -176,12 +176,12 @@ private Q_SLOTS:
             QVERIFY(model.store().heldBytes() >= rawBytes);
         // In order, backwards, and jumping between far apart rows: every read is exact.
         for (int row = 0; row < events.size(); ++row)
-            QCOMPARE(model.rawAt(row), events.at(row).raw);
+            QCOMPARE(model.rawAt(row), QByteArrayView(events.at(row).raw));
         for (int row = int(events.size()) - 1; row >= 0; --row)
             QCOMPARE(model.eventAt(row), events.at(row));
         for (int i = 0; i < 200; ++i) {
             const int row = (i % 2) ? i : int(events.size()) - 1 - i;
-            QCOMPARE(model.rawAt(row), events.at(row).raw);
+            QCOMPARE(model.rawAt(row), QByteArrayView(events.at(row).raw));
         }
         QCOMPARE(model.summaryAt(1501), u"tail"_s);
         QVERIFY(model.summaryAt(1500).size() <= 161);
