@@ -30,23 +30,54 @@ void EventBatcher::add(const QList<Event> &events)
         m_timer.start(m_interval);
 }
 
+void EventBatcher::Fit::add(double count, double ns)
+{
+    constexpr double keep = 0.8; // older flushes fade: the views get slower as they grow
+    weight = keep * weight + 1;
+    n = keep * n + count;
+    t = keep * t + ns;
+    nn = keep * nn + count * count;
+    nt = keep * nt + count * ns;
+}
+
+bool EventBatcher::Fit::estimate(double *fixedNs, double *perEventNs) const
+{
+    if (weight <= 0)
+        return false;
+    const double spread = weight * nn - n * n;
+    double slope = spread > 1e-6 * weight * nn ? (weight * nt - n * t) / spread : -1;
+    if (slope <= 0) // one share size so far, or noise: all of it per event
+        slope = nn > 0 ? nt / nn : 0;
+    if (slope <= 0)
+        return false;
+    *perEventNs = slope;
+    *fixedNs = qMax(0.0, (t - slope * n) / weight);
+    return true;
+}
+
+qsizetype EventBatcher::frameShare() const
+{
+    double fixed = 0, perEvent = 0;
+    if (!m_cost.estimate(&fixed, &perEvent))
+        return 2'000; // before anything is measured: a share small enough for any machine
+    const double budget = double(m_budgetNs);
+    // When the fixed part alone fills the budget, a smaller share only means more
+    // frames paying it: take as much again per event, so throughput stays at half.
+    const double forEvents = budget > 2 * fixed ? budget - fixed : fixed;
+    return qMax<qsizetype>(256, qsizetype(forEvents / perEvent));
+}
+
 void EventBatcher::flushFrame()
 {
     qsizetype count = pendingCount();
-    if (m_budgetNs > 0) {
-        // Before anything is measured, a share small enough for any machine.
-        const double fits = m_nsPerEvent > 0 ? double(m_budgetNs) / m_nsPerEvent : 2'000.0;
-        count = qMin(count, qMax<qsizetype>(256, qsizetype(fits)));
-    }
+    if (m_budgetNs > 0)
+        count = qMin(count, frameShare());
     if (m_maxBatch > 0)
         count = qMin(count, m_maxBatch);
     QElapsedTimer clock;
     clock.start();
     emitBatch(count);
-    if (count >= 256) { // small flushes are mostly fixed costs: they would mislead
-        const double sample = double(clock.nsecsElapsed()) / double(count);
-        m_nsPerEvent = m_nsPerEvent > 0 ? 0.7 * m_nsPerEvent + 0.3 * sample : sample;
-    }
+    m_cost.add(double(count), double(clock.nsecsElapsed()));
     // A backlog goes on as soon as the views have painted this frame's part.
     if (pendingCount() > 0 && !m_timer.isActive())
         m_timer.start(0);

@@ -23,9 +23,10 @@ public:
     int interval() const { return m_interval; }
 
     // How long the receivers of one timed flush may take (default 12 ms). The batcher
-    // measures what its receivers cost per event and hands on no more than fits, so a
-    // producer far faster than the window never freezes it: a backlog goes out over
-    // the next frames, one share per frame. 0 turns the budget off.
+    // measures what its receivers cost (slots connected directly run inside the emit)
+    // and hands on no more than fits, so a producer far faster than the window never
+    // freezes it: a backlog goes out over the next frames, one share per frame, the
+    // next share as soon as the views have painted. 0 turns the budget off.
     void setFrameBudget(int milliseconds) { m_budgetNs = qint64(qMax(0, milliseconds)) * 1'000'000; }
     // A hard cap on one timed flush, whatever the budget (default none: 0).
     void setMaxBatchSize(qsizetype events) { m_maxBatch = events; }
@@ -36,7 +37,8 @@ public:
 
 public Q_SLOTS:
     void add(const QList<invoke::Event> &events);
-    // Hands on everything pending right away (end of a run); no signal when nothing is.
+    // Hands on everything pending right away, whatever the budget (end of a run, before
+    // finishing the transcript); no signal when nothing is pending.
     void flushNow();
     // Drops what is pending without handing it on (a new run replaces the old one).
     void discard();
@@ -46,6 +48,7 @@ Q_SIGNALS:
 
 private:
     void flushFrame();
+    qsizetype frameShare() const;
     void emitBatch(qsizetype count);
 
     // The batches as they came: kept whole (no copy of their events on arrival), split
@@ -55,7 +58,15 @@ private:
     qsizetype m_pendingCount = 0;
     qsizetype m_maxBatch = 0;
     qint64 m_budgetNs = 12'000'000;
-    double m_nsPerEvent = 0; // measured on the receivers, 0 until the first flush
+    // What the receivers cost, fitted as fixed + perEvent * count over recent flushes
+    // (decaying sums of a least-squares line): a view that relayouts all its rows on
+    // every insert has a large fixed part, and shrinking its share would not help.
+    struct Fit
+    {
+        double weight = 0, n = 0, t = 0, nn = 0, nt = 0;
+        void add(double count, double ns);
+        bool estimate(double *fixedNs, double *perEventNs) const;
+    } m_cost;
     int m_interval = 16;
     QTimer m_timer;
 };

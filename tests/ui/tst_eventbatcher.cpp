@@ -152,6 +152,29 @@ private Q_SLOTS:
             QVERIFY2(sizes.at(i) <= 400, qPrintable(QString::number(sizes.at(i))));
     }
 
+    void aFixedCostPerFlushDoesNotShrinkTheShare()
+    {
+        // Receivers whose cost is mostly per flush (a view relayouting all its rows):
+        // tiny shares would pay that cost over and over. A backlog still drains in a
+        // few frames.
+        EventBatcher batcher;
+        batcher.setFrameBudget(5);
+        int flushes = 0;
+        qsizetype received = 0;
+        connect(&batcher, &EventBatcher::flushed, this, [&](const QList<Event> &events) {
+            ++flushes;
+            received += events.size();
+            QElapsedTimer busy;
+            busy.start();
+            while (busy.nsecsElapsed() < 8'000'000 + events.size() * 1'000) // 8 ms + 1 µs per event
+                ;
+        });
+        RunScript run;
+        batcher.add(chunks(run, 20'000));
+        QTRY_COMPARE_WITH_TIMEOUT(received, 20'000, 20'000);
+        QVERIFY2(flushes <= 12, qPrintable(QString::number(flushes))); // shares of 256 would take 79
+    }
+
     void burstsFromAnotherThreadArriveInOrder()
     {
         // The shape LocalBackend has: a worker thread posting batches as fast as it can.
