@@ -76,6 +76,12 @@ class Action
 public:
     virtual ~Action() = default;
     virtual ActionOutcome run(const ActionCall &call, ActionContext &context) = 0;
+
+    // The rendered parameters with the action's defaults made explicit (llm.message adds
+    // the conversation and the model). The executor shows these in step_started and they
+    // are the replay key's parameters, so two calls that would send different requests
+    // never share a cached answer.
+    virtual Json effectiveParameters(const Json &rendered, const ActionContext &) const { return rendered; }
 };
 
 } // namespace invoke::engine

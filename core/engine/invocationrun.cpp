@@ -224,8 +224,15 @@ InvocationRun::StepOutcome InvocationRun::runStep(const StepDefinition &step, Bo
     QElapsedTimer clock;
     clock.start();
 
+    const bool visible = step.userOutputVisibility.isEmpty() ? visibleByDefault(type)
+                                                             : step.userOutputVisibility == u"visible"_s;
+    StepContext context(m_events, path, step.outputContentType.isEmpty() ? u"text"_s : step.outputContentType,
+                        visible, m_cancel, scope.templates.messages, m_datasets);
+
     QString templateError;
-    const std::optional<Json> rendered = renderTemplates(step.parameters, scope.templates, &templateError);
+    std::optional<Json> rendered = renderTemplates(step.parameters, scope.templates, &templateError);
+    if (const Action *action = m_registry.find(type); rendered && action)
+        rendered = action->effectiveParameters(*rendered, context);
     m_events.emitEvent(wire::stepStarted(m_events.stamp(path), step.key, type, rendered ? *rendered : step.parameters));
     if (!rendered) {
         m_events.emitEvent(wire::stepFinished(m_events.stamp(path), step.key, type,
@@ -234,10 +241,6 @@ InvocationRun::StepOutcome InvocationRun::runStep(const StepDefinition &step, Bo
         return {false, Json(), templateError, stepFailure(path, type, templateError)};
     }
 
-    const bool visible = step.userOutputVisibility.isEmpty() ? visibleByDefault(type)
-                                                             : step.userOutputVisibility == u"visible"_s;
-    StepContext context(m_events, path, step.outputContentType.isEmpty() ? u"text"_s : step.outputContentType,
-                        visible, m_cancel, scope.templates.messages, m_datasets);
     const ActionCall call{scope.bot->info.key, scope.bot->info.updatedAtText(), path, step.key, type, *rendered};
     const qint64 contentBefore = m_events.contentCount();
     QString nestedFailure;

@@ -94,6 +94,7 @@ private Q_SLOTS:
     void destroyingARunningInvocation();
     void destroyingTheBackendWhileRunning();
     void replayFollowsTheBotFile();
+    void replayKeyCoversTheConversation();
     void replayCacheThatCannotOpen();
     void llmSettingsForLaterInvocations();
     void listings();
@@ -340,6 +341,45 @@ void TestLocalBackend::replayFollowsTheBotFile()
     const InvokeResult third = runOnce(backend);
     QVERIFY2(third.success, qPrintable(third.error));
     QCOMPARE(third.steps[1].source, u"replay_stored"_s);
+    QCOMPARE(m_server.requestCount(), before + 2);
+}
+
+void TestLocalBackend::replayKeyCoversTheConversation()
+{
+    // "chatty" sends the conversation by default (no message_history in the file): two
+    // conversations ending with the same user message must not share a cached answer.
+    QTemporaryDir cacheDir;
+    LocalBackend::Options o = options();
+    o.replayCacheFile = cacheDir.filePath(u"replay.sqlite"_s);
+    LocalBackend backend(o);
+    const auto runWith = [&](const QList<Message> &messages) -> InvokeResult {
+        InvokeRequest request = chatty(Mode::replay());
+        request.messages = messages;
+        Invocation *invocation = backend.invoke(request, this);
+        QSignalSpy finished(invocation, &Invocation::finished);
+        if (!finished.wait(10000))
+            return {};
+        const InvokeResult result = invocation->result();
+        delete invocation;
+        return result;
+    };
+    const int before = m_server.requestCount();
+    const InvokeResult first = runWith({Message::user(u"say hello"_s)});
+    QCOMPARE(first.steps[1].source, u"replay_stored"_s);
+    // The step shows what decides the answer: the conversation and the model.
+    const Json &shown = first.steps[1].parameters;
+    QVERIFY(shown.contains("message_history") && shown.at("message_history").size() == 1);
+    QVERIFY(shown.value("model", Json()) == Json("stub-model"));
+
+    const InvokeResult longer = runWith({Message::user(u"I am Ada"_s), Message::assistant(u"Hi Ada"_s),
+                                         Message::user(u"say hello"_s)});
+    QVERIFY2(longer.success, qPrintable(longer.error));
+    QCOMPARE(longer.steps[1].source, u"replay_stored"_s);
+    QCOMPARE(m_server.requestCount(), before + 2);
+
+    const InvokeResult again = runWith({Message::user(u"I am Ada"_s), Message::assistant(u"Hi Ada"_s),
+                                        Message::user(u"say hello"_s)});
+    QCOMPARE(again.steps[1].source, u"replay_hit"_s);
     QCOMPARE(m_server.requestCount(), before + 2);
 }
 

@@ -358,6 +358,18 @@ std::optional<Json> LlmMessageAction::requestBody(const Json &parameters, const 
     return body;
 }
 
+Json LlmMessageAction::effectiveParameters(const Json &rendered, const ActionContext &context) const
+{
+    if (!rendered.is_object())
+        return rendered; // requestBody() reports the bad shape
+    Json parameters = rendered;
+    if (!present(parameters, "message_history"))
+        parameters["message_history"] = invoke::toJson(context.conversation());
+    if (!present(parameters, "model") && !m_settings.model.isEmpty())
+        parameters["model"] = toStd(m_settings.model);
+    return parameters;
+}
+
 ActionOutcome LlmMessageAction::run(const ActionCall &call, ActionContext &context)
 {
     if (!m_settings.isConfigured())

@@ -18,6 +18,8 @@ public:
     // Blocks the calling (worker) thread in a local event loop until the answer is in,
     // the request fails, or the context's cancel token fires.
     ActionOutcome run(const ActionCall &call, ActionContext &context) override;
+    // Fills message_history from the conversation and model from the settings.
+    Json effectiveParameters(const Json &rendered, const ActionContext &context) const override;
 
     // The chat-completions body for the step's parameters: model (default
     // `defaultModel`), system_prompt, query, message_history (default `conversation`),
