@@ -11,7 +11,7 @@
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QScrollBar>
 #include <QtWidgets/QSplitter>
-#include <QtWidgets/QTreeView>
+#include <QtWidgets/QTableView>
 #include <QtWidgets/QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -20,7 +20,7 @@ namespace invoke::ui {
 
 EventsView::EventsView(EventListModel *events, QWidget *parent)
     : QWidget(parent), m_events(events), m_proxy(new EventFilterProxy(this)),
-      m_filter(new QLineEdit(this)), m_count(new QLabel(this)), m_view(new QTreeView),
+      m_filter(new QLineEdit(this)), m_count(new QLabel(this)), m_view(new QTableView),
       m_detail(new QPlainTextEdit)
 {
     m_proxy->setSourceModel(events);
@@ -33,11 +33,18 @@ EventsView::EventsView(EventListModel *events, QWidget *parent)
 
     m_view->setObjectName(u"eventList"_s);
     m_view->setModel(m_proxy);
-    m_view->setRootIsDecorated(false);
-    m_view->setUniformRowHeights(true); // many rows: let the view skip measuring each
+    // A table with fixed row heights: a QTreeView relays out every row on each insert,
+    // which stalls the window for 100+ ms at 200k events (tests/bench/bench_studio_models).
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
+    m_view->setShowGrid(false);
+    m_view->setWordWrap(false);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setAlternatingRowColors(true);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->header()->setStretchLastSection(true);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     m_view->setColumnWidth(EventListModel::SeqColumn, 50);
     m_view->setColumnWidth(EventListModel::TimeColumn, 70);
     m_view->setColumnWidth(EventListModel::TypeColumn, 140);

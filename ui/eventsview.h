@@ -5,7 +5,7 @@
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
-class QTreeView;
+class QTableView;
 
 namespace invoke::ui {
 
@@ -25,7 +25,7 @@ public:
     void followTail();
 
     QLineEdit *filterField() const { return m_filter; }
-    QTreeView *view() const { return m_view; }
+    QTableView *view() const { return m_view; }
     EventFilterProxy *proxy() const { return m_proxy; }
     QString detailText() const;
 
@@ -37,7 +37,7 @@ private:
     EventFilterProxy *m_proxy;
     QLineEdit *m_filter;
     QLabel *m_count;
-    QTreeView *m_view;
+    QTableView *m_view;
     QPlainTextEdit *m_detail;
     QTimer m_debounce;
     bool m_atBottom = true;

@@ -1,6 +1,7 @@
 // Where llm.message goes for the CLI: the studio's settings, the environment, and the
 // API key from the keychain when the environment gives none (as the studio keeps it).
 #include "app/cli/commands.h"
+#include "core/config/appidentity.h"
 #include "core/config/llmsettings.h"
 #include "core/config/secretstore.h"
 
@@ -11,9 +12,6 @@ using namespace Qt::StringLiterals;
 
 namespace invoke::cli {
 
-// The studio's keychain service (app/studio/main.cpp).
-static const char keychainService[] = "io.invokestudio.InvokeStudio";
-
 LlmSettings llmSettings(bool needsLlm)
 {
     LlmSettings llm = LlmSettings::fromSettings(QSettings()).withEnvironment();
@@ -21,7 +19,7 @@ LlmSettings llmSettings(bool needsLlm)
         return llm;
     // A missing or unreachable keychain is not an error here: local servers need no key,
     // and a server that does will say so in its answer.
-    SecretStore secrets(QString::fromLatin1(keychainService));
+    SecretStore secrets(keychainService());
     secrets.setTimeoutMs(3000);
     QEventLoop loop;
     bool done = false;

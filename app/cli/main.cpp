@@ -1,4 +1,5 @@
 // invoke-cli: bots, invoke and cache on the embedded engine (see helptext.cpp).
+#include "core/config/appidentity.h"
 #include "app/cli/cliarguments.h"
 #include "app/cli/commands.h"
 #include "app/cli/console.h"
@@ -43,9 +44,7 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     // The studio's identity (app/studio/main.cpp): the CLI shares its bots folder,
     // replay cache and settings.
-    QCoreApplication::setOrganizationName(u"Invoke Studio"_s);
-    QCoreApplication::setOrganizationDomain(u"invokestudio.io"_s);
-    QCoreApplication::setApplicationName(u"invoke-studio"_s);
+    invoke::applyAppIdentity();
     QCoreApplication::setApplicationVersion(QStringLiteral(INVOKE_VERSION));
 
     cli::UsageError error;

@@ -1,4 +1,5 @@
 // invoke-studio: the window on the embedded engine (bundled examples + the user's bots).
+#include "core/config/appidentity.h"
 #include "core/backend/localbackend.h"
 #include "core/config/secretstore.h"
 #include "core/engine/botcatalog.h"
@@ -17,9 +18,7 @@ using namespace Qt::StringLiterals;
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
-    QApplication::setOrganizationName(u"Invoke Studio"_s);
-    QApplication::setOrganizationDomain(u"invokestudio.io"_s);
-    QApplication::setApplicationName(u"invoke-studio"_s);
+    invoke::applyAppIdentity();
     QApplication::setApplicationDisplayName(u"Invoke Studio"_s);
     QApplication::setApplicationVersion(QStringLiteral(PROJECT_VERSION));
     QApplication::setWindowIcon(invoke::ui::icon(u"invoke-studio"_s));
@@ -41,7 +40,7 @@ int main(int argc, char *argv[])
     options.botFolders = invoke::engine::BotCatalog::defaultFolders(parser.values(botFolder));
     options.llm = invoke::LlmSettings::fromSettings(settings).withEnvironment();
     invoke::LocalBackend backend(options);
-    invoke::SecretStore secrets(u"io.invokestudio.InvokeStudio"_s);
+    invoke::SecretStore secrets(invoke::keychainService());
 
     invoke::ui::MainWindow window(&backend, &secrets, &settings);
     // The key comes from the keychain after start; the engine uses whatever is current.

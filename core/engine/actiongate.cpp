@@ -20,7 +20,13 @@ GateAnswer answer(ActionOutcome outcome, const char *source, bool computed)
 
 GateAnswer fromMock(const MockResponse &mock)
 {
-    return answer(mock.success ? ActionOutcome::success(mock.output) : ActionOutcome::failure(mock.error),
+    // A mocked LLM answer may carry usage (a saved run does): show its tokens like a live one.
+    wire::Usage usage;
+    if (const Json &u = mock.output.is_object() ? mock.output.value("usage", Json()) : Json(); u.is_object()) {
+        usage.inputTokens = intField(u, "input_tokens", -1);
+        usage.outputTokens = intField(u, "output_tokens", -1);
+    }
+    return answer(mock.success ? ActionOutcome::success(mock.output, usage) : ActionOutcome::failure(mock.error),
                   Source::Mock, false);
 }
 

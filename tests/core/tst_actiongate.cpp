@@ -180,6 +180,20 @@ private Q_SLOTS:
         QCOMPARE(compute.calls, 0);
     }
 
+    void manualMockUsageBecomesTheStepsUsage()
+    {
+        ActionGate::Options options{Mode::manual()};
+        options.mocks.insert(u"answer"_s, ok(Json{{"content", "hi"}, {"usage", {{"input_tokens", 24}, {"output_tokens", 27}}}}));
+        options.mocks.insert(u"other"_s, ok(Json{{"content", "no usage"}}));
+        ActionGate gate(options);
+        Compute compute;
+        GateAnswer answer = gate.run(call(u"answer"_s, u"llm.message"_s), compute.fn());
+        QCOMPARE(answer.outcome.usage.inputTokens, 24);
+        QCOMPARE(answer.outcome.usage.outputTokens, 27);
+        answer = gate.run(call(u"other"_s, u"llm.message"_s), compute.fn());
+        QVERIFY(!answer.outcome.usage.known());
+    }
+
     void liveComputesAndTouchesNoCache()
     {
         // An entry for exactly this call is in the cache: live must not read it...
