@@ -82,6 +82,7 @@ public:
 private:
     QString connectionName() const;
     Connection *connection(QString *error) const; // this thread's, opened lazily
+    std::optional<CacheEntry> fastLookup(Connection *c, const QString &key, QString *error) const;
     QString m_filePath;
     QString m_connectionPrefix;
     std::unique_ptr<Private> d;
