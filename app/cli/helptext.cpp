@@ -18,7 +18,9 @@ Options:
   -h, --help           Show help (also after a command: invoke-cli invoke --help)
   --version            Show the version
 
-Exit status: 0 on success, 1 when the invocation failed, 2 on a usage error.
+Exit status: 0 on success, 1 when the invocation failed or was cancelled (Ctrl+C
+cancels a run and keeps its partial output; a second Ctrl+C ends at once), 2 on a
+usage error.
 
 Environment:
   INVOKE_LLM_BASE_URL  OpenAI-compatible endpoint, e.g. http://localhost:11434/v1

@@ -1,5 +1,6 @@
 // invoke-cli invoke: runs one invocation, prints it in the chosen format (or streams
 // it), and maps the outcome to the exit code.
+#include "app/cli/interruptwatcher.h"
 #include "app/cli/commands.h"
 #include "app/cli/console.h"
 #include "core/backend/backend.h"
@@ -113,6 +114,9 @@ int runInvoke(Backend &backend, const InvokeArguments &args)
     if (args.stream)
         QObject::connect(invocation.get(), &Invocation::eventsArrived, invocation.get(),
                          [&printer](const QList<Event> &events) { printer.print(events); });
+    // Ctrl+C cancels the run: the partial output is printed and marked cancelled.
+    InterruptWatcher interrupts;
+    QObject::connect(&interrupts, &InterruptWatcher::interrupted, invocation.get(), &Invocation::cancel);
     QEventLoop loop;
     QObject::connect(invocation.get(), &Invocation::finished, &loop, &QEventLoop::quit);
     if (!invocation->isFinished())

@@ -13,6 +13,9 @@
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
+#include <csignal>
+#include <sys/types.h>
+
 using namespace Qt::StringLiterals;
 using namespace invoke;
 
@@ -96,6 +99,7 @@ private Q_SLOTS:
     void streamPrintsTextAsItArrives();
     void streamEventsOnePerLine();
     void liveStreamShowsTextBeforeTheEnd();
+    void interruptCancelsTheRun();
     void nestedStepsShowTheirPath();
 
     void replayStoresThenHitsWithoutHttp();
@@ -518,6 +522,36 @@ void TstCli::liveStreamShowsTextBeforeTheEnd()
     QCOMPARE(process.exitCode(), 0);
     QCOMPARE(out, QByteArray("First words, then the rest.\n"));
     QCOMPARE(server.requestCount(), 1);
+}
+
+void TstCli::interruptCancelsTheRun()
+{
+    // Ctrl+C in the middle of a live answer: the request is dropped and the run ends as
+    // cancelled (exit 1, the partial text kept) instead of the process dying.
+    test::OpenAiStubServer server;
+    QVERIFY(server.listen());
+    test::StubReply reply = test::StubReply::text({u"Half an"_s, u" answer."_s}, 12, 5);
+    reply.holdAfter = 1;
+    server.setReply(reply);
+    QSignalSpy held(&server, &test::OpenAiStubServer::held);
+
+    QProcess process;
+    process.setProcessEnvironment(environment(llmEnvironment(server, m_home.filePath(u"interrupt-cache"_s))));
+    QSignalSpy finished(&process, &QProcess::finished);
+    process.start(test::binDir() + u"/invoke-cli"_s,
+                  {u"invoke"_s, u"chat"_s, u"-m"_s, u"hi"_s, u"--stream"_s, u"-v"_s});
+    QVERIFY(held.wait(60000));
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += process.readAllStandardOutput()).contains("Half an"), 30000);
+    QVERIFY(::kill(pid_t(process.processId()), SIGINT) == 0);
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit); // not killed by the signal
+    QCOMPARE(process.exitCode(), 1);
+    out += process.readAllStandardOutput();
+    const QString err = QString::fromUtf8(process.readAllStandardError());
+    QVERIFY2(!out.contains("answer."), out.constData());
+    QVERIFY2(err.contains(u"answer"_s) && err.contains(u"cancelled"_s), qPrintable(err));
+    server.release();
 }
 
 void TstCli::nestedStepsShowTheirPath()
