@@ -1,4 +1,5 @@
 #include "core/wire/events.h"
+#include "core/model/eventsax.h"
 
 using namespace Qt::StringLiterals;
 
@@ -101,108 +102,59 @@ const Json &metadataOf(const Json &parsed)
 
 namespace {
 
-// SAX handler for readTextChunk(): follows "payload" and three members of "metadata" at
-// the top level; a repeated key replaces the earlier value, as it does in a DOM.
-class TextChunkReader
+// SAX handler for readTextChunk(): follows "payload" and three members of "metadata".
+class TextChunkReader : public EventSaxReader<TextChunkReader>
 {
 public:
-    using number_integer_t = Json::number_integer_t;
-    using number_unsigned_t = Json::number_unsigned_t;
-    using number_float_t = Json::number_float_t;
-    using string_t = Json::string_t;
-    using binary_t = Json::binary_t;
-
     TextChunk chunk;
     bool payloadIsString = false;
 
-    bool null() { return value(); }
-    bool boolean(bool) { return value(); }
-    bool number_integer(number_integer_t) { return value(); }
-    bool number_unsigned(number_unsigned_t) { return value(); }
-    bool number_float(number_float_t, const string_t &) { return value(); }
-    bool binary(binary_t &) { return value(); }
-    bool string(string_t &s)
+    enum Slot { None, Payload, Id, ContentType, Visibility };
+
+    int topKey(const std::string &k)
     {
-        switch (m_pending) {
-        case Pending::Payload:
+        if (k != "payload")
+            return None;
+        chunk.text.clear();
+        payloadIsString = false;
+        return Payload;
+    }
+    int metadataKey(const std::string &k)
+    {
+        if (k == "message_content_id") {
+            chunk.messageContentId.clear();
+            return Id;
+        }
+        if (k == "content_type") {
+            chunk.contentType = u"text"_s;
+            return ContentType;
+        }
+        if (k == "user_visibility") {
+            chunk.visible = true;
+            return Visibility;
+        }
+        return None;
+    }
+    void resetMetadata()
+    {
+        chunk.messageContentId.clear();
+        chunk.contentType = u"text"_s;
+        chunk.visible = true;
+    }
+    void onString(int slot, std::string &s)
+    {
+        switch (slot) {
+        case Payload:
             chunk.text = toQString(s);
             payloadIsString = true;
             break;
-        case Pending::Id: chunk.messageContentId = toQString(s); break;
-        case Pending::ContentType: chunk.contentType = toQString(s); break;
-        case Pending::Visibility: chunk.visible = s == "visible"; break;
+        case Id: chunk.messageContentId = toQString(s); break;
+        case ContentType: chunk.contentType = toQString(s); break;
+        case Visibility: chunk.visible = s == "visible"; break;
         default: break;
         }
-        return value();
     }
-    bool start_object(std::size_t)
-    {
-        if (m_depth == 1 && m_pending == Pending::Metadata)
-            m_inMetadata = true;
-        m_pending = Pending::None;
-        ++m_depth;
-        return true;
-    }
-    bool end_object()
-    {
-        if (--m_depth == 1)
-            m_inMetadata = false;
-        return true;
-    }
-    bool start_array(std::size_t)
-    {
-        m_pending = Pending::None;
-        ++m_depth;
-        return true;
-    }
-    bool end_array()
-    {
-        --m_depth;
-        return true;
-    }
-    bool key(string_t &k)
-    {
-        m_pending = Pending::None;
-        if (m_depth == 1) {
-            if (k == "payload") {
-                chunk.text.clear();
-                payloadIsString = false;
-                m_pending = Pending::Payload;
-            } else if (k == "metadata") {
-                // A later "metadata" replaces an earlier one, whatever its shape.
-                chunk.messageContentId.clear();
-                chunk.contentType = u"text"_s;
-                chunk.visible = true;
-                m_pending = Pending::Metadata;
-            }
-        } else if (m_depth == 2 && m_inMetadata) {
-            if (k == "message_content_id") {
-                chunk.messageContentId.clear();
-                m_pending = Pending::Id;
-            } else if (k == "content_type") {
-                chunk.contentType = u"text"_s;
-                m_pending = Pending::ContentType;
-            } else if (k == "user_visibility") {
-                chunk.visible = true;
-                m_pending = Pending::Visibility;
-            }
-        }
-        return true;
-    }
-    bool parse_error(std::size_t, const std::string &, const nlohmann::detail::exception &) { return false; }
-
-private:
-    enum class Pending { None, Payload, Metadata, Id, ContentType, Visibility };
-
-    bool value()
-    {
-        m_pending = Pending::None;
-        return true;
-    }
-
-    int m_depth = 0;
-    bool m_inMetadata = false;
-    Pending m_pending = Pending::None;
+    void onNumber(int, qint64) {}
 };
 
 } // namespace
