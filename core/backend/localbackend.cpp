@@ -22,6 +22,7 @@ LocalBackend::LocalBackend(Options options, QObject *parent)
                                                                  : options.replayCacheFile;
     m_state->setLlm(options.llm);
     m_state->cacheableTypes = options.cacheableTypes;
+    m_state->cacheScope = options.cacheScope;
 }
 
 LocalBackend::~LocalBackend()

@@ -20,6 +20,9 @@ struct LocalBackendOptions
     QString replayCacheFile; // empty: paths::replayCacheFile()
     LlmSettings llm;
     QSet<QString> cacheableTypes = {QStringLiteral("llm.message")};
+    // Part of every replay key: invoke-server gives each organisation its own scope, so
+    // one never replays another's answers from a shared cache file.
+    QString cacheScope = QStringLiteral("local");
 };
 
 class LocalBackend final : public Backend

@@ -118,6 +118,7 @@ void LocalInvocation::work()
     gateOptions.mocks = m_request.manualMocks;
     gateOptions.cache = cache;
     gateOptions.cacheableTypes = m_state->cacheableTypes;
+    gateOptions.scope = m_state->cacheScope;
     engine::ActionGate gate(std::move(gateOptions));
     engine::Executor executor(catalog, registry, gate);
     const engine::ExecutionOutcome outcome =

@@ -27,6 +27,7 @@ struct LocalEngineState
     QStringList botFolders;
     QString replayCacheFile;
     QSet<QString> cacheableTypes;
+    QString cacheScope;
 
     // The LLM settings can change while invocations run (a key read from the keychain
     // after start): each invocation takes a copy when it is created.
