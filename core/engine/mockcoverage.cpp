@@ -1,0 +1,153 @@
+#include "core/engine/mockcoverage.h"
+
+#include "core/engine/actiongate.h"
+#include "core/engine/botcatalog.h"
+#include "core/engine/steporder.h"
+
+using namespace Qt::StringLiterals;
+
+namespace invoke::engine {
+
+namespace {
+
+const QString BotInvoke = u"bot.invoke"_s;
+
+// Walks steps the way InvocationRun does: a step, then its sub-bot's steps (they run
+// inside it), then its result handlers' steps.
+class Planner
+{
+public:
+    explicit Planner(const BotCatalog &catalog) : m_catalog(catalog) {}
+
+    QList<PlannedStep> steps;
+
+    void bot(const BotDefinition &definition, const QString &prefix, int depth, bool conditional)
+    {
+        m_stack.append(definition.info.key);
+        QStringList known;
+        for (const StepDefinition &s : definition.steps)
+            known.append(s.key);
+        list(definition, definition.steps, {}, prefix, depth, conditional, known);
+        m_stack.removeLast();
+    }
+
+private:
+    void list(const BotDefinition &definition, const QList<StepDefinition> &group, const QStringList &outside,
+              const QString &prefix, int depth, bool conditional, const QStringList &known)
+    {
+        QList<const StepDefinition *> order;
+        if (const auto ordered = orderSteps(group, outside))
+            order = *ordered;
+        else // the run would fail before this group starts; still show its steps
+            for (const StepDefinition &s : group)
+                order.append(&s);
+        for (const StepDefinition *s : std::as_const(order))
+            step(definition, *s, prefix, depth, conditional, known);
+    }
+
+    void step(const BotDefinition &definition, const StepDefinition &s, const QString &prefix, int depth,
+              bool conditional, const QStringList &known)
+    {
+        PlannedStep planned{prefix + s.key, s.key, s.actionType, definition.info.key, depth, conditional, s.line, {}};
+        const qsizetype at = steps.size();
+        steps.append(planned);
+        if (s.actionType == BotInvoke)
+            subBot(s, planned, depth, conditional, at);
+        for (const ResultHandler &handler : s.resultHandlers)
+            list(definition, handler.steps, known, prefix, depth, true, known);
+    }
+
+    void subBot(const StepDefinition &s, const PlannedStep &planned, int depth, bool conditional, qsizetype at)
+    {
+        const Json &p = s.parameters;
+        const auto key = p.is_object() ? p.find("bot_key") : p.end();
+        if (!p.is_object() || key == p.end() || !key->is_string()) {
+            steps[at].note = u"no \"bot_key\" parameter: the step fails when run"_s;
+            return;
+        }
+        const QString botKey = toQString(key->get<std::string>());
+        if (botKey.contains(u"{{"_s)) {
+            steps[at].note = u"bot_key \"%1\" is a template: its steps are known only when it runs"_s.arg(botKey);
+            return;
+        }
+        const BotDefinition *sub = m_catalog.find(botKey);
+        if (!sub) {
+            steps[at].note = u"bot \"%1\" not found: the step fails when run"_s.arg(botKey);
+            return;
+        }
+        if (m_stack.contains(botKey)) {
+            steps[at].note = u"bot.invoke cycle: %1 -> %2"_s.arg(m_stack.join(u" -> "_s), botKey);
+            return;
+        }
+        bot(*sub, planned.path + u'/', depth + 1, conditional);
+    }
+
+    const BotCatalog &m_catalog;
+    QStringList m_stack;
+};
+
+} // namespace
+
+QList<PlannedStep> plannedSteps(const BotDefinition &bot, const BotCatalog &catalog)
+{
+    Planner planner(catalog);
+    planner.bot(bot, {}, 0, false);
+    return planner.steps;
+}
+
+QList<StepCoverage> mockCoverage(const QList<PlannedStep> &steps, const MockSet &mocks)
+{
+    QList<StepCoverage> coverage;
+    coverage.reserve(steps.size());
+    QString bypassedUnder; // "path/" of a bot.invoke answered by a step mock
+    for (const PlannedStep &step : steps) {
+        StepCoverage c;
+        c.step = step;
+        if (!bypassedUnder.isEmpty() && step.path.startsWith(bypassedUnder)) {
+            c.answer = MockAnswer::Bypassed;
+        } else if (const auto mock = mocks.value(step.path)) {
+            bypassedUnder = step.actionType == BotInvoke ? step.path + u'/' : QString();
+            c.answer = MockAnswer::StepMock;
+            c.mockKey = step.path;
+            c.mockIsError = !mock->success;
+        } else if (!ActionGate::isGoverned(step.actionType)) {
+            c.answer = MockAnswer::Computed;
+        } else if (const auto typeMock = mocks.value(step.actionType)) {
+            c.answer = MockAnswer::ActionTypeMock;
+            c.mockKey = step.actionType;
+            c.mockIsError = !typeMock->success;
+        } else {
+            c.answer = MockAnswer::Nothing;
+        }
+        coverage.append(c);
+    }
+    return coverage;
+}
+
+QList<StepCoverage> mockCoverage(const BotDefinition &bot, const BotCatalog &catalog, const MockSet &mocks)
+{
+    return mockCoverage(plannedSteps(bot, catalog), mocks);
+}
+
+QStringList uncoveredSteps(const QList<StepCoverage> &coverage)
+{
+    QStringList paths;
+    for (const StepCoverage &c : coverage)
+        if (c.answer == MockAnswer::Nothing)
+            paths.append(c.step.path);
+    return paths;
+}
+
+QString answerText(MockAnswer answer)
+{
+    switch (answer) {
+    case MockAnswer::StepMock: return u"step mock"_s;
+    case MockAnswer::ActionTypeMock: return u"action-type mock"_s;
+    case MockAnswer::Computed: return u"computed"_s;
+    case MockAnswer::Bypassed: return u"bypassed"_s;
+    case MockAnswer::Nothing: return u"NOTHING"_s;
+    }
+    return {};
+}
+
+} // namespace invoke::engine

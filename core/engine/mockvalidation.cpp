@@ -1,0 +1,189 @@
+#include "core/engine/mockvalidation.h"
+
+#include "core/engine/actiongate.h"
+#include "core/engine/botdefinition.h"
+#include "core/engine/jsonlocator.h"
+#include "core/engine/mockcoverage.h"
+#include "core/engine/mockschema.h"
+
+#include <QtCore/QHash>
+#include <QtCore/QRegularExpression>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace invoke::engine {
+
+namespace {
+
+class Validator
+{
+public:
+    Validator(const BotDefinition *bot, const BotCatalog *catalog, QByteArrayView bytes)
+        : m_bytes(bytes)
+    {
+        if (bot && catalog) {
+            m_botKey = bot->info.key;
+            for (const PlannedStep &step : plannedSteps(*bot, *catalog))
+                m_stepTypes.insert(step.path, step.actionType);
+        }
+    }
+
+    QList<MockProblem> problems;
+
+    // Checks the mock `entry` of `key`; `base` is where the entry is in m_bytes.
+    void entry(const QString &key, const Json &value, const JsonPath &base)
+    {
+        const auto add = [&](const JsonPath &sub, const QString &message) {
+            JsonPath full = base;
+            full.insert(full.end(), sub.begin(), sub.end());
+            problems.append(MockProblem{key, fieldText(sub), message, lineOf(full)});
+        };
+        const auto member = [](const char *name) { return JsonPath{std::string(name)}; };
+
+        QString actionType;
+        if (key.trimmed().isEmpty())
+            add({}, u"an empty key names no step or action type"_s);
+        else
+            actionType = actionTypeOf(key, [&](const QString &message) { add({}, message); });
+
+        if (!value.is_object()) {
+            add({}, u"must be an object: {\"status\": \"success\", \"output\": ...} or "
+                    "{\"status\": \"error\", \"error\": \"...\"}"_s);
+            return;
+        }
+        for (auto it = value.begin(); it != value.end(); ++it) {
+            if (it.key() != "status" && it.key() != "output" && it.key() != "error")
+                add({it.key()}, u"is not a field of a mock (it has \"status\", \"output\" and \"error\"); "
+                                "it would be dropped on save"_s);
+        }
+        const auto status = value.find("status");
+        if (status == value.end()) {
+            add(member("status"), u"is missing (\"success\" or \"error\")"_s);
+            return;
+        }
+        if (*status == "success") {
+            const auto output = value.find("output");
+            if (output == value.end())
+                add(member("output"), u"is missing (required when status is \"success\")"_s);
+            else if (!actionType.isEmpty())
+                for (const SchemaProblem &p : checkOutput(actionType, *output))
+                    add(p.path, p.message + u" (%1 output: %2)"_s.arg(actionType, outputSchemaText(actionType)));
+            if (const auto error = value.find("error");
+                error != value.end() && !(error->is_string() && error->get_ref<const std::string &>().empty())
+                && !error->is_null())
+                add(member("error"), u"is ignored when status is \"success\" (it would be dropped on save)"_s);
+        } else if (*status == "error") {
+            const auto error = value.find("error");
+            if (error == value.end())
+                add(member("error"), u"is missing (required when status is \"error\")"_s);
+            else if (!error->is_string())
+                add(member("error"), u"must be a string, the error's text"_s);
+        } else {
+            add(member("status"), u"must be \"success\" or \"error\", not %1"_s.arg(QString::fromUtf8(dumpJson(*status))));
+        }
+    }
+
+private:
+    // The action type whose schema the key's output must fit; empty when none is known.
+    template<typename Report>
+    QString actionTypeOf(const QString &key, const Report &report) const
+    {
+        if (const auto step = m_stepTypes.constFind(key); step != m_stepTypes.cend())
+            return *step; // a step path (even one that looks like an action type)
+        if (isKnownActionType(key)) {
+            if (!ActionGate::isGoverned(key))
+                report(u"an action-type key answers only llm.message, memory.search and codeexec.* steps; "
+                       "%1 steps are always computed, so key the mock by a step path"_s.arg(key));
+            return key;
+        }
+        if (!m_botKey.isEmpty()) {
+            report(u"unknown step: \"%1\" is neither a step path of bot \"%2\" nor an action type"_s.arg(
+                key, m_botKey));
+        } else if (looksLikeActionType(key)) {
+            report(u"unknown action type \"%1\" (known: %2)"_s.arg(key, knownActionTypes().join(u", "_s)));
+        }
+        return {};
+    }
+
+    static bool looksLikeActionType(const QString &key)
+    {
+        for (const char *family : {"utils.", "llm.", "memory.", "codeexec.", "bot."})
+            if (key.startsWith(QLatin1String(family)) && !key.contains(u'/'))
+                return true;
+        return false;
+    }
+
+    int lineOf(const JsonPath &path) const { return m_bytes.isEmpty() ? 0 : lineOfJson(m_bytes, path); }
+
+    QByteArrayView m_bytes;
+    QString m_botKey;
+    QHash<QString, QString> m_stepTypes; // step path -> action type, when the bot is known
+};
+
+QList<MockProblem> validateDocument(const Json &document, const BotDefinition *bot, const BotCatalog *catalog,
+                                    QByteArrayView bytes)
+{
+    if (!document.is_object())
+        return {MockProblem{{}, {}, u"a mock set must be a JSON object mapping keys to mocks"_s, bytes.isEmpty() ? 0 : 1}};
+    Validator v(bot, catalog, bytes);
+    for (auto it = document.begin(); it != document.end(); ++it)
+        v.entry(toQString(it.key()), it.value(), JsonPath{it.key()});
+    std::stable_sort(v.problems.begin(), v.problems.end(),
+                     [](const MockProblem &a, const MockProblem &b) { return a.line < b.line; });
+    return v.problems;
+}
+
+} // namespace
+
+MockValidation validateMockBytes(QByteArrayView bytes, const BotDefinition *bot, const BotCatalog *catalog)
+{
+    MockValidation result;
+    if (bytes.trimmed().isEmpty()) {
+        result.problems.append(MockProblem{{}, {}, u"the file is empty (a mock set is a JSON object, e.g. {})"_s, 0});
+        return result;
+    }
+    QString error;
+    const Json document = parseJson(bytes, &error);
+    if (document.is_discarded()) {
+        // parseJson's message starts with "line L, column C".
+        static const QRegularExpression lineRe(u"^line (\\d+)"_s);
+        const auto m = lineRe.match(error);
+        result.problems.append(MockProblem{{}, {}, u"not valid JSON: "_s + error, m.hasMatch() ? m.captured(1).toInt() : 0});
+        return result;
+    }
+    result.problems = validateDocument(document, bot, catalog, bytes);
+    result.mocks = MockSet::fromJson(document);
+    return result;
+}
+
+QList<MockProblem> validateMockJson(const Json &document, const BotDefinition *bot, const BotCatalog *catalog)
+{
+    return validateDocument(document, bot, catalog, {});
+}
+
+QList<MockProblem> validateMockEntry(const QString &key, const Json &entry, const BotDefinition *bot,
+                                     const BotCatalog *catalog, QByteArrayView entryBytes)
+{
+    Validator v(bot, catalog, entryBytes);
+    v.entry(key, entry, {});
+    return v.problems;
+}
+
+QString problemLine(const QString &file, const MockProblem &problem)
+{
+    QStringList parts;
+    if (!file.isEmpty())
+        parts.append(problem.line > 0 ? u"%1:%2"_s.arg(file).arg(problem.line) : file);
+    else if (problem.line > 0)
+        parts.append(u"line %1"_s.arg(problem.line));
+    if (!problem.key.isEmpty())
+        parts.append(problem.key);
+    if (!problem.field.isEmpty())
+        parts.append(problem.field);
+    parts.append(problem.message);
+    return parts.join(u": "_s);
+}
+
+} // namespace invoke::engine
