@@ -1,0 +1,136 @@
+#include "app/server/invokestream.h"
+
+#include "app/server/httpreply.h"
+#include "core/backend/invocation.h"
+#include "core/wire/eventcodec.h"
+#include "core/wire/events.h"
+
+#include <QtCore/QTimer>
+#include <QtNetwork/QTcpSocket>
+
+using namespace Qt::StringLiterals;
+
+namespace invoke::server {
+
+namespace {
+constexpr int kCloseTimeoutMs = 10000; // a client that never takes the last bytes
+}
+
+InvokeStream::InvokeStream(std::shared_ptr<HttpReply> reply, Invocation *invocation, RequestLogLine log,
+                           QElapsedTimer since, qint64 maxUnsentBytes, QObject *parent)
+    : QObject(parent), m_reply(std::move(reply)), m_invocation(invocation), m_log(std::move(log)),
+      m_since(since), m_maxUnsent(maxUnsentBytes)
+{
+    invocation->setParent(this);
+    connect(invocation, &Invocation::eventsArrived, this, &InvokeStream::onEvents);
+    connect(invocation, &Invocation::finished, this, &InvokeStream::onFinished);
+    if (QTcpSocket *socket = m_reply->socket())
+        connect(socket, &QTcpSocket::disconnected, this, &InvokeStream::onClientGone);
+    m_reply->beginEventStream();
+    if (!m_reply->connected())
+        onClientGone();
+}
+
+InvokeStream::~InvokeStream() = default;
+
+void InvokeStream::cancel(const QString &why)
+{
+    if (m_finished || !m_invocation)
+        return;
+    if (m_endNote.isEmpty())
+        m_endNote = why;
+    m_invocation->cancel();
+}
+
+void InvokeStream::onEvents(const QList<Event> &events)
+{
+    m_events += events.size();
+    for (const Event &event : events) {
+        if (event.seq >= 0)
+            m_lastSeq = event.seq;
+        if (event.type == QLatin1String(wire::EventType::InvocationFinished))
+            m_sentFinal = true;
+    }
+    if (m_invocationId.isEmpty() && !events.isEmpty())
+        m_invocationId = stringField(wire::metadataOf(events.first().json()), "invocation_id");
+    if (m_clientGone)
+        return;
+    m_reply->writeChunk(wire::encodeSseFrames(events));
+    if (m_reply->pendingBytes() > m_maxUnsent)
+        dropClient(u"client too slow (over %1 bytes unsent)"_s.arg(m_maxUnsent));
+}
+
+void InvokeStream::onFinished(const InvokeResult &result)
+{
+    m_finished = true;
+    if (!m_sentFinal && !m_clientGone) {
+        // The run ended without a final event (it could not start, or it stopped
+        // abruptly): the client still learns how it ended.
+        wire::Stamp stamp;
+        stamp.invocationId = result.invocationId.isEmpty() ? m_invocationId : result.invocationId;
+        stamp.seq = m_lastSeq + 1;
+        stamp.tMs = m_since.elapsed();
+        const QString status = result.cancelled ? u"cancelled"_s : u"error"_s;
+        const QString error = result.error.isEmpty() ? u"the run ended without a result"_s : result.error;
+        const Event last = wire::invocationFinished(stamp, status, Json::array(), error);
+        m_reply->writeChunk(wire::encodeSseFrame(last));
+        ++m_events;
+    }
+    m_reply->endEventStream();
+
+    QString outcome = result.cancelled ? u"cancelled"_s : result.success ? u"success"_s : u"error"_s;
+    m_log.durationMs = m_since.elapsed();
+    m_log.note = u"events=%1 %2"_s.arg(m_events).arg(outcome);
+    if (!m_endNote.isEmpty())
+        m_log.note += u" ("_s + m_endNote + u')';
+    writeLogLine(m_log);
+
+    if (m_invocation)
+        m_invocation->deleteLater();
+    closeWhenDone();
+}
+
+void InvokeStream::onClientGone()
+{
+    if (m_clientGone)
+        return;
+    m_clientGone = true;
+    if (m_endNote.isEmpty())
+        m_endNote = u"client disconnected"_s;
+    if (!m_finished) {
+        if (m_invocation)
+            m_invocation->cancel();
+        return; // finished() comes promptly and closes
+    }
+    closeWhenDone();
+}
+
+void InvokeStream::dropClient(const QString &why)
+{
+    m_endNote = why;
+    if (QTcpSocket *socket = m_reply->socket())
+        socket->abort(); // emits disconnected: onClientGone cancels the run
+    else
+        onClientGone();
+}
+
+void InvokeStream::closeWhenDone()
+{
+    if (!m_finished)
+        return;
+    QTcpSocket *socket = m_reply->socket();
+    if (m_clientGone || !socket || socket->state() == QAbstractSocket::UnconnectedState) {
+        Q_EMIT closed();
+        deleteLater();
+        return;
+    }
+    // The last bytes are on their way; disconnected() brings us back here.
+    QTimer::singleShot(kCloseTimeoutMs, this, [this] {
+        if (QTcpSocket *s = m_reply->socket())
+            s->abort();
+        else
+            onClientGone();
+    });
+}
+
+} // namespace invoke::server

@@ -1,0 +1,157 @@
+#include "app/server/serverarguments.h"
+
+using namespace Qt::StringLiterals;
+
+namespace invoke::server {
+
+namespace {
+
+bool parseListen(const QString &text, ServerArguments &args, QString *error)
+{
+    // HOST:PORT, with an IPv6 host in brackets: [::1]:8642.
+    const qsizetype colon = text.lastIndexOf(u':');
+    QString host = colon > 0 ? text.left(colon) : QString();
+    bool ok = false;
+    const uint port = colon > 0 ? text.mid(colon + 1).toUInt(&ok) : 0;
+    if (host.startsWith(u'[') && host.endsWith(u']'))
+        host = host.mid(1, host.size() - 2);
+    if (!ok || port > 65535 || host.isEmpty()) {
+        *error = u"--listen: expected HOST:PORT (e.g. 127.0.0.1:8642, [::1]:8642, 0.0.0.0:8642), got \"%1\""_s.arg(text);
+        return false;
+    }
+    if (host == u"localhost"_s)
+        host = u"127.0.0.1"_s;
+    QHostAddress address;
+    if (!address.setAddress(host)) {
+        *error = u"--listen: \"%1\" is not an IP address (give one, or localhost)"_s.arg(host);
+        return false;
+    }
+    args.host = address;
+    args.port = quint16(port);
+    return true;
+}
+
+bool parseSize(const QString &flag, const QString &text, qint64 &out, QString *error)
+{
+    bool ok = false;
+    const qint64 value = text.toLongLong(&ok);
+    if (!ok || value <= 0) {
+        *error = u"%1: expected a positive number of bytes, got \"%2\""_s.arg(flag, text);
+        return false;
+    }
+    out = value;
+    return true;
+}
+
+} // namespace
+
+std::optional<ServerArguments> parseServerArguments(const QStringList &arguments, QString *error)
+{
+    ServerArguments args;
+    auto fail = [&](const QString &why) -> std::optional<ServerArguments> {
+        *error = why;
+        return std::nullopt;
+    };
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        QString flag = arguments[i];
+        std::optional<QString> inlineValue;
+        if (const qsizetype eq = flag.indexOf(u'='); flag.startsWith(u"--"_s) && eq > 0) {
+            inlineValue = flag.mid(eq + 1);
+            flag.truncate(eq);
+        }
+        auto value = [&]() -> std::optional<QString> {
+            if (inlineValue)
+                return inlineValue;
+            if (i + 1 >= arguments.size())
+                return std::nullopt;
+            return arguments[++i];
+        };
+        if (flag == u"-h"_s || flag == u"--help"_s) {
+            args.help = true;
+        } else if (flag == u"--version"_s) {
+            args.version = true;
+        } else if (flag == u"--insecure-no-auth"_s) {
+            args.insecureNoAuth = true;
+        } else if (flag == u"--listen"_s || flag == u"--tokens"_s || flag == u"--bots-dir"_s
+                   || flag == u"--cache"_s || flag == u"--max-body"_s || flag == u"--shutdown-grace"_s
+                   || flag == u"--max-unsent"_s || flag == u"--llm-base-url"_s || flag == u"--llm-model"_s) {
+            const auto v = value();
+            if (!v || v->isEmpty())
+                return fail(u"%1 needs a value"_s.arg(flag));
+            if (flag == u"--listen"_s) {
+                if (!parseListen(*v, args, error))
+                    return std::nullopt;
+            } else if (flag == u"--tokens"_s) {
+                args.tokensFile = *v;
+            } else if (flag == u"--bots-dir"_s) {
+                args.botFolders.append(*v);
+            } else if (flag == u"--cache"_s) {
+                args.cacheFile = *v;
+            } else if (flag == u"--max-body"_s) {
+                if (!parseSize(flag, *v, args.maxBodyBytes, error))
+                    return std::nullopt;
+            } else if (flag == u"--max-unsent"_s) {
+                if (!parseSize(flag, *v, args.maxUnsentBytes, error))
+                    return std::nullopt;
+            } else if (flag == u"--shutdown-grace"_s) {
+                bool ok = false;
+                const double seconds = v->toDouble(&ok);
+                if (!ok || seconds < 0 || seconds > 3600)
+                    return fail(u"--shutdown-grace: expected seconds between 0 and 3600, got \"%1\""_s.arg(*v));
+                args.shutdownGraceMs = int(seconds * 1000);
+            } else if (flag == u"--llm-base-url"_s) {
+                args.llmBaseUrl = *v;
+            } else {
+                args.llmModel = *v;
+            }
+        } else {
+            return fail(u"unknown argument \"%1\""_s.arg(arguments[i]));
+        }
+    }
+    if (args.help || args.version)
+        return args;
+    if (args.tokensFile.isEmpty() && !args.insecureNoAuth)
+        return fail(u"--tokens FILE is required: a file of `TOKEN ORGANISATION` lines, one per client "
+                    "(for a local trial without tokens: --insecure-no-auth, loopback only)"_s);
+    if (!args.tokensFile.isEmpty() && args.insecureNoAuth)
+        return fail(u"--tokens and --insecure-no-auth exclude each other"_s);
+    if (args.insecureNoAuth && !args.host.isLoopback())
+        return fail(u"--insecure-no-auth listens on loopback only, not on %1"_s.arg(args.host.toString()));
+    return args;
+}
+
+QString helpText()
+{
+    return uR"(Usage: invoke-server --tokens FILE [options]
+
+Serves the embedded engine over HTTP (the wire contract of DESIGN.md section 4):
+  POST /bots/{key}/invoke   run a bot; the answer streams as text/event-stream
+  GET  /bots                the bots (key, name, description, updated_at, parameters)
+  GET  /datasets            the datasets
+  GET  /healthz             {"status": "ok"}, without a token
+Every other request needs "Authorization: Bearer TOKEN".
+
+Options:
+  --listen HOST:PORT     where to listen (default 127.0.0.1:8642; port 0 picks a free one)
+  --tokens FILE          one "TOKEN ORGANISATION" per line, # comments; re-read on change.
+                         Tokens are at least 16 characters. Replay-cache entries are
+                         kept apart per organisation.
+  --insecure-no-auth     no tokens at all (loopback only; organisation "local")
+  --bots-dir DIR         more bot folders (repeatable), after the bundled examples and the
+                         user's bots folder
+  --cache FILE           the replay cache (default: server-replay.sqlite in the user's cache folder)
+  --max-body BYTES       the largest request body (default 1048576); larger gets 413
+  --max-unsent BYTES     a client that lags this far behind its stream is dropped (default 4194304)
+  --shutdown-grace SECS  on SIGTERM/SIGINT, open streams may finish for this long before
+                         they are cancelled (default 5)
+  --llm-base-url URL     OpenAI-compatible endpoint for llm.message (or INVOKE_LLM_BASE_URL)
+  --llm-model NAME       the model (or INVOKE_LLM_MODEL)
+  -h, --help             this text
+  --version              the version
+
+The LLM API key comes from INVOKE_LLM_API_KEY only (never a flag: flags show in ps).
+One line per request goes to stderr: time, method, path, status, organisation, duration.
+)"_s;
+}
+
+} // namespace invoke::server
