@@ -16,19 +16,7 @@ static QString table(const QList<BotInfo> &bots)
     for (const BotInfo &bot : bots)
         rows.append({bot.key, bot.name, bot.updatedAt.toUTC().toString(u"yyyy-MM-dd HH:mm"_s),
                      bot.description.simplified()});
-    // Every column but the last is padded to its widest cell.
-    QList<qsizetype> widths(header.size() - 1, 0);
-    for (const QStringList &row : rows)
-        for (qsizetype c = 0; c < widths.size(); ++c)
-            widths[c] = qMax(widths[c], row[c].size());
-    QString out;
-    for (const QStringList &row : rows) {
-        QString line;
-        for (qsizetype c = 0; c < widths.size(); ++c)
-            line += row[c].leftJustified(widths[c]) + u"  "_s;
-        out += QString(line + row.last()).trimmed() + u'\n';
-    }
-    return out;
+    return columns(rows);
 }
 
 int runBots(Backend &backend, const BotsArguments &args)

@@ -1,6 +1,7 @@
 #include "app/cli/cliarguments.h"
 
 #include <QtCore/QCommandLineParser>
+#include <QtCore/QDir>
 #include <QtCore/QFileInfo>
 
 using namespace Qt::StringLiterals;
@@ -79,6 +80,7 @@ std::optional<Arguments> parseInvoke(const QStringList &args, UsageError *error)
     parser.addOption({u"mode"_s, u"mode"_s, u"MODE"_s});
     parser.addOption({u"refresh"_s, u"refresh"_s});
     parser.addOption({u"mocks"_s, u"mocks"_s, u"FILE"_s});
+    parser.addOption({u"save-mocks"_s, u"save-mocks"_s, u"FILE"_s});
     parser.addOption({u"format"_s, u"format"_s, u"FORMAT"_s});
     parser.addOption({{u"v"_s, u"verbose"_s}, u"verbose"_s});
     parser.addOption({u"stream"_s, u"stream"_s});
@@ -144,6 +146,15 @@ std::optional<Arguments> parseInvoke(const QStringList &args, UsageError *error)
         req.manualMocks = *mocks;
         inv.mocksGiven = true;
     }
+    if (parser.isSet(u"save-mocks"_s)) {
+        // Checked before the run, so a paid live run is not lost to a typo in the path.
+        const QFileInfo target(parser.value(u"save-mocks"_s));
+        if (target.isDir())
+            return fail(error, cmd, u"--save-mocks %1: is a folder; name a file"_s.arg(target.filePath()));
+        if (!target.absoluteDir().exists())
+            return fail(error, cmd, u"--save-mocks %1: no such folder %2"_s.arg(target.filePath(), target.absolutePath()));
+        inv.saveMocksFile = target.absoluteFilePath();
+    }
 
     if (parser.isSet(u"format"_s)) {
         auto format = outputFormatFromName(parser.value(u"format"_s), &why);
@@ -160,6 +171,39 @@ std::optional<Arguments> parseInvoke(const QStringList &args, UsageError *error)
     if (!folders)
         return std::nullopt;
     inv.botFolders = *folders;
+    return a;
+}
+
+std::optional<Arguments> parseMocks(const QStringList &args, UsageError *error)
+{
+    const QString cmd = u"mocks"_s;
+    QCommandLineParser parser;
+    parser.addOption({u"bot"_s, u"bot"_s, u"KEY"_s});
+    parser.addOption({u"bots-dir"_s, u"folder"_s, u"DIR"_s});
+    if (!parseOptions(parser, args, cmd, error))
+        return std::nullopt;
+    Arguments a;
+    if (parser.isSet(u"help"_s)) {
+        a.helpTopic = cmd;
+        return a;
+    }
+    const QStringList positional = parser.positionalArguments();
+    if (positional.isEmpty())
+        return fail(error, cmd, u"missing action: validate FILE"_s);
+    if (positional.first() != u"validate"_s)
+        return fail(error, cmd, u"unknown mocks action \"%1\" (expected validate FILE)"_s.arg(positional.first()));
+    if (positional.size() < 2)
+        return fail(error, cmd, u"mocks validate needs the FILE of a mock set"_s);
+    if (positional.size() > 2)
+        return fail(error, cmd, u"unexpected argument \"%1\""_s.arg(positional.at(2)));
+    a.command = Arguments::Mocks;
+    a.mocks.action = positional.first();
+    a.mocks.file = positional.at(1);
+    a.mocks.botKey = parser.value(u"bot"_s);
+    auto folders = botFolders(parser, cmd, error);
+    if (!folders)
+        return std::nullopt;
+    a.mocks.botFolders = *folders;
     return a;
 }
 
@@ -200,14 +244,15 @@ std::optional<Arguments> parseArguments(const QStringList &args, UsageError *err
 {
     Arguments a;
     if (args.isEmpty())
-        return fail(error, {}, u"missing command (bots, invoke or cache)"_s);
+        return fail(error, {}, u"missing command (bots, invoke, cache or mocks)"_s);
     const QString command = args.first();
     if (command == u"-h"_s || command == u"--help"_s)
         return a;
     if (command == u"help"_s) {
         a.helpTopic = args.value(1);
-        if (!a.helpTopic.isEmpty() && !QStringList{u"bots"_s, u"invoke"_s, u"cache"_s}.contains(a.helpTopic))
-            return fail(error, {}, u"no help for \"%1\": the commands are bots, invoke and cache"_s.arg(a.helpTopic));
+        if (!a.helpTopic.isEmpty()
+            && !QStringList{u"bots"_s, u"invoke"_s, u"cache"_s, u"mocks"_s}.contains(a.helpTopic))
+            return fail(error, {}, u"no help for \"%1\": the commands are bots, invoke, cache and mocks"_s.arg(a.helpTopic));
         return a;
     }
     if (command == u"--version"_s) {
@@ -221,9 +266,11 @@ std::optional<Arguments> parseArguments(const QStringList &args, UsageError *err
         return parseInvoke(args, error);
     if (command == u"cache"_s)
         return parseCache(args, error);
+    if (command == u"mocks"_s)
+        return parseMocks(args, error);
     if (command.startsWith(u'-'))
         return fail(error, {}, u"unknown option \"%1\" before the command"_s.arg(command));
-    return fail(error, {}, u"unknown command \"%1\" (expected bots, invoke or cache)"_s.arg(command));
+    return fail(error, {}, u"unknown command \"%1\" (expected bots, invoke, cache or mocks)"_s.arg(command));
 }
 
 } // namespace invoke::cli

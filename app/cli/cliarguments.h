@@ -32,6 +32,15 @@ struct InvokeArguments
     bool stream = false;
     QStringList botFolders;
     bool mocksGiven = false; // --mocks named a file; otherwise manual mode uses the bundled set
+    QString saveMocksFile;   // --save-mocks: write the run's mock set here (redacted)
+};
+
+struct MocksArguments
+{
+    QString action;         // validate
+    QString file;
+    QString botKey;         // --bot: check step paths and print the coverage
+    QStringList botFolders; // --bots-dir
 };
 
 struct CacheArguments
@@ -43,12 +52,13 @@ struct CacheArguments
 
 struct Arguments
 {
-    enum Command { Help, Version, Bots, Invoke, Cache };
+    enum Command { Help, Version, Bots, Invoke, Cache, Mocks };
     Command command = Help;
-    QString helpTopic; // for Help: "", "bots", "invoke" or "cache"
+    QString helpTopic; // for Help: "", "bots", "invoke", "cache" or "mocks"
     BotsArguments bots;
     InvokeArguments invoke;
     CacheArguments cache;
+    MocksArguments mocks;
 };
 
 // `args` excludes the program name. Returns the error when the line cannot be run.

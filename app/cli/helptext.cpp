@@ -12,6 +12,7 @@ Commands:
   bots                 List the bots (the bundled examples, your bots folder, --bots-dir)
   invoke BOT_KEY       Invoke a bot and print its result
   cache ACTION         Inspect or clear the replay cache (stats, list, show KEY, clear)
+  mocks validate FILE  Check a mock set and show which steps of a bot it answers
   help [COMMAND]       Show this help, or the help of one command
 
 Options:
@@ -68,6 +69,11 @@ Mode:
   --refresh            With --mode replay: run live and overwrite the cached answers
   --mocks FILE         The mock set for manual mode (implies --mode manual). Without
                        it, manual mode uses the bot's bundled mock set if it has one.
+  --save-mocks FILE    After the run, write its mock set to FILE: one mock per LLM
+                       call, search and code run, keyed by step path (pure utils.*
+                       steps stay computed). Values that look like secrets are masked
+                       as "[redacted]" and listed on stderr. Written even when the run
+                       fails; a failed step becomes an error mock.
 
 Output:
   --format FORMAT      text (default), json (a summary) or events (every event)
@@ -80,6 +86,30 @@ Examples:
   invoke-cli invoke chat -m "What is a haiku?"
   invoke-cli invoke ticket-triage -m "I was charged twice" --mode manual -v
   invoke-cli invoke research-assistant -m "tea" --mode replay --format json
+)";
+
+static const char mocksHelp[] = R"(Usage: invoke-cli mocks validate FILE [--bot KEY] [--bots-dir DIR]...
+
+Checks a mock set (docs/mocks.md) and prints each problem as
+FILE:LINE: KEY: FIELD: MESSAGE — a mock without "status", an "output" missing or of
+the wrong shape for its action type (llm.message needs "content", memory.search
+"memories", codeexec.* "output" and "exit_code"), unknown fields.
+
+With --bot, keys must also be step paths of that bot (nested sub-bot steps as
+"parent/child") or action types, and a table shows for each step of the bot how
+manual mode will answer it: step mock, action-type mock, computed (utils.*, bot.invoke),
+bypassed (inside a sub-bot whose step is mocked) or NOTHING (the run would fail there).
+
+Options:
+  --bot KEY            The bot the mock set is for
+  --bots-dir DIR       Also load the *.bot.json files of DIR (repeatable)
+
+Exit status: 0 when the file has no problem and (with --bot) every step is answered;
+1 on any problem or a step answered by NOTHING; 2 on a usage error or an unknown bot.
+
+Example:
+  invoke-cli invoke research-assistant -m "tea" --mode replay --save-mocks tea.mocks.json
+  invoke-cli mocks validate tea.mocks.json --bot research-assistant
 )";
 
 static const char cacheHelp[] = R"(Usage: invoke-cli cache ACTION [--json]
@@ -104,6 +134,8 @@ QString helpText(const QString &command)
         return QString::fromUtf8(invokeHelp);
     if (command == u"cache"_s)
         return QString::fromUtf8(cacheHelp);
+    if (command == u"mocks"_s)
+        return QString::fromUtf8(mocksHelp);
     return QString::fromUtf8(toolHelp);
 }
 

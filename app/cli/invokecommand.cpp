@@ -100,7 +100,7 @@ bool addBundledMocks(InvokeRequest &request, QString *error)
 
 } // namespace
 
-int runInvoke(Backend &backend, const InvokeArguments &args)
+int runInvoke(Backend &backend, const InvokeArguments &args, const QStringList &secrets)
 {
     InvokeRequest request = args.request;
     QString error;
@@ -133,6 +133,8 @@ int runInvoke(Backend &backend, const InvokeArguments &args)
             output += u'\n';
         printOut(output);
     }
+    if (!args.saveMocksFile.isEmpty() && !saveRunMocks(result, args.saveMocksFile, secrets))
+        return ExitFailed;
     if (!result.success) {
         printErr(u"error: "_s + (result.error.isEmpty() ? u"the invocation failed"_s : result.error) + u'\n');
         return ExitFailed;

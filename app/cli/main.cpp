@@ -1,4 +1,4 @@
-// invoke-cli: bots, invoke and cache on the embedded engine (see helptext.cpp).
+// invoke-cli: bots, invoke, cache and mocks on the embedded engine (see helptext.cpp).
 #include "core/config/appidentity.h"
 #include "app/cli/cliarguments.h"
 #include "app/cli/commands.h"
@@ -64,10 +64,13 @@ int main(int argc, char *argv[])
     case cli::Arguments::Invoke:
     {
         const bool needsLlm = args->invoke.request.mode.kind != Mode::Manual;
-        return cli::runInvoke(*localBackend(args->invoke.botFolders, cli::llmSettings(needsLlm)), args->invoke);
+        const LlmSettings llm = cli::llmSettings(needsLlm);
+        return cli::runInvoke(*localBackend(args->invoke.botFolders, llm), args->invoke, {llm.apiKey});
     }
     case cli::Arguments::Cache:
         return cli::runCache(paths::replayCacheFile(), args->cache);
+    case cli::Arguments::Mocks:
+        return cli::runMocks(args->mocks);
     }
     return cli::ExitUsage;
 }
