@@ -31,6 +31,7 @@ ActionRegistry ActionRegistry::standard(const LlmSettings &llm)
     registerUtilsActions(registry);
     registerLlmAction(registry, llm);
     registerUnavailableActions(registry);
+    registerCodeExecActions(registry);
     return registry;
 }
 

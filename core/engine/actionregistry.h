@@ -20,9 +20,9 @@ public:
     Action *find(const QString &actionType) const;
     QStringList types() const;
 
-    // The first catalogue: utils.*, llm.message (with `llm`), and memory.search and
-    // codeexec.execute / codeexec.run, which fail their step as "not available" until
-    // their own issue lands.
+    // The first catalogue: utils.*, llm.message (with `llm`), codeexec.execute /
+    // codeexec.run (sandboxed Python), and memory.search, which fails its step as "not
+    // available" until its own issue lands.
     static ActionRegistry standard(const LlmSettings &llm);
 
 private:
@@ -32,6 +32,7 @@ private:
 // Each group of actions registers itself (core/engine/actions/*).
 void registerUtilsActions(ActionRegistry &registry);
 void registerLlmAction(ActionRegistry &registry, const LlmSettings &llm);
+void registerCodeExecActions(ActionRegistry &registry); // codeexec.execute, codeexec.run
 void registerUnavailableActions(ActionRegistry &registry);
 
 } // namespace invoke::engine

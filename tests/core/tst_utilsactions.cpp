@@ -87,8 +87,7 @@ void TestUtilsActions::init()
 
 void TestUtilsActions::registry()
 {
-    const QStringList expected{u"codeexec.execute"_s, u"codeexec.run"_s, u"memory.search"_s,
-                               u"utils.echo"_s, u"utils.parse_json"_s, u"utils.raise"_s,
+    const QStringList expected{u"memory.search"_s, u"utils.echo"_s, u"utils.parse_json"_s, u"utils.raise"_s,
                                u"utils.send_status"_s, u"utils.write"_s};
     QCOMPARE(m_registry.types(), expected);
     QCOMPARE(m_registry.find(u"llm.message"_s), nullptr);
@@ -257,8 +256,6 @@ void TestUtilsActions::unavailable_data()
 {
     QTest::addColumn<QString>("type");
     QTest::newRow("memory.search") << u"memory.search"_s;
-    QTest::newRow("codeexec.execute") << u"codeexec.execute"_s;
-    QTest::newRow("codeexec.run") << u"codeexec.run"_s;
 }
 
 void TestUtilsActions::unavailable()

@@ -1,6 +1,6 @@
-// memory.search and codeexec.* come with their own issue; until then a bot that uses
-// them fails at that step with a message that says so, rather than at load time, so
-// the rest of such a bot can still be explored.
+// memory.search comes with its own issue; until then a bot that uses it fails at that
+// step with a message that says so, rather than at load time, so the rest of such a bot
+// can still be explored.
 #include "core/engine/actionregistry.h"
 
 using namespace Qt::StringLiterals;
@@ -25,7 +25,7 @@ public:
 void registerUnavailableActions(ActionRegistry &registry)
 {
     const auto action = std::make_shared<UnavailableAction>();
-    for (const QString &type : {u"memory.search"_s, u"codeexec.execute"_s, u"codeexec.run"_s})
+    for (const QString &type : {u"memory.search"_s})
         registry.add(type, action);
 }
 

@@ -1,0 +1,323 @@
+#include "core/engine/sandbox/sandbox.h"
+
+#include "core/engine/action.h"
+#include "core/engine/sandbox/sandboxsetup.h"
+
+#include <QtCore/QDirIterator>
+#include <QtCore/QEventLoop>
+#include <QtCore/QFile>
+#include <QtCore/QHash>
+#include <QtCore/QMutex>
+#include <QtCore/QProcess>
+#include <QtCore/QStandardPaths>
+#include <QtCore/QTemporaryDir>
+#include <QtCore/QTimer>
+
+#include <cerrno>
+#include <cstring>
+#include <signal.h>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+
+namespace invoke::engine {
+
+namespace {
+
+// Keeps the start and the end of a stream (a traceback is at the end), and counts what
+// was dropped in between.
+class CappedStream
+{
+public:
+    explicit CappedStream(qint64 cap)
+        : m_headCap(cap - cap / 4), m_tailCap(cap / 4)
+    {
+    }
+
+    void append(const QByteArray &bytes)
+    {
+        m_total += bytes.size();
+        qsizetype used = 0;
+        if (m_head.size() < m_headCap) {
+            used = std::min<qsizetype>(bytes.size(), m_headCap - m_head.size());
+            m_head += bytes.left(used);
+        }
+        if (used < bytes.size()) {
+            m_tail += bytes.mid(used);
+            if (m_tail.size() > m_tailCap)
+                m_tail.remove(0, m_tail.size() - m_tailCap);
+        }
+    }
+
+    bool cut() const { return m_total > m_head.size() + m_tail.size(); }
+
+    QString text() const
+    {
+        if (!cut())
+            return QString::fromUtf8(m_head + m_tail);
+        const qint64 dropped = m_total - m_head.size() - m_tail.size();
+        return QString::fromUtf8(m_head)
+            + u"\n[… %1 bytes cut here: each stream keeps its first %2 and last %3 bytes …]\n"_s
+                  .arg(dropped).arg(m_headCap).arg(m_tailCap)
+            + QString::fromUtf8(m_tail);
+    }
+
+    // The last few lines, for an error message.
+    QString tail(int maxLines = 12, qsizetype maxChars = 2000) const
+    {
+        const QByteArray &last = m_tail.isEmpty() ? m_head : m_tail;
+        QString text = QString::fromUtf8(last.right(maxChars)).trimmed();
+        QStringList lines = text.split(u'\n');
+        if (lines.size() > maxLines)
+            lines = lines.mid(lines.size() - maxLines);
+        return lines.join(u'\n');
+    }
+
+private:
+    qsizetype m_headCap;
+    qsizetype m_tailCap;
+    QByteArray m_head;
+    QByteArray m_tail;
+    qint64 m_total = 0;
+};
+
+struct Probe
+{
+    bool usable = false;
+    QString reason;
+};
+
+// One tiny sandboxed run with the real arguments: bwrap may be installed and still be
+// unable to create namespaces (a container, a kernel that forbids user namespaces).
+Probe probeBubblewrap(const QString &program, const QString &python)
+{
+    if (program.isEmpty())
+        return {false, u"bwrap (bubblewrap) is not installed"_s};
+    if (python.isEmpty())
+        return {false, u"python3 was not found"_s};
+    QTemporaryDir folder(QDir::tempPath() + u"/invoke-sandbox-probe-XXXXXX"_s);
+    if (!folder.isValid())
+        return {false, u"cannot create a temporary folder: %1"_s.arg(folder.errorString())};
+    const sandbox::Identity identity = sandbox::sandboxIdentity();
+    if (identity.drop && chown(QFile::encodeName(folder.path()).constData(), identity.uid, identity.gid) != 0)
+        return {false, u"cannot hand the temporary folder to the unprivileged user"_s};
+    QProcess process;
+    process.setProgram(program);
+    process.setArguments(sandbox::bubblewrapArguments(folder.path(), python, 8, {u"-c"_s, u"pass"_s}));
+    process.setChildProcessModifier(sandbox::childModifier(SandboxLimits{}, 0, identity, false));
+    process.start();
+    if (!process.waitForFinished(30000)) {
+        process.kill();
+        process.waitForFinished();
+        return {false, u"bwrap did not answer a test run within 30 s"_s};
+    }
+    if (process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0)
+        return {true, {}};
+    QString said = QString::fromUtf8(process.readAllStandardError()).trimmed();
+    if (said.isEmpty())
+        said = process.errorString();
+    return {false, u"bwrap cannot create its sandbox here: %1"_s.arg(said)};
+}
+
+Probe cachedProbe(const QString &program, const QString &python)
+{
+    static QMutex mutex;
+    static QHash<QString, Probe> probes;
+    const QString key = program + u'\n' + python;
+    QMutexLocker lock(&mutex);
+    const auto it = probes.constFind(key);
+    if (it != probes.constEnd())
+        return *it;
+    const Probe probe = probeBubblewrap(program, python);
+    probes.insert(key, probe);
+    return probe;
+}
+
+QString resolvedBwrap(const QString &program)
+{
+    return program.contains(u'/') ? program : QStandardPaths::findExecutable(program);
+}
+
+} // namespace
+
+QString sandboxSignalName(int signal)
+{
+    switch (signal) {
+    case SIGKILL: return u"SIGKILL"_s;
+    case SIGXCPU: return u"SIGXCPU, the CPU time limit"_s;
+    case SIGXFSZ: return u"SIGXFSZ, the file size limit"_s;
+    case SIGSEGV: return u"SIGSEGV"_s;
+    case SIGABRT: return u"SIGABRT"_s;
+    default: return u"signal %1"_s.arg(signal);
+    }
+}
+
+QString sandboxKindName(SandboxKind kind)
+{
+    return kind == SandboxKind::Bubblewrap ? u"bubblewrap"_s : u"rlimit"_s;
+}
+
+Sandbox::Sandbox(Options options)
+    : m_options(std::move(options))
+{
+}
+
+Sandbox::Sandbox() = default;
+
+bool Sandbox::handOver(const QString &folder, QString *error)
+{
+    const sandbox::Identity identity = sandbox::sandboxIdentity();
+    if (!identity.drop)
+        return true;
+    QStringList paths{folder};
+    QDirIterator it(folder, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext())
+        paths << it.next();
+    for (const QString &path : std::as_const(paths)) {
+        if (lchown(QFile::encodeName(path).constData(), identity.uid, identity.gid) != 0) {
+            if (error)
+                *error = u"cannot hand %1 to the unprivileged user: %2"_s.arg(path, QString::fromLocal8Bit(strerror(errno)));
+            return false;
+        }
+    }
+    return true;
+}
+
+QString Sandbox::python() const
+{
+    return sandbox::findPython(m_options.python);
+}
+
+SandboxKind Sandbox::kind(QString *whyNotBubblewrap) const
+{
+    if (!m_options.allowBubblewrap) {
+        if (whyNotBubblewrap)
+            *whyNotBubblewrap = u"bubblewrap is turned off for this engine"_s;
+        return SandboxKind::Rlimit;
+    }
+    const Probe probe = cachedProbe(resolvedBwrap(m_options.bwrapProgram), python());
+    if (whyNotBubblewrap)
+        *whyNotBubblewrap = probe.reason;
+    return probe.usable ? SandboxKind::Bubblewrap : SandboxKind::Rlimit;
+}
+
+SandboxResult Sandbox::run(const SandboxRequest &request, const CancelToken &cancel) const
+{
+    SandboxResult result;
+    const QString interpreter = python();
+    if (interpreter.isEmpty()) {
+        result.startError = u"python3 was not found (looked for /usr/bin/python3 and on PATH)"_s;
+        return result;
+    }
+    QString whyNot;
+    result.kind = kind(&whyNot);
+    const SandboxLimits &limits = request.limits;
+    const sandbox::Identity identity = sandbox::sandboxIdentity();
+
+    QProcess process;
+    if (result.kind == SandboxKind::Bubblewrap) {
+        process.setProgram(resolvedBwrap(m_options.bwrapProgram));
+        process.setArguments(sandbox::bubblewrapArguments(request.workFolder, interpreter, limits.processes,
+                                                          request.arguments));
+        process.setChildProcessModifier(sandbox::childModifier(limits, 0, identity, false));
+    } else {
+        // Without a user namespace RLIMIT_NPROC counts every process of the user: only
+        // `nobody` (when the engine is root) has few enough for it to mean anything.
+        const int processes = identity.drop ? limits.processes : 0;
+        QStringList warnings{u"bubblewrap is not available (%1): only the rlimit sandbox ran, so the "
+                             "network is NOT blocked and the program can read (and, where file "
+                             "permissions allow, write) the host file system"_s.arg(whyNot)};
+        if (processes == 0)
+            warnings << u"the process count is not limited (RLIMIT_NPROC would count every process "
+                        "of this user)"_s;
+        result.warning = warnings.join(u"; "_s);
+        process.setProgram(interpreter);
+        process.setArguments(QStringList{u"-B"_s, u"-s"_s} + request.arguments);
+        process.setWorkingDirectory(request.workFolder);
+        QProcessEnvironment environment;
+        environment.insert(u"PATH"_s, u"/usr/local/bin:/usr/bin:/bin"_s);
+        environment.insert(u"HOME"_s, request.workFolder);
+        environment.insert(u"LANG"_s, u"C.UTF-8"_s);
+        environment.insert(u"USER"_s, u"sandbox"_s);
+        process.setProcessEnvironment(environment);
+        process.setChildProcessModifier(sandbox::childModifier(limits, processes, identity, true));
+    }
+
+    CappedStream out(limits.streamBytes);
+    CappedStream err(limits.streamBytes);
+    QEventLoop loop;
+    QTimer timeout;
+    timeout.setSingleShot(true);
+    timeout.setInterval(std::max(1, limits.timeoutSeconds) * 1000);
+    // The whole process group: the program's children too (bubblewrap's namespace dies
+    // with its first process anyway).
+    const auto killAll = [&process] {
+        if (const qint64 pid = process.processId(); pid > 0)
+            ::kill(-pid_t(pid), SIGKILL);
+        process.kill();
+    };
+    QObject::connect(&process, &QProcess::readyReadStandardOutput, &loop,
+                     [&] { out.append(process.readAllStandardOutput()); });
+    QObject::connect(&process, &QProcess::readyReadStandardError, &loop,
+                     [&] { err.append(process.readAllStandardError()); });
+    QObject::connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
+    QObject::connect(&process, &QProcess::errorOccurred, &loop, [&](QProcess::ProcessError error) {
+        if (error == QProcess::FailedToStart)
+            loop.quit();
+    });
+    QObject::connect(&timeout, &QTimer::timeout, &loop, [&] {
+        result.timedOut = true;
+        killAll();
+    });
+    // cancel() may come from any thread: queue it to `loop`, which lives here.
+    QObject::connect(&cancel, &CancelToken::cancelled, &loop, [&] {
+        result.cancelled = true;
+        killAll();
+    }, Qt::QueuedConnection);
+
+    if (cancel.isCancelled()) {
+        result.cancelled = true;
+        return result;
+    }
+    process.start();
+    if (!process.waitForStarted(30000)) {
+        result.startError = u"cannot start %1: %2"_s.arg(process.program(), process.errorString());
+        killAll();
+        process.waitForFinished(5000);
+        return result;
+    }
+    result.started = true;
+    timeout.start();
+    process.write(request.input);
+    process.closeWriteChannel();
+    if (cancel.isCancelled()) { // cancelled before the connection was made
+        result.cancelled = true;
+        killAll();
+    }
+    if (process.state() != QProcess::NotRunning)
+        loop.exec();
+    timeout.stop();
+    out.append(process.readAllStandardOutput());
+    err.append(process.readAllStandardError());
+
+    result.output = out.text();
+    result.error = err.text();
+    result.outputCut = out.cut();
+    result.errorCut = err.cut();
+    result.errorTail = err.tail();
+    if (process.exitStatus() == QProcess::CrashExit) {
+        result.signal = process.exitCode(); // Qt reports the terminating signal here
+    } else {
+        result.exitCode = process.exitCode();
+        // bubblewrap reports a signal that ended the program as 128 + the signal.
+        if (result.kind == SandboxKind::Bubblewrap && result.exitCode > 128 && result.exitCode < 128 + 65)
+            result.signal = result.exitCode - 128;
+        // bwrap's own failure to set up, before Python ran.
+        if (result.kind == SandboxKind::Bubblewrap && result.exitCode == 1 && result.error.startsWith(u"bwrap: "_s))
+            result.startError = u"the sandbox could not start: %1"_s.arg(result.errorTail);
+    }
+    return result;
+}
+
+} // namespace invoke::engine
