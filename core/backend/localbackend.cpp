@@ -2,12 +2,12 @@
 
 #include "core/backend/localinvocation.h"
 #include "core/config/paths.h"
+#include "core/datasets/datasetstore.h"
 #include "core/engine/botcatalog.h"
 
 #include <QtCore/QFuture>
 #include <QtCore/QPromise>
 #include <QtCore/QThreadPool>
-#include <QtCore/QTimer>
 
 using namespace Qt::StringLiterals;
 
@@ -23,6 +23,8 @@ LocalBackend::LocalBackend(Options options, QObject *parent)
     m_state->setLlm(options.llm);
     m_state->cacheableTypes = options.cacheableTypes;
     m_state->cacheScope = options.cacheScope;
+    m_state->datasets = std::make_shared<const datasets::DatasetStore>(options.datasetFolders,
+                                                                        options.datasetIndexFile);
 }
 
 LocalBackend::~LocalBackend()
@@ -71,9 +73,20 @@ void LocalBackend::listBots(QObject *context, std::function<void(const BotListin
     });
 }
 
+QStringList LocalBackend::datasetFolders() const
+{
+    return m_state->datasets->folders();
+}
+
 void LocalBackend::listDatasets(QObject *context, std::function<void(const DatasetListing &)> done)
 {
-    QTimer::singleShot(0, context, [done = std::move(done)] { done(DatasetListing{}); });
+    auto promise = std::make_shared<QPromise<DatasetListing>>();
+    promise->future().then(context, [done = std::move(done)](const DatasetListing &listing) { done(listing); });
+    QThreadPool::globalInstance()->start([promise, store = m_state->datasets] {
+        promise->start();
+        promise->addResult(store->list());
+        promise->finish();
+    });
 }
 
 Invocation *LocalBackend::invoke(const InvokeRequest &request, QObject *parent)

@@ -23,6 +23,9 @@ struct LocalBackendOptions
     // Part of every replay key: invoke-server gives each organisation its own scope, so
     // one never replays another's answers from a shared cache file.
     QString cacheScope = QStringLiteral("local");
+    // Datasets for memory.search and listDatasets().
+    QStringList datasetFolders; // empty: datasets::DatasetCatalog::defaultFolders()
+    QString datasetIndexFile;   // empty: paths::datasetIndexFile()
 };
 
 class LocalBackend final : public Backend
@@ -39,10 +42,12 @@ public:
     LlmSettings llmSettings() const;
     QStringList botFolders() const;
     QString replayCacheFile() const;
+    QStringList datasetFolders() const;
 
     // The bot files are read on a pool thread, so a slow folder never blocks the caller.
     void listBots(QObject *context, std::function<void(const BotListing &)> done) override;
-    // No datasets yet (memory.search lands later): an empty listing.
+    // The datasets of the dataset folders with their row counts, indexed on a pool thread
+    // (once; again only when their files change). Unreadable files are in `problems`.
     void listDatasets(QObject *context, std::function<void(const DatasetListing &)> done) override;
     // The bot folders are read again for each invocation, so an edited bot runs with
     // its new content and updated_at.

@@ -19,6 +19,9 @@ namespace invoke {
 namespace engine {
 class ReplayCache;
 }
+namespace datasets {
+class DatasetStore;
+}
 
 // What a LocalBackend and its invocations share; safe to use from any thread. It
 // outlives the backend while an invocation still holds it.
@@ -28,6 +31,7 @@ struct LocalEngineState
     QString replayCacheFile;
     QSet<QString> cacheableTypes;
     QString cacheScope;
+    std::shared_ptr<const datasets::DatasetStore> datasets; // never null
 
     // The LLM settings can change while invocations run (a key read from the keychain
     // after start): each invocation takes a copy when it is created.

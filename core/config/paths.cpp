@@ -10,6 +10,7 @@ namespace invoke::paths {
 
 QString bundledBots() { return u":/bots"_s; }
 QString bundledMocks() { return u":/mocks"_s; }
+QString bundledDatasets() { return u":/datasets"_s; }
 
 static QString ensured(const QString &path)
 {
@@ -25,6 +26,17 @@ QString userBots()
 QString replayCacheFile()
 {
     return ensured(QStandardPaths::writableLocation(QStandardPaths::CacheLocation)) + u"/replay.sqlite"_s;
+}
+
+QString userDatasets()
+{
+    return ensured(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/datasets"_s);
+}
+
+QString datasetIndexFile()
+{
+    return ensured(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+        + u"/dataset-index.sqlite"_s;
 }
 
 QString settingsFile()

@@ -6,9 +6,13 @@ namespace invoke::paths {
 // Bundled example bots, mock sets and datasets (Qt resources compiled into the core).
 QString bundledBots();     // ":/bots"
 QString bundledMocks();    // ":/mocks"
+QString bundledDatasets(); // ":/datasets"
 // The user's own folders, created on first use.
 QString userBots();        // <AppDataLocation>/bots
 QString replayCacheFile(); // <CacheLocation>/replay.sqlite
+QString userDatasets();     // <AppDataLocation>/datasets
+// The datasets' full-text index, kept with the user's data (rebuilt when a dataset changes).
+QString datasetIndexFile(); // <AppDataLocation>/dataset-index.sqlite
 QString settingsFile();    // for tools that want to say where settings live
 
 } // namespace invoke::paths

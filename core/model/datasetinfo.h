@@ -1,4 +1,5 @@
 #pragma once
+#include "core/model/botinfo.h" // LoadProblem
 #include "core/model/json.h"
 
 #include <QtCore/QList>
@@ -21,6 +22,7 @@ struct DatasetInfo
 struct DatasetListing
 {
     QList<DatasetInfo> datasets;
+    QList<LoadProblem> problems; // files that could not be read: the other datasets still list
     QString error;
 };
 

@@ -1,0 +1,47 @@
+#pragma once
+// Finds the datasets in a list of folders: every CSV, JSON Lines, Markdown or text file
+// and every subfolder of a folder is one dataset (a subfolder's files, at any depth,
+// together). Its slug is its name without the extension, in lowercase with runs of other
+// characters than letters and digits made one "-" ("Planet notes.md" -> "planet-notes").
+// An optional "<name>.dataset.json" beside it gives {"name", "description"}.
+// When two folders hold the same slug, the later folder wins (a user's dataset overrides
+// a bundled example) and the shadowing is listed with the problems, as bots do.
+#include "core/model/botinfo.h"
+
+namespace invoke::datasets {
+
+struct DatasetSource
+{
+    QString slug;
+    QString name;
+    QString description;
+    QString path;        // the file or the folder
+    QStringList files;   // the files to index, sorted; paths inside `path`
+    QString fingerprint; // changes when a file is added, removed, resized or touched
+
+    // How a file is named in record ids and metadata: relative to a folder dataset, or
+    // the file's own name.
+    QString relativeName(const QString &file) const;
+};
+
+class DatasetCatalog
+{
+public:
+    // The bundled examples, then the user's datasets folder, then `extraFolders`.
+    static QStringList defaultFolders(const QStringList &extraFolders = {});
+    static QString slugFor(const QString &name);
+
+    void scan(const QStringList &folders);
+
+    const QList<DatasetSource> &sources() const { return m_sources; }
+    const QList<LoadProblem> &problems() const { return m_problems; }
+    const DatasetSource *find(const QString &slug) const;
+
+private:
+    void add(DatasetSource source);
+
+    QList<DatasetSource> m_sources;
+    QList<LoadProblem> m_problems;
+};
+
+} // namespace invoke::datasets
