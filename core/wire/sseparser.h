@@ -33,6 +33,9 @@ public:
     QByteArray lastEventId() const { return m_lastEventId; }
     // Bytes held for an unfinished line (the tail of the last chunk).
     qsizetype pendingBytes() const { return m_tail.size(); }
+    // Bytes held for the message in progress: its data lines so far plus the unfinished
+    // line. A reader caps this to refuse an endless event (the parser itself has no cap).
+    qsizetype pendingMessageBytes() const { return m_tail.size() + m_data.size(); }
 
     // Forgets everything, as for a new stream. The end of a stream needs no call:
     // an unterminated last message is simply never dispatched (as the standard says).

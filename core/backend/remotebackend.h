@@ -1,0 +1,56 @@
+#pragma once
+// A server behind the Backend interface (DESIGN.md §4): GET {endpoint}/bots and
+// /datasets, and POST {endpoint}/bots/{key}/invoke read as an event stream. The studio
+// and invoke-cli cannot tell it from the embedded engine; every failure (refused
+// connection, rejected token, unknown bot, a stream cut off) becomes a plain message.
+#include "core/backend/backend.h"
+
+#include <QtCore/QUrl>
+
+class QNetworkAccessManager;
+
+namespace invoke {
+
+struct RemoteBackendOptions
+{
+    QUrl endpoint; // "http://127.0.0.1:8642"; a path prefix is kept ("https://host/api")
+    QString token; // sent as "Authorization: Bearer <token>"; empty: no header
+    QString name;  // the profile's name, for displayName()
+    // How the user sets a token: ends the message of a 401/403 answer.
+    QString tokenHint = QStringLiteral("set one in the profile");
+    int connectTimeoutMs = 15000;     // no HTTP answer for this long
+    int firstEventTimeoutMs = 120000; // answered, but no first event for this long
+    int idleTimeoutMs = 300000;       // nothing at all for this long mid-stream
+    qsizetype maxEventBytes = qsizetype(16) << 20; // a larger event fails the run
+};
+
+class RemoteBackend final : public Backend
+{
+    Q_OBJECT
+public:
+    using Options = RemoteBackendOptions;
+
+    explicit RemoteBackend(Options options, QObject *parent = nullptr);
+    ~RemoteBackend() override;
+
+    const Options &options() const { return m_options; }
+    QString displayName() const override;
+
+    void listBots(QObject *context, std::function<void(const BotListing &)> done) override;
+    void listDatasets(QObject *context, std::function<void(const DatasetListing &)> done) override;
+    // Each invocation has its own connection (a stream holds one for its whole run), so
+    // many can stream at once; it outlives the backend if it must.
+    Invocation *invoke(const InvokeRequest &request, QObject *parent = nullptr) override;
+
+    // Why `endpoint` cannot be used ("... is not an http:// or https:// URL"); empty if fine.
+    static QString endpointProblem(const QUrl &endpoint);
+
+private:
+    using BodyCallback = std::function<void(const QByteArray &body, const QString &error)>;
+    void get(const QString &path, QObject *context, BodyCallback done);
+
+    Options m_options;
+    QNetworkAccessManager *m_network;
+};
+
+} // namespace invoke

@@ -1,0 +1,68 @@
+#pragma once
+// One invocation on a server: POST {endpoint}/bots/{key}/invoke, its text/event-stream
+// read as the bytes arrive and folded by the core's ResultBuilder. Reading is sliced
+// (kSliceBytes per turn of the event loop), so a burst of megabytes never holds the
+// GUI thread for long.
+#include "core/backend/invocation.h"
+#include "core/backend/remotebackend.h"
+#include "core/format/resultbuilder.h"
+#include "core/wire/eventcodec.h"
+
+#include <QtCore/QPointer>
+#include <QtCore/QTimer>
+#include <QtNetwork/QNetworkReply>
+
+class QNetworkAccessManager;
+
+namespace invoke {
+
+class RemoteInvocation final : public Invocation
+{
+    Q_OBJECT
+public:
+    static constexpr qint64 kSliceBytes = 256 * 1024;
+
+    RemoteInvocation(RemoteBackendOptions options, InvokeRequest request, QObject *parent = nullptr);
+    // Aborts the request; nothing is delivered afterwards.
+    ~RemoteInvocation() override;
+
+    void start();
+    // Aborts the reply; finished() follows from the event loop with the events so far.
+    void cancel() override;
+
+private:
+    // Where the answer is: each phase has its own timeout and its own words for it.
+    enum class Phase { Connecting, WaitingForEvent, Streaming, Body, Done };
+
+    void onMetaData();
+    void onReadyRead();
+    void drain();
+    void onReplyFinished();
+    void onTimeout();
+    void stop(const QString &failure);
+    void dropReply();
+    void complete();
+    QString describeAnswer() const;
+    QString describeCut() const;
+
+    const RemoteBackendOptions m_options;
+    const InvokeRequest m_request;
+    QNetworkAccessManager *m_network; // one per invocation: a stream holds its connection
+    QPointer<QNetworkReply> m_reply;
+    QTimer m_timer;
+    Phase m_phase = Phase::Connecting;
+    wire::EventStreamDecoder m_decoder;
+    ResultBuilder m_builder;
+
+    int m_status = 0;
+    QByteArray m_contentType;
+    QByteArray m_body; // the answer when it is not an event stream (an error), capped
+    bool m_replyDone = false;
+    bool m_drainPending = false;
+    bool m_cancelled = false;
+    QNetworkReply::NetworkError m_networkError = QNetworkReply::NoError;
+    QString m_networkErrorString;
+    QString m_failure; // what ended the run early: a timeout, an oversized event
+};
+
+} // namespace invoke

@@ -1,0 +1,294 @@
+#include "tests/support/plaininvokeserver.h"
+#include "core/wire/listingcodec.h"
+
+#include <QtCore/QUrl>
+#include <QtNetwork/QTcpServer>
+#include <QtNetwork/QTcpSocket>
+
+using namespace Qt::StringLiterals;
+
+namespace invoke::test {
+
+namespace {
+
+QByteArray reasonPhrase(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 413: return "Payload Too Large";
+    case 500: return "Internal Server Error";
+    default: return "Error";
+    }
+}
+
+Json textChunk(const QString &text, const char *id)
+{
+    return Json{{"payload", toStd(text)},
+                {"metadata", {{"message_content_id", id}, {"content_type", "text"}, {"user_visibility", "visible"}}}};
+}
+
+} // namespace
+
+PlainScript PlainScript::stream(QList<Json> events)
+{
+    PlainScript script;
+    script.events = std::move(events);
+    return script;
+}
+
+PlainScript PlainScript::error(int status, const QString &message)
+{
+    PlainScript script;
+    script.status = status;
+    script.errorBody = dumpJson(Json{{"error", toStd(message)}});
+    return script;
+}
+
+QList<Json> PlainInvokeServer::plainRun(const QString &botName, const QStringList &chunks)
+{
+    const QString text = chunks.join(QString());
+    QList<Json> events;
+    events << Json{{"payload", {{"bot_name", toStd(botName)}, {"invocation_id", "inv-plain-1"}}}, {"metadata", Json::object()}};
+    events << Json{{"payload", {{"key", "lookup"}, {"action_type", "utils.echo"}}}, {"metadata", Json::object()}};
+    events << Json{{"payload", {{"status", "step finished"}, {"key", "lookup"},
+                                {"result", {{"status", "success"}, {"output", {{"topic", "tea"}}}}}}}};
+    events << Json{{"payload", {{"key", "answer"}, {"action_type", "llm.message"}}}, {"metadata", Json::object()}};
+    for (const QString &chunk : chunks)
+        events << textChunk(chunk, "msg-answer");
+    events << Json{{"payload", {{"status", "step finished"}, {"key", "answer"},
+                                {"result", {{"status", "success"}, {"output", {{"content", toStd(text)}}}, {"error", nullptr}}}}},
+                   {"metadata", Json::object()}};
+    events << Json{{"payload", {{"status", "success"},
+                                {"output", {{"content", Json::array({{{"content_type", "text"}, {"content", toStd(text)}}})}}},
+                                {"error", nullptr}}},
+                   {"metadata", Json::object()}};
+    return events;
+}
+
+struct PlainInvokeServer::Client
+{
+    QTcpSocket *socket = nullptr;
+    QByteArray buffer;
+    bool answered = false;
+    bool complete = false;
+    PlainScript script;
+    int heldAt = -1;
+};
+
+PlainInvokeServer::PlainInvokeServer(QObject *parent) : QObject(parent), m_server(new QTcpServer(this))
+{
+    connect(m_server, &QTcpServer::newConnection, this, &PlainInvokeServer::onConnection);
+}
+
+PlainInvokeServer::~PlainInvokeServer()
+{
+    for (Client *client : std::as_const(m_clients)) {
+        if (client->socket) {
+            client->socket->disconnect(this);
+            client->socket->abort();
+        }
+        delete client;
+    }
+}
+
+bool PlainInvokeServer::listen()
+{
+    return m_server->listen(QHostAddress::LocalHost, 0);
+}
+
+quint16 PlainInvokeServer::port() const
+{
+    return m_server->serverPort();
+}
+
+QString PlainInvokeServer::endpoint() const
+{
+    return u"http://127.0.0.1:%1"_s.arg(port());
+}
+
+void PlainInvokeServer::addBot(const BotInfo &bot, const PlainScript &script)
+{
+    m_bots.append(bot);
+    m_scripts.insert(bot.key, script);
+}
+
+void PlainInvokeServer::release()
+{
+    for (Client *client : std::as_const(m_clients))
+        if (client->heldAt >= 0 && client->socket)
+            streamFrom(client, std::exchange(client->heldAt, -1));
+}
+
+void PlainInvokeServer::onConnection()
+{
+    while (QTcpSocket *socket = m_server->nextPendingConnection()) {
+        auto *client = new Client;
+        client->socket = socket;
+        m_clients.append(client);
+        connect(socket, &QTcpSocket::readyRead, this, [this, client] { onReadyRead(client); });
+        connect(socket, &QTcpSocket::disconnected, this, [this, client] {
+            if (client->answered && !client->complete)
+                Q_EMIT clientDisconnected();
+            client->heldAt = -1;
+            client->socket->deleteLater();
+            client->socket = nullptr;
+        });
+    }
+}
+
+void PlainInvokeServer::onReadyRead(Client *client)
+{
+    if (!client->socket || client->answered)
+        return;
+    client->buffer += client->socket->readAll();
+    const qsizetype headerEnd = client->buffer.indexOf("\r\n\r\n");
+    if (headerEnd < 0)
+        return;
+    RecordedRequest request;
+    const QList<QByteArray> lines = client->buffer.left(headerEnd).split('\n');
+    const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
+    request.method = requestLine.value(0);
+    request.path = requestLine.value(1);
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const qsizetype colon = lines[i].indexOf(':');
+        if (colon > 0)
+            request.headers.insert(lines[i].left(colon).trimmed().toLower(), lines[i].mid(colon + 1).trimmed());
+    }
+    const qsizetype length = request.headers.value("content-length").toLongLong();
+    if (client->buffer.size() < headerEnd + 4 + length)
+        return;
+    request.body = client->buffer.mid(headerEnd + 4, length);
+    client->answered = true;
+    m_requests.append(request);
+    Q_EMIT requestReceived();
+    respond(client, request);
+}
+
+void PlainInvokeServer::respond(Client *client, const RecordedRequest &request)
+{
+    if (!m_token.isEmpty() && request.header("authorization") != "Bearer " + m_token.toUtf8()) {
+        sendJson(client, 401, dumpJson(Json{{"error", request.header("authorization").isEmpty()
+                                                          ? "a bearer token is required"
+                                                          : "the token is not recognised"}}));
+        return;
+    }
+    const QList<QByteArray> parts = request.path.split('/');
+    // "", "bots" | "", "datasets" | "", "bots", KEY, "invoke"
+    if (request.method == "GET" && request.path == "/bots") {
+        sendJson(client, 200, dumpJson(wire::botListingBody(m_bots)));
+        return;
+    }
+    if (request.method == "GET" && request.path == "/datasets") {
+        Json datasets = Json::array();
+        for (const DatasetInfo &dataset : std::as_const(m_datasets))
+            datasets.push_back(dataset.toJson());
+        sendJson(client, 200, dumpJson(datasets)); // a bare array: both shapes are read
+        return;
+    }
+    const QString key = parts.size() == 4 ? QUrl::fromPercentEncoding(parts[2]) : QString();
+    if (request.method != "POST" || parts.size() != 4 || parts[1] != "bots" || parts[3] != "invoke") {
+        sendJson(client, 404, dumpJson(Json{{"error", "no such endpoint"}}));
+        return;
+    }
+    if (!m_scripts.contains(key)) {
+        sendJson(client, 404, dumpJson(Json{{"error", toStd(u"bot \"%1\" not found"_s.arg(key))}}));
+        return;
+    }
+    client->script = m_scripts.value(key);
+    const PlainScript &script = client->script;
+    if (script.neverAnswer)
+        return;
+    if (script.status != 200) {
+        sendJson(client, script.status,
+                 script.errorBody.isEmpty() ? dumpJson(Json{{"error", reasonPhrase(script.status).toStdString()}})
+                                            : script.errorBody);
+        return;
+    }
+    client->socket->write("HTTP/1.1 200 OK\r\nContent-Type: " + script.contentType
+                          + "\r\nCache-Control: no-cache\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+    if (!script.preamble.isEmpty())
+        writeChunk(client, script.preamble);
+    streamFrom(client, 0);
+}
+
+void PlainInvokeServer::sendJson(Client *client, int status, const QByteArray &body)
+{
+    client->socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
+                          + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
+                          + "\r\nConnection: close\r\n\r\n" + body);
+    client->complete = true;
+    close(client);
+}
+
+void PlainInvokeServer::streamFrom(Client *client, int first)
+{
+    const PlainScript &script = client->script;
+    QByteArray burst;
+    for (int i = first; i < script.events.size(); ++i) {
+        if (i == script.cutAfter) {
+            writeChunk(client, burst);
+            client->socket->flush();
+            client->socket->abort(); // no terminating chunk: the stream is cut
+            return;
+        }
+        if (i == script.stallAfter) {
+            writeChunk(client, burst);
+            return;
+        }
+        if (i == script.holdAfter && client->heldAt < 0) {
+            writeChunk(client, burst);
+            client->heldAt = i; // the held event itself goes out on release()
+            client->script.holdAfter = -1;
+            Q_EMIT held();
+            return;
+        }
+        const QByteArray frame = "data: " + dumpJson(script.events[i]) + "\n\n";
+        if (script.batched)
+            burst += frame;
+        else
+            writeChunk(client, frame);
+    }
+    writeChunk(client, burst);
+    const int n = int(script.events.size());
+    if (script.cutAfter >= n) {
+        client->socket->flush();
+        client->socket->abort();
+        return;
+    }
+    if (script.stallAfter >= n)
+        return;
+    if (script.hugeEventBytes > 0) {
+        // One data line that never ends, in pieces.
+        writeChunk(client, "data: {\"payload\": \"");
+        const QByteArray piece(1 << 20, 'x');
+        for (qsizetype sent = 0; sent < script.hugeEventBytes && client->socket; sent += piece.size())
+            writeChunk(client, piece);
+        return;
+    }
+    client->socket->write("0\r\n\r\n"); // the last chunk
+    client->complete = true;
+    close(client);
+}
+
+void PlainInvokeServer::writeChunk(Client *client, const QByteArray &bytes)
+{
+    if (!client->socket)
+        return;
+    if (bytes.isEmpty())
+        return; // an empty chunk would end the stream
+    client->socket->write(QByteArray::number(bytes.size(), 16) + "\r\n" + bytes + "\r\n");
+}
+
+void PlainInvokeServer::close(Client *client)
+{
+    if (!client->socket)
+        return;
+    client->socket->flush();
+    client->socket->disconnectFromHost();
+}
+
+} // namespace invoke::test
