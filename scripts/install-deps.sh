@@ -10,7 +10,7 @@ packages="
   qt6-httpserver-dev qt6-websockets-dev
   qtkeychain-qt6-dev libsecret-1-0 gnome-keyring dbus dbus-x11
   nlohmann-json3-dev libbenchmark-dev
-  python3 bubblewrap
+  python3 bubblewrap curl
   fonts-dejavu-core
 "
 
