@@ -31,19 +31,43 @@ bool parseOptions(QCommandLineParser &parser, const QStringList &args, const QSt
     return true;
 }
 
-// --bots-dir values, checked to be folders.
+// --bots-dir (or `option`) values, checked to be folders.
 std::optional<QStringList> botFolders(const QCommandLineParser &parser, const QString &command,
-                                      UsageError *error)
+                                      UsageError *error, const QString &option = u"bots-dir"_s)
 {
     QStringList folders;
-    for (const QString &dir : parser.values(u"bots-dir"_s)) {
+    for (const QString &dir : parser.values(option)) {
         if (!QFileInfo(dir).isDir()) {
-            fail(error, command, u"--bots-dir %1: no such folder"_s.arg(dir));
+            fail(error, command, u"--%1 %2: no such folder"_s.arg(option, dir));
             return std::nullopt;
         }
         folders.append(QFileInfo(dir).absoluteFilePath());
     }
     return folders;
+}
+
+std::optional<Arguments> parseDatasets(const QStringList &args, UsageError *error)
+{
+    const QString cmd = u"datasets"_s;
+    QCommandLineParser parser;
+    parser.addOption({u"json"_s, u"json"_s});
+    parser.addOption({u"datasets-dir"_s, u"folder"_s, u"DIR"_s});
+    if (!parseOptions(parser, args, cmd, error))
+        return std::nullopt;
+    Arguments a;
+    if (parser.isSet(u"help"_s)) {
+        a.helpTopic = cmd;
+        return a;
+    }
+    if (!parser.positionalArguments().isEmpty())
+        return fail(error, cmd, u"unexpected argument \"%1\""_s.arg(parser.positionalArguments().first()));
+    a.command = Arguments::Datasets;
+    a.datasets.json = parser.isSet(u"json"_s);
+    auto folders = botFolders(parser, cmd, error, u"datasets-dir"_s);
+    if (!folders)
+        return std::nullopt;
+    a.datasets.datasetFolders = *folders;
+    return a;
 }
 
 std::optional<Arguments> parseBots(const QStringList &args, UsageError *error)
@@ -85,6 +109,7 @@ std::optional<Arguments> parseInvoke(const QStringList &args, UsageError *error)
     parser.addOption({{u"v"_s, u"verbose"_s}, u"verbose"_s});
     parser.addOption({u"stream"_s, u"stream"_s});
     parser.addOption({u"bots-dir"_s, u"folder"_s, u"DIR"_s});
+    parser.addOption({u"datasets-dir"_s, u"folder"_s, u"DIR"_s});
     if (!parseOptions(parser, args, cmd, error))
         return std::nullopt;
     Arguments a;
@@ -171,6 +196,10 @@ std::optional<Arguments> parseInvoke(const QStringList &args, UsageError *error)
     if (!folders)
         return std::nullopt;
     inv.botFolders = *folders;
+    auto datasetFolders = botFolders(parser, cmd, error, u"datasets-dir"_s);
+    if (!datasetFolders)
+        return std::nullopt;
+    inv.datasetFolders = *datasetFolders;
     return a;
 }
 
@@ -244,15 +273,15 @@ std::optional<Arguments> parseArguments(const QStringList &args, UsageError *err
 {
     Arguments a;
     if (args.isEmpty())
-        return fail(error, {}, u"missing command (bots, invoke, cache or mocks)"_s);
+        return fail(error, {}, u"missing command (bots, datasets, invoke, cache or mocks)"_s);
     const QString command = args.first();
     if (command == u"-h"_s || command == u"--help"_s)
         return a;
     if (command == u"help"_s) {
         a.helpTopic = args.value(1);
         if (!a.helpTopic.isEmpty()
-            && !QStringList{u"bots"_s, u"invoke"_s, u"cache"_s, u"mocks"_s}.contains(a.helpTopic))
-            return fail(error, {}, u"no help for \"%1\": the commands are bots, invoke, cache and mocks"_s.arg(a.helpTopic));
+            && !QStringList{u"bots"_s, u"datasets"_s, u"invoke"_s, u"cache"_s, u"mocks"_s}.contains(a.helpTopic))
+            return fail(error, {}, u"no help for \"%1\": the commands are bots, datasets, invoke, cache and mocks"_s.arg(a.helpTopic));
         return a;
     }
     if (command == u"--version"_s) {
@@ -264,13 +293,15 @@ std::optional<Arguments> parseArguments(const QStringList &args, UsageError *err
         return parseBots(args, error);
     if (command == u"invoke"_s)
         return parseInvoke(args, error);
+    if (command == u"datasets"_s)
+        return parseDatasets(args, error);
     if (command == u"cache"_s)
         return parseCache(args, error);
     if (command == u"mocks"_s)
         return parseMocks(args, error);
     if (command.startsWith(u'-'))
         return fail(error, {}, u"unknown option \"%1\" before the command"_s.arg(command));
-    return fail(error, {}, u"unknown command \"%1\" (expected bots, invoke, cache or mocks)"_s.arg(command));
+    return fail(error, {}, u"unknown command \"%1\" (expected bots, datasets, invoke, cache or mocks)"_s.arg(command));
 }
 
 } // namespace invoke::cli

@@ -26,11 +26,18 @@ struct BotsArguments
     QStringList botFolders; // --bots-dir, after the bundled and the user's folders
 };
 
+struct DatasetsArguments
+{
+    bool json = false;
+    QStringList datasetFolders; // --datasets-dir, after the bundled and the user's folders
+};
+
 struct InvokeArguments
 {
     InvokeRequest request;
     bool stream = false;
     QStringList botFolders;
+    QStringList datasetFolders; // --datasets-dir
     bool mocksGiven = false; // --mocks named a file; otherwise manual mode uses the bundled set
     QString saveMocksFile;   // --save-mocks: write the run's mock set here (redacted)
 };
@@ -52,10 +59,11 @@ struct CacheArguments
 
 struct Arguments
 {
-    enum Command { Help, Version, Bots, Invoke, Cache, Mocks };
+    enum Command { Help, Version, Bots, Invoke, Cache, Mocks, Datasets };
     Command command = Help;
-    QString helpTopic; // for Help: "", "bots", "invoke", "cache" or "mocks"
+    QString helpTopic; // for Help: "", "bots", "datasets", "invoke", "cache" or "mocks"
     BotsArguments bots;
+    DatasetsArguments datasets;
     InvokeArguments invoke;
     CacheArguments cache;
     MocksArguments mocks;

@@ -11,6 +11,7 @@ struct LlmSettings;
 namespace invoke::cli {
 
 int runBots(Backend &backend, const BotsArguments &args);
+int runDatasets(Backend &backend, const DatasetsArguments &args);
 // `secrets` (the LLM API key) are masked in the mock set --save-mocks writes.
 int runInvoke(Backend &backend, const InvokeArguments &args, const QStringList &secrets = {});
 int runCache(const QString &cacheFile, const CacheArguments &args);

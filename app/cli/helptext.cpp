@@ -10,6 +10,7 @@ Runs bots on the embedded Invoke engine from the command line.
 
 Commands:
   bots                 List the bots (the bundled examples, your bots folder, --bots-dir)
+  datasets             List the datasets memory.search can read, with their row counts
   invoke BOT_KEY       Invoke a bot and print its result
   cache ACTION         Inspect or clear the replay cache (stats, list, show KEY, clear)
   mocks validate FILE  Check a mock set and show which steps of a bot it answers
@@ -60,6 +61,8 @@ Inputs:
                        that parses as JSON is taken as JSON (42, true, [1,2], "x"),
                        anything else as text: -p topic=tea -p '{"days": 3}'
   -d, --datasets SLUGS Comma-separated dataset slugs the bot may read (repeatable)
+  --datasets-dir DIR   Also offer the files and subfolders of DIR as datasets
+                       (repeatable; see 'invoke-cli datasets --help')
 
 Mode:
   --mode MODE          live (default): actions really run.
@@ -86,6 +89,25 @@ Examples:
   invoke-cli invoke chat -m "What is a haiku?"
   invoke-cli invoke ticket-triage -m "I was charged twice" --mode manual -v
   invoke-cli invoke research-assistant -m "tea" --mode replay --format json
+  invoke-cli invoke data-qa -m "Which planet has the Great Red Spot?" --mode manual -v
+)";
+
+static const char datasetsHelp[] = R"(Usage: invoke-cli datasets [--json] [--datasets-dir DIR]...
+
+Lists the datasets that memory.search can read: slug, name, rows and description.
+They come from the bundled examples, your datasets folder and each --datasets-dir.
+Every CSV, JSON Lines (.jsonl), Markdown (.md) or text (.txt) file of such a folder is
+a dataset, and so is every subfolder (its files at any depth, together); the slug is
+the name without its extension, in lowercase, e.g. "Planet notes.md" -> planet-notes.
+A NAME.dataset.json file beside one may give {"name": ..., "description": ...}.
+
+Datasets are indexed for full-text search the first time they are listed or searched,
+and again when their files change. Files that cannot be read are reported on stderr
+as FILE:LINE: REASON; the other datasets are still listed.
+
+Options:
+  --json               Print a JSON array of {slug, name, description, size (rows)}
+  --datasets-dir DIR   Also offer the files and subfolders of DIR (repeatable)
 )";
 
 static const char mocksHelp[] = R"(Usage: invoke-cli mocks validate FILE [--bot KEY] [--bots-dir DIR]...
@@ -134,6 +156,8 @@ QString helpText(const QString &command)
         return QString::fromUtf8(invokeHelp);
     if (command == u"cache"_s)
         return QString::fromUtf8(cacheHelp);
+    if (command == u"datasets"_s)
+        return QString::fromUtf8(datasetsHelp);
     if (command == u"mocks"_s)
         return QString::fromUtf8(mocksHelp);
     return QString::fromUtf8(toolHelp);

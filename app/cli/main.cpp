@@ -1,4 +1,4 @@
-// invoke-cli: bots, invoke, cache and mocks on the embedded engine (see helptext.cpp).
+// invoke-cli: bots, datasets, invoke, cache and mocks on the embedded engine (see helptext.cpp).
 #include "core/config/appidentity.h"
 #include "app/cli/cliarguments.h"
 #include "app/cli/commands.h"
@@ -6,6 +6,7 @@
 #include "core/backend/localbackend.h"
 #include "core/config/llmsettings.h"
 #include "core/config/paths.h"
+#include "core/datasets/datasetcatalog.h"
 #include "core/engine/botcatalog.h"
 
 #include <QtCore/QCoreApplication>
@@ -17,11 +18,14 @@ using namespace invoke;
 
 namespace {
 
-// The embedded engine over the bundled bots, the user's bots and `extraFolders`.
-std::unique_ptr<Backend> localBackend(const QStringList &extraFolders, const LlmSettings &llm = {})
+// The embedded engine over the bundled bots, the user's bots and `extraFolders` (and the
+// same for datasets).
+std::unique_ptr<Backend> localBackend(const QStringList &extraFolders, const LlmSettings &llm = {},
+                                      const QStringList &extraDatasetFolders = {})
 {
     LocalBackend::Options options;
     options.botFolders = engine::BotCatalog::defaultFolders(extraFolders);
+    options.datasetFolders = datasets::DatasetCatalog::defaultFolders(extraDatasetFolders);
     options.replayCacheFile = paths::replayCacheFile();
     options.llm = llm;
     return std::make_unique<LocalBackend>(options);
@@ -65,8 +69,11 @@ int main(int argc, char *argv[])
     {
         const bool needsLlm = args->invoke.request.mode.kind != Mode::Manual;
         const LlmSettings llm = cli::llmSettings(needsLlm);
-        return cli::runInvoke(*localBackend(args->invoke.botFolders, llm), args->invoke, {llm.apiKey});
+        return cli::runInvoke(*localBackend(args->invoke.botFolders, llm, args->invoke.datasetFolders), args->invoke,
+                              {llm.apiKey});
     }
+    case cli::Arguments::Datasets:
+        return cli::runDatasets(*localBackend({}, {}, args->datasets.datasetFolders), args->datasets);
     case cli::Arguments::Cache:
         return cli::runCache(paths::replayCacheFile(), args->cache);
     case cli::Arguments::Mocks:
