@@ -1,0 +1,230 @@
+// Coverage before running in manual mode: which step of a bot a mock set answers, by
+// step path, by action type, computed, bypassed or nothing; nested sub-bots named as
+// the executor names them ("research/deep/answer"), checked against a real manual run.
+#include "core/backend/invocation.h"
+#include "core/backend/localbackend.h"
+#include "core/engine/botcatalog.h"
+#include "core/engine/mockcoverage.h"
+#include "tests/support/testpaths.h"
+
+#include <QtCore/QStandardPaths>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QtTest>
+
+using namespace Qt::StringLiterals;
+using namespace invoke;
+using namespace invoke::engine;
+
+namespace {
+
+MockResponse ok(Json output = Json{{"content", "mocked"}})
+{
+    return MockResponse{true, std::move(output), {}};
+}
+
+MockResponse failing(const QString &error)
+{
+    return MockResponse{false, Json(), error};
+}
+
+// One line per step: indented by depth, path, action type, how it is answered.
+QString dump(const QList<StepCoverage> &coverage)
+{
+    QStringList lines;
+    for (const StepCoverage &c : coverage) {
+        QString line = QString(c.step.depth * 2, u' ') + c.step.path + u' ' + c.step.actionType + u' '
+            + answerText(c.answer);
+        if (!c.mockKey.isEmpty())
+            line += u" by \"%1\""_s.arg(c.mockKey);
+        if (c.mockIsError)
+            line += u" (error)"_s;
+        if (c.step.conditional)
+            line += u" [handler]"_s;
+        if (!c.step.note.isEmpty())
+            line += u" -- "_s + c.step.note;
+        lines.append(line);
+    }
+    return lines.join(u'\n');
+}
+
+} // namespace
+
+class TestMockCoverage : public QObject
+{
+    Q_OBJECT
+
+private:
+    BotCatalog m_catalog;
+    const BotDefinition &bot(const QString &key)
+    {
+        const BotDefinition *found = m_catalog.find(key);
+        Q_ASSERT(found);
+        return *found;
+    }
+
+private Q_SLOTS:
+    void initTestCase();
+    void nestedPathsInRunOrder();
+    void stepMockOnASubBotBypassesItsSteps();
+    void errorMocksAndActionTypesOfPureSteps();
+    void cyclesAndUnknownSubBotsAreNoted();
+    void examplesAreCoveredByTheirMockSets();
+    void coverageAgreesWithAManualRun();
+};
+
+void TestMockCoverage::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    qRegisterMetaType<InvokeResult>();
+    m_catalog.load({u":/bots"_s, test::sourcePath(u"tests/data/mocks/bots"_s)});
+    for (const LoadProblem &problem : m_catalog.problems())
+        QFAIL(qPrintable(problem.toString()));
+    QVERIFY(m_catalog.find(u"outer"_s));
+}
+
+void TestMockCoverage::nestedPathsInRunOrder()
+{
+    MockSet mocks;
+    mocks.insert(u"plan"_s, ok());
+    mocks.insert(u"research/deep/answer"_s, ok());
+    mocks.insert(u"memory.search"_s, ok(Json{{"memories", Json::array()}}));
+
+    const auto coverage = mockCoverage(bot(u"outer"_s), m_catalog, mocks);
+    const QString expected = QStringList{
+        u"start utils.echo computed"_s,
+        u"plan llm.message step mock by \"plan\""_s,
+        u"research bot.invoke computed"_s,
+        u"  research/search memory.search action-type mock by \"memory.search\""_s,
+        u"  research/deep bot.invoke computed"_s,
+        u"    research/deep/answer llm.message step mock by \"research/deep/answer\""_s,
+        u"    research/deep/format utils.write computed"_s,
+        u"  research/summarise llm.message NOTHING"_s,
+        u"apology llm.message NOTHING [handler]"_s,
+        u"lookup memory.search action-type mock by \"memory.search\""_s,
+        u"run codeexec.execute NOTHING"_s,
+        u"dyn bot.invoke computed -- bot_key \"{{which}}\" is a template: its steps are known only when it runs"_s,
+    }.join(u'\n');
+    QCOMPARE(dump(coverage), expected);
+    QCOMPARE(uncoveredSteps(coverage), (QStringList{u"research/summarise"_s, u"apology"_s, u"run"_s}));
+
+    // The sub-bot's own steps and lines come from its file.
+    QCOMPARE(coverage.at(5).step.botKey, u"inner"_s);
+    QCOMPARE(coverage.at(5).step.key, u"answer"_s);
+    QCOMPARE(coverage.at(5).step.line, 4);
+}
+
+void TestMockCoverage::stepMockOnASubBotBypassesItsSteps()
+{
+    MockSet mocks;
+    mocks.insert(u"research"_s, ok(Json{{"content", "the sub-bot's answer"}}));
+    mocks.insert(u"llm.message"_s, ok());
+    mocks.insert(u"codeexec.execute"_s, ok(Json{{"output", ""}, {"exit_code", 0}}));
+    mocks.insert(u"lookup"_s, ok(Json{{"memories", Json::array()}}));
+
+    const auto coverage = mockCoverage(bot(u"outer"_s), m_catalog, mocks);
+    const QString expected = QStringList{
+        u"start utils.echo computed"_s,
+        u"plan llm.message action-type mock by \"llm.message\""_s,
+        u"research bot.invoke step mock by \"research\""_s,
+        u"  research/search memory.search bypassed"_s,
+        u"  research/deep bot.invoke bypassed"_s,
+        u"    research/deep/answer llm.message bypassed"_s,
+        u"    research/deep/format utils.write bypassed"_s,
+        u"  research/summarise llm.message bypassed"_s,
+        u"apology llm.message action-type mock by \"llm.message\" [handler]"_s,
+        u"lookup memory.search step mock by \"lookup\""_s,
+        u"run codeexec.execute action-type mock by \"codeexec.execute\""_s,
+        u"dyn bot.invoke computed -- bot_key \"{{which}}\" is a template: its steps are known only when it runs"_s,
+    }.join(u'\n');
+    QCOMPARE(dump(coverage), expected);
+    QVERIFY(uncoveredSteps(coverage).isEmpty());
+}
+
+void TestMockCoverage::errorMocksAndActionTypesOfPureSteps()
+{
+    MockSet mocks;
+    mocks.insert(u"answer"_s, failing(u"rate limited"_s));
+    mocks.insert(u"utils.write"_s, ok(Json{{"content", "never used"}})); // pure: the gate never asks
+    mocks.insert(u"format"_s, ok(Json{{"content", "a step mock overrides a pure step"}}));
+
+    const auto coverage = mockCoverage(bot(u"inner"_s), m_catalog, mocks);
+    QCOMPARE(dump(coverage), u"answer llm.message step mock by \"answer\" (error)\n"
+                             "format utils.write step mock by \"format\""_s);
+
+    mocks.remove(u"format"_s);
+    QCOMPARE(dump(mockCoverage(bot(u"inner"_s), m_catalog, mocks)).section(u'\n', 1),
+             u"format utils.write computed"_s);
+}
+
+void TestMockCoverage::cyclesAndUnknownSubBotsAreNoted()
+{
+    const auto coverage = mockCoverage(bot(u"loop"_s), m_catalog, MockSet());
+    QCOMPARE(dump(coverage), u"again bot.invoke computed -- bot.invoke cycle: loop -> loop\n"
+                             "missing bot.invoke computed -- bot \"no-such-bot\" not found: the step fails when run"_s);
+}
+
+void TestMockCoverage::examplesAreCoveredByTheirMockSets()
+{
+    for (const QString &key : {u"chat"_s, u"research-assistant"_s, u"summariser"_s, u"ticket-triage"_s}) {
+        QString error;
+        const auto mocks = MockSet::load(u":/mocks/%1.mocks.json"_s.arg(key), &error);
+        QVERIFY2(mocks, qPrintable(error));
+        const auto coverage = mockCoverage(bot(key), m_catalog, *mocks);
+        QVERIFY2(uncoveredSteps(coverage).isEmpty(), qPrintable(key + u": "_s + dump(coverage)));
+    }
+    // research-assistant: the summariser's steps nest under the bot.invoke step.
+    QString error;
+    const auto mocks = MockSet::load(u":/mocks/research-assistant.mocks.json"_s, &error);
+    QCOMPARE(dump(mockCoverage(bot(u"research-assistant"_s), m_catalog, *mocks)),
+             QStringList({u"announce utils.send_status computed"_s,
+                          u"gather llm.message step mock by \"gather\""_s,
+                          u"summarise bot.invoke computed"_s,
+                          u"  summarise/answer llm.message step mock by \"summarise/answer\""_s,
+                          u"notes-only utils.write computed [handler]"_s})
+                 .join(u'\n'));
+}
+
+// The planner walks bots as the executor does: a manual run with the same mock set
+// fails at the first step coverage says nothing answers, and runs every step before it
+// under the same paths.
+void TestMockCoverage::coverageAgreesWithAManualRun()
+{
+    MockSet mocks;
+    mocks.insert(u"plan"_s, ok());
+    mocks.insert(u"research/deep/answer"_s, ok(Json{{"content", "deep"}}));
+    mocks.insert(u"memory.search"_s, ok(Json{{"memories", Json::array()}}));
+    const auto coverage = mockCoverage(bot(u"outer"_s), m_catalog, mocks);
+
+    QTemporaryDir dir;
+    LocalBackend::Options options;
+    options.botFolders = {u":/bots"_s, test::sourcePath(u"tests/data/mocks/bots"_s)};
+    options.replayCacheFile = dir.filePath(u"replay.sqlite"_s);
+    LocalBackend backend(options);
+    InvokeRequest request;
+    request.botKey = u"outer"_s;
+    request.messages = {Message::user(u"hello"_s)};
+    request.mode = Mode::manual();
+    request.manualMocks = mocks;
+    std::unique_ptr<Invocation> invocation(backend.invoke(request));
+    QSignalSpy finished(invocation.get(), &Invocation::finished);
+    QVERIFY(invocation->isFinished() || finished.wait(30000));
+    const InvokeResult &result = invocation->result();
+    QVERIFY(!result.success);
+    QVERIFY2(result.error.contains(u"no mock for step \"research/summarise\""_s), qPrintable(result.error));
+
+    // Steps that ran (not skipped), by path, in start order.
+    QStringList ran;
+    for (const StepRecord &step : result.steps)
+        if (step.status != QLatin1String(StepStatus::Skipped))
+            ran.append(step.path + u' ' + step.actionType);
+    QStringList planned;
+    for (const StepCoverage &c : coverage) {
+        planned.append(c.step.path + u' ' + c.step.actionType);
+        if (c.answer == MockAnswer::Nothing)
+            break;
+    }
+    QCOMPARE(ran, planned);
+}
+
+QTEST_GUILESS_MAIN(TestMockCoverage)
+#include "tst_mockcoverage.moc"
