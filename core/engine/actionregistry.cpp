@@ -25,12 +25,13 @@ QStringList ActionRegistry::types() const
     return types;
 }
 
-ActionRegistry ActionRegistry::standard(const LlmSettings &llm)
+ActionRegistry ActionRegistry::standard(const LlmSettings &llm,
+                                        std::shared_ptr<const datasets::DatasetStore> datasets)
 {
     ActionRegistry registry;
     registerUtilsActions(registry);
     registerLlmAction(registry, llm);
-    registerUnavailableActions(registry);
+    registerMemorySearchAction(registry, std::move(datasets));
     registerCodeExecActions(registry);
     return registry;
 }

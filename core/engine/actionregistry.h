@@ -8,6 +8,9 @@
 namespace invoke {
 struct LlmSettings;
 }
+namespace invoke::datasets {
+class DatasetStore;
+}
 
 namespace invoke::engine {
 
@@ -21,9 +24,8 @@ public:
     QStringList types() const;
 
     // The first catalogue: utils.*, llm.message (with `llm`), codeexec.execute /
-    // codeexec.run (sandboxed Python), and memory.search, which fails its step as "not
-    // available" until its own issue lands.
-    static ActionRegistry standard(const LlmSettings &llm);
+    // codeexec.run (sandboxed Python), and memory.search over `datasets`.
+    static ActionRegistry standard(const LlmSettings &llm, std::shared_ptr<const datasets::DatasetStore> datasets);
 
 private:
     QHash<QString, std::shared_ptr<Action>> m_actions;
@@ -33,6 +35,6 @@ private:
 void registerUtilsActions(ActionRegistry &registry);
 void registerLlmAction(ActionRegistry &registry, const LlmSettings &llm);
 void registerCodeExecActions(ActionRegistry &registry); // codeexec.execute, codeexec.run
-void registerUnavailableActions(ActionRegistry &registry);
+void registerMemorySearchAction(ActionRegistry &registry, std::shared_ptr<const datasets::DatasetStore> store);
 
 } // namespace invoke::engine

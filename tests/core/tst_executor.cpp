@@ -97,7 +97,6 @@ private:
             qWarning() << "bot problems:" << catalog.problems().first().toString();
         ActionRegistry registry; // llm.message stays out: in these tests only mocks answer it
         registerUtilsActions(registry);
-        registerUnavailableActions(registry);
         ActionGate gate({request.mode, request.manualMocks});
         Executor executor(catalog, registry, gate);
         CancelToken cancel;

@@ -70,6 +70,8 @@ private:
         LocalBackend::Options o;
         o.botFolders = {u":/bots"_s, botsDir()};
         o.replayCacheFile = m_dir.filePath(cacheName);
+        o.datasetFolders = {u":/datasets"_s};
+        o.datasetIndexFile = m_dir.filePath(u"dataset-index.sqlite"_s);
         o.llm.baseUrl = m_server.baseUrl();
         o.llm.model = u"stub-model"_s;
         return o;
@@ -446,8 +448,11 @@ void TestLocalBackend::listings()
     QVERIFY(datasets.isEmpty()); // asynchronous: nothing before the event loop runs
     QTRY_COMPARE_WITH_TIMEOUT(bots.size(), 1, 10000);
     QTRY_COMPARE(datasets.size(), 1);
-    QVERIFY(datasets.first().datasets.isEmpty());
     QVERIFY(datasets.first().error.isEmpty());
+    QVERIFY(datasets.first().problems.isEmpty());
+    QCOMPARE(datasets.first().datasets.size(), 1); // the bundled example, indexed on a pool thread
+    QCOMPARE(datasets.first().datasets.first().slug, u"solar-system"_s);
+    QCOMPARE(datasets.first().datasets.first().size, 13);
     QStringList keys;
     for (const BotInfo &bot : std::as_const(bots.first().bots))
         keys.append(bot.key);

@@ -1,4 +1,4 @@
-// The utils.* actions and the not-yet-available ones, run through the registry with a
+// The utils.* actions, run through the registry with a
 // small real ActionContext that records what the actions emit.
 #include "core/engine/actionregistry.h"
 
@@ -59,8 +59,6 @@ private Q_SLOTS:
     void raise();
     void missingParameters_data();
     void missingParameters();
-    void unavailable_data();
-    void unavailable();
 
 private:
     ActionOutcome run(const QString &type, const Json &parameters)
@@ -80,14 +78,13 @@ void TestUtilsActions::init()
 {
     m_registry = ActionRegistry();
     registerUtilsActions(m_registry);
-    registerUnavailableActions(m_registry);
     m_context.content.clear();
     m_context.statuses.clear();
 }
 
 void TestUtilsActions::registry()
 {
-    const QStringList expected{u"memory.search"_s, u"utils.echo"_s, u"utils.parse_json"_s, u"utils.raise"_s,
+    const QStringList expected{u"utils.echo"_s, u"utils.parse_json"_s, u"utils.raise"_s,
                                u"utils.send_status"_s, u"utils.write"_s};
     QCOMPARE(m_registry.types(), expected);
     QCOMPARE(m_registry.find(u"llm.message"_s), nullptr);
@@ -250,20 +247,6 @@ void TestUtilsActions::missingParameters()
     QCOMPARE(out.error, error);
     QVERIFY(m_context.content.isEmpty());
     QVERIFY(m_context.statuses.isEmpty());
-}
-
-void TestUtilsActions::unavailable_data()
-{
-    QTest::addColumn<QString>("type");
-    QTest::newRow("memory.search") << u"memory.search"_s;
-}
-
-void TestUtilsActions::unavailable()
-{
-    QFETCH(QString, type);
-    const ActionOutcome out = run(type, {{"query", "anything"}});
-    QVERIFY(!out.ok);
-    QCOMPARE(out.error, type + u" is not available yet in the embedded engine (step \"step\")"_s);
 }
 
 QTEST_GUILESS_MAIN(TestUtilsActions)
