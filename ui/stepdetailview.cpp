@@ -1,5 +1,6 @@
 #include "ui/stepdetailview.h"
 #include "ui/eventlistmodel.h"
+#include "ui/programoutput.h"
 #include "ui/statusstyle.h"
 #include "ui/steptreemodel.h"
 
@@ -99,6 +100,11 @@ void StepDetailView::setStep(const StepRecord &step)
     const QString tokens = StepTreeModel::tokensText(step.inputTokens, step.outputTokens);
     if (!tokens.isEmpty())
         facts << tr("tokens: %1").arg(tokens);
+    const bool program = isProgramOutput(step.actionType, step.output);
+    if (program) {
+        for (const QString &fact : programFacts(step.output))
+            facts << fact.toHtmlEscaped();
+    }
     m_facts->setText(facts.join(u" &nbsp;·&nbsp; "_s));
     m_facts->show();
 
@@ -106,12 +112,16 @@ void StepDetailView::setStep(const StepRecord &step)
     m_error->setVisible(!step.error.isEmpty());
 
     m_parameters->setPlainText(pretty(step.parameters));
-    // An LLM's answer is text inside the output object: show it readable first.
-    QString output = pretty(step.output);
-    if (step.output.is_object() && step.output.contains("content") && step.output["content"].is_string())
-        output = toQString(step.output["content"].get<std::string>()) + u"\n\n"_s
-                 + tr("── the whole output ──") + u"\n"_s + output;
-    m_output->setPlainText(output);
+    if (program) {
+        showProgramOutput(m_output, step.output); // stdout, stderr marked, files
+    } else {
+        // An LLM's answer is text inside the output object: show it readable first.
+        QString output = pretty(step.output);
+        if (step.output.is_object() && step.output.contains("content") && step.output["content"].is_string())
+            output = toQString(step.output["content"].get<std::string>()) + u"\n\n"_s
+                     + tr("── the whole output ──") + u"\n"_s + output;
+        m_output->setPlainText(output);
+    }
 
     const QList<int> rows = m_events->rowsForPath(step.path);
     QString text;
