@@ -52,6 +52,7 @@ std::optional<Arguments> parseDatasets(const QStringList &args, UsageError *erro
     QCommandLineParser parser;
     parser.addOption({u"json"_s, u"json"_s});
     parser.addOption({u"datasets-dir"_s, u"folder"_s, u"DIR"_s});
+    addRemoteOptions(parser);
     if (!parseOptions(parser, args, cmd, error))
         return std::nullopt;
     Arguments a;
@@ -67,6 +68,8 @@ std::optional<Arguments> parseDatasets(const QStringList &args, UsageError *erro
     if (!folders)
         return std::nullopt;
     a.datasets.datasetFolders = *folders;
+    if (!readRemoteOptions(parser, cmd, a.datasets.remote, error))
+        return std::nullopt;
     return a;
 }
 
@@ -75,6 +78,7 @@ std::optional<Arguments> parseBots(const QStringList &args, UsageError *error)
     QCommandLineParser parser;
     parser.addOption({u"json"_s, u"json"_s});
     parser.addOption({u"bots-dir"_s, u"folder"_s, u"DIR"_s});
+    addRemoteOptions(parser);
     if (!parseOptions(parser, args, u"bots"_s, error))
         return std::nullopt;
     Arguments a;
@@ -90,6 +94,8 @@ std::optional<Arguments> parseBots(const QStringList &args, UsageError *error)
     if (!folders)
         return std::nullopt;
     a.bots.botFolders = *folders;
+    if (!readRemoteOptions(parser, u"bots"_s, a.bots.remote, error))
+        return std::nullopt;
     return a;
 }
 
@@ -110,6 +116,7 @@ std::optional<Arguments> parseInvoke(const QStringList &args, UsageError *error)
     parser.addOption({u"stream"_s, u"stream"_s});
     parser.addOption({u"bots-dir"_s, u"folder"_s, u"DIR"_s});
     parser.addOption({u"datasets-dir"_s, u"folder"_s, u"DIR"_s});
+    addRemoteOptions(parser);
     if (!parseOptions(parser, args, cmd, error))
         return std::nullopt;
     Arguments a;
@@ -200,6 +207,8 @@ std::optional<Arguments> parseInvoke(const QStringList &args, UsageError *error)
     if (!datasetFolders)
         return std::nullopt;
     inv.datasetFolders = *datasetFolders;
+    if (!readRemoteOptions(parser, cmd, inv.remote, error))
+        return std::nullopt;
     return a;
 }
 

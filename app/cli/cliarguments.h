@@ -2,6 +2,7 @@
 // The command line of invoke-cli, parsed into plain values. Parsing reads the files the
 // options name (--messages, --mocks) so that every problem with the input is reported
 // before anything runs.
+#include "app/cli/remotetarget.h"
 #include "core/model/invokerequest.h"
 
 #include <QtCore/QStringList>
@@ -24,12 +25,14 @@ struct BotsArguments
 {
     bool json = false;
     QStringList botFolders; // --bots-dir, after the bundled and the user's folders
+    RemoteTarget remote;    // --endpoint / --profile: a server instead of the engine
 };
 
 struct DatasetsArguments
 {
     bool json = false;
     QStringList datasetFolders; // --datasets-dir, after the bundled and the user's folders
+    RemoteTarget remote;        // --endpoint / --profile: a server instead of the engine
 };
 
 struct InvokeArguments
@@ -40,6 +43,7 @@ struct InvokeArguments
     QStringList datasetFolders; // --datasets-dir
     bool mocksGiven = false; // --mocks named a file; otherwise manual mode uses the bundled set
     QString saveMocksFile;   // --save-mocks: write the run's mock set here (redacted)
+    RemoteTarget remote;     // --endpoint / --profile: a server instead of the engine
 };
 
 struct MocksArguments

@@ -6,7 +6,8 @@ namespace invoke::cli {
 
 static const char toolHelp[] = R"(Usage: invoke-cli COMMAND [OPTIONS]
 
-Runs bots on the embedded Invoke engine from the command line.
+Runs bots on the embedded Invoke engine from the command line, or on an invoke
+server (bots, datasets and invoke take --endpoint URL or --profile NAME).
 
 Commands:
   bots                 List the bots (the bundled examples, your bots folder, --bots-dir)
@@ -30,6 +31,7 @@ Environment:
   INVOKE_LLM_API_KEY   API key, sent as a bearer token (never printed); without it,
                        the key the studio saved in the keychain is used
 Without these, the LLM settings saved by the studio apply.
+  INVOKE_AUTH_TOKEN    The bearer token sent to --endpoint URL (never printed)
 
 Try it offline:
   invoke-cli invoke chat -m "hi" --mode manual -v
@@ -43,6 +45,10 @@ loaded are reported on stderr as FILE:LINE: REASON; the other bots are still lis
 Options:
   --json               Print a JSON array of bots (with their parameter definitions)
   --bots-dir DIR       Also load the *.bot.json files of DIR (repeatable)
+  --endpoint URL       List the bots of the invoke server at URL instead; the token
+                       comes from INVOKE_AUTH_TOKEN
+  --profile NAME       List the bots of a profile saved in the studio (its token from
+                       the keychain); "Embedded" is the engine here
 )";
 
 static const char invokeHelp[] = R"(Usage: invoke-cli invoke BOT_KEY [OPTIONS]
@@ -85,11 +91,19 @@ Output:
                        per line as it arrives (events); not with json
   --bots-dir DIR       Also load the *.bot.json files of DIR (repeatable)
 
+Server:
+  --endpoint URL       Run on the invoke server at URL (e.g. http://127.0.0.1:8642)
+                       instead of the embedded engine; the token comes from
+                       INVOKE_AUTH_TOKEN
+  --profile NAME       Run on a profile saved in the studio (its token from the
+                       keychain); "Embedded" is the engine here
+
 Examples:
   invoke-cli invoke chat -m "What is a haiku?"
   invoke-cli invoke ticket-triage -m "I was charged twice" --mode manual -v
   invoke-cli invoke research-assistant -m "tea" --mode replay --format json
   invoke-cli invoke data-qa -m "Which planet has the Great Red Spot?" --mode manual -v
+  INVOKE_AUTH_TOKEN=... invoke-cli invoke chat -m "hi" --endpoint http://127.0.0.1:8642
 )";
 
 static const char datasetsHelp[] = R"(Usage: invoke-cli datasets [--json] [--datasets-dir DIR]...
@@ -108,6 +122,9 @@ as FILE:LINE: REASON; the other datasets are still listed.
 Options:
   --json               Print a JSON array of {slug, name, description, size (rows)}
   --datasets-dir DIR   Also offer the files and subfolders of DIR (repeatable)
+  --endpoint URL       List the datasets of the invoke server at URL (token from
+                       INVOKE_AUTH_TOKEN)
+  --profile NAME       List the datasets of a profile saved in the studio
 )";
 
 static const char mocksHelp[] = R"(Usage: invoke-cli mocks validate FILE [--bot KEY] [--bots-dir DIR]...

@@ -64,16 +64,20 @@ int main(int argc, char *argv[])
         cli::printOut(u"invoke-cli "_s + QCoreApplication::applicationVersion() + u'\n');
         return cli::ExitOk;
     case cli::Arguments::Bots:
-        return cli::runBots(*localBackend(args->bots.botFolders), args->bots);
+        return cli::runOn(args->bots.remote, [&] { return localBackend(args->bots.botFolders); },
+                          [&](Backend &backend) { return cli::runBots(backend, args->bots); });
     case cli::Arguments::Invoke:
     {
-        const bool needsLlm = args->invoke.request.mode.kind != Mode::Manual;
+        // A server has its own LLM settings: only the engine here needs the key.
+        const bool needsLlm = args->invoke.request.mode.kind != Mode::Manual && args->invoke.remote.endpoint.isEmpty();
         const LlmSettings llm = cli::llmSettings(needsLlm);
-        return cli::runInvoke(*localBackend(args->invoke.botFolders, llm, args->invoke.datasetFolders), args->invoke,
-                              {llm.apiKey});
+        return cli::runOn(args->invoke.remote,
+                          [&] { return localBackend(args->invoke.botFolders, llm, args->invoke.datasetFolders); },
+                          [&](Backend &backend) { return cli::runInvoke(backend, args->invoke, {llm.apiKey}); });
     }
     case cli::Arguments::Datasets:
-        return cli::runDatasets(*localBackend({}, {}, args->datasets.datasetFolders), args->datasets);
+        return cli::runOn(args->datasets.remote, [&] { return localBackend({}, {}, args->datasets.datasetFolders); },
+                          [&](Backend &backend) { return cli::runDatasets(backend, args->datasets); });
     case cli::Arguments::Cache:
         return cli::runCache(paths::replayCacheFile(), args->cache);
     case cli::Arguments::Mocks:
