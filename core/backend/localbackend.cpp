@@ -64,10 +64,10 @@ void LocalBackend::listBots(QObject *context, std::function<void(const BotListin
     auto promise = std::make_shared<QPromise<BotListing>>();
     // then(context, ...) runs on the context's thread and never after it is destroyed.
     promise->future().then(context, [done = std::move(done)](const BotListing &listing) { done(listing); });
-    QThreadPool::globalInstance()->start([promise, folders = m_state->botFolders] {
+    QThreadPool::globalInstance()->start([promise, state = m_state] {
         promise->start();
         engine::BotCatalog catalog;
-        catalog.load(folders);
+        catalog.load(state->botFolders, &state->botFiles);
         promise->addResult(BotListing{catalog.infos(), catalog.problems(), {}});
         promise->finish();
     });

@@ -82,7 +82,7 @@ void LocalInvocation::work()
 {
     // Read per invocation: an edited bot file runs with its new content and updated_at.
     engine::BotCatalog catalog;
-    catalog.load(m_state->botFolders);
+    catalog.load(m_state->botFolders, &m_state->botFiles);
     if (!catalog.find(m_request.botKey)) {
         QString failure = u"bot \"%1\" not found"_s.arg(m_request.botKey);
         for (const LoadProblem &problem : catalog.problems()) {

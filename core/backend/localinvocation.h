@@ -4,6 +4,7 @@
 #include "core/backend/invocation.h"
 #include "core/config/llmsettings.h"
 #include "core/engine/action.h"
+#include "core/engine/botcatalog.h"
 #include "core/format/resultbuilder.h"
 #include "core/model/invokerequest.h"
 
@@ -31,6 +32,7 @@ struct LocalEngineState
     QString replayCacheFile;
     QSet<QString> cacheableTypes;
     QString cacheScope;
+    engine::BotFileCache botFiles; // unchanged bot files are not parsed again per invocation
     std::shared_ptr<const datasets::DatasetStore> datasets; // never null
 
     // The LLM settings can change while invocations run (a key read from the keychain

@@ -16,7 +16,23 @@ QStringList BotCatalog::defaultFolders(const QStringList &extraFolders)
     return QStringList{paths::bundledBots(), paths::userBots()} + extraFolders;
 }
 
-void BotCatalog::load(const QStringList &folders)
+std::optional<BotFileCache::Entry> BotFileCache::find(const QString &path, qint64 size,
+                                                      const QDateTime &modified) const
+{
+    QMutexLocker lock(&m_mutex);
+    const auto it = m_entries.constFind(path);
+    if (it == m_entries.cend() || it->size != size || it->modified != modified)
+        return std::nullopt;
+    return *it;
+}
+
+void BotFileCache::insert(const QString &path, Entry entry)
+{
+    QMutexLocker lock(&m_mutex);
+    m_entries.insert(path, std::move(entry));
+}
+
+void BotCatalog::load(const QStringList &folders, BotFileCache *cache)
 {
     m_bots.clear();
     m_problems.clear();
@@ -32,21 +48,28 @@ void BotCatalog::load(const QStringList &folders)
                                                       QDir::Name);
         for (const QFileInfo &file : files) {
             const QString path = file.filePath();
-            QFile in(path);
-            if (!in.open(QIODevice::ReadOnly)) {
-                m_problems.append({path, 0, u"cannot read the file: "_s + in.errorString()});
-                continue;
-            }
-            const QByteArray bytes = in.readAll();
             // Resources carry the time rcc saw the file; a missing time still keys the
             // replay cache the same way on every run.
             QDateTime updatedAt = file.lastModified().toUTC();
             if (!updatedAt.isValid())
                 updatedAt = QDateTime::fromMSecsSinceEpoch(0, Qt::UTC);
-            LoadProblem problem;
-            std::optional<BotDefinition> bot = BotDefinition::parse(bytes, path, updatedAt, &problem);
+            std::optional<BotFileCache::Entry> cached = cache ? cache->find(path, file.size(), updatedAt) : std::nullopt;
+            if (!cached) {
+                QFile in(path);
+                if (!in.open(QIODevice::ReadOnly)) {
+                    m_problems.append({path, 0, u"cannot read the file: "_s + in.errorString()});
+                    continue;
+                }
+                cached.emplace();
+                cached->size = file.size();
+                cached->modified = updatedAt;
+                cached->bot = BotDefinition::parse(in.readAll(), path, updatedAt, &cached->problem);
+                if (cache)
+                    cache->insert(path, *cached);
+            }
+            std::optional<BotDefinition> bot = std::move(cached->bot);
             if (!bot) {
-                m_problems.append(problem);
+                m_problems.append(cached->problem);
                 continue;
             }
             const auto same = std::find_if(m_bots.begin(), m_bots.end(), [&](const BotDefinition &b) {
@@ -56,6 +79,8 @@ void BotCatalog::load(const QStringList &folders)
                 m_bots.append(std::move(*bot));
                 continue;
             }
+            QFile in(path); // rare: read again for the line of its key
+            const QByteArray bytes = in.open(QIODevice::ReadOnly) ? in.readAll() : QByteArray();
             m_problems.append({path, lineOfJson(bytes, {std::string("bot"), std::string("key")}),
                                u"overrides the bot of the same key in "_s + same->info.sourceFile});
             *same = std::move(*bot); // keeps the first one's place in the list

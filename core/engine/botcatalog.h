@@ -1,7 +1,32 @@
 #pragma once
 #include "core/engine/botdefinition.h"
 
+#include <QtCore/QHash>
+#include <QtCore/QMutex>
+
 namespace invoke::engine {
+
+// Parsed bot files by path, size and modification time, shared by the loads of one
+// backend: every invocation lists the folders again, and only a file that changed is read
+// and parsed again (parsing with line tracking is most of a small run's cost). Safe to
+// use from several threads.
+class BotFileCache
+{
+public:
+    struct Entry
+    {
+        qint64 size = -1;
+        QDateTime modified;
+        std::optional<BotDefinition> bot; // or why the file did not load
+        LoadProblem problem;
+    };
+    std::optional<Entry> find(const QString &path, qint64 size, const QDateTime &modified) const;
+    void insert(const QString &path, Entry entry);
+
+private:
+    mutable QMutex m_mutex;
+    QHash<QString, Entry> m_entries;
+};
 
 // Finds and loads every *.bot.json in a list of folders (Qt resource paths such as
 // ":/bots" work too). A bad file is reported with its path, line and reason, and the
@@ -22,7 +47,8 @@ public:
     // The bundled examples, then the user's bots folder, then `extraFolders`.
     static QStringList defaultFolders(const QStringList &extraFolders = {});
 
-    void load(const QStringList &folders);
+    // `cache` (optional) answers for the files unchanged since an earlier load.
+    void load(const QStringList &folders, BotFileCache *cache = nullptr);
 
     const QList<BotDefinition> &bots() const { return m_bots; }
     const QList<LoadProblem> &problems() const { return m_problems; }
