@@ -116,28 +116,25 @@ bool InvokeServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *
 
     const QStringList parts = request.url().path().split(u'/', Qt::SkipEmptyParts);
     const bool get = request.method() == QHttpServerRequest::Method::Get;
+    const bool post = request.method() == QHttpServerRequest::Method::Post;
     auto wrongMethod = [&](const char *allowed) {
         fail(*reply, in, 405, u"%1 takes %2 requests"_s.arg(QString::fromUtf8(in.path), QLatin1String(allowed)));
     };
     if (parts == QStringList{u"healthz"_s}) {
-        if (!get)
-            return wrongMethod("GET"), true;
-        answer(*reply, in, 200, Json{{"status", "ok"}});
+        if (get)
+            answer(*reply, in, 200, Json{{"status", "ok"}});
+        else
+            wrongMethod("GET");
     } else if (parts == QStringList{u"bots"_s} || parts == QStringList{u"datasets"_s}) {
         if (!get)
-            return wrongMethod("GET"), true;
-        if (!authenticate(request, *reply, in))
-            return true;
-        if (parts.first() == u"bots"_s)
-            listBots(reply, in);
-        else
-            listDatasets(reply, in);
+            wrongMethod("GET");
+        else if (authenticate(request, *reply, in))
+            parts.first() == u"bots"_s ? listBots(reply, in) : listDatasets(reply, in);
     } else if (parts.size() == 3 && parts[0] == u"bots"_s && parts[2] == u"invoke"_s) {
-        if (request.method() != QHttpServerRequest::Method::Post)
-            return wrongMethod("POST"), true;
-        if (!authenticate(request, *reply, in))
-            return true;
-        invoke(parts[1], request, reply, in);
+        if (!post)
+            wrongMethod("POST");
+        else if (authenticate(request, *reply, in))
+            invoke(parts[1], request, reply, in);
     } else {
         fail(*reply, in, 404, u"no endpoint %1 %2 (the endpoints: %3)"_s
                                   .arg(QString::fromLatin1(in.method), QString::fromUtf8(in.path),

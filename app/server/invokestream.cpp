@@ -76,9 +76,7 @@ void InvokeStream::onFinished(const InvokeResult &result)
         m_reply->writeChunk(wire::encodeSseFrame(last));
         ++m_events;
     }
-    m_reply->endEventStream();
-
-    QString outcome = result.cancelled ? u"cancelled"_s : result.success ? u"success"_s : u"error"_s;
+    const QString outcome = result.cancelled ? u"cancelled"_s : result.success ? u"success"_s : u"error"_s;
     m_log.durationMs = m_since.elapsed();
     m_log.note = u"events=%1 %2"_s.arg(m_events).arg(outcome);
     if (!m_endNote.isEmpty())
@@ -87,6 +85,7 @@ void InvokeStream::onFinished(const InvokeResult &result)
 
     if (m_invocation)
         m_invocation->deleteLater();
+    m_reply->endEventStream(); // the socket may close at once: closeWhenDone() runs from there
     closeWhenDone();
 }
 
@@ -116,15 +115,19 @@ void InvokeStream::dropClient(const QString &why)
 
 void InvokeStream::closeWhenDone()
 {
-    if (!m_finished)
+    if (!m_finished || m_closed)
         return;
     QTcpSocket *socket = m_reply->socket();
     if (m_clientGone || !socket || socket->state() == QAbstractSocket::UnconnectedState) {
+        m_closed = true;
         Q_EMIT closed();
         deleteLater();
         return;
     }
     // The last bytes are on their way; disconnected() brings us back here.
+    if (m_closeTimerStarted)
+        return;
+    m_closeTimerStarted = true;
     QTimer::singleShot(kCloseTimeoutMs, this, [this] {
         if (QTcpSocket *s = m_reply->socket())
             s->abort();

@@ -55,6 +55,8 @@ private:
     bool m_sentFinal = false;
     bool m_finished = false;
     bool m_clientGone = false;
+    bool m_closeTimerStarted = false;
+    bool m_closed = false; // closed() was emitted
     QString m_endNote; // why it ended early (client gone, too slow, shutdown)
 };
 

@@ -9,6 +9,7 @@
 #include "core/engine/botcatalog.h"
 
 #include <QtCore/QCoreApplication>
+#include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QTimer>
 
@@ -55,6 +56,8 @@ int main(int argc, char *argv[])
             return failStart(error);
         for (const QString &problem : tokens->problems())
             server::writeLogNote(u"tokens: "_s + problem);
+        if (QFile(tokens->filePath()).permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther))
+            server::writeLogNote(u"tokens: %1 can be read by other users (chmod 600 it)"_s.arg(tokens->filePath()));
         if (tokens->size() == 0)
             return failStart(u"no usable token in %1: add lines of the form `TOKEN ORGANISATION`"_s.arg(args->tokensFile));
         tokens->watch();

@@ -8,6 +8,16 @@ using namespace Qt::StringLiterals;
 
 namespace invoke::server {
 
+// "-" before authentication; quoted when it holds spaces, so the line still splits on them.
+static QString organisationText(const QString &organisation)
+{
+    if (organisation.isEmpty())
+        return u"-"_s;
+    if (!organisation.contains(u' ') && !organisation.contains(u'"'))
+        return organisation;
+    return u'"' + QString(organisation).replace(u'"', u"\\\""_s) + u'"';
+}
+
 static void emitLine(const QString &text)
 {
     const QByteArray bytes = (QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs) + u' ' + text + u'\n').toUtf8();
@@ -19,7 +29,7 @@ void writeLogLine(const RequestLogLine &line)
 {
     QString text = QString::fromLatin1(line.method) + u' ' + QString::fromUtf8(line.path) + u' '
         + QString::number(line.status) + u" org="_s
-        + (line.organisation.isEmpty() ? u"-"_s : line.organisation) + u' '
+        + organisationText(line.organisation) + u' '
         + QString::number(line.durationMs) + u"ms"_s;
     if (!line.note.isEmpty())
         text += u' ' + line.note;
