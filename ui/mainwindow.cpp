@@ -6,6 +6,7 @@
 #include "ui/eventlistmodel.h"
 #include "ui/eventsview.h"
 #include "ui/icons.h"
+#include "ui/mockworkflow.h"
 #include "ui/modeswitch.h"
 #include "ui/parametereditor.h"
 #include "ui/resultview.h"
@@ -68,6 +69,8 @@ MainWindow::MainWindow(Backend *backend, SecretStore *secrets, QSettings *settin
     connect(m_runs, &RunController::invocationIdKnown, m_status, &RunStatusPanel::setInvocationId);
     connect(m_runs, &RunController::finished, this, &MainWindow::onRunFinished);
     connect(m_banner, &Banner::actionTriggered, this, &MainWindow::tryExamplesInManualMode);
+    // The mock set editor and its links to Manual mode, the steps and the result.
+    m_mockWorkflow = new MockWorkflow(this, settings);
 
     // The unsent message survives a crash too: saved shortly after typing pauses.
     m_saveComposer.setSingleShot(true);
@@ -216,6 +219,8 @@ void MainWindow::invoke()
     request.mode = m_mode->mode();
     request.manualMocks = *mocks;
     request.verbose = true;
+    if (!m_mockWorkflow->confirmRun(request, [this] { invoke(); }))
+        return; // it asks about steps without a mock first; the text stays in the composer
 
     if (m_banner->kind() != Banner::Info || !m_llm.isConfigured())
         m_banner->clearMessage();

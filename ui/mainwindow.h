@@ -25,6 +25,7 @@ class Composer;
 class DatasetEditor;
 class EventListModel;
 class EventsView;
+class MockWorkflow;
 class ModeSwitch;
 class ParameterEditor;
 class ResultView;
@@ -66,6 +67,7 @@ public:
     TranscriptModel *transcriptModel() const { return m_transcript; }
     EventListModel *eventModel() const { return m_events; }
     RunController *runs() const { return m_runs; }
+    MockWorkflow *mockWorkflow() const { return m_mockWorkflow; }
     QAction *invokeAction() const { return m_invokeAction; }
     QAction *stopAction() const { return m_stopAction; }
     QAction *newConversationAction() const { return m_newAction; }
@@ -118,6 +120,7 @@ private:
     EventListModel *m_events;
     TranscriptModel *m_transcript;
     RunController *m_runs;
+    MockWorkflow *m_mockWorkflow = nullptr;
 
     BotPicker *m_botPicker = nullptr;
     ParameterEditor *m_parameters = nullptr;

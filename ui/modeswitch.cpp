@@ -133,6 +133,8 @@ std::optional<MockSet> ModeSwitch::mocks(QString *error) const
 {
     if (mode().kind != Mode::Manual)
         return MockSet();
+    if (m_provider)
+        return m_provider(error);
     if (m_mockFile.isEmpty()) {
         *error = bundledMockFile(m_botKey).isEmpty()
                      ? tr("Manual mode needs a mock set: choose a mock-set file with Open….")
@@ -144,6 +146,20 @@ std::optional<MockSet> ModeSwitch::mocks(QString *error) const
     if (!set)
         *error = tr("The mock set could not be read: %1").arg(loadError);
     return set;
+}
+
+void ModeSwitch::setMockProvider(std::function<std::optional<MockSet>(QString *)> provider)
+{
+    m_provider = std::move(provider);
+}
+
+void ModeSwitch::setMockDisplay(const QString &text)
+{
+    if (text.isEmpty())
+        m_path->setText(isBundled(m_mockFile) ? tr("%1 (bundled example)").arg(QFileInfo(m_mockFile).fileName())
+                                              : QDir::toNativeSeparators(m_mockFile));
+    else
+        m_path->setText(text);
 }
 
 void ModeSwitch::openFile()

@@ -4,6 +4,7 @@
 
 #include <QtWidgets/QWidget>
 
+#include <functional>
 #include <optional>
 
 class QComboBox;
@@ -38,6 +39,11 @@ public:
     // The mock set to send: an empty set outside Manual mode; in Manual mode the
     // loaded file, or nullopt with `error` saying what is missing or wrong (and where).
     std::optional<MockSet> mocks(QString *error) const;
+    // Where Manual mode's mocks come from instead of reading the file (the studio's mock
+    // set editor, whose document may hold unsaved edits).
+    void setMockProvider(std::function<std::optional<MockSet>(QString *error)> provider);
+    // Shown in place of the file name ("x.mocks.json — edited, unsaved"); empty: the file.
+    void setMockDisplay(const QString &text);
 
     QComboBox *modeBox() const { return m_mode; }
     QPushButton *useBundledButton() const { return m_useBundled; }
@@ -53,6 +59,7 @@ private:
 
     QString m_botKey;
     QString m_mockFile;
+    std::function<std::optional<MockSet>(QString *)> m_provider;
     QComboBox *m_mode;
     QWidget *m_mockRow;
     QLineEdit *m_path;

@@ -1,0 +1,486 @@
+#include "ui/mockseteditor.h"
+#include "ui/banner.h"
+#include "ui/icons.h"
+#include "ui/mockcoveragemodel.h"
+#include "ui/mockentryview.h"
+#include "ui/mockkeylistmodel.h"
+#include "ui/mocksetdocument.h"
+
+#include "core/engine/botcatalog.h"
+#include "core/engine/mockschema.h"
+#include "core/engine/mockvalidation.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QFileInfo>
+#include <QtCore/QSettings>
+#include <QtGui/QAction>
+#include <QtGui/QUndoStack>
+#include <QtWidgets/QFileDialog>
+#include <QtWidgets/QHeaderView>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QListView>
+#include <QtWidgets/QMenu>
+#include <QtWidgets/QMessageBox>
+#include <QtWidgets/QSplitter>
+#include <QtWidgets/QTableView>
+#include <QtWidgets/QToolBar>
+#include <QtWidgets/QToolButton>
+#include <QtWidgets/QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace invoke::ui {
+
+namespace {
+constexpr int MaxRecent = 8;
+const auto RecentKey = u"mockEditor/recentFiles"_s;
+} // namespace
+
+MockSetEditor::MockSetEditor(QSettings *settings, QWidget *parent)
+    : QWidget(parent), m_settings(settings), m_document(new MockSetDocument(this)),
+      m_keys(new MockKeyListModel(m_document, this)), m_coverage(new MockCoverageModel(this)),
+      m_banner(new Banner(this)), m_title(new QLabel(this)), m_keyView(new QListView),
+      m_entry(new MockEntryView(m_document)), m_coverageView(new QTableView),
+      m_coverageNote(new QLabel), m_toolbarHost(new QWidget(this)), m_recentMenu(new QMenu(tr("Recent mock sets"), this))
+{
+    setObjectName(u"mockSetEditor"_s);
+    buildActions();
+    m_title->setObjectName(u"mockSetTitle"_s);
+    m_title->setWordWrap(true);
+    m_keyView->setObjectName(u"mockKeys"_s);
+    m_keyView->setModel(m_keys);
+    m_keyView->setEditTriggers(QAbstractItemView::EditKeyPressed | QAbstractItemView::DoubleClicked);
+    m_keyView->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_keyView->addActions({m_add, m_duplicate, m_rename, m_remove});
+    m_coverageView->setObjectName(u"mockCoverage"_s);
+    m_coverageView->setModel(m_coverage);
+    m_coverageView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_coverageView->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_coverageView->verticalHeader()->hide();
+    m_coverageView->horizontalHeader()->setStretchLastSection(true);
+    m_coverageView->setColumnWidth(MockCoverageModel::StepColumn, 170);
+    m_coverageView->setColumnWidth(MockCoverageModel::ActionColumn, 120);
+    m_coverageView->setToolTip(tr("Double-click a step to edit its mock, or to add one."));
+    m_coverageNote->setWordWrap(true);
+
+    auto *coverage = new QWidget;
+    auto *coverageLayout = new QVBoxLayout(coverage);
+    coverageLayout->setContentsMargins(0, 4, 0, 0);
+    coverageLayout->addWidget(new QLabel(tr("<b>Coverage</b> — how Manual mode answers each step of the bot")));
+    coverageLayout->addWidget(m_coverageNote);
+    coverageLayout->addWidget(m_coverageView, 1);
+
+    auto *keys = new QSplitter(Qt::Horizontal);
+    keys->setObjectName(u"mockKeysSplitter"_s);
+    keys->setChildrenCollapsible(false);
+    keys->addWidget(m_keyView);
+    keys->addWidget(m_entry);
+    keys->setSizes({170, 400});
+    auto *parts = new QSplitter(Qt::Vertical);
+    parts->setObjectName(u"mockEditorSplitter"_s);
+    parts->setChildrenCollapsible(false);
+    parts->addWidget(keys);
+    parts->addWidget(coverage);
+    parts->setSizes({420, 220});
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addWidget(m_toolbarHost);
+    layout->addWidget(m_title);
+    layout->addWidget(m_banner);
+    layout->addWidget(parts, 1);
+
+    connect(m_keyView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
+        m_entry->setRow(current.isValid() ? current.row() : -1);
+        updateHint();
+        updateActions();
+    });
+    connect(m_keys, &MockKeyListModel::renameRefused, this, &MockSetEditor::showProblem);
+    connect(m_coverageView, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
+        const QString path = index.siblingAtColumn(0).data(MockCoverageModel::PathRole).toString();
+        const QString key = index.data(MockCoverageModel::MockKeyRole).toString();
+        if (!key.isEmpty())
+            selectKey(key);
+        else
+            addKeyFor(path, index.siblingAtColumn(MockCoverageModel::ActionColumn).data().toString());
+    });
+    connect(m_document, &MockSetDocument::modifiedChanged, this, [this] { updateTitle(); Q_EMIT documentChanged(); });
+    connect(m_document, &MockSetDocument::identityChanged, this, [this] { updateTitle(); Q_EMIT documentChanged(); });
+    for (auto signal : {&MockSetDocument::entryInserted, &MockSetDocument::entryRemoved, &MockSetDocument::entryChanged})
+        connect(m_document, signal, this, [this] { updateCoverage(); updateActions(); });
+    connect(m_document, &MockSetDocument::reset, this, [this] { updateCoverage(); updateActions(); });
+    // A key added or duplicated is selected, so it can be edited at once.
+    connect(m_document, &MockSetDocument::entryInserted, this, [this](int row) {
+        m_keyView->setCurrentIndex(m_keys->index(row));
+    });
+
+    m_document->newDocument();
+    rebuildRecentMenu();
+    updateCoverage();
+}
+
+MockSetEditor::~MockSetEditor() = default;
+
+void MockSetEditor::buildActions()
+{
+    auto make = [this](const QString &iconName, const QString &text, const QString &name, const QKeySequence &keys = {}) {
+        auto *action = new QAction(iconName.isEmpty() ? QIcon() : icon(iconName), text, this);
+        action->setObjectName(name);
+        if (!keys.isEmpty()) {
+            action->setShortcut(keys);
+            action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        }
+        addAction(action);
+        return action;
+    };
+    m_new = make(u"new-conversation"_s, tr("New"), u"mockNew"_s);
+    m_open = make(u"open"_s, tr("Open…"), u"mockOpen"_s, QKeySequence::Open);
+    m_save = make({}, tr("Save"), u"mockSave"_s, QKeySequence::Save);
+    m_saveAs = make({}, tr("Save As…"), u"mockSaveAs"_s, QKeySequence::SaveAs);
+    m_add = make({}, tr("Add key"), u"mockAdd"_s, QKeySequence::fromString(u"Ctrl+Shift+A"_s));
+    m_duplicate = make({}, tr("Duplicate"), u"mockDuplicate"_s, QKeySequence::fromString(u"Ctrl+D"_s));
+    m_rename = make({}, tr("Rename"), u"mockRename"_s, Qt::Key_F2);
+    m_remove = make({}, tr("Remove"), u"mockRemove"_s, QKeySequence::Delete);
+    m_undo = m_document->undoStack()->createUndoAction(this, tr("Undo"));
+    m_undo->setObjectName(u"mockUndo"_s);
+    m_undo->setShortcut(QKeySequence::Undo);
+    m_undo->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addAction(m_undo);
+    m_redo = m_document->undoStack()->createRedoAction(this, tr("Redo"));
+    m_redo->setObjectName(u"mockRedo"_s);
+    m_redo->setShortcut(QKeySequence::Redo);
+    m_redo->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addAction(m_redo);
+    m_remove->setToolTip(tr("Remove the selected key (undo brings it back)"));
+    m_recentMenu->setObjectName(u"mockRecentMenu"_s);
+
+    auto *toolbar = new QToolBar(m_toolbarHost);
+    toolbar->setObjectName(u"mockToolbar"_s);
+    toolbar->setIconSize(QSize(16, 16));
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    toolbar->addAction(m_new);
+    toolbar->addAction(m_open);
+    auto *recent = new QToolButton(toolbar);
+    recent->setText(tr("Recent"));
+    recent->setMenu(m_recentMenu);
+    recent->setPopupMode(QToolButton::InstantPopup);
+    toolbar->addWidget(recent);
+    toolbar->addAction(m_save);
+    toolbar->addAction(m_saveAs);
+    toolbar->addSeparator();
+    toolbar->addAction(m_add);
+    toolbar->addAction(m_duplicate);
+    toolbar->addAction(m_rename);
+    toolbar->addAction(m_remove);
+    toolbar->addSeparator();
+    toolbar->addAction(m_undo);
+    toolbar->addAction(m_redo);
+    auto *host = new QVBoxLayout(m_toolbarHost);
+    host->setContentsMargins(0, 0, 0, 0);
+    host->addWidget(toolbar);
+
+    connect(m_new, &QAction::triggered, this, &MockSetEditor::newDocument);
+    connect(m_open, &QAction::triggered, this, [this] {
+        const QString start = m_document->filePath().isEmpty() || m_document->isReadOnly()
+                                  ? QDir::homePath() : QFileInfo(m_document->filePath()).absolutePath();
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open a mock set"), start,
+                                                          tr("Mock sets (*.mocks.json *.json);;All files (*)"));
+        if (!path.isEmpty())
+            openFile(path);
+    });
+    connect(m_save, &QAction::triggered, this, &MockSetEditor::save);
+    connect(m_saveAs, &QAction::triggered, this, &MockSetEditor::saveAs);
+    connect(m_add, &QAction::triggered, this, &MockSetEditor::addKey);
+    connect(m_duplicate, &QAction::triggered, this, [this] { m_document->duplicateKey(m_entry->row()); });
+    connect(m_rename, &QAction::triggered, this, [this] {
+        if (m_keyView->currentIndex().isValid())
+            m_keyView->edit(m_keyView->currentIndex());
+    });
+    connect(m_remove, &QAction::triggered, this, [this] { m_document->removeKey(m_entry->row()); });
+}
+
+void MockSetEditor::addToolbarAction(QAction *action)
+{
+    if (auto *toolbar = m_toolbarHost->findChild<QToolBar *>()) {
+        toolbar->addSeparator();
+        toolbar->addAction(action);
+    }
+}
+
+void MockSetEditor::addKey()
+{
+    // A step of the bot that nothing answers yet is the likeliest key; else a free name.
+    for (const engine::StepCoverage &row : m_coverage->coverage()) {
+        if (row.answer == engine::MockAnswer::Nothing) {
+            addKeyFor(row.step.path, row.step.actionType);
+            return;
+        }
+    }
+    QString key = tr("new-step");
+    for (int n = 2; m_document->rowOf(key) >= 0; ++n)
+        key = tr("new-step-%1").arg(n);
+    addKeyFor(key, {});
+    m_keyView->edit(m_keyView->currentIndex());
+}
+
+void MockSetEditor::addKeyFor(const QString &key, const QString &actionType)
+{
+    const Json example = engine::exampleOutput(actionType);
+    QString error;
+    if (!m_document->addKey(key, &error, example.is_null() ? QString() : QString::fromUtf8(dumpJson(example, 2))))
+        showProblem(error);
+    else
+        m_banner->clearMessage();
+}
+
+void MockSetEditor::whenChangesAreSafe(std::function<void()> proceed)
+{
+    if (!m_document->isModified()) {
+        proceed();
+        return;
+    }
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Unsaved mock set"),
+                                tr("The mock set “%1” has changes that are not saved.").arg(m_document->displayName()),
+                                QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, window());
+    box->setObjectName(u"unsavedChangesBox"_s);
+    box->setInformativeText(tr("Save them first, discard them, or cancel and keep editing?"));
+    box->setDefaultButton(QMessageBox::Save);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    connect(box, &QMessageBox::finished, this, [this, box, proceed = std::move(proceed)] {
+        const auto answer = box->standardButton(box->clickedButton());
+        if (answer == QMessageBox::Discard || (answer == QMessageBox::Save && save()))
+            proceed();
+        else
+            Q_EMIT documentChanged(); // whoever asked (the mode switch) shows this document again
+    });
+    box->open();
+}
+
+void MockSetEditor::newDocument()
+{
+    whenChangesAreSafe([this] {
+        m_document->newDocument();
+        m_banner->clearMessage();
+    });
+}
+
+void MockSetEditor::openFile(const QString &path)
+{
+    if (path == m_document->filePath() && !m_document->isModified())
+        return;
+    whenChangesAreSafe([this, path] { openFileNow(path); });
+}
+
+bool MockSetEditor::openFileNow(const QString &path)
+{
+    QString error;
+    if (!m_document->load(path, &error)) {
+        showProblem(error);
+        Q_EMIT documentChanged(); // whoever asked for the file learns it did not open
+        return false;
+    }
+    m_banner->clearMessage();
+    if (!m_document->isReadOnly())
+        rememberRecent(path);
+    if (m_document->count() > 0)
+        m_keyView->setCurrentIndex(m_keys->index(0));
+    return true;
+}
+
+bool MockSetEditor::save()
+{
+    if (m_document->filePath().isEmpty() || m_document->isReadOnly())
+        return saveAs();
+    return saveTo(m_document->filePath());
+}
+
+bool MockSetEditor::saveAs()
+{
+    QString suggestion = m_document->filePath().isEmpty() || m_document->isReadOnly()
+                             ? QDir::home().filePath(QFileInfo(m_document->displayName()).completeBaseName().section(u'.', 0, 0)
+                                                     + u".mocks.json"_s)
+                             : m_document->filePath();
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save the mock set"), suggestion,
+                                                      tr("Mock sets (*.mocks.json *.json)"));
+    return !path.isEmpty() && saveTo(path);
+}
+
+bool MockSetEditor::saveTo(const QString &path)
+{
+    QString error;
+    if (!m_document->saveAs(path, &error)) {
+        // Nothing typed is lost: the document keeps the text; select the key at fault.
+        if (const QList<int> invalid = m_document->invalidRows(); !invalid.isEmpty())
+            m_keyView->setCurrentIndex(m_keys->index(invalid.first()));
+        showProblem(error);
+        return false;
+    }
+    rememberRecent(path);
+    m_banner->showMessage(Banner::Success, tr("Saved to %1").arg(QDir::toNativeSeparators(path)));
+    return true;
+}
+
+QStringList MockSetEditor::recentFiles() const
+{
+    return m_settings ? m_settings->value(RecentKey).toStringList() : QStringList();
+}
+
+void MockSetEditor::rememberRecent(const QString &path)
+{
+    if (!m_settings)
+        return;
+    QStringList recent = recentFiles();
+    recent.removeAll(path);
+    recent.prepend(path);
+    m_settings->setValue(RecentKey, recent.mid(0, MaxRecent));
+    rebuildRecentMenu();
+}
+
+void MockSetEditor::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = recentFiles();
+    for (const QString &path : recent) {
+        QAction *action = m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openFile(path); });
+        action->setToolTip(QDir::toNativeSeparators(path));
+        action->setData(path);
+    }
+    if (recent.isEmpty())
+        m_recentMenu->addAction(tr("No recent mock sets"))->setEnabled(false);
+}
+
+void MockSetEditor::setBot(const QString &botKey, const BotListing &listing)
+{
+    // The bot files the listing came from, read again here: coverage needs the steps,
+    // which a listing does not carry. A remote bot has no file: no coverage then.
+    QStringList folders;
+    for (const BotInfo &bot : listing.bots)
+        if (!bot.sourceFile.isEmpty())
+            folders << QFileInfo(bot.sourceFile).absolutePath();
+    folders.removeDuplicates();
+    m_catalog = std::make_unique<engine::BotCatalog>();
+    m_catalog->load(folders);
+    m_botKey = botKey;
+    const engine::BotDefinition *bot = m_catalog->find(botKey);
+    m_plan = bot ? engine::plannedSteps(*bot, *m_catalog) : QList<engine::PlannedStep>();
+    if (botKey.isEmpty())
+        m_coverageNote->setText(tr("Pick a bot to see which of its steps this mock set answers."));
+    else if (!bot)
+        m_coverageNote->setText(tr("The steps of “%1” are not known here (its file is not readable), so coverage cannot be shown.").arg(botKey));
+    else
+        m_coverageNote->setText(tr("Bot “%1”:").arg(bot->info.displayName()));
+
+    const engine::BotCatalog *catalog = m_catalog.get();
+    m_document->setSchemaCheck([bot, catalog](const QString &key, const MockResponse &response) {
+        return engine::validateMockEntry(key, response.toJson(), bot, catalog);
+    });
+    updateCoverage();
+    updateHint();
+}
+
+QList<engine::StepCoverage> MockSetEditor::coverage() const
+{
+    return m_coverage->coverage();
+}
+
+QStringList MockSetEditor::uncoveredSteps(const QString &botKey, const MockSet &mocks) const
+{
+    const engine::BotDefinition *bot = m_catalog ? m_catalog->find(botKey) : nullptr;
+    if (!bot)
+        return {};
+    QStringList names;
+    for (const engine::StepCoverage &row : engine::mockCoverage(*bot, *m_catalog, mocks)) {
+        if (row.answer == engine::MockAnswer::Nothing)
+            names << (row.step.conditional ? tr("“%1” (if reached)").arg(row.step.path) : u"“%1”"_s.arg(row.step.path));
+    }
+    return names;
+}
+
+QString MockSetEditor::actionTypeOf(const QString &key) const
+{
+    for (const engine::PlannedStep &step : m_plan)
+        if (step.path == key)
+            return step.actionType;
+    return engine::isKnownActionType(key) ? key : QString();
+}
+
+void MockSetEditor::updateCoverage()
+{
+    // Only the keys and their status decide coverage: an output still being typed counts.
+    MockSet keys;
+    for (int row = 0; row < m_document->count(); ++row) {
+        MockResponse response;
+        response.success = m_document->entry(row).success;
+        keys.insert(m_document->entry(row).key, response);
+    }
+    m_coverage->setCoverage(engine::mockCoverage(m_plan, keys));
+}
+
+void MockSetEditor::updateHint()
+{
+    const QString key = currentKey();
+    const QString type = actionTypeOf(key);
+    const QString schema = engine::outputSchemaText(type);
+    if (key.isEmpty())
+        m_entry->setHint({});
+    else if (type.isEmpty())
+        m_entry->setHint(tr("“%1” is neither a step of the bot nor an action type the engine knows.").arg(key));
+    else
+        m_entry->setHint(schema.isEmpty() ? tr("%1: the output can be any JSON.").arg(type)
+                                          : tr("%1 answers %2").arg(type, schema));
+}
+
+void MockSetEditor::selectKey(const QString &key)
+{
+    const int row = m_document->rowOf(key);
+    if (row >= 0)
+        m_keyView->setCurrentIndex(m_keys->index(row));
+}
+
+QString MockSetEditor::currentKey() const
+{
+    return m_entry->row() >= 0 ? m_document->entry(m_entry->row()).key : QString();
+}
+
+std::optional<MockSet> MockSetEditor::mocksForRun(QString *error) const
+{
+    if (m_document->count() == 0 && m_document->filePath().isEmpty()) {
+        *error = tr("Manual mode needs a mock set: open one (Mode → Open…, or the Mock set tab), "
+                    "use the bot's bundled example, or save a run as a mock set.");
+        return std::nullopt;
+    }
+    QString problem;
+    std::optional<MockSet> set = m_document->toMockSet(&problem);
+    if (!set)
+        *error = tr("The mock set “%1” cannot run yet: %2").arg(m_document->displayName(), problem);
+    return set;
+}
+
+void MockSetEditor::updateTitle()
+{
+    const QString name = m_document->displayName();
+    QString text = u"<b>%1</b>"_s.arg(name.toHtmlEscaped());
+    if (m_document->isModified())
+        text += tr(" — unsaved changes (Manual mode runs them as shown)");
+    else if (m_document->isReadOnly())
+        text += tr(" — bundled example (Save As to keep changes)");
+    m_title->setText(text);
+    m_title->setToolTip(QDir::toNativeSeparators(m_document->filePath()));
+    m_save->setEnabled(m_document->isModified() || m_document->filePath().isEmpty());
+}
+
+void MockSetEditor::updateActions()
+{
+    const bool selected = m_entry->row() >= 0;
+    m_duplicate->setEnabled(selected);
+    m_rename->setEnabled(selected);
+    m_remove->setEnabled(selected);
+}
+
+void MockSetEditor::showProblem(const QString &text)
+{
+    m_banner->showMessage(Banner::Error, text);
+}
+
+} // namespace invoke::ui
