@@ -15,6 +15,7 @@
 #include <QtCore/QTemporaryDir>
 #include <QtNetwork/QNetworkAccessManager>
 #include <QtNetwork/QNetworkReply>
+#include <QtNetwork/QTcpSocket>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -146,6 +147,7 @@ private Q_SLOTS:
     void replayCacheIsScopedPerOrganisation();
     void clientDisconnectCancelsTheRun();
     void fiftyConcurrentStreams();
+    void clientThatStopsReadingIsDropped();
     void tokensFileIsReadAgain();
     void sigtermCancelsOpenStreams();
     void sigtermLetsStreamsFinishWithinGrace();
@@ -449,6 +451,29 @@ void TstServer::fiftyConcurrentStreams()
     }
     QCOMPARE(ids.size(), kClients);
     QCOMPARE(llm.requestCount(), kClients);
+}
+
+void TstServer::clientThatStopsReadingIsDropped()
+{
+    // A run that writes ~24 MB (a 6 MB answer, repeated by the step and final events) to a
+    // client that reads nothing: the kernel's buffers fill, then the server's own grows
+    // past --max-unsent and the server drops the client instead of holding it all.
+    auto server = startServer({u"--max-body"_s, u"33554432"_s, u"--max-unsent"_s, u"1048576"_s});
+    QVERIFY(server);
+    const QString big(6 * 1024 * 1024, u'z');
+    const Json mocks{{"answer", {{"status", "success"}, {"output", {{"content", toStd(big)}}}}}};
+    const QByteArray body = dumpJson(Json{{"mode", "manual"}, {"manual_mocks", mocks}});
+
+    QTcpSocket socket;
+    socket.setReadBufferSize(1024); // Qt stops taking bytes from the kernel past this
+    socket.connectToHost(QHostAddress::LocalHost, server->port());
+    QVERIFY(socket.waitForConnected(30000));
+    socket.write("POST /bots/chat/invoke HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + kTokenAcme
+                 + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
+                 + "\r\n\r\n" + body);
+    QTRY_VERIFY2_WITH_TIMEOUT(server->log().contains(u"client too slow (over 1048576 bytes unsent)"_s),
+                              qPrintable(server->log().right(2000)), 120000);
+    QCOMPARE(send("GET", server->url(u"/healthz"_s)).status, 200);
 }
 
 void TstServer::tokensFileIsReadAgain()
