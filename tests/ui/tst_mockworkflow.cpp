@@ -4,6 +4,7 @@
 // the coverage warning before a run; a dropped file; the close guard.
 #include "studiofixture.h"
 
+#include "core/model/redaction.h"
 #include "tests/support/openaistubserver.h"
 #include "ui/banner.h"
 #include "ui/botpicker.h"
