@@ -122,6 +122,53 @@ private:
     QHash<QString, QString> m_stepTypes; // step path -> action type, when the bot is known
 };
 
+// Counts the keys of the top-level object: nlohmann keeps only the last of a repeated
+// key, so a mock written twice would silently lose its first version.
+class TopLevelKeys : public nlohmann::json_sax<Json>
+{
+public:
+    QHash<QString, int> counts;
+    QStringList order; // first appearance
+
+    bool key(string_t &name) override
+    {
+        if (m_depth == 1) {
+            const QString k = toQString(name);
+            if (counts[k]++ == 0)
+                order.append(k);
+        }
+        return true;
+    }
+    bool start_object(std::size_t) override { ++m_depth; return true; }
+    bool end_object() override { --m_depth; return true; }
+    bool start_array(std::size_t) override { ++m_depth; return true; }
+    bool end_array() override { --m_depth; return true; }
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t &) override { return true; }
+    bool string(string_t &) override { return true; }
+    bool binary(binary_t &) override { return true; }
+    bool parse_error(std::size_t, const std::string &, const nlohmann::detail::exception &) override { return false; }
+
+private:
+    int m_depth = 0;
+};
+
+QList<MockProblem> repeatedKeys(QByteArrayView bytes)
+{
+    TopLevelKeys keys;
+    Json::sax_parse(bytes.begin(), bytes.end(), &keys);
+    QList<MockProblem> problems;
+    for (const QString &key : std::as_const(keys.order)) {
+        if (const int n = keys.counts.value(key); n > 1)
+            problems.append(MockProblem{key, {}, u"is written %1 times; only this last one is kept, the earlier ones are lost"_s.arg(n),
+                                        lineOfJson(bytes, JsonPath{toStd(key)})});
+    }
+    return problems;
+}
+
 QList<MockProblem> validateDocument(const Json &document, const BotDefinition *bot, const BotCatalog *catalog,
                                     QByteArrayView bytes)
 {
@@ -153,7 +200,9 @@ MockValidation validateMockBytes(QByteArrayView bytes, const BotDefinition *bot,
         result.problems.append(MockProblem{{}, {}, u"not valid JSON: "_s + error, m.hasMatch() ? m.captured(1).toInt() : 0});
         return result;
     }
-    result.problems = validateDocument(document, bot, catalog, bytes);
+    result.problems = repeatedKeys(bytes) + validateDocument(document, bot, catalog, bytes);
+    std::stable_sort(result.problems.begin(), result.problems.end(),
+                     [](const MockProblem &a, const MockProblem &b) { return a.line < b.line; });
     result.mocks = MockSet::fromJson(document);
     return result;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Checks a mock set file with messages that name the key, the field and the line
-// (docs/mocks.md): the document's structure (MockSet::parse's rules), members a mock
+// (docs/mocks.md): the document's structure (MockSet::parse's rules), a key written
+// twice (JSON keeps the last; the problem is on the kept one's line), members a mock
 // does not have (they would be dropped on save), an "error" on a success mock, the
 // output against its action type's schema (mockschema.h), and, when the bot is known,
 // keys that name neither a step of the bot (nested sub-bot paths included) nor an

@@ -195,6 +195,12 @@ void TestMockValidation::table_data()
         << QByteArray("{\"apology\": {\"status\": \"error\", \"error\": \"x\"},\n"
                       " \"codeexec.execute\": {\"status\": \"success\", \"output\": {\"output\": \"1\", \"exit_code\": 0}}}")
         << u"outer"_s << QStringList() << true;
+    QTest::newRow("repeated key")
+        << QByteArray("{\n  \"answer\": {\"status\": \"error\", \"error\": \"first\"},\n"
+                      "  \"x\": {\"status\": \"success\", \"output\": {\"answer\": 1, \"answer\": 2}},\n"
+                      "  \"answer\": {\"status\": \"error\", \"error\": \"second\"}\n}")
+        << QString()
+        << QStringList{u"4|answer||is written 2 times; only this last one is kept, the earlier ones are lost"_s} << true;
     QTest::newRow("problems in line order")
         << QByteArray("{\n  \"b\": {\"status\": \"success\"},\n  \"a\": {\"status\": \"nope\"}\n}") << QString()
         << QStringList{u"2|b|output|is missing (required when status is \"success\")"_s,
