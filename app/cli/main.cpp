@@ -73,7 +73,11 @@ int main(int argc, char *argv[])
         const LlmSettings llm = cli::llmSettings(needsLlm);
         return cli::runOn(args->invoke.remote,
                           [&] { return localBackend(args->invoke.botFolders, llm, args->invoke.datasetFolders); },
-                          [&](Backend &backend) { return cli::runInvoke(backend, args->invoke, {llm.apiKey}); });
+                          [&](Backend &backend) {
+                              // Masked in what --save-mocks writes (a server's token too).
+                              const QStringList secrets{llm.apiKey, qEnvironmentVariable("INVOKE_AUTH_TOKEN")};
+                              return cli::runInvoke(backend, args->invoke, secrets);
+                          });
     }
     case cli::Arguments::Datasets:
         return cli::runOn(args->datasets.remote, [&] { return localBackend({}, {}, args->datasets.datasetFolders); },

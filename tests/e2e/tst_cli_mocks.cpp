@@ -27,6 +27,7 @@ struct CliRun
 
 const QString FakeKey = u"sk-live-0123456789abcdefABCDEF"_s;
 const QString ApiKey = u"local-api-key-42"_s;
+const QString AuthToken = u"server-token-77"_s;
 
 } // namespace
 
@@ -232,11 +233,12 @@ void TstCliMocks::usageErrors()
 void TstCliMocks::saveMocksFromAReplayRun()
 {
     // An answer that quotes a key-like value and the configured API key.
-    const QString answer = u"Hello! Your key %1 and %2 are safe with me."_s.arg(FakeKey, ApiKey);
+    const QString answer = u"Hello! Your key %1 and %2 are safe with me (%3)."_s.arg(FakeKey, ApiKey, AuthToken);
     m_server.setReply(test::StubReply::text({answer.left(10), answer.mid(10)}, 7, 9));
     const QHash<QString, QString> env{{u"INVOKE_LLM_BASE_URL"_s, m_server.baseUrl()},
                                       {u"INVOKE_LLM_MODEL"_s, u"stub-model"_s},
-                                      {u"INVOKE_LLM_API_KEY"_s, ApiKey}};
+                                      {u"INVOKE_LLM_API_KEY"_s, ApiKey},
+                                      {u"INVOKE_AUTH_TOKEN"_s, AuthToken}};
     const QString saved = m_home.filePath(u"chat-run.mocks.json"_s);
     const CliRun r = run({u"invoke"_s, u"chat"_s, u"-m"_s, u"hi"_s, u"--mode"_s, u"replay"_s, u"--save-mocks"_s, saved},
                          env);
@@ -250,12 +252,13 @@ void TstCliMocks::saveMocksFromAReplayRun()
     const QByteArray bytes = file.readAll();
     QVERIFY(!bytes.contains(FakeKey.toUtf8()));
     QVERIFY(!bytes.contains(ApiKey.toUtf8()));
+    QVERIFY(!bytes.contains(AuthToken.toUtf8()));
     QString error;
     const auto mocks = MockSet::parse(bytes);
     QVERIFY(mocks);
     QCOMPARE(mockSetBytes(*mocks), bytes); // written in the stable layout
     QCOMPARE(stringField(mocks->value(u"answer"_s)->output, "content"),
-             u"Hello! Your key [redacted] and [redacted] are safe with me."_s);
+             u"Hello! Your key [redacted] and [redacted] are safe with me ([redacted])."_s);
 
     // It validates against the bot and runs offline.
     const CliRun v = run({u"mocks"_s, u"validate"_s, saved, u"--bot"_s, u"chat"_s});
@@ -263,7 +266,7 @@ void TstCliMocks::saveMocksFromAReplayRun()
     const int requests = m_server.requestCount();
     const CliRun offline = run({u"invoke"_s, u"chat"_s, u"-m"_s, u"hi"_s, u"--mocks"_s, saved}, env);
     QVERIFY2(offline.exitCode == 0, qPrintable(offline.err));
-    QVERIFY2(offline.out.endsWith(u"Result:\nHello! Your key [redacted] and [redacted] are safe with me.\n"_s),
+    QVERIFY2(offline.out.endsWith(u"Result:\nHello! Your key [redacted] and [redacted] are safe with me ([redacted]).\n"_s),
              qPrintable(offline.out));
     QCOMPARE(m_server.requestCount(), requests);
 }
