@@ -24,10 +24,15 @@ QByteArray reasonPhrase(int status)
 }
 } // namespace
 
-ConnectionGuard::ConnectionGuard(QTcpSocket *socket, qint64 maxBodyBytes, GuardLog log)
-    : QObject(socket), m_socket(socket), m_maxBody(maxBodyBytes), m_log(std::move(log))
+ConnectionGuard::ConnectionGuard(QTcpSocket *socket, qint64 maxBodyBytes, int idleMs, GuardLog log)
+    : QObject(socket), m_socket(socket), m_idle(new QTimer(this)), m_maxBody(maxBodyBytes), m_log(std::move(log))
 {
     connect(socket, &QTcpSocket::readyRead, this, &ConnectionGuard::onReadyRead);
+    m_idle->setSingleShot(true);
+    m_idle->setInterval(idleMs);
+    connect(m_idle, &QTimer::timeout, socket, &QTcpSocket::abort);
+    connect(socket, &QTcpSocket::bytesWritten, m_idle, qOverload<>(&QTimer::start));
+    m_idle->start();
 }
 
 ConnectionGuard *ConnectionGuard::of(QTcpSocket *socket)
@@ -41,10 +46,14 @@ void ConnectionGuard::beginStreaming(QObject *httpServer)
         return;
     m_state = State::Draining;
     disconnect(m_socket, &QTcpSocket::readyRead, httpServer, nullptr);
+    m_idle->stop(); // a stream may be quiet for long (an LLM thinking)
+    disconnect(m_socket, &QTcpSocket::bytesWritten, m_idle, nullptr);
 }
 
 void ConnectionGuard::onReadyRead()
 {
+    if (m_state != State::Draining || m_closeWhenDrained) // a stream's socket has no idle limit
+        m_idle->start();
     if (m_state == State::Draining) {
         drain();
         return;
@@ -173,8 +182,8 @@ void ConnectionGuard::drain()
         m_socket->disconnectFromHost(); // the client sent all it announced: close cleanly
 }
 
-GuardedTcpServer::GuardedTcpServer(qint64 maxBodyBytes, GuardLog log, QObject *parent)
-    : QTcpServer(parent), m_maxBody(maxBodyBytes), m_log(std::move(log))
+GuardedTcpServer::GuardedTcpServer(qint64 maxBodyBytes, int idleMs, GuardLog log, QObject *parent)
+    : QTcpServer(parent), m_maxBody(maxBodyBytes), m_idleMs(idleMs), m_log(std::move(log))
 {
     setListenBacklogSize(1024);
 }
@@ -186,7 +195,7 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
         delete socket;
         return;
     }
-    new ConnectionGuard(socket, m_maxBody, m_log); // before the HTTP server connects its slot
+    new ConnectionGuard(socket, m_maxBody, m_idleMs, m_log); // before the HTTP server connects its slot
     addPendingConnection(socket);
 }
 

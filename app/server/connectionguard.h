@@ -10,6 +10,7 @@
 #include <functional>
 
 class QTcpSocket;
+class QTimer;
 
 namespace invoke::server {
 
@@ -20,7 +21,9 @@ class ConnectionGuard : public QObject
 {
     Q_OBJECT
 public:
-    ConnectionGuard(QTcpSocket *socket, qint64 maxBodyBytes, GuardLog log);
+    // A connection with no traffic for `idleMs` is closed (a half-sent request too), unless
+    // it carries an event stream.
+    ConnectionGuard(QTcpSocket *socket, qint64 maxBodyBytes, int idleMs, GuardLog log);
 
     // The guard of a socket made by GuardedTcpServer, or null.
     static ConnectionGuard *of(QTcpSocket *socket);
@@ -39,6 +42,7 @@ private:
     void drain();
 
     QTcpSocket *m_socket;
+    QTimer *m_idle;
     qint64 m_maxBody;
     GuardLog m_log;
     State m_state = State::Head;
@@ -57,13 +61,14 @@ class GuardedTcpServer : public QTcpServer
 {
     Q_OBJECT
 public:
-    GuardedTcpServer(qint64 maxBodyBytes, GuardLog log, QObject *parent = nullptr);
+    GuardedTcpServer(qint64 maxBodyBytes, int idleMs, GuardLog log, QObject *parent = nullptr);
 
 protected:
     void incomingConnection(qintptr descriptor) override;
 
 private:
     qint64 m_maxBody;
+    int m_idleMs;
     GuardLog m_log;
 };
 

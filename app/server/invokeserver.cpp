@@ -65,7 +65,7 @@ InvokeServer::~InvokeServer()
 
 bool InvokeServer::listen(const QHostAddress &host, quint16 port, QString *error)
 {
-    auto *tcp = new GuardedTcpServer(m_options.maxBodyBytes, [](const QByteArray &method, const QByteArray &path,
+    auto *tcp = new GuardedTcpServer(m_options.maxBodyBytes, m_options.idleTimeoutMs, [](const QByteArray &method, const QByteArray &path,
                                                                  int status, const QString &note) {
         writeLogLine({method, path, status, {}, 0, note});
     });

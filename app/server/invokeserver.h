@@ -24,6 +24,7 @@ struct ServerOptions
     qint64 maxBodyBytes = 1024 * 1024;
     qint64 maxUnsentBytes = 4 * 1024 * 1024;
     int shutdownGraceMs = 5000;
+    int idleTimeoutMs = 60000;
 };
 
 class InvokeServer final : public QAbstractHttpServer

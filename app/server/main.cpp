@@ -84,6 +84,7 @@ int main(int argc, char *argv[])
     options.maxBodyBytes = args->maxBodyBytes;
     options.maxUnsentBytes = args->maxUnsentBytes;
     options.shutdownGraceMs = args->shutdownGraceMs;
+    options.idleTimeoutMs = args->idleTimeoutMs;
 
     server::InvokeServer httpServer(options, tokens.get());
     if (!httpServer.listen(args->host, args->port, &error))

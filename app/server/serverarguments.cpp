@@ -74,7 +74,8 @@ std::optional<ServerArguments> parseServerArguments(const QStringList &arguments
             args.insecureNoAuth = true;
         } else if (flag == u"--listen"_s || flag == u"--tokens"_s || flag == u"--bots-dir"_s
                    || flag == u"--cache"_s || flag == u"--max-body"_s || flag == u"--shutdown-grace"_s
-                   || flag == u"--max-unsent"_s || flag == u"--llm-base-url"_s || flag == u"--llm-model"_s) {
+                   || flag == u"--max-unsent"_s || flag == u"--llm-base-url"_s || flag == u"--llm-model"_s
+                   || flag == u"--idle-timeout"_s) {
             const auto v = value();
             if (!v || v->isEmpty())
                 return fail(u"%1 needs a value"_s.arg(flag));
@@ -93,12 +94,12 @@ std::optional<ServerArguments> parseServerArguments(const QStringList &arguments
             } else if (flag == u"--max-unsent"_s) {
                 if (!parseSize(flag, *v, args.maxUnsentBytes, error))
                     return std::nullopt;
-            } else if (flag == u"--shutdown-grace"_s) {
+            } else if (flag == u"--shutdown-grace"_s || flag == u"--idle-timeout"_s) {
                 bool ok = false;
                 const double seconds = v->toDouble(&ok);
-                if (!ok || seconds < 0 || seconds > 3600)
-                    return fail(u"--shutdown-grace: expected seconds between 0 and 3600, got \"%1\""_s.arg(*v));
-                args.shutdownGraceMs = int(seconds * 1000);
+                if (!ok || seconds < 0 || seconds > 3600 || (flag == u"--idle-timeout"_s && seconds <= 0))
+                    return fail(u"%1: expected seconds between 0 and 3600, got \"%2\""_s.arg(flag, *v));
+                (flag == u"--idle-timeout"_s ? args.idleTimeoutMs : args.shutdownGraceMs) = int(seconds * 1000);
             } else if (flag == u"--llm-base-url"_s) {
                 args.llmBaseUrl = *v;
             } else {
@@ -144,6 +145,7 @@ Options:
   --max-unsent BYTES     a client that lags this far behind its stream is dropped (default 4194304)
   --shutdown-grace SECS  on SIGTERM/SIGINT, open streams may finish for this long before
                          they are cancelled (default 5)
+  --idle-timeout SECS    a connection without traffic is closed (default 60; streams excepted)
   --llm-base-url URL     OpenAI-compatible endpoint for llm.message (or INVOKE_LLM_BASE_URL)
   --llm-model NAME       the model (or INVOKE_LLM_MODEL)
   -h, --help             this text

@@ -20,6 +20,7 @@ struct ServerArguments
     QString cacheFile;           // empty: the default server cache file
     qint64 maxBodyBytes = 1024 * 1024;
     int shutdownGraceMs = 5000;   // SIGTERM: open streams may finish for this long, then are cancelled
+    int idleTimeoutMs = 60000;    // a connection without traffic (and no stream) is closed
     qint64 maxUnsentBytes = 4 * 1024 * 1024; // a stream whose client lags this far behind is dropped
     QString llmBaseUrl;           // override INVOKE_LLM_BASE_URL
     QString llmModel;             // override INVOKE_LLM_MODEL

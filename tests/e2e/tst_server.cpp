@@ -148,6 +148,7 @@ private Q_SLOTS:
     void clientDisconnectCancelsTheRun();
     void fiftyConcurrentStreams();
     void clientThatStopsReadingIsDropped();
+    void idleConnectionsAreClosed();
     void tokensFileIsReadAgain();
     void sigtermCancelsOpenStreams();
     void sigtermLetsStreamsFinishWithinGrace();
@@ -474,6 +475,37 @@ void TstServer::clientThatStopsReadingIsDropped()
     QTRY_VERIFY2_WITH_TIMEOUT(server->log().contains(u"client too slow (over 1048576 bytes unsent)"_s),
                               qPrintable(server->log().right(2000)), 120000);
     QCOMPARE(send("GET", server->url(u"/healthz"_s)).status, 200);
+}
+
+void TstServer::idleConnectionsAreClosed()
+{
+    // A connection that sends half a request and stops is closed after --idle-timeout;
+    // a stream that stays quiet longer (the LLM held) is not.
+    test::OpenAiStubServer llm;
+    QVERIFY(llm.listen());
+    test::StubReply answer = test::StubReply::text({u"Slow"_s, u" answer."_s});
+    answer.holdAfter = 1;
+    llm.setReply(answer);
+    QSignalSpy held(&llm, &test::OpenAiStubServer::held);
+    auto server = startServer({u"--idle-timeout"_s, u"0.5"_s}, llm.baseUrl());
+    QVERIFY(server);
+
+    SseClient stream(server->url(u"/bots/chat/invoke"_s), kTokenAcme, chatBody("live"));
+    QVERIFY(held.wait(60000));
+
+    QTcpSocket idle;
+    QSignalSpy closed(&idle, &QTcpSocket::disconnected);
+    idle.connectToHost(QHostAddress::LocalHost, server->port());
+    QVERIFY(idle.waitForConnected(30000));
+    idle.write("POST /bots/chat/invoke HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{");
+    QVERIFY(closed.wait(60000));
+
+    // The stream outlived the idle limit and still ends whole.
+    QVERIFY(!stream.done);
+    llm.release();
+    QVERIFY(waitDone(stream));
+    QCOMPARE(streamProblem(stream.events), QString());
+    QCOMPARE(stringField(stream.finalPayload(), "status"), u"success"_s);
 }
 
 void TstServer::tokensFileIsReadAgain()
