@@ -56,11 +56,20 @@ void DatasetEditor::setListing(const DatasetListing &listing)
             item->setCheckState(Qt::Unchecked);
         }
     }
+    // Files that could not be read are said under the list (all of them in the tooltip):
+    // the other datasets are still offered.
+    QStringList problems;
+    for (const LoadProblem &problem : listing.problems)
+        problems << problem.toString();
+    m_note->setToolTip(problems.join(u'\n'));
     if (!listing.error.isEmpty())
         m_note->setText(tr("The datasets could not be listed: %1").arg(listing.error));
-    else if (listing.datasets.isEmpty())
+    else if (listing.datasets.isEmpty() && problems.isEmpty())
         m_note->setText(tr("The backend offers no datasets."));
-    m_note->setVisible(!listing.error.isEmpty() || listing.datasets.isEmpty());
+    else if (!problems.isEmpty())
+        m_note->setText(tr("%n dataset file(s) could not be read: %1", nullptr, int(problems.size()))
+                            .arg(problems.first()));
+    m_note->setVisible(!listing.error.isEmpty() || listing.datasets.isEmpty() || !problems.isEmpty());
     setSlugs(selected);
 }
 
