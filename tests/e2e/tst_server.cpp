@@ -53,7 +53,8 @@ struct SseClient
         : nam(std::make_unique<QNetworkAccessManager>())
     {
         QNetworkRequest request(url);
-        request.setRawHeader("Authorization", "Bearer " + token);
+        if (!token.isEmpty())
+            request.setRawHeader("Authorization", "Bearer " + token);
         request.setRawHeader("Accept", "text/event-stream");
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
         reply = nam->post(request, dumpJson(body));
@@ -139,6 +140,9 @@ private Q_SLOTS:
     void initTestCase();
     void init();
 
+    void usageErrors_data();
+    void usageErrors();
+    void insecureNoAuthOnLoopback();
     void healthzNeedsNoToken();
     void listingsNeedAToken();
     void errorsAreJson();
@@ -218,6 +222,51 @@ HttpResult TstServer::send(const QByteArray &method, const QUrl &url, const QByt
 bool TstServer::waitDone(SseClient &client)
 {
     return QTest::qWaitFor([&] { return client.done; }, 60000);
+}
+
+void TstServer::usageErrors_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("no tokens") << QStringList{} << u"--tokens FILE is required"_s;
+    QTest::newRow("missing file") << QStringList{u"--tokens"_s, u"/nonexistent/tokens.txt"_s}
+                                  << u"cannot read the tokens file /nonexistent/tokens.txt"_s;
+    QTest::newRow("no auth beyond loopback") << QStringList{u"--insecure-no-auth"_s, u"--listen"_s, u"0.0.0.0:0"_s}
+                                             << u"--insecure-no-auth listens on loopback only"_s;
+    QTest::newRow("bad listen") << QStringList{u"--insecure-no-auth"_s, u"--listen"_s, u"here"_s}
+                                << u"--listen: expected HOST:PORT"_s;
+    QTest::newRow("bad size") << QStringList{u"--insecure-no-auth"_s, u"--max-body"_s, u"-3"_s}
+                              << u"--max-body: expected a positive number of bytes"_s;
+    QTest::newRow("unknown flag") << QStringList{u"--insecure-no-auth"_s, u"--verbose"_s}
+                                  << u"unknown argument \"--verbose\""_s;
+}
+
+void TstServer::usageErrors()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, message);
+    QProcess process;
+    process.setProcessEnvironment(test::ServerProcess::scratchEnvironment(m_home.path()));
+    QSignalSpy finished(&process, &QProcess::finished);
+    process.start(test::binDir() + u"/invoke-server"_s, arguments);
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(process.exitCode(), 2);
+    const QString err = QString::fromUtf8(process.readAllStandardError());
+    QVERIFY2(err.startsWith(u"invoke-server: "_s) && err.contains(message), qPrintable(err));
+}
+
+void TstServer::insecureNoAuthOnLoopback()
+{
+    test::ServerProcess server({u"--insecure-no-auth"_s}, test::ServerProcess::scratchEnvironment(m_home.path()));
+    QString error;
+    QVERIFY2(server.start(&error), qPrintable(error));
+    QCOMPARE(send("GET", server.url(u"/bots"_s)).status, 200);
+    SseClient client(server.url(u"/bots/chat/invoke"_s), {}, manualBody(u"chat"_s, u"hi"_s));
+    QVERIFY(waitDone(client));
+    QCOMPARE(streamProblem(client.events), QString());
+    QVERIFY2(server.log().contains(u"NO AUTHENTICATION"_s), qPrintable(server.log()));
+    QTRY_VERIFY(server.log().contains(u"POST /bots/chat/invoke 200 org=local "_s));
+    QCOMPARE(server.terminate(), 0);
 }
 
 void TstServer::healthzNeedsNoToken()
