@@ -9,6 +9,7 @@
 #include "core/wire/eventcodec.h"
 #include "core/wire/events.h"
 
+#include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QSaveFile>
 #include <QtCore/QStandardPaths>
@@ -146,6 +147,7 @@ private Q_SLOTS:
     void healthzNeedsNoToken();
     void listingsNeedAToken();
     void errorsAreJson();
+    void brokenBotFileIs404WithItsLine();
     void bodyOverTheLimitIsRefused();
     void streamDeliversEventsAsTheyHappen();
     void replayCacheIsScopedPerOrganisation();
@@ -350,6 +352,36 @@ void TstServer::errorsAreJson()
     r = send("GET", server->url(u"/nothing/here"_s), kTokenAcme);
     QCOMPARE(r.status, 404);
     QVERIFY2(r.error().contains(u"POST /bots/{key}/invoke"_s), r.body.constData());
+}
+
+void TstServer::brokenBotFileIs404WithItsLine()
+{
+    // A bot file in --bots-dir that does not load: the answer names the file and line,
+    // not the server's folder; a bot added while the server runs is found.
+    const QString folder = m_home.filePath(u"more-bots"_s);
+    QVERIFY(QDir().mkpath(folder));
+    QFile broken(folder + u"/broken.bot.json"_s);
+    QVERIFY(broken.open(QIODevice::WriteOnly));
+    broken.write("{\n  \"bot\": {\"key\": \"broken\"},\n  \"steps\": [\n");
+    broken.close();
+    auto server = startServer({u"--bots-dir"_s, folder});
+    QVERIFY(server);
+
+    HttpResult r = send("POST", server->url(u"/bots/broken/invoke"_s), kTokenAcme, "{}");
+    QCOMPARE(r.status, 404);
+    QVERIFY2(r.error().startsWith(u"bot \"broken\" could not be loaded: broken.bot.json:"_s), r.body.constData());
+    QVERIFY2(!r.error().contains(folder), r.body.constData());
+
+    QFile added(folder + u"/echo.bot.json"_s);
+    QVERIFY(added.open(QIODevice::WriteOnly));
+    added.write(dumpJson(Json{{"bot", {{"key", "echo"}, {"name", "Echo"}}},
+                              {"steps", Json::array({{{"key", "say"}, {"action_type", "utils.echo"},
+                                                      {"parameters", {{"data", "{{query}}"}}}}})}}));
+    added.close();
+    SseClient client(server->url(u"/bots/echo/invoke"_s), kTokenAcme, chatBody("manual", u"ping"_s));
+    QVERIFY(waitDone(client));
+    QCOMPARE(client.status, 200);
+    QCOMPARE(streamProblem(client.events), QString());
 }
 
 void TstServer::bodyOverTheLimitIsRefused()
