@@ -141,9 +141,11 @@ MockEntryProblem MockSetDocument::check(const MockEntry &entry) const
             problem.field = u"output"_s;
             // nlohmann counts the byte it stopped at from 1.
             locate(utf8, qsizetype(e.byte) - 1, &problem);
+            // "[json.exception…] parse error at line 9, column 11: syntax error …": keep the words after the place.
             QString what = QString::fromUtf8(e.what());
-            if (const qsizetype colon = what.lastIndexOf(u": "_s); colon >= 0)
-                what = what.mid(colon + 2);
+            if (const qsizetype column = what.indexOf(u"column"_s); column >= 0)
+                if (const qsizetype colon = what.indexOf(u": "_s, column); colon >= 0)
+                    what = what.mid(colon + 2);
             problem.message = tr("The output is not valid JSON (line %1, column %2): %3")
                                   .arg(problem.line).arg(problem.column).arg(what);
             return problem;

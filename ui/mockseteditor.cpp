@@ -141,16 +141,18 @@ void MockSetEditor::buildActions()
     m_duplicate = make({}, tr("Duplicate"), u"mockDuplicate"_s, QKeySequence::fromString(u"Ctrl+D"_s));
     m_rename = make({}, tr("Rename"), u"mockRename"_s, Qt::Key_F2);
     m_remove = make({}, tr("Remove"), u"mockRemove"_s, QKeySequence::Delete);
-    m_undo = m_document->undoStack()->createUndoAction(this, tr("Undo"));
-    m_undo->setObjectName(u"mockUndo"_s);
-    m_undo->setShortcut(QKeySequence::Undo);
-    m_undo->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    addAction(m_undo);
-    m_redo = m_document->undoStack()->createRedoAction(this, tr("Redo"));
-    m_redo->setObjectName(u"mockRedo"_s);
-    m_redo->setShortcut(QKeySequence::Redo);
-    m_redo->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    addAction(m_redo);
+    // Short texts on the toolbar; what would be undone goes in the tooltip.
+    QUndoStack *stack = m_document->undoStack();
+    m_undo = make({}, tr("Undo"), u"mockUndo"_s, QKeySequence::Undo);
+    m_redo = make({}, tr("Redo"), u"mockRedo"_s, QKeySequence::Redo);
+    m_undo->setEnabled(false);
+    m_redo->setEnabled(false);
+    connect(m_undo, &QAction::triggered, stack, &QUndoStack::undo);
+    connect(m_redo, &QAction::triggered, stack, &QUndoStack::redo);
+    connect(stack, &QUndoStack::canUndoChanged, m_undo, &QAction::setEnabled);
+    connect(stack, &QUndoStack::canRedoChanged, m_redo, &QAction::setEnabled);
+    connect(stack, &QUndoStack::undoTextChanged, m_undo, [this](const QString &text) { m_undo->setToolTip(tr("Undo: %1").arg(text)); });
+    connect(stack, &QUndoStack::redoTextChanged, m_redo, [this](const QString &text) { m_redo->setToolTip(tr("Redo: %1").arg(text)); });
     m_remove->setToolTip(tr("Remove the selected key (undo brings it back)"));
     m_recentMenu->setObjectName(u"mockRecentMenu"_s);
 
@@ -158,15 +160,21 @@ void MockSetEditor::buildActions()
     toolbar->setObjectName(u"mockToolbar"_s);
     toolbar->setIconSize(QSize(16, 16));
     toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    toolbar->addAction(m_new);
-    toolbar->addAction(m_open);
-    auto *recent = new QToolButton(toolbar);
-    recent->setText(tr("Recent"));
-    recent->setMenu(m_recentMenu);
-    recent->setPopupMode(QToolButton::InstantPopup);
-    toolbar->addWidget(recent);
+    // File operations in one menu, so the key operations and Re-run fit beside them.
+    auto *file = new QToolButton(toolbar);
+    file->setObjectName(u"mockFileMenuButton"_s);
+    file->setText(tr("File"));
+    file->setPopupMode(QToolButton::InstantPopup);
+    auto *fileMenu = new QMenu(file);
+    fileMenu->addAction(m_new);
+    fileMenu->addAction(m_open);
+    fileMenu->addMenu(m_recentMenu);
+    fileMenu->addSeparator();
+    fileMenu->addAction(m_save);
+    fileMenu->addAction(m_saveAs);
+    file->setMenu(fileMenu);
+    toolbar->addWidget(file);
     toolbar->addAction(m_save);
-    toolbar->addAction(m_saveAs);
     toolbar->addSeparator();
     toolbar->addAction(m_add);
     toolbar->addAction(m_duplicate);

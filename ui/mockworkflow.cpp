@@ -174,7 +174,9 @@ void MockWorkflow::saveRunAsMockSet()
         if (run.mocks.isEmpty())
             m_editor->banner()->showMessage(Banner::Warning, tr("This run has no LLM call, search or code run to mock: the new mock set is empty."));
         else
-            reportRedactions(tr("A mock set with %n answer(s) from the run is open, not saved yet.", nullptr, int(run.mocks.size())), masked);
+            reportRedactions(run.mocks.size() == 1 ? tr("A mock set with the run's answer is open, not saved yet.")
+                                                    : tr("A mock set with the run's %1 answers is open, not saved yet.").arg(run.mocks.size()),
+                             masked);
         showEditor();
     });
 }

@@ -155,6 +155,8 @@ void ModeSwitch::setMockProvider(std::function<std::optional<MockSet>(QString *)
 
 void ModeSwitch::setMockDisplay(const QString &text)
 {
+    m_display = text;
+    updateRows();
     if (text.isEmpty())
         m_path->setText(isBundled(m_mockFile) ? tr("%1 (bundled example)").arg(QFileInfo(m_mockFile).fileName())
                                               : QDir::toNativeSeparators(m_mockFile));
@@ -177,10 +179,10 @@ void ModeSwitch::updateRows()
     const bool manual = m_mode->currentIndex() == ManualEntry;
     m_mockRow->setEnabled(manual);
     const QString bundled = bundledMockFile(m_botKey);
-    const bool offer = manual && m_mockFile.isEmpty() && !bundled.isEmpty();
+    const bool offer = manual && m_mockFile.isEmpty() && m_display.isEmpty() && !bundled.isEmpty();
     m_useBundled->setText(tr("Use the bundled mock set %1").arg(QFileInfo(bundled).fileName()));
     m_useBundled->setVisible(offer);
-    if (manual && m_mockFile.isEmpty() && bundled.isEmpty())
+    if (manual && m_mockFile.isEmpty() && m_display.isEmpty() && bundled.isEmpty())
         m_help->setText(tr("Manual mode answers every action from a mock set: open one to run."));
     else
         m_help->setText(m_mode->itemData(m_mode->currentIndex(), Qt::ToolTipRole).toString());

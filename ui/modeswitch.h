@@ -60,6 +60,7 @@ private:
     QString m_botKey;
     QString m_mockFile;
     std::function<std::optional<MockSet>(QString *)> m_provider;
+    QString m_display;
     QComboBox *m_mode;
     QWidget *m_mockRow;
     QLineEdit *m_path;
