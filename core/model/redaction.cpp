@@ -20,9 +20,8 @@ struct Pattern
 const QList<Pattern> &patterns()
 {
     static const QList<Pattern> list = {
-        {QRegularExpression(u"(Bearer\\s+)[A-Za-z0-9._~+/=-]{8,}"_s,
-                            QRegularExpression::CaseInsensitiveOption),
-         u"bearer token"_s, 1},
+        // Tokens are long; a short word after "bearer" in prose is left alone.
+        {QRegularExpression(u"\\b([Bb]earer\\s+)[A-Za-z0-9._~+/=-]{16,}"_s), u"bearer token"_s, 1},
         {QRegularExpression(u"\\bsk-[A-Za-z0-9_-]{16,}"_s), u"OpenAI-style API key"_s},
         {QRegularExpression(u"\\bAKIA[0-9A-Z]{16}\\b"_s), u"AWS access key id"_s},
         {QRegularExpression(u"\\bgh[pousr]_[A-Za-z0-9]{36,}"_s), u"GitHub token"_s},

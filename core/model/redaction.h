@@ -5,7 +5,8 @@
 //
 // What is masked, in any string value (also inside longer text, only the secret part):
 //  - OpenAI-style keys "sk-..." (sk-proj-..., sk-ant-... too), at least 16 characters after "sk-";
-//  - "Bearer <token>" (the token part; "Bearer" stays so the text still reads);
+//  - "Bearer <token>" (a token of 16 or more characters; "Bearer" stays so the text
+//    still reads);
 //  - AWS access key ids AKIA + 16; GitHub tokens ghp_/gho_/ghu_/ghs_/ghr_ + 36 and
 //    github_pat_...; Slack xox?-...; Google AIza + 35;
 //  - any configured secret (a literal string, e.g. the LLM API key or a profile token);

@@ -202,6 +202,8 @@ void TestMockSetFromRun::redactText_data()
                                     << u"[redacted]"_s << u"OpenAI-style API key"_s;
     QTest::newRow("bearer") << u"Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig"_s << QStringList()
                             << u"Authorization: Bearer [redacted]"_s << u"bearer token"_s;
+    QTest::newRow("bearer in prose") << u"the bearer messenger came"_s << QStringList() << u"the bearer messenger came"_s
+                                     << QString();
     QTest::newRow("aws") << u"AKIAIOSFODNN7EXAMPLE is the id"_s << QStringList() << u"[redacted] is the id"_s
                          << u"AWS access key id"_s;
     QTest::newRow("github") << u"ghp_0123456789abcdefghijklmnopqrstuvwxyz"_s << QStringList() << u"[redacted]"_s
