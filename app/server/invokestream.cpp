@@ -55,6 +55,8 @@ void InvokeStream::onEvents(const QList<Event> &events)
         m_invocationId = stringField(wire::metadataOf(events.first().json()), "invocation_id");
     if (m_clientGone)
         return;
+    if (m_firstEventNs < 0)
+        m_firstEventNs = m_since.nsecsElapsed();
     m_reply->writeChunk(wire::encodeSseFrames(events));
     if (m_reply->pendingBytes() > m_maxUnsent)
         dropClient(u"client too slow (over %1 bytes unsent)"_s.arg(m_maxUnsent));
@@ -79,6 +81,8 @@ void InvokeStream::onFinished(const InvokeResult &result)
     const QString outcome = result.cancelled ? u"cancelled"_s : result.success ? u"success"_s : u"error"_s;
     m_log.durationMs = m_since.elapsed();
     m_log.note = u"events=%1 %2"_s.arg(m_events).arg(outcome);
+    if (m_firstEventNs >= 0)
+        m_log.note += u" first=%1ms"_s.arg(double(m_firstEventNs) / 1e6, 0, 'f', 2);
     if (!m_endNote.isEmpty())
         m_log.note += u" ("_s + m_endNote + u')';
     writeLogLine(m_log);

@@ -50,6 +50,7 @@ private:
     QElapsedTimer m_since;
     qint64 m_maxUnsent;
     qint64 m_events = 0;
+    qint64 m_firstEventNs = -1; // since the request arrived, for the log
     qint64 m_lastSeq = -1;
     QString m_invocationId;
     bool m_sentFinal = false;

@@ -1,6 +1,7 @@
 // invoke-server on loopback with N concurrent SSE clients (N = 1, 50, 500), each running
 // an example bot in manual mode (no LLM): events per second delivered, time to first
-// event (p50/p99, from connect to the first decoded event), the server's peak RSS, and
+// event (p50/p99, from connect to the first decoded event; srv_ttfe: the server's own,
+// from the request read to the first event written, from its log), the server's peak RSS, and
 // a check that every stream carries each event once and in order (metadata.seq 0, 1, 2...,
 // invocation_finished last, the same number of events in every stream).
 // Targets: 500 concurrent streams with no lost or reordered event; TTFE p99 < 50 ms at 50.
@@ -140,7 +141,7 @@ struct Server
         env.insert(u"XDG_DATA_HOME"_s, home.filePath(u"data"_s));
         env.insert(u"XDG_CONFIG_HOME"_s, home.filePath(u"config"_s));
         process.setProcessEnvironment(env);
-        process.setStandardErrorFile(QProcess::nullDevice()); // one log line per request
+        process.setStandardErrorFile(home.filePath(u"server.log"_s)); // one line per request
         process.start(QCoreApplication::applicationDirPath() + u"/invoke-server"_s,
                       {u"--listen"_s, u"127.0.0.1:0"_s, u"--tokens"_s, tokens.fileName()});
         QByteArray out;
@@ -166,6 +167,25 @@ struct Server
                   + "\r\n\r\n" + body;
         return true;
     }
+
+    // The server's own time to first event ("first=1.23ms" in its log lines) since the
+    // last call: from the request read to the first event written, without the client.
+    std::vector<double> serverFirstEventMs()
+    {
+        QFile log(home.filePath(u"server.log"_s));
+        std::vector<double> values;
+        if (!log.open(QIODevice::ReadOnly) || !log.seek(logOffset))
+            return values;
+        const QByteArray text = log.readAll();
+        logOffset += text.size();
+        for (const QByteArray &line : text.split('\n')) {
+            const qsizetype at = line.indexOf(" first=");
+            if (at >= 0)
+                values.push_back(line.mid(at + 7, line.indexOf("ms", at) - at - 7).toDouble());
+        }
+        return values;
+    }
+    qint64 logOffset = 0;
 
     qint64 statusKb(const char *field) const
     {
@@ -209,6 +229,7 @@ void BM_ConcurrentStreams(benchmark::State &state)
     }
     const int clients = int(state.range(0));
     std::vector<double> ttfeMs;
+    g_server->serverFirstEventMs(); // skip what earlier runs logged
     qint64 events = 0;
     qint64 broken = 0;
     qsizetype expected = -1;
@@ -251,6 +272,9 @@ void BM_ConcurrentStreams(benchmark::State &state)
     state.counters["events_per_stream"] = double(expected);
     state.counters["ttfe_p50_ms"] = percentile(ttfeMs, 0.50);
     state.counters["ttfe_p99_ms"] = percentile(ttfeMs, 0.99);
+    const std::vector<double> serverTtfe = g_server->serverFirstEventMs();
+    state.counters["srv_ttfe_p50_ms"] = percentile(serverTtfe, 0.50);
+    state.counters["srv_ttfe_p99_ms"] = percentile(serverTtfe, 0.99);
     state.counters["broken_streams"] = double(broken);
     state.counters["server_rss_mb"] = double(g_server->statusKb("VmRSS:")) / 1024.0;
     state.counters["server_peak_mb"] = double(g_server->statusKb("VmHWM:")) / 1024.0;
