@@ -154,6 +154,8 @@ void MockSetEditor::buildActions()
     connect(stack, &QUndoStack::undoTextChanged, m_undo, [this](const QString &text) { m_undo->setToolTip(tr("Undo: %1").arg(text)); });
     connect(stack, &QUndoStack::redoTextChanged, m_redo, [this](const QString &text) { m_redo->setToolTip(tr("Redo: %1").arg(text)); });
     m_remove->setToolTip(tr("Remove the selected key (undo brings it back)"));
+    // Delete removes a key only from the key list, never while typing elsewhere.
+    m_remove->setShortcutContext(Qt::WidgetShortcut);
     m_recentMenu->setObjectName(u"mockRecentMenu"_s);
 
     auto *toolbar = new QToolBar(m_toolbarHost);

@@ -322,6 +322,14 @@ private Q_SLOTS:
         QTest::keyClick(output, Qt::Key_Z, Qt::ControlModifier);
         QCOMPARE(document->entry(0).outputText, original);
         QCOMPARE(output->toPlainText(), original);
+        // Delete in the text edits the text; in the key list it removes the key.
+        output->moveCursor(QTextCursor::Start);
+        QTest::keyClick(output, Qt::Key_Delete);
+        QCOMPARE(document->count(), 1);
+        QCOMPARE(document->entry(0).outputText, original.mid(1));
+        m_editor->keyView()->setFocus();
+        QTest::keyClick(m_editor->keyView(), Qt::Key_Delete);
+        QCOMPARE(document->count(), 0);
     }
 
     void unsavedChangesGuard()
