@@ -81,10 +81,10 @@ void InvokeStream::onFinished(const InvokeResult &result)
     const QString outcome = result.cancelled ? u"cancelled"_s : result.success ? u"success"_s : u"error"_s;
     m_log.durationMs = m_since.elapsed();
     m_log.note = u"events=%1 %2"_s.arg(m_events).arg(outcome);
-    if (m_firstEventNs >= 0)
-        m_log.note += u" first=%1ms"_s.arg(double(m_firstEventNs) / 1e6, 0, 'f', 2);
     if (!m_endNote.isEmpty())
         m_log.note += u" ("_s + m_endNote + u')';
+    if (m_firstEventNs >= 0)
+        m_log.note += u" first=%1ms"_s.arg(double(m_firstEventNs) / 1e6, 0, 'f', 2);
     writeLogLine(m_log);
 
     if (m_invocation)
