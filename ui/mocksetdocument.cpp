@@ -1,4 +1,5 @@
 #include "ui/mocksetdocument.h"
+#include "ui/mockentrycommand.h"
 
 #include "core/model/mocksetio.h"
 
@@ -20,54 +21,6 @@ MockEntry MockEntry::fromResponse(const QString &key, const MockResponse &respon
         entry.outputText = QString::fromUtf8(dumpJson(response.output, 2));
     return entry;
 }
-
-// One undoable change of the entry list: insert, remove or replace a row. Output edits
-// of the same row merge, so undo takes back a run of typing, not one character.
-class MockEntryCommand : public QUndoCommand
-{
-public:
-    enum Kind { Insert, Remove, Replace };
-    static constexpr int OutputEditId = 1;
-
-    MockEntryCommand(MockSetDocument *document, Kind kind, int row, MockEntry before, MockEntry after,
-                     const QString &text, bool mergeable = false)
-        : QUndoCommand(text), m_document(document), m_kind(kind), m_row(row),
-          m_before(std::move(before)), m_after(std::move(after)), m_mergeable(mergeable) {}
-
-    int id() const override { return m_mergeable ? OutputEditId : -1; }
-    bool mergeWith(const QUndoCommand *other) override
-    {
-        auto *next = static_cast<const MockEntryCommand *>(other);
-        if (next->m_row != m_row || next->m_before.key != m_after.key)
-            return false;
-        m_after = next->m_after;
-        return true;
-    }
-    void redo() override
-    {
-        switch (m_kind) {
-        case Insert: m_document->insertEntry(m_row, m_after); break;
-        case Remove: m_document->removeEntry(m_row); break;
-        case Replace: m_document->replaceEntry(m_row, m_after); break;
-        }
-    }
-    void undo() override
-    {
-        switch (m_kind) {
-        case Insert: m_document->removeEntry(m_row); break;
-        case Remove: m_document->insertEntry(m_row, m_before); break;
-        case Replace: m_document->replaceEntry(m_row, m_before); break;
-        }
-    }
-
-private:
-    MockSetDocument *m_document;
-    Kind m_kind;
-    int m_row;
-    MockEntry m_before;
-    MockEntry m_after;
-    bool m_mergeable;
-};
 
 namespace {
 
