@@ -82,6 +82,8 @@ void RunController::onFinished(const InvokeResult &result)
     m_batcher->flushNow(); // the last batch goes in before the turn is closed
     if (result.cancelled)
         m_steps->markCancelled();
+    else if (!result.success)
+        m_steps->markFailed(result.error); // a stream cut off: steps still running failed with it
     if (m_invocationId.isEmpty() && !result.invocationId.isEmpty()) {
         m_invocationId = result.invocationId;
         Q_EMIT invocationIdKnown(m_invocationId);

@@ -82,7 +82,7 @@ void RemoteInvocation::onMetaData()
 void RemoteInvocation::onReadyRead()
 {
     onMetaData();
-    if (!m_reply)
+    if (!m_reply || !m_reply->isOpen()) // a failed reply may be closed already
         return;
     if (m_phase == Phase::Body || m_phase == Phase::Connecting) {
         m_body += m_reply->read(qMax<qint64>(0, kMaxBodyBytes - m_body.size()));
@@ -98,7 +98,7 @@ void RemoteInvocation::drain()
     m_drainPending = false;
     if (!m_reply || m_phase == Phase::Done)
         return;
-    const QByteArray bytes = m_reply->read(kSliceBytes);
+    const QByteArray bytes = m_reply->isOpen() ? m_reply->read(kSliceBytes) : QByteArray();
     if (!bytes.isEmpty()) {
         QList<Event> batch;
         m_decoder.feed(bytes, batch);
@@ -123,7 +123,7 @@ void RemoteInvocation::drain()
             return;
         }
     }
-    if (m_reply && m_reply->bytesAvailable() > 0) {
+    if (m_reply && m_reply->isOpen() && m_reply->bytesAvailable() > 0) {
         // The rest in the next turn of the event loop: input and painting go first.
         m_drainPending = true;
         QMetaObject::invokeMethod(this, &RemoteInvocation::drain, Qt::QueuedConnection);

@@ -1,0 +1,117 @@
+#include "ui/copyascode.h"
+#include "ui/botpicker.h"
+#include "ui/composer.h"
+#include "ui/dataseteditor.h"
+#include "ui/mainwindow.h"
+#include "ui/modeswitch.h"
+#include "ui/parametereditor.h"
+#include "ui/profileswitcher.h"
+#include "ui/transcriptmodel.h"
+
+#include "core/format/requestsnippets.h"
+
+#include <QtGui/QAction>
+#include <QtGui/QClipboard>
+#include <QtGui/QGuiApplication>
+#include <QtWidgets/QMenu>
+#include <QtWidgets/QStatusBar>
+#include <QtWidgets/QToolBar>
+
+using namespace Qt::StringLiterals;
+
+namespace invoke::ui {
+
+CopyAsCode::CopyAsCode(MainWindow *window, ProfileSwitcher *switcher, QWidget *parent)
+    : QToolButton(parent), m_window(window), m_switcher(switcher)
+{
+    setObjectName(u"copyAsCodeButton"_s);
+    setText(tr("Copy as code"));
+    setToolTip(tr("Copy the current request as a curl command, an invoke-cli command or Python "
+                  "(the token stays in $INVOKE_AUTH_TOKEN)"));
+    setPopupMode(QToolButton::InstantPopup);
+    setToolButtonStyle(Qt::ToolButtonTextOnly);
+    auto *menu = new QMenu(this);
+    const QString names[3] = {tr("curl"), tr("invoke-cli"), tr("Python (SDK)")};
+    const QString objectNames[3] = {u"copyCurl"_s, u"copyCli"_s, u"copyPython"_s};
+    for (int kind = Curl; kind <= Python; ++kind) {
+        m_actions[kind] = menu->addAction(names[kind], this, [this, kind] { copy(Kind(kind)); });
+        m_actions[kind]->setObjectName(objectNames[kind]);
+    }
+    setMenu(menu);
+}
+
+CopyAsCode *CopyAsCode::install(MainWindow *window, ProfileSwitcher *switcher)
+{
+    auto *button = new CopyAsCode(window, switcher, window);
+    if (auto *toolbar = window->findChild<QToolBar *>(u"mainToolbar"_s))
+        toolbar->insertWidget(window->settingsAction(), button);
+    return button;
+}
+
+std::optional<InvokeRequest> CopyAsCode::currentRequest(QString *problem) const
+{
+    // As MainWindow::invoke() builds it, without starting anything.
+    const BotInfo *bot = m_window->botPicker()->currentBot();
+    QString why;
+    if (!bot) {
+        if (problem)
+            *problem = tr("Pick a bot first.");
+        return std::nullopt;
+    }
+    const std::optional<Json> parameters = m_window->parameterEditor()->parameters(&why);
+    if (!parameters) {
+        if (problem)
+            *problem = tr("The parameters are not valid: %1").arg(why);
+        return std::nullopt;
+    }
+    const std::optional<MockSet> mocks = m_window->modeSwitch()->mocks(&why);
+    if (!mocks) {
+        if (problem)
+            *problem = why;
+        return std::nullopt;
+    }
+    InvokeRequest request;
+    request.botKey = bot->key;
+    request.messages = m_window->transcriptModel()->conversation();
+    if (const QString text = m_window->composer()->text().trimmed(); !text.isEmpty())
+        request.messages << Message::user(text);
+    request.parameters = *parameters;
+    request.datasets = m_window->datasetEditor()->slugs();
+    request.mode = m_window->modeSwitch()->mode();
+    if (request.mode.kind == Mode::Manual)
+        request.manualMocks = *mocks;
+    return request;
+}
+
+QString CopyAsCode::snippet(Kind kind, QString *problem) const
+{
+    const std::optional<InvokeRequest> request = currentRequest(problem);
+    if (!request)
+        return {};
+    format::SnippetTarget target;
+    target.endpoint = m_switcher ? m_switcher->currentEndpoint() : QString();
+    if (request->mode.kind == Mode::Manual)
+        target.mockFile = m_window->modeSwitch()->mockFile();
+    switch (kind) {
+    case Curl: return format::curlCommand(*request, target);
+    case Cli: return format::cliCommand(*request, target);
+    case Python: return format::pythonSnippet(*request, target);
+    }
+    return {};
+}
+
+void CopyAsCode::copy(Kind kind)
+{
+    QString problem;
+    const QString text = snippet(kind, &problem);
+    if (text.isEmpty()) {
+        m_window->statusBar()->showMessage(tr("Nothing copied: %1").arg(problem), 8000);
+        return;
+    }
+    QGuiApplication::clipboard()->setText(text);
+    m_window->statusBar()->showMessage(tr("Copied as %1; the token is read from $INVOKE_AUTH_TOKEN.")
+                                           .arg(m_actions[kind]->text()),
+                                       8000);
+}
+
+} // namespace invoke::ui
