@@ -3,6 +3,7 @@
 #include "ui/icons.h"
 
 #include "core/config/secretstore.h"
+#include "core/datasets/datasetcatalog.h"
 
 #include <QtCore/QSettings>
 #include <QtWidgets/QDialogButtonBox>
@@ -30,6 +31,7 @@ QString colored(bool ok, const QString &text)
 SettingsDialog::SettingsDialog(QSettings *settings, SecretStore *secrets, QWidget *parent)
     : QDialog(parent), m_settings(settings), m_secrets(secrets), m_tester(new ConnectionTester(this)),
       m_baseUrl(new QLineEdit(this)), m_model(new QLineEdit(this)), m_apiKey(new QLineEdit(this)),
+      m_datasetFolders(new QLineEdit(this)),
       m_keyStatus(new QLabel(this)), m_test(new QPushButton(tr("Test connection"), this)),
       m_testResult(new QLabel(this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this))
@@ -65,6 +67,12 @@ SettingsDialog::SettingsDialog(QSettings *settings, SecretStore *secrets, QWidge
     testRow->addWidget(m_test);
     testRow->addWidget(m_testResult, 1);
     form->addRow(QString(), testRow);
+    m_datasetFolders->setObjectName(u"datasetFolders"_s);
+    m_datasetFolders->setText(settings->value(QLatin1String(datasets::FoldersSettingsKey)).toStringList().join(u"; "_s));
+    m_datasetFolders->setPlaceholderText(tr("/path/to/data; /another/folder"));
+    m_datasetFolders->setToolTip(tr("Each CSV, JSON Lines, Markdown or text file and each subfolder of these folders "
+                                    "becomes a dataset. Used from the next start of Invoke Studio."));
+    form->addRow(tr("Dataset folders:"), m_datasetFolders);
 
     auto *hint = new QLabel(tr("Any OpenAI-compatible chat-completions server works (OpenAI, Ollama, "
                                "llama.cpp, vLLM…). The key is kept in the system keychain, never in a file."), this);
@@ -136,6 +144,11 @@ void SettingsDialog::save()
 {
     const LlmSettings typed = typedSettings();
     typed.saveTo(*m_settings); // base URL and model only
+    QStringList folders;
+    for (const QString &part : m_datasetFolders->text().split(u';'))
+        if (const QString folder = part.trimmed(); !folder.isEmpty())
+            folders << folder;
+    m_settings->setValue(QLatin1String(datasets::FoldersSettingsKey), folders);
     m_settings->sync();
 
     if (typed.apiKey == m_storedKey) {

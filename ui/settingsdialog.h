@@ -33,6 +33,7 @@ public:
     QLineEdit *baseUrlField() const { return m_baseUrl; }
     QLineEdit *modelField() const { return m_model; }
     QLineEdit *apiKeyField() const { return m_apiKey; }
+    QLineEdit *datasetFoldersField() const { return m_datasetFolders; }
     QPushButton *testButton() const { return m_test; }
     QPushButton *saveButton() const;
     QString keyStatusText() const;
@@ -53,6 +54,7 @@ private:
     QLineEdit *m_baseUrl;
     QLineEdit *m_model;
     QLineEdit *m_apiKey;
+    QLineEdit *m_datasetFolders; // "; "-separated, saved under datasets::FoldersSettingsKey
     QLabel *m_keyStatus;
     QPushButton *m_test;
     QLabel *m_testResult;

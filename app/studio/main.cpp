@@ -1,14 +1,11 @@
 // invoke-studio: the window on the embedded engine (bundled examples + the user's bots).
 #include "core/config/appidentity.h"
 #include "core/backend/localbackend.h"
-#include "core/config/profiles.h"
 #include "core/config/secretstore.h"
+#include "core/datasets/datasetcatalog.h"
 #include "core/engine/botcatalog.h"
-#include "ui/backendprovider.h"
-#include "ui/copyascode.h"
 #include "ui/icons.h"
 #include "ui/mainwindow.h"
-#include "ui/profileswitcher.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QDir>
@@ -36,26 +33,25 @@ int main(int argc, char *argv[])
     const QCommandLineOption screenshot(u"screenshot"_s,
                                         u"Render the window to <file> (PNG) once the bots are loaded, then quit."_s,
                                         u"file"_s);
-    parser.addOptions({botFolder, screenshot});
+    const QCommandLineOption datasetFolder(u"datasets"_s, u"Also offer the files and subfolders of <folder> as datasets."_s,
+                                           u"folder"_s);
+    parser.addOptions({botFolder, datasetFolder, screenshot});
     parser.process(app);
 
     QSettings settings;
     invoke::LocalBackend::Options options;
     options.botFolders = invoke::engine::BotCatalog::defaultFolders(parser.values(botFolder));
+    // The folders added in the settings dialog (read at start), then --datasets.
+    options.datasetFolders = invoke::datasets::DatasetCatalog::defaultFolders(
+        settings.value(QLatin1String(invoke::datasets::FoldersSettingsKey)).toStringList() + parser.values(datasetFolder));
     options.llm = invoke::LlmSettings::fromSettings(settings).withEnvironment();
     invoke::LocalBackend backend(options);
     invoke::SecretStore secrets(invoke::keychainService());
 
-    // The window talks to the profile in use: the engine above or a server.
-    invoke::ui::BackendProvider provider(&backend);
-    invoke::ProfileStore profiles(&settings, &secrets);
-
-    invoke::ui::MainWindow window(&provider, &secrets, &settings);
+    invoke::ui::MainWindow window(&backend, &secrets, &settings);
     // The key comes from the keychain after start; the engine uses whatever is current.
     QObject::connect(&window, &invoke::ui::MainWindow::llmSettingsChanged, &backend,
                      &invoke::LocalBackend::setLlmSettings);
-    invoke::ui::ProfileSwitcher *switcher = invoke::ui::ProfileSwitcher::install(&window, &profiles, &provider);
-    invoke::ui::CopyAsCode::install(&window, switcher);
 
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);

@@ -10,6 +10,9 @@
 
 namespace invoke::datasets {
 
+// The settings key (a list of paths) of the folders the user added in the studio.
+inline constexpr char FoldersSettingsKey[] = "datasets/folders";
+
 struct DatasetSource
 {
     QString slug;

@@ -4,6 +4,7 @@
 #include "studiofixture.h"
 
 #include "tests/support/openaistubserver.h"
+#include "core/datasets/datasetcatalog.h"
 #include "ui/settingsdialog.h"
 
 #include <QtCore/QFile>
@@ -123,6 +124,21 @@ private Q_SLOTS:
         const std::optional<SecretResult> stored = readSecret(studio.secrets);
         QVERIFY(stored && stored->ok());
         QCOMPARE(stored->value, u"sk-secret-value-42"_s);
+    }
+
+    void datasetFoldersAreSaved()
+    {
+        StudioFixture studio;
+        SettingsDialog dialog(&studio.settings, &studio.secrets);
+        dialog.show();
+        QTRY_VERIFY(dialog.apiKeyField()->isEnabled());
+        typeInto(dialog.datasetFoldersField(), u" /data/one ;; /data/two "_s);
+        QTest::mouseClick(dialog.saveButton(), Qt::LeftButton);
+        QTRY_COMPARE(dialog.result(), int(QDialog::Accepted));
+        QCOMPARE(studio.settings.value(QLatin1String(datasets::FoldersSettingsKey)).toStringList(),
+                 (QStringList{u"/data/one"_s, u"/data/two"_s}));
+        const SettingsDialog again(&studio.settings, &studio.secrets);
+        QCOMPARE(again.datasetFoldersField()->text(), u"/data/one; /data/two"_s);
     }
 
     void windowUsesTheKeyFromTheKeychain()
