@@ -1,11 +1,15 @@
 // invoke-studio: the window on the embedded engine (bundled examples + the user's bots).
 #include "core/config/appidentity.h"
 #include "core/backend/localbackend.h"
+#include "core/config/profiles.h"
 #include "core/config/secretstore.h"
 #include "core/datasets/datasetcatalog.h"
 #include "core/engine/botcatalog.h"
+#include "ui/backendprovider.h"
+#include "ui/copyascode.h"
 #include "ui/icons.h"
 #include "ui/mainwindow.h"
+#include "ui/profileswitcher.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QDir>
@@ -48,10 +52,16 @@ int main(int argc, char *argv[])
     invoke::LocalBackend backend(options);
     invoke::SecretStore secrets(invoke::keychainService());
 
-    invoke::ui::MainWindow window(&backend, &secrets, &settings);
+    // The window talks to the profile in use: the engine above or a server.
+    invoke::ui::BackendProvider provider(&backend);
+    invoke::ProfileStore profiles(&settings, &secrets);
+
+    invoke::ui::MainWindow window(&provider, &secrets, &settings);
     // The key comes from the keychain after start; the engine uses whatever is current.
     QObject::connect(&window, &invoke::ui::MainWindow::llmSettingsChanged, &backend,
                      &invoke::LocalBackend::setLlmSettings);
+    invoke::ui::ProfileSwitcher *switcher = invoke::ui::ProfileSwitcher::install(&window, &profiles, &provider);
+    invoke::ui::CopyAsCode::install(&window, switcher);
 
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);
