@@ -5,6 +5,7 @@
 #include "ui/mockentryview.h"
 #include "ui/mockkeylistmodel.h"
 #include "ui/mocksetdocument.h"
+#include "ui/recentfilesmenu.h"
 
 #include "core/engine/botcatalog.h"
 #include "core/engine/mockschema.h"
@@ -31,17 +32,12 @@ using namespace Qt::StringLiterals;
 
 namespace invoke::ui {
 
-namespace {
-constexpr int MaxRecent = 8;
-const auto RecentKey = u"mockEditor/recentFiles"_s;
-} // namespace
-
 MockSetEditor::MockSetEditor(QSettings *settings, QWidget *parent)
     : QWidget(parent), m_settings(settings), m_document(new MockSetDocument(this)),
       m_keys(new MockKeyListModel(m_document, this)), m_coverage(new MockCoverageModel(this)),
       m_banner(new Banner(this)), m_title(new QLabel(this)), m_keyView(new QListView),
       m_entry(new MockEntryView(m_document)), m_coverageView(new QTableView),
-      m_coverageNote(new QLabel), m_toolbarHost(new QWidget(this)), m_recentMenu(new QMenu(tr("Recent mock sets"), this))
+      m_coverageNote(new QLabel), m_toolbarHost(new QWidget(this)), m_recentMenu(new RecentFilesMenu(settings, u"mockEditor/recentFiles"_s, tr("Recent mock sets"), this))
 {
     setObjectName(u"mockSetEditor"_s);
     buildActions();
@@ -114,8 +110,8 @@ MockSetEditor::MockSetEditor(QSettings *settings, QWidget *parent)
         m_keyView->setCurrentIndex(m_keys->index(row));
     });
 
+    connect(m_recentMenu, &RecentFilesMenu::fileChosen, this, &MockSetEditor::openFile);
     m_document->newDocument();
-    rebuildRecentMenu();
     updateCoverage();
 }
 
@@ -292,7 +288,7 @@ bool MockSetEditor::openFileNow(const QString &path)
     }
     m_banner->clearMessage();
     if (!m_document->isReadOnly())
-        rememberRecent(path);
+        m_recentMenu->add(path);
     if (m_document->count() > 0)
         m_keyView->setCurrentIndex(m_keys->index(0));
     return true;
@@ -326,38 +322,14 @@ bool MockSetEditor::saveTo(const QString &path)
         showProblem(error);
         return false;
     }
-    rememberRecent(path);
+    m_recentMenu->add(path);
     m_banner->showMessage(Banner::Success, tr("Saved to %1").arg(QDir::toNativeSeparators(path)));
     return true;
 }
 
 QStringList MockSetEditor::recentFiles() const
 {
-    return m_settings ? m_settings->value(RecentKey).toStringList() : QStringList();
-}
-
-void MockSetEditor::rememberRecent(const QString &path)
-{
-    if (!m_settings)
-        return;
-    QStringList recent = recentFiles();
-    recent.removeAll(path);
-    recent.prepend(path);
-    m_settings->setValue(RecentKey, recent.mid(0, MaxRecent));
-    rebuildRecentMenu();
-}
-
-void MockSetEditor::rebuildRecentMenu()
-{
-    m_recentMenu->clear();
-    const QStringList recent = recentFiles();
-    for (const QString &path : recent) {
-        QAction *action = m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openFile(path); });
-        action->setToolTip(QDir::toNativeSeparators(path));
-        action->setData(path);
-    }
-    if (recent.isEmpty())
-        m_recentMenu->addAction(tr("No recent mock sets"))->setEnabled(false);
+    return m_recentMenu->files();
 }
 
 void MockSetEditor::setBot(const QString &botKey, const BotListing &listing)

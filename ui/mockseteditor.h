@@ -25,6 +25,7 @@ class MockCoverageModel;
 class MockEntryView;
 class MockKeyListModel;
 class MockSetDocument;
+class RecentFilesMenu;
 
 // The mock set editor (the "Mock set" tab): the keys with their state, the selected
 // key's answer, and how the chosen bot's steps will be answered (coverage). New, Open,
@@ -45,7 +46,7 @@ public:
     MockEntryView *entryView() const { return m_entry; }
     Banner *banner() const { return m_banner; }
     QLabel *titleLabel() const { return m_title; }
-    QMenu *recentMenu() const { return m_recentMenu; }
+    RecentFilesMenu *recentMenu() const { return m_recentMenu; }
 
     QAction *newAction() const { return m_new; }
     QAction *openAction() const { return m_open; }
@@ -99,8 +100,6 @@ private:
     void updateActions();
     void updateCoverage();
     void updateHint();
-    void rememberRecent(const QString &path);
-    void rebuildRecentMenu();
     void showProblem(const QString &text);
 
     QSettings *m_settings;
@@ -118,7 +117,7 @@ private:
     QTableView *m_coverageView;
     QLabel *m_coverageNote;
     QWidget *m_toolbarHost;
-    QMenu *m_recentMenu;
+    RecentFilesMenu *m_recentMenu;
     QAction *m_new, *m_open, *m_save, *m_saveAs, *m_add, *m_duplicate, *m_rename, *m_remove, *m_undo, *m_redo;
 };
 

@@ -11,6 +11,7 @@
 #include "ui/mockkeylistmodel.h"
 #include "ui/mockseteditor.h"
 #include "ui/mocksetdocument.h"
+#include "ui/recentfilesmenu.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QSettings>
