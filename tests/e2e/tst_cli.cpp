@@ -1,6 +1,8 @@
 // End to end: runs the real build/bin/invoke-cli with QProcess, in a scratch home
 // (XDG_DATA_HOME, XDG_CACHE_HOME, XDG_CONFIG_HOME), and reads what it prints.
+#include "tests/support/cliprocess.h"
 #include "tests/support/openaistubserver.h"
+#include "tests/support/serverprocess.h"
 #include "tests/support/testpaths.h"
 
 #include "core/model/json.h"
@@ -21,12 +23,7 @@ using namespace invoke;
 
 namespace {
 
-struct CliRun
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using test::CliRun;
 
 // What each bundled example must answer with its mock set (a part of the result).
 // Examples not listed here are still run and checked for the common shape.
@@ -109,35 +106,13 @@ private Q_SLOTS:
 // The child's environment: a scratch home, no LLM settings of the machine, plus `env`.
 QProcessEnvironment TstCli::environment(const QHash<QString, QString> &env) const
 {
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    for (const char *name : {"INVOKE_LLM_BASE_URL", "INVOKE_LLM_MODEL", "INVOKE_LLM_API_KEY"})
-        environment.remove(QString::fromLatin1(name));
-    environment.insert(u"XDG_DATA_HOME"_s, m_home.filePath(u"data"_s));
-    environment.insert(u"XDG_CACHE_HOME"_s, m_home.filePath(u"cache"_s));
-    environment.insert(u"XDG_CONFIG_HOME"_s, m_home.filePath(u"config"_s));
-    for (auto it = env.cbegin(); it != env.cend(); ++it)
-        environment.insert(it.key(), it.value());
-    return environment;
+    return test::withVariables(test::ServerProcess::scratchEnvironment(m_home.path()), env);
 }
 
 CliRun TstCli::run(const QStringList &args, const QHash<QString, QString> &env)
 {
-    QProcess process;
-    process.setProcessEnvironment(environment(env));
-    process.setWorkingDirectory(test::sourceDir());
-    QSignalSpy finished(&process, &QProcess::finished);
-    process.start(test::binDir() + u"/invoke-cli"_s, args);
-    // The event loop keeps running while we wait: tests serve HTTP from this process.
-    if (!finished.wait(120000)) {
-        process.kill();
-        process.waitForFinished();
-        qWarning("invoke-cli %s did not finish", qPrintable(args.join(u' ')));
-    }
-    CliRun result;
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
+    // The event loop keeps running while it waits: tests serve HTTP from this process.
+    return test::runProcess(test::cliProgram(), args, environment(env), test::sourceDir());
 }
 
 Json TstCli::runJson(const QStringList &args, int expectedExit)
@@ -154,19 +129,14 @@ Json TstCli::runJson(const QStringList &args, int expectedExit)
 
 QString TstCli::writeFile(const QString &name, const QByteArray &bytes)
 {
-    const QString path = m_home.filePath(name);
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size())
-        qFatal("cannot write %s", qPrintable(path));
-    return path;
+    return test::writeFile(m_home.filePath(name), bytes);
 }
 
 void TstCli::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
     QVERIFY(m_home.isValid());
-    QVERIFY2(QFileInfo(test::binDir() + u"/invoke-cli"_s).isExecutable(),
+    QVERIFY2(QFileInfo(test::cliProgram()).isExecutable(),
              "build invoke-cli first (it is a dependency of tst_cli)");
     QVERIFY(exampleKeys().size() >= 3);
 }
@@ -508,7 +478,7 @@ void TstCli::liveStreamShowsTextBeforeTheEnd()
     QProcess process;
     process.setProcessEnvironment(environment(llmEnvironment(server, m_home.filePath(u"live-cache"_s))));
     QSignalSpy finished(&process, &QProcess::finished);
-    process.start(test::binDir() + u"/invoke-cli"_s,
+    process.start(test::cliProgram(),
                   {u"invoke"_s, u"chat"_s, u"-m"_s, u"hi"_s, u"--stream"_s});
     QVERIFY(held.wait(60000));
     // The first delta is on stdout while the answer is still incomplete.
@@ -538,7 +508,7 @@ void TstCli::interruptCancelsTheRun()
     QProcess process;
     process.setProcessEnvironment(environment(llmEnvironment(server, m_home.filePath(u"interrupt-cache"_s))));
     QSignalSpy finished(&process, &QProcess::finished);
-    process.start(test::binDir() + u"/invoke-cli"_s,
+    process.start(test::cliProgram(),
                   {u"invoke"_s, u"chat"_s, u"-m"_s, u"hi"_s, u"--stream"_s, u"-v"_s});
     QVERIFY(held.wait(60000));
     QByteArray out;

@@ -2,6 +2,7 @@
 // --datasets-dir), and the data-qa example through the real invoke-cli: offline with its
 // mock set (its search step shows the memories), live against the OpenAI stub server
 // (the request carries the record found); a search over a --datasets-dir of the user's.
+#include "tests/support/cliprocess.h"
 #include "tests/support/openaistubserver.h"
 #include "tests/support/serverprocess.h"
 #include "tests/support/testpaths.h"
@@ -22,12 +23,7 @@ using namespace invoke;
 
 namespace {
 
-struct CliRun
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using test::CliRun;
 
 // The step_finished event of `path` in an --format events document.
 Json stepFinished(const Json &document, const QString &path)
@@ -66,42 +62,22 @@ private Q_SLOTS:
 
 CliRun TstCliDatasets::run(const QStringList &args, const QHash<QString, QString> &env)
 {
-    QProcessEnvironment environment = test::ServerProcess::scratchEnvironment(m_home.path());
-    for (auto it = env.cbegin(); it != env.cend(); ++it)
-        environment.insert(it.key(), it.value());
-    QProcess process;
-    process.setProcessEnvironment(environment);
-    process.setWorkingDirectory(m_home.path());
-    QSignalSpy finished(&process, &QProcess::finished);
-    process.start(test::binDir() + u"/invoke-cli"_s, args);
     // Keep the event loop running: the stub server answers from this process.
-    if (!finished.wait(120000)) {
-        process.kill();
-        process.waitForFinished();
-        qWarning("invoke-cli %s did not finish", qPrintable(args.join(u' ')));
-    }
-    CliRun result;
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
+    return test::runProcess(test::cliProgram(), args,
+                            test::withVariables(test::ServerProcess::scratchEnvironment(m_home.path()), env),
+                            m_home.path());
 }
 
 QString TstCliDatasets::writeFile(const QString &name, const QByteArray &bytes)
 {
-    const QString path = m_home.filePath(name);
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size())
-        qFatal("cannot write %s", qPrintable(path));
-    return path;
+    return test::writeFile(m_home.filePath(name), bytes);
 }
 
 void TstCliDatasets::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
     QVERIFY(m_home.isValid());
-    QVERIFY2(QFileInfo(test::binDir() + u"/invoke-cli"_s).isExecutable(),
+    QVERIFY2(QFileInfo(test::cliProgram()).isExecutable(),
              "build invoke-cli first (it is a dependency of tst_cli_datasets)");
 }
 

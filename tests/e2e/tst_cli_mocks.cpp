@@ -2,7 +2,9 @@
 // the coverage table, the exit codes) and invoke --save-mocks (a replay run against the
 // OpenAI stub saved as a redacted mock set that validates and re-runs offline).
 #include "core/model/mocksetio.h"
+#include "tests/support/cliprocess.h"
 #include "tests/support/openaistubserver.h"
+#include "tests/support/serverprocess.h"
 #include "tests/support/testpaths.h"
 
 #include <QtCore/QDir>
@@ -18,12 +20,7 @@ using namespace invoke;
 
 namespace {
 
-struct CliRun
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using test::CliRun;
 
 const QString FakeKey = u"sk-live-0123456789abcdefABCDEF"_s;
 const QString ApiKey = u"local-api-key-42"_s;
@@ -58,46 +55,22 @@ private Q_SLOTS:
 
 CliRun TstCliMocks::run(const QStringList &args, const QHash<QString, QString> &env)
 {
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    for (const char *name : {"INVOKE_LLM_BASE_URL", "INVOKE_LLM_MODEL", "INVOKE_LLM_API_KEY"})
-        environment.remove(QString::fromLatin1(name));
-    environment.insert(u"XDG_DATA_HOME"_s, m_home.filePath(u"data"_s));
-    environment.insert(u"XDG_CACHE_HOME"_s, m_home.filePath(u"cache"_s));
-    environment.insert(u"XDG_CONFIG_HOME"_s, m_home.filePath(u"config"_s));
-    for (auto it = env.cbegin(); it != env.cend(); ++it)
-        environment.insert(it.key(), it.value());
-    QProcess process;
-    process.setProcessEnvironment(environment);
-    process.setWorkingDirectory(m_home.path());
-    QSignalSpy finished(&process, &QProcess::finished);
-    process.start(test::binDir() + u"/invoke-cli"_s, args);
     // Keep the event loop running: the stub server answers from this process.
-    if (!finished.wait(120000)) {
-        process.kill();
-        process.waitForFinished();
-        qWarning("invoke-cli %s did not finish", qPrintable(args.join(u' ')));
-    }
-    CliRun result;
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
+    return test::runProcess(test::cliProgram(), args,
+                            test::withVariables(test::ServerProcess::scratchEnvironment(m_home.path()), env),
+                            m_home.path());
 }
 
 QString TstCliMocks::writeFile(const QString &name, const QByteArray &bytes)
 {
-    const QString path = m_home.filePath(name);
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size())
-        qFatal("cannot write %s", qPrintable(path));
-    return path;
+    return test::writeFile(m_home.filePath(name), bytes);
 }
 
 void TstCliMocks::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
     QVERIFY(m_home.isValid());
-    QVERIFY2(QFileInfo(test::binDir() + u"/invoke-cli"_s).isExecutable(),
+    QVERIFY2(QFileInfo(test::cliProgram()).isExecutable(),
              "build invoke-cli first (it is a dependency of tst_cli_mocks)");
     QVERIFY(m_server.listen());
 }

@@ -4,6 +4,7 @@
 // it was made from.
 #include "core/format/requestsnippets.h"
 #include "core/wire/requestcodec.h"
+#include "tests/support/cliprocess.h"
 #include "tests/support/plaininvokeserver.h"
 #include "tests/support/snippetfixtures.h"
 #include "tests/support/testpaths.h"
@@ -19,12 +20,7 @@ namespace {
 
 const QString kToken = u"tok-cli-remote-0123456789"_s;
 
-struct CliRun
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using test::CliRun;
 
 } // namespace
 
@@ -51,22 +47,10 @@ private:
     // Runs `program args` (or `sh -c script`) while this thread's event loop serves.
     CliRun run(const QString &program, const QStringList &args, const QString &token = kToken)
     {
-        QProcess process;
-        process.setProcessEnvironment(environment(token));
-        process.start(program, args);
-        CliRun r;
-        if (!process.waitForStarted()) {
-            r.err = process.errorString();
-            return r;
-        }
-        [&] { QTRY_COMPARE_WITH_TIMEOUT(process.state(), QProcess::NotRunning, 60000); }();
-        r.exitCode = process.exitCode();
-        r.out = QString::fromUtf8(process.readAllStandardOutput());
-        r.err = QString::fromUtf8(process.readAllStandardError());
-        return r;
+        return test::runProcess(program, args, environment(token), QString(), QByteArray(), 60000);
     }
 
-    QString cli() const { return test::binDir() + u"/invoke-cli"_s; }
+    QString cli() const { return test::cliProgram(); }
 
 private Q_SLOTS:
     void initTestCase()
