@@ -8,11 +8,10 @@
 #include "core/backend/remotebackend.h"
 #include "core/wire/requestcodec.h"
 #include "tests/support/plaininvokeserver.h"
+#include "tests/support/serverprocess.h"
 #include "tests/support/testpaths.h"
 
 #include <QtCore/QPointer>
-#include <QtCore/QProcess>
-#include <QtCore/QRegularExpression>
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
 #include <QtNetwork/QTcpServer>
@@ -403,23 +402,14 @@ private Q_SLOTS:
         QVERIFY(tokens.open(QIODevice::WriteOnly));
         tokens.write("# test tokens\n" + kToken.toUtf8() + " acme\n");
         tokens.close();
-        QProcess server;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(u"XDG_CACHE_HOME"_s, dir.filePath(u"cache"_s));
-        env.insert(u"XDG_DATA_HOME"_s, dir.filePath(u"data"_s));
-        env.insert(u"XDG_CONFIG_HOME"_s, dir.filePath(u"config"_s));
-        server.setProcessEnvironment(env);
-        server.start(program, {u"--listen"_s, u"127.0.0.1:0"_s, u"--tokens"_s, tokens.fileName(), u"--cache"_s,
-                               dir.filePath(u"replay.sqlite"_s)});
-        QVERIFY2(server.waitForStarted(), qPrintable(server.errorString()));
-        QByteArray out;
-        static const QRegularExpression listening(u"listening on (http://127\\.0\\.0\\.1:\\d+)"_s);
-        QRegularExpressionMatch match;
-        QTRY_VERIFY_WITH_TIMEOUT((out += server.readAllStandardOutput(),
-                                  match = listening.match(QString::fromUtf8(out)), match.hasMatch()), 20000);
+        test::ServerProcess server({u"--tokens"_s, tokens.fileName(), u"--cache"_s, dir.filePath(u"replay.sqlite"_s)},
+                                   test::ServerProcess::scratchEnvironment(dir.path()));
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        const QString endpoint = server.url(QString()).toString();
 
         RemoteBackend::Options o;
-        o.endpoint = QUrl(match.captured(1));
+        o.endpoint = QUrl(endpoint);
         o.token = kToken;
         RemoteBackend remote(o);
         std::optional<BotListing> bots;
@@ -467,7 +457,7 @@ private Q_SLOTS:
         unknown.botKey = u"no-such-bot"_s;
         std::unique_ptr<Invocation> missing(remote.invoke(unknown));
         Run notFound(missing.get());
-        QVERIFY2(notFound.result.error.startsWith(u"The bot \"no-such-bot\" was not found at %1 (HTTP 404"_s.arg(match.captured(1))),
+        QVERIFY2(notFound.result.error.startsWith(u"The bot \"no-such-bot\" was not found at %1 (HTTP 404"_s.arg(endpoint)),
                  qPrintable(notFound.result.error));
         o.token = u"not-a-known-token-at-all"_s;
         RemoteBackend wrong(o);
@@ -475,8 +465,7 @@ private Q_SLOTS:
         Run refused(rejected.get());
         QVERIFY2(refused.result.error.contains(u"the token is missing or rejected"_s), qPrintable(refused.result.error));
 
-        server.terminate();
-        QVERIFY(server.waitForFinished(20000));
+        QCOMPARE(server.terminate(20000), 0);
     }
 };
 
