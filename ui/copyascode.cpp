@@ -1,12 +1,7 @@
 #include "ui/copyascode.h"
-#include "ui/botpicker.h"
-#include "ui/composer.h"
-#include "ui/dataseteditor.h"
 #include "ui/mainwindow.h"
 #include "ui/modeswitch.h"
-#include "ui/parametereditor.h"
 #include "ui/profileswitcher.h"
-#include "ui/transcriptmodel.h"
 
 #include "core/format/requestsnippets.h"
 
@@ -48,46 +43,15 @@ CopyAsCode *CopyAsCode::install(MainWindow *window, ProfileSwitcher *switcher)
     return button;
 }
 
-std::optional<InvokeRequest> CopyAsCode::currentRequest(QString *problem) const
-{
-    // As MainWindow::invoke() builds it, without starting anything.
-    const BotInfo *bot = m_window->botPicker()->currentBot();
-    QString why;
-    if (!bot) {
-        if (problem)
-            *problem = tr("Pick a bot first.");
-        return std::nullopt;
-    }
-    const std::optional<Json> parameters = m_window->parameterEditor()->parameters(&why);
-    if (!parameters) {
-        if (problem)
-            *problem = tr("The parameters are not valid: %1").arg(why);
-        return std::nullopt;
-    }
-    const std::optional<MockSet> mocks = m_window->modeSwitch()->mocks(&why);
-    if (!mocks) {
-        if (problem)
-            *problem = why;
-        return std::nullopt;
-    }
-    InvokeRequest request;
-    request.botKey = bot->key;
-    request.messages = m_window->transcriptModel()->conversation();
-    if (const QString text = m_window->composer()->text().trimmed(); !text.isEmpty())
-        request.messages << Message::user(text);
-    request.parameters = *parameters;
-    request.datasets = m_window->datasetEditor()->slugs();
-    request.mode = m_window->modeSwitch()->mode();
-    if (request.mode.kind == Mode::Manual)
-        request.manualMocks = *mocks;
-    return request;
-}
-
 QString CopyAsCode::snippet(Kind kind, QString *problem) const
 {
-    const std::optional<InvokeRequest> request = currentRequest(problem);
-    if (!request)
+    MainWindow::RequestProblem why;
+    const std::optional<InvokeRequest> request = m_window->currentRequest(&why);
+    if (!request) {
+        if (problem)
+            *problem = why.message;
         return {};
+    }
     format::SnippetTarget target;
     target.endpoint = m_switcher ? m_switcher->currentEndpoint() : QString();
     if (request->mode.kind == Mode::Manual)

@@ -4,7 +4,7 @@
 // command, an invoke-cli command or a Python snippet for the public SDK, addressed to
 // the profile in use. The token is never in the text: it is read from
 // $INVOKE_AUTH_TOKEN. The texts come from core/format/requestsnippets.
-#include "core/model/invokerequest.h"
+#include <QtCore/QString>
 
 #include <QtWidgets/QToolButton>
 
@@ -23,9 +23,6 @@ public:
     // Puts the button into the window's toolbar, before the profile switcher.
     static CopyAsCode *install(MainWindow *window, ProfileSwitcher *switcher);
 
-    // The request as the window would send it; nullopt with `problem` when it cannot
-    // be built (no bot, invalid parameters, an unreadable mock set).
-    std::optional<InvokeRequest> currentRequest(QString *problem = nullptr) const;
     // The snippet of `kind`; empty with `problem` when there is no request.
     QString snippet(Kind kind, QString *problem = nullptr) const;
 

@@ -186,39 +186,51 @@ void MainWindow::onBotChanged(const QString &key)
     updateActions();
 }
 
-void MainWindow::invoke()
+std::optional<InvokeRequest> MainWindow::currentRequest(RequestProblem *problem) const
 {
-    if (m_runs->isRunning())
-        return;
+    const auto refuse = [problem](const QString &message, QWidget *where) {
+        if (problem)
+            *problem = {message, where};
+        return std::nullopt;
+    };
     const BotInfo *bot = m_botPicker->currentBot();
-    if (!bot) {
-        fail(tr("Pick a bot in the list on the left first."), m_botPicker);
-        return;
-    }
-    QString problem;
-    const std::optional<Json> parameters = m_parameters->parameters(&problem);
-    if (!parameters) {
-        m_setupTabs->setCurrentWidget(m_parameters);
-        fail(tr("The run cannot start: %1").arg(problem), m_parameters);
-        return;
-    }
-    const std::optional<MockSet> mocks = m_mode->mocks(&problem);
-    if (!mocks) {
-        fail(problem, m_mode);
-        return;
-    }
+    if (!bot)
+        return refuse(tr("Pick a bot in the list on the left first."), m_botPicker);
+    QString why;
+    const std::optional<Json> parameters = m_parameters->parameters(&why);
+    if (!parameters)
+        return refuse(tr("The run cannot start: the parameters are not valid: %1").arg(why), m_parameters);
+    const std::optional<MockSet> mocks = m_mode->mocks(&why); // empty outside Manual mode
+    if (!mocks)
+        return refuse(why, m_mode);
 
-    const QString text = m_composer->text().trimmed();
     InvokeRequest request;
     request.botKey = bot->key;
     request.messages = m_transcript->conversation();
-    if (!text.isEmpty())
+    if (const QString text = m_composer->text().trimmed(); !text.isEmpty())
         request.messages << Message::user(text);
     request.parameters = *parameters;
     request.datasets = m_datasets->slugs();
     request.mode = m_mode->mode();
     request.manualMocks = *mocks;
     request.verbose = true;
+    return request;
+}
+
+void MainWindow::invoke()
+{
+    if (m_runs->isRunning())
+        return;
+    RequestProblem problem;
+    std::optional<InvokeRequest> found = currentRequest(&problem);
+    if (!found) {
+        if (problem.where == m_parameters)
+            m_setupTabs->setCurrentWidget(m_parameters);
+        fail(problem.message, problem.where);
+        return;
+    }
+    const InvokeRequest &request = *found;
+    const QString text = m_composer->text().trimmed();
     if (!m_mockWorkflow->confirmRun(request, [this] { invoke(); }))
         return; // it asks about steps without a mock first; the text stays in the composer
 

@@ -1,5 +1,6 @@
 #pragma once
 #include "core/config/llmsettings.h"
+#include "core/model/invokerequest.h"
 #include "core/model/invokeresult.h"
 #include "ui/windowstate.h"
 
@@ -50,6 +51,7 @@ public:
     // The LLM settings in use (key from the keychain or the environment).
     const LlmSettings &llmSettings() const { return m_llm; }
 
+    Backend *backend() const { return m_backend; }
     BotPicker *botPicker() const { return m_botPicker; }
     Composer *composer() const { return m_composer; }
     ParameterEditor *parameterEditor() const { return m_parameters; }
@@ -73,6 +75,15 @@ public:
     QAction *newConversationAction() const { return m_newAction; }
     QAction *reloadAction() const { return m_reloadAction; }
     QAction *settingsAction() const { return m_settingsAction; }
+
+    // The request the widgets describe now (what Invoke would send, and what "Copy as
+    // code" copies); when there is none, why, and the widget to look at.
+    struct RequestProblem
+    {
+        QString message;
+        QWidget *where = nullptr;
+    };
+    std::optional<InvokeRequest> currentRequest(RequestProblem *problem = nullptr) const;
 
 public Q_SLOTS:
     void invoke();

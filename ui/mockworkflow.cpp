@@ -1,4 +1,5 @@
 #include "ui/mockworkflow.h"
+#include "ui/backendprovider.h"
 #include "ui/banner.h"
 #include "ui/botpicker.h"
 #include "ui/mainwindow.h"
@@ -8,6 +9,7 @@
 #include "ui/runcontroller.h"
 #include "ui/steptreemodel.h"
 
+#include "core/backend/remotebackend.h"
 #include "core/engine/mocksetfromrun.h"
 
 #include <QtCore/QDir>
@@ -110,6 +112,12 @@ QStringList MockWorkflow::secrets() const
     QStringList secrets;
     if (!m_window->llmSettings().apiKey.isEmpty())
         secrets << m_window->llmSettings().apiKey;
+    // The token of the remote profile in use, when the window runs on a server.
+    Backend *backend = m_window->backend();
+    if (const auto *provider = qobject_cast<BackendProvider *>(backend))
+        backend = provider->current();
+    if (const auto *remote = qobject_cast<RemoteBackend *>(backend); remote && !remote->options().token.isEmpty())
+        secrets << remote->options().token;
     return secrets;
 }
 

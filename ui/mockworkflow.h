@@ -39,7 +39,8 @@ public:
     void saveRunAsMockSet();
     void promoteCurrentStep();
     void rerunWithMocks();
-    // The secrets a mock set made from a run must not contain (the LLM API key).
+    // The secrets a mock set made from a run must not contain: the LLM API key, and the
+    // token of the remote profile in use.
     QStringList secrets() const;
     // The mock set tab, shown.
     void showEditor();

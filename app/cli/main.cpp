@@ -4,6 +4,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/console.h"
 #include "core/backend/localbackend.h"
+#include "core/backend/remotebackend.h"
 #include "core/config/llmsettings.h"
 #include "core/config/paths.h"
 #include "core/datasets/datasetcatalog.h"
@@ -74,8 +75,11 @@ int main(int argc, char *argv[])
         return cli::runOn(args->invoke.remote,
                           [&] { return localBackend(args->invoke.botFolders, llm, args->invoke.datasetFolders); },
                           [&](Backend &backend) {
-                              // Masked in what --save-mocks writes (a server's token too).
-                              const QStringList secrets{llm.apiKey, qEnvironmentVariable("INVOKE_AUTH_TOKEN")};
+                              // Masked in what --save-mocks writes: the LLM key and the server's
+                              // token, from the environment or from the --profile's keychain entry.
+                              QStringList secrets{llm.apiKey, qEnvironmentVariable("INVOKE_AUTH_TOKEN")};
+                              if (const auto *remote = qobject_cast<RemoteBackend *>(&backend))
+                                  secrets << remote->options().token;
                               return cli::runInvoke(backend, args->invoke, secrets);
                           });
     }

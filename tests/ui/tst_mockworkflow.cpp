@@ -87,14 +87,6 @@ void replaceInOutput(ui::MockSetEditor *editor, const QString &needle, const QSt
     QTest::keyClicks(output, replacement);
 }
 
-void selectKey(ui::MockSetEditor *editor, const QString &key)
-{
-    const int row = editor->document()->rowOf(key);
-    QVERIFY2(row >= 0, qPrintable(key));
-    QListView *view = editor->keyView();
-    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(editor->keyModel()->index(row)).center());
-}
-
 QMessageBox *openBox(const QString &name)
 {
     QMessageBox *box = nullptr;

@@ -14,6 +14,7 @@
 #include "ui/composer.h"
 #include "ui/copyascode.h"
 #include "ui/mainwindow.h"
+#include "ui/mockworkflow.h"
 #include "ui/modeswitch.h"
 #include "ui/profilesdialog.h"
 #include "ui/profileswitcher.h"
@@ -170,6 +171,7 @@ private Q_SLOTS:
             QCOMPARE(studio.switcher->currentProfile(), u"Embedded"_s);
             embeddedTree = runChat(window, u"Hello! What can you do?"_s);
             embeddedAnswer = window->transcriptModel()->textAt(1);
+            QVERIFY(!window->mockWorkflow()->secrets().contains(kToken));
             QVERIFY(embeddedAnswer.contains(u"I am the chat example"_s));
 
             // A profile, through the dialog: name, endpoint, token; saved, then tested.
@@ -201,6 +203,8 @@ private Q_SLOTS:
             QVERIFY(!studio.provider.isEmbedded());
             QTRY_VERIFY_WITH_TIMEOUT(botsLoaded.count() >= 1, 20000);
             QVERIFY(window->windowTitle().contains(m_endpoint));
+            // A mock set saved from a run on the server masks the profile's token.
+            QVERIFY(window->mockWorkflow()->secrets().contains(kToken));
             for (const BotInfo &bot : window->botPicker()->listing().bots)
                 QVERIFY(bot.sourceFile.isEmpty()); // listed by the server, not read from files here
 
