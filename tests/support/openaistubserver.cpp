@@ -37,20 +37,6 @@ struct OpenAiStubServer::Client
     bool wasHeld = false;
 };
 
-static QByteArray reasonPhrase(int status)
-{
-    switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 404: return "Not Found";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Error";
-    }
-}
-
 OpenAiStubServer::OpenAiStubServer(QObject *parent)
     : QObject(parent), m_server(new QTcpServer(this))
 {
@@ -130,23 +116,9 @@ void OpenAiStubServer::onReadyRead(Client *client)
     if (!client->socket || client->answered)
         return;
     client->buffer += client->socket->readAll();
-    const qsizetype headerEnd = client->buffer.indexOf("\r\n\r\n");
-    if (headerEnd < 0)
-        return;
     RecordedRequest request;
-    const QList<QByteArray> lines = client->buffer.left(headerEnd).split('\n');
-    const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
-    request.method = requestLine.value(0);
-    request.path = requestLine.value(1);
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const qsizetype colon = lines[i].indexOf(':');
-        if (colon > 0)
-            request.headers.insert(lines[i].left(colon).trimmed().toLower(), lines[i].mid(colon + 1).trimmed());
-    }
-    const qsizetype length = request.headers.value("content-length").toLongLong();
-    if (client->buffer.size() < headerEnd + 4 + length)
-        return; // the body is still coming
-    request.body = client->buffer.mid(headerEnd + 4, length);
+    if (!readRequest(client->buffer, &request))
+        return;
     client->answered = true;
     client->reply = m_reply;
     const Json body = request.json();

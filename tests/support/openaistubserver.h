@@ -5,8 +5,8 @@
 // into deltas, usage, an error status, a disconnect or a stall mid-stream) and reads
 // back every request it received. Lives in the thread that creates it.
 #include "core/model/json.h"
+#include "tests/support/httprequest.h" // RecordedRequest
 
-#include <QtCore/QMap>
 #include <QtCore/QMutex>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
@@ -15,17 +15,6 @@ class QTcpServer;
 class QTcpSocket;
 
 namespace invoke::test {
-
-struct RecordedRequest
-{
-    QByteArray method;
-    QByteArray path;
-    QMap<QByteArray, QByteArray> headers; // names in lowercase
-    QByteArray body;
-
-    QByteArray header(const QByteArray &name) const { return headers.value(name.toLower()); }
-    Json json() const { return parseJson(body); }
-};
 
 struct StubReply
 {

@@ -11,20 +11,6 @@ namespace invoke::test {
 
 namespace {
 
-QByteArray reasonPhrase(int status)
-{
-    switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 413: return "Payload Too Large";
-    case 500: return "Internal Server Error";
-    default: return "Error";
-    }
-}
-
 Json textChunk(const QString &text, const char *id)
 {
     return Json{{"payload", toStd(text)},
@@ -145,23 +131,9 @@ void PlainInvokeServer::onReadyRead(Client *client)
     if (!client->socket || client->answered)
         return;
     client->buffer += client->socket->readAll();
-    const qsizetype headerEnd = client->buffer.indexOf("\r\n\r\n");
-    if (headerEnd < 0)
-        return;
     RecordedRequest request;
-    const QList<QByteArray> lines = client->buffer.left(headerEnd).split('\n');
-    const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
-    request.method = requestLine.value(0);
-    request.path = requestLine.value(1);
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const qsizetype colon = lines[i].indexOf(':');
-        if (colon > 0)
-            request.headers.insert(lines[i].left(colon).trimmed().toLower(), lines[i].mid(colon + 1).trimmed());
-    }
-    const qsizetype length = request.headers.value("content-length").toLongLong();
-    if (client->buffer.size() < headerEnd + 4 + length)
+    if (!readRequest(client->buffer, &request))
         return;
-    request.body = client->buffer.mid(headerEnd + 4, length);
     client->answered = true;
     m_requests.append(request);
     Q_EMIT requestReceived();

@@ -7,9 +7,13 @@
 // part-way, no answer at all, or an oversized event. Lives in the thread that creates it.
 #include "core/model/botinfo.h"
 #include "core/model/datasetinfo.h"
-#include "tests/support/openaistubserver.h" // RecordedRequest
+#include "tests/support/httprequest.h" // RecordedRequest
 
 #include <QtCore/QHash>
+#include <QtCore/QObject>
+
+class QTcpServer;
+class QTcpSocket;
 
 namespace invoke::test {
 
