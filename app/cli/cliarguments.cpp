@@ -18,14 +18,22 @@ std::optional<Arguments> fail(UsageError *error, const QString &command, const Q
     return std::nullopt;
 }
 
-// Parses the options of one command; `args` starts with the command's name.
+// Parses the options of one command; `args` starts with the command's name. False on a
+// usage error or on --help: then `early` is what the command returns at once (nothing, or
+// the help for `command`).
 bool parseOptions(QCommandLineParser &parser, const QStringList &args, const QString &command,
-                  UsageError *error)
+                  UsageError *error, std::optional<Arguments> *early)
 {
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
     parser.addOption({{u"h"_s, u"help"_s}, u"help"_s});
     if (!parser.parse(args)) {
-        fail(error, command, parser.errorText());
+        *early = fail(error, command, parser.errorText());
+        return false;
+    }
+    if (parser.isSet(u"help"_s)) {
+        Arguments help;
+        help.helpTopic = command;
+        *early = std::move(help);
         return false;
     }
     return true;
@@ -53,13 +61,10 @@ std::optional<Arguments> parseDatasets(const QStringList &args, UsageError *erro
     parser.addOption({u"json"_s, u"json"_s});
     parser.addOption({u"datasets-dir"_s, u"folder"_s, u"DIR"_s});
     addRemoteOptions(parser);
-    if (!parseOptions(parser, args, cmd, error))
-        return std::nullopt;
+    std::optional<Arguments> early;
+    if (!parseOptions(parser, args, cmd, error, &early))
+        return early;
     Arguments a;
-    if (parser.isSet(u"help"_s)) {
-        a.helpTopic = cmd;
-        return a;
-    }
     if (!parser.positionalArguments().isEmpty())
         return fail(error, cmd, u"unexpected argument \"%1\""_s.arg(parser.positionalArguments().first()));
     a.command = Arguments::Datasets;
@@ -79,13 +84,10 @@ std::optional<Arguments> parseBots(const QStringList &args, UsageError *error)
     parser.addOption({u"json"_s, u"json"_s});
     parser.addOption({u"bots-dir"_s, u"folder"_s, u"DIR"_s});
     addRemoteOptions(parser);
-    if (!parseOptions(parser, args, u"bots"_s, error))
-        return std::nullopt;
+    std::optional<Arguments> early;
+    if (!parseOptions(parser, args, u"bots"_s, error, &early))
+        return early;
     Arguments a;
-    if (parser.isSet(u"help"_s)) {
-        a.helpTopic = u"bots"_s;
-        return a;
-    }
     if (!parser.positionalArguments().isEmpty())
         return fail(error, u"bots"_s, u"unexpected argument \"%1\""_s.arg(parser.positionalArguments().first()));
     a.command = Arguments::Bots;
@@ -117,13 +119,10 @@ std::optional<Arguments> parseInvoke(const QStringList &args, UsageError *error)
     parser.addOption({u"bots-dir"_s, u"folder"_s, u"DIR"_s});
     parser.addOption({u"datasets-dir"_s, u"folder"_s, u"DIR"_s});
     addRemoteOptions(parser);
-    if (!parseOptions(parser, args, cmd, error))
-        return std::nullopt;
+    std::optional<Arguments> early;
+    if (!parseOptions(parser, args, cmd, error, &early))
+        return early;
     Arguments a;
-    if (parser.isSet(u"help"_s)) {
-        a.helpTopic = cmd;
-        return a;
-    }
 
     const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty())
@@ -218,13 +217,10 @@ std::optional<Arguments> parseMocks(const QStringList &args, UsageError *error)
     QCommandLineParser parser;
     parser.addOption({u"bot"_s, u"bot"_s, u"KEY"_s});
     parser.addOption({u"bots-dir"_s, u"folder"_s, u"DIR"_s});
-    if (!parseOptions(parser, args, cmd, error))
-        return std::nullopt;
+    std::optional<Arguments> early;
+    if (!parseOptions(parser, args, cmd, error, &early))
+        return early;
     Arguments a;
-    if (parser.isSet(u"help"_s)) {
-        a.helpTopic = cmd;
-        return a;
-    }
     const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty())
         return fail(error, cmd, u"missing action: validate FILE"_s);
@@ -250,13 +246,10 @@ std::optional<Arguments> parseCache(const QStringList &args, UsageError *error)
     const QString cmd = u"cache"_s;
     QCommandLineParser parser;
     parser.addOption({u"json"_s, u"json"_s});
-    if (!parseOptions(parser, args, cmd, error))
-        return std::nullopt;
+    std::optional<Arguments> early;
+    if (!parseOptions(parser, args, cmd, error, &early))
+        return early;
     Arguments a;
-    if (parser.isSet(u"help"_s)) {
-        a.helpTopic = cmd;
-        return a;
-    }
     const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty())
         return fail(error, cmd, u"missing action: stats, list, show KEY or clear"_s);
