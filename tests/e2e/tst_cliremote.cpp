@@ -9,7 +9,6 @@
 #include "tests/support/snippetfixtures.h"
 #include "tests/support/testpaths.h"
 
-#include <QtCore/QProcess>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
 
