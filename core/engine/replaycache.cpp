@@ -1,6 +1,5 @@
 #include "core/engine/replaycache.h"
 
-#include <QtCore/QCryptographicHash>
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
 #include <QtCore/QHash>
@@ -34,36 +33,6 @@ const QString SelectColumns = u"key, scope, bot_key, bot_updated_at, action_type
                               "input_tokens, output_tokens, created_at, hits"_s;
 
 std::atomic<quint64> nextInstance{1};
-
-// Appends `s` as a JSON string exactly as nlohmann's dump() writes it (UTF-8 as is; quote,
-// backslash and control characters escaped), without building a temporary Json.
-void appendJsonString(QByteArray &out, const QString &s)
-{
-    static constexpr char hex[] = "0123456789abcdef";
-    const QByteArray utf8 = s.toUtf8();
-    out += '"';
-    for (const char ch : utf8) {
-        const auto c = static_cast<unsigned char>(ch);
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (c < 0x20) {
-                out += "\\u00";
-                out += hex[c >> 4];
-                out += hex[c & 0xf];
-            } else {
-                out += ch;
-            }
-        }
-    }
-    out += '"';
-}
 
 QString sqlText(const QSqlError &error)
 {
@@ -110,45 +79,6 @@ CacheEntry entryFromRow(const QSqlQuery &q)
 }
 
 } // namespace
-
-QByteArray CacheKeyParts::canonical(const QString &scope, const QString &botKey, const QString &botUpdatedAt,
-                                    const QString &actionType, const Json &parameters)
-{
-    // The members in sorted order: the same text as Json{...}.dump(), without copying the
-    // parameters into a temporary object (this runs on every replay lookup).
-    const QByteArray params = dumpJson(parameters);
-    QByteArray out;
-    out.reserve(params.size() + 160);
-    out += "{\"action_type\":";
-    appendJsonString(out, actionType);
-    out += ",\"bot_key\":";
-    appendJsonString(out, botKey);
-    out += ",\"bot_updated_at\":";
-    appendJsonString(out, botUpdatedAt);
-    out += ",\"parameters\":";
-    out += params;
-    out += ",\"scope\":";
-    appendJsonString(out, scope);
-    out += '}';
-    return out;
-}
-
-QString CacheKeyParts::key(const QString &scope, const QString &botKey, const QString &botUpdatedAt,
-                           const QString &actionType, const Json &parameters)
-{
-    const QByteArray text = canonical(scope, botKey, botUpdatedAt, actionType, parameters);
-    return QString::fromLatin1(QCryptographicHash::hash(text, QCryptographicHash::Sha256).toHex());
-}
-
-QByteArray CacheKeyParts::canonical() const
-{
-    return canonical(scope, botKey, botUpdatedAt, actionType, parameters);
-}
-
-QString CacheKeyParts::key() const
-{
-    return key(scope, botKey, botUpdatedAt, actionType, parameters);
-}
 
 // One thread's connection with its prepared statements. QSqlDatabase connections must
 // stay in the thread that made them, so each thread gets its own.
