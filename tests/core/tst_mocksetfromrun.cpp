@@ -5,6 +5,7 @@
 #include "core/backend/invocation.h"
 #include "core/backend/localbackend.h"
 #include "core/engine/mocksetfromrun.h"
+#include "tests/support/fakecredential.h"
 #include "tests/support/openaistubserver.h"
 
 #include <QtCore/QStandardPaths>
@@ -17,7 +18,7 @@ using namespace invoke::engine;
 
 namespace {
 
-const QString FakeOpenAiKey = u"sk-proj-Abc123def456GHI789jkl0"_s;
+const QString FakeOpenAiKey = test::fakeCredential(u"sk-proj-"_s, u"Abc123def456GHI789jkl0"_s);
 const QString ConfiguredSecret = u"tok_profile_7f3a9c"_s;
 
 const StepRecord *stepAt(const InvokeResult &result, const QString &path)
@@ -196,17 +197,17 @@ void TestMockSetFromRun::redactText_data()
     QTest::addColumn<QString>("reason");
 
     QTest::newRow("plain") << u"nothing to hide, sk-short"_s << QStringList() << u"nothing to hide, sk-short"_s << QString();
-    QTest::newRow("openai") << u"key=sk-abcdefghijklmnop1234 end"_s << QStringList()
+    QTest::newRow("openai") << QString(u"key="_s + test::fakeCredential(u"sk-"_s, u"abcdefghijklmnop1234"_s) + u" end"_s) << QStringList()
                             << u"key=[redacted] end"_s << u"OpenAI-style API key"_s;
-    QTest::newRow("openai project") << u"sk-proj-AAAAbbbbCCCCdddd_eeee-ffff"_s << QStringList()
+    QTest::newRow("openai project") << test::fakeCredential(u"sk-proj-"_s, u"AAAAbbbbCCCCdddd_eeee-ffff"_s) << QStringList()
                                     << u"[redacted]"_s << u"OpenAI-style API key"_s;
-    QTest::newRow("bearer") << u"Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig"_s << QStringList()
+    QTest::newRow("bearer") << QString(u"Authorization: Bearer "_s + test::fakeCredential(u"eyJ"_s, u"hbGciOiJIUzI1NiJ9.e30.sig"_s)) << QStringList()
                             << u"Authorization: Bearer [redacted]"_s << u"bearer token"_s;
     QTest::newRow("bearer in prose") << u"the bearer messenger came"_s << QStringList() << u"the bearer messenger came"_s
                                      << QString();
-    QTest::newRow("aws") << u"AKIAIOSFODNN7EXAMPLE is the id"_s << QStringList() << u"[redacted] is the id"_s
+    QTest::newRow("aws") << QString(test::fakeCredential(u"AKIA"_s, u"IOSFODNN7EXAMPLE"_s) + u" is the id"_s) << QStringList() << u"[redacted] is the id"_s
                          << u"AWS access key id"_s;
-    QTest::newRow("github") << u"ghp_0123456789abcdefghijklmnopqrstuvwxyz"_s << QStringList() << u"[redacted]"_s
+    QTest::newRow("github") << test::fakeCredential(u"ghp_"_s, u"0123456789abcdefghijklmnopqrstuvwxyz"_s) << QStringList() << u"[redacted]"_s
                             << u"GitHub token"_s;
     QTest::newRow("configured") << u"token tok_profile_7f3a9c, twice tok_profile_7f3a9c"_s
                                 << QStringList{ConfiguredSecret} << u"token [redacted], twice [redacted]"_s
@@ -236,11 +237,11 @@ void TestMockSetFromRun::redactJsonMembersAndPointers()
     MockSet set;
     set.insert(u"call"_s, MockResponse{true, Json{{"headers", {{"Api-Key", "abc123"}, {"x_auth_token", "zzz"}}},
                                                   {"usage", {{"input_tokens", 12}, {"max_tokens", 99}}},
-                                                  {"items", Json::array({"ok", "ghs_0123456789abcdefghijklmnopqrstuvwxyz"})},
+                                                  {"items", Json::array({"ok", toStd(test::fakeCredential(u"ghs_"_s, u"0123456789abcdefghijklmnopqrstuvwxyz"_s))})},
                                                   {"a/b", {{"password", "hunter2"}}},
                                                   {"token", 42}},
                                              {}});
-    set.insert(u"broken"_s, MockResponse{false, Json(), u"401 for key sk-abcdefghijklmnop1234"_s});
+    set.insert(u"broken"_s, MockResponse{false, Json(), QString(u"401 for key "_s + test::fakeCredential(u"sk-"_s, u"abcdefghijklmnop1234"_s))});
     const QList<Redaction> found = redactMockSet(set, {});
     QStringList where;
     for (const Redaction &r : found)

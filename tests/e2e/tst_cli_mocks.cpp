@@ -3,6 +3,7 @@
 // OpenAI stub saved as a redacted mock set that validates and re-runs offline).
 #include "core/model/mocksetio.h"
 #include "tests/support/cliprocess.h"
+#include "tests/support/fakecredential.h"
 #include "tests/support/openaistubserver.h"
 #include "tests/support/serverprocess.h"
 #include "tests/support/testpaths.h"
@@ -20,7 +21,7 @@ namespace {
 
 using test::CliRun;
 
-const QString FakeKey = u"sk-live-0123456789abcdefABCDEF"_s;
+const QString FakeKey = test::fakeCredential(u"sk-live-"_s, u"0123456789abcdefABCDEF"_s);
 const QString ApiKey = u"local-api-key-42"_s;
 const QString AuthToken = u"server-token-77"_s;
 
