@@ -47,6 +47,14 @@ void BackendProvider::listDatasets(QObject *context, std::function<void(const Da
     });
 }
 
+void BackendProvider::botPlan(const QString &key, QObject *context, std::function<void(const BotPlanResult &)> done)
+{
+    current()->botPlan(key, context, [this, generation = m_generation, done](const BotPlanResult &result) {
+        if (generation == m_generation)
+            done(result);
+    });
+}
+
 Invocation *BackendProvider::invoke(const InvokeRequest &request, QObject *parent)
 {
     return current()->invoke(request, parent);

@@ -2,8 +2,8 @@
 // The backend the studio window talks to, switchable at run time: the embedded engine
 // (always there, not owned) or a server (owned, replaced on each switch). Itself a
 // Backend, so the window and its RunController keep one pointer and never learn which
-// profile is current. A listing asked of a backend that has since been switched away
-// is dropped: the switch lists again.
+// profile is current. A listing or plan asked of a backend that has since been switched
+// away is dropped: the switch lists again.
 #include "core/backend/backend.h"
 
 #include <memory>
@@ -28,7 +28,9 @@ public:
     QString displayName() const override;
     void listBots(QObject *context, std::function<void(const BotListing &)> done) override;
     void listDatasets(QObject *context, std::function<void(const DatasetListing &)> done) override;
+    void botPlan(const QString &key, QObject *context, std::function<void(const BotPlanResult &)> done) override;
     Invocation *invoke(const InvokeRequest &request, QObject *parent = nullptr) override;
+    QStringList secrets() const override { return current()->secrets(); }
 
 Q_SIGNALS:
     void backendChanged();

@@ -4,7 +4,7 @@ using namespace Qt::StringLiterals;
 
 namespace invoke::ui {
 
-using engine::MockAnswer;
+using mocks::MockAnswer;
 
 MockCoverageModel::MockCoverageModel(QObject *parent)
     : QAbstractTableModel(parent), m_covered(u":/icons/status-succeeded.svg"_s),
@@ -13,7 +13,7 @@ MockCoverageModel::MockCoverageModel(QObject *parent)
 {
 }
 
-void MockCoverageModel::setCoverage(const QList<engine::StepCoverage> &coverage)
+void MockCoverageModel::setCoverage(const QList<mocks::StepCoverage> &coverage)
 {
     auto samePlan = [&] {
         if (coverage.size() != m_rows.size())
@@ -45,7 +45,7 @@ int MockCoverageModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-QString MockCoverageModel::answerWords(const engine::StepCoverage &row)
+QString MockCoverageModel::answerWords(const mocks::StepCoverage &row)
 {
     switch (row.answer) {
     case MockAnswer::StepMock:
@@ -63,7 +63,7 @@ QVariant MockCoverageModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const engine::StepCoverage &row = m_rows.at(index.row());
+    const mocks::StepCoverage &row = m_rows.at(index.row());
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {

@@ -7,9 +7,9 @@
 #include "ui/mocksetdocument.h"
 #include "ui/recentfilesmenu.h"
 
-#include "core/engine/botcatalog.h"
-#include "core/engine/mockschema.h"
-#include "core/engine/mockvalidation.h"
+#include "core/backend/backend.h"
+#include "core/mocks/mockschema.h"
+#include "core/mocks/mockvalidation.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
@@ -216,8 +216,8 @@ void MockSetEditor::addToolbarAction(QAction *action)
 void MockSetEditor::addKey()
 {
     // A step of the bot that nothing answers yet is the likeliest key; else a free name.
-    for (const engine::StepCoverage &row : m_coverage->coverage()) {
-        if (row.answer == engine::MockAnswer::Nothing) {
+    for (const mocks::StepCoverage &row : m_coverage->coverage()) {
+        if (row.answer == mocks::MockAnswer::Nothing) {
             addKeyFor(row.step.path, row.step.actionType);
             return;
         }
@@ -231,7 +231,7 @@ void MockSetEditor::addKey()
 
 void MockSetEditor::addKeyFor(const QString &key, const QString &actionType)
 {
-    const Json example = engine::exampleOutput(actionType);
+    const Json example = mocks::exampleOutput(actionType);
     QString error;
     if (!m_document->addKey(key, &error, example.is_null() ? QString() : QString::fromUtf8(dumpJson(example, 2))))
         showProblem(error);
@@ -332,48 +332,65 @@ QStringList MockSetEditor::recentFiles() const
     return m_recentMenu->files();
 }
 
-void MockSetEditor::setBot(const QString &botKey, const BotListing &listing)
+void MockSetEditor::setBot(const QString &botKey, Backend *backend)
 {
-    // The bot files the listing came from, read again here: coverage needs the steps,
-    // which a listing does not carry. A remote bot has no file: no coverage then.
-    QStringList folders;
-    for (const BotInfo &bot : listing.bots)
-        if (!bot.sourceFile.isEmpty())
-            folders << QFileInfo(bot.sourceFile).absolutePath();
-    folders.removeDuplicates();
-    m_catalog = std::make_unique<engine::BotCatalog>();
-    m_catalog->load(folders);
+    const quint64 request = ++m_planRequest;
+    if (botKey.isEmpty() || !backend) {
+        setPlan(botKey, {});
+        return;
+    }
+    if (botKey != m_botKey || !m_plan) {
+        // Until the plan arrives: no steps, and outputs checked by their action type only.
+        m_botKey = botKey;
+        m_plan.reset();
+        m_coverageNote->setText(tr("Reading the steps of “%1”…").arg(botKey));
+        applyPlan();
+    }
+    backend->botPlan(botKey, this, [this, request, botKey](const BotPlanResult &result) {
+        if (request == m_planRequest)
+            setPlan(botKey, result);
+    });
+}
+
+void MockSetEditor::setPlan(const QString &botKey, const BotPlanResult &result)
+{
     m_botKey = botKey;
-    const engine::BotDefinition *bot = m_catalog->find(botKey);
-    m_plan = bot ? engine::plannedSteps(*bot, *m_catalog) : QList<engine::PlannedStep>();
+    m_plan = result.plan;
     if (botKey.isEmpty())
         m_coverageNote->setText(tr("Pick a bot to see which of its steps this mock set answers."));
-    else if (!bot)
-        m_coverageNote->setText(tr("The steps of “%1” are not known here (its file is not readable), so coverage cannot be shown.").arg(botKey));
+    else if (!m_plan)
+        m_coverageNote->setText(result.error.isEmpty()
+                                    ? tr("The steps of “%1” are not known here, so coverage cannot be shown.").arg(botKey)
+                                    : tr("The steps of “%1” are not known, so coverage cannot be shown: %2")
+                                          .arg(botKey, result.error));
     else
-        m_coverageNote->setText(tr("Bot “%1”:").arg(bot->info.displayName()));
+        m_coverageNote->setText(tr("Bot “%1”:").arg(m_plan->botName.isEmpty() ? m_plan->botKey : m_plan->botName));
+    applyPlan();
+}
 
-    const engine::BotCatalog *catalog = m_catalog.get();
-    m_document->setSchemaCheck([bot, catalog](const QString &key, const MockResponse &response) {
-        return engine::validateMockEntry(key, response.toJson(), bot, catalog);
+void MockSetEditor::applyPlan()
+{
+    // The check runs on every edit: it holds one shared copy of the plan.
+    auto plan = m_plan ? std::make_shared<const BotPlan>(*m_plan) : std::shared_ptr<const BotPlan>();
+    m_document->setSchemaCheck([plan](const QString &key, const MockResponse &response) {
+        return mocks::validateMockEntry(key, response.toJson(), plan.get());
     });
     updateCoverage();
     updateHint();
 }
 
-QList<engine::StepCoverage> MockSetEditor::coverage() const
+QList<mocks::StepCoverage> MockSetEditor::coverage() const
 {
     return m_coverage->coverage();
 }
 
-QStringList MockSetEditor::uncoveredSteps(const QString &botKey, const MockSet &mocks) const
+QStringList MockSetEditor::uncoveredSteps(const QString &botKey, const MockSet &set) const
 {
-    const engine::BotDefinition *bot = m_catalog ? m_catalog->find(botKey) : nullptr;
-    if (!bot)
+    if (!m_plan || m_plan->botKey != botKey)
         return {};
     QStringList names;
-    for (const engine::StepCoverage &row : engine::mockCoverage(*bot, *m_catalog, mocks)) {
-        if (row.answer == engine::MockAnswer::Nothing)
+    for (const mocks::StepCoverage &row : mocks::mockCoverage(m_plan->steps, set)) {
+        if (row.answer == mocks::MockAnswer::Nothing)
             names << (row.step.conditional ? tr("“%1” (if reached)").arg(row.step.path) : u"“%1”"_s.arg(row.step.path));
     }
     return names;
@@ -381,10 +398,10 @@ QStringList MockSetEditor::uncoveredSteps(const QString &botKey, const MockSet &
 
 QString MockSetEditor::actionTypeOf(const QString &key) const
 {
-    for (const engine::PlannedStep &step : m_plan)
-        if (step.path == key)
-            return step.actionType;
-    return engine::isKnownActionType(key) ? key : QString();
+    if (m_plan)
+        if (const QString type = m_plan->actionTypeOf(key); !type.isEmpty())
+            return type;
+    return mocks::isKnownActionType(key) ? key : QString();
 }
 
 void MockSetEditor::updateCoverage()
@@ -396,14 +413,14 @@ void MockSetEditor::updateCoverage()
         response.success = m_document->entry(row).success;
         keys.insert(m_document->entry(row).key, response);
     }
-    m_coverage->setCoverage(engine::mockCoverage(m_plan, keys));
+    m_coverage->setCoverage(mocks::mockCoverage(m_plan ? m_plan->steps : QList<PlannedStep>(), keys));
 }
 
 void MockSetEditor::updateHint()
 {
     const QString key = currentKey();
     const QString type = actionTypeOf(key);
-    const QString schema = engine::outputSchemaText(type);
+    const QString schema = mocks::outputSchemaText(type);
     if (key.isEmpty())
         m_entry->setHint({});
     else if (type.isEmpty())

@@ -1,6 +1,6 @@
 #pragma once
-#include "core/engine/mockcoverage.h"
-#include "core/model/botinfo.h"
+#include "core/mocks/mockcoverage.h"
+#include "core/model/botplan.h"
 
 #include <QtWidgets/QWidget>
 
@@ -14,8 +14,8 @@ class QMenu;
 class QSettings;
 class QTableView;
 
-namespace invoke::engine {
-class BotCatalog;
+namespace invoke {
+class Backend;
 }
 
 namespace invoke::ui {
@@ -74,12 +74,18 @@ public:
     bool saveTo(const QString &path);
     QStringList recentFiles() const;
 
-    // The bot whose steps the coverage lists and whose action types check outputs.
-    void setBot(const QString &botKey, const BotListing &listing);
-    QList<engine::StepCoverage> coverage() const;
+    // The bot whose steps the coverage lists and whose action types check outputs: its
+    // plan is asked of `backend` (the one a run goes to, embedded or a server), and shown
+    // when it arrives; an answer for a bot no longer chosen is dropped.
+    void setBot(const QString &botKey, Backend *backend);
+    // The plan of `botKey` (or why there is none), as Backend::botPlan answers.
+    void setPlan(const QString &botKey, const BotPlanResult &result);
+    // The plan shown, when it is known.
+    const std::optional<BotPlan> &plan() const { return m_plan; }
+    QList<mocks::StepCoverage> coverage() const;
     QString actionTypeOf(const QString &key) const;
     // The steps of `botKey` nothing in `mocks` answers ("notes-only (if reached)").
-    QStringList uncoveredSteps(const QString &botKey, const MockSet &mocks) const;
+    QStringList uncoveredSteps(const QString &botKey, const MockSet &set) const;
 
     void selectKey(const QString &key);
     QString currentKey() const;
@@ -98,6 +104,7 @@ private:
     void addKeyFor(const QString &key, const QString &actionType);
     void updateTitle();
     void updateActions();
+    void applyPlan();
     void updateCoverage();
     void updateHint();
     void showProblem(const QString &text);
@@ -106,9 +113,9 @@ private:
     MockSetDocument *m_document;
     MockKeyListModel *m_keys;
     MockCoverageModel *m_coverage;
-    std::unique_ptr<engine::BotCatalog> m_catalog;
-    QList<engine::PlannedStep> m_plan;
+    std::optional<BotPlan> m_plan;
     QString m_botKey;
+    quint64 m_planRequest = 0; // the latest plan asked for; older answers are dropped
 
     Banner *m_banner;
     QLabel *m_title;

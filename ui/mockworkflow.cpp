@@ -1,5 +1,4 @@
 #include "ui/mockworkflow.h"
-#include "ui/backendprovider.h"
 #include "ui/banner.h"
 #include "ui/botpicker.h"
 #include "ui/mainwindow.h"
@@ -9,8 +8,8 @@
 #include "ui/runcontroller.h"
 #include "ui/steptreemodel.h"
 
-#include "core/backend/remotebackend.h"
-#include "core/engine/mocksetfromrun.h"
+#include "core/backend/backend.h"
+#include "core/mocks/mocksetfromrun.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
@@ -88,7 +87,8 @@ MockWorkflow::MockWorkflow(MainWindow *window, QSettings *settings)
     });
     connect(m_editor, &MockSetEditor::documentChanged, this, &MockWorkflow::syncModeSwitch);
 
-    auto botChanged = [this] { m_editor->setBot(m_window->botPicker()->currentKey(), m_window->botPicker()->listing()); };
+    // The plan comes from the window's backend, so a server's bot shows its coverage too.
+    auto botChanged = [this] { m_editor->setBot(m_window->botPicker()->currentKey(), m_window->backend()); };
     connect(window->botPicker(), &BotPicker::currentBotChanged, this, botChanged);
     connect(window, &MainWindow::botsLoaded, this, botChanged);
     connect(window, &MainWindow::runFinished, this, [this](const InvokeResult &result) {
@@ -113,11 +113,7 @@ QStringList MockWorkflow::secrets() const
     if (!m_window->llmSettings().apiKey.isEmpty())
         secrets << m_window->llmSettings().apiKey;
     // The token of the remote profile in use, when the window runs on a server.
-    Backend *backend = m_window->backend();
-    if (const auto *provider = qobject_cast<BackendProvider *>(backend))
-        backend = provider->current();
-    if (const auto *remote = qobject_cast<RemoteBackend *>(backend); remote && !remote->options().token.isEmpty())
-        secrets << remote->options().token;
+    secrets << m_window->backend()->secrets();
     return secrets;
 }
 
@@ -170,7 +166,7 @@ void MockWorkflow::saveRunAsMockSet()
 {
     if (!m_haveResult)
         return;
-    engine::RunMocks run = engine::mockSetFromRun(m_lastResult, secrets());
+    mocks::RunMocks run = mocks::mockSetFromRun(m_lastResult, secrets());
     const QString botKey = m_lastResult.botKey;
     m_editor->whenChangesAreSafe([this, run = std::move(run), botKey] {
         m_editor->document()->setMockSet(run.mocks, u"%1.mocks.json"_s.arg(botKey.isEmpty() ? u"run"_s : botKey));
@@ -196,7 +192,7 @@ void MockWorkflow::promoteCurrentStep()
         return;
     QList<Redaction> redactions;
     QString error;
-    const std::optional<MockResponse> mock = engine::mockFromStep(step, secrets(), &redactions, &error);
+    const std::optional<MockResponse> mock = mocks::mockFromStep(step, secrets(), &redactions, &error);
     if (!mock) {
         m_window->banner()->showMessage(Banner::Error, tr("The step “%1” cannot become a mock: %2").arg(step.path, error));
         return;

@@ -4,9 +4,10 @@
 #include "app/cli/commands.h"
 #include "app/cli/console.h"
 #include "core/engine/botcatalog.h"
-#include "core/engine/mockcoverage.h"
-#include "core/engine/mocksetfromrun.h"
-#include "core/engine/mockvalidation.h"
+#include "core/engine/botplanner.h"
+#include "core/mocks/mockcoverage.h"
+#include "core/mocks/mocksetfromrun.h"
+#include "core/mocks/mockvalidation.h"
 #include "core/model/invokeresult.h"
 #include "core/model/mocksetio.h"
 
@@ -19,10 +20,10 @@ namespace invoke::cli {
 
 namespace {
 
-QString coverageTable(const QList<engine::StepCoverage> &coverage)
+QString coverageTable(const QList<mocks::StepCoverage> &coverage)
 {
     QList<QStringList> rows{{u"STEP"_s, u"ACTION"_s, u"ANSWERED BY"_s, u"NOTE"_s}};
-    for (const engine::StepCoverage &c : coverage) {
+    for (const mocks::StepCoverage &c : coverage) {
         QStringList notes;
         if (c.mockIsError)
             notes.append(u"the mock answers with an error"_s);
@@ -30,7 +31,7 @@ QString coverageTable(const QList<engine::StepCoverage> &coverage)
             notes.append(u"in a result handler"_s);
         if (!c.step.note.isEmpty())
             notes.append(c.step.note);
-        rows.append({c.step.path, c.step.actionType, engine::answerText(c.answer), notes.join(u"; "_s)});
+        rows.append({c.step.path, c.step.actionType, mocks::answerText(c.answer), notes.join(u"; "_s)});
     }
     return columns(rows);
 }
@@ -47,28 +48,30 @@ int runMocks(const MocksArguments &args)
     }
     const QByteArray bytes = file.readAll();
 
-    engine::BotCatalog catalog;
-    const engine::BotDefinition *bot = nullptr;
+    // The plan of the bot, from the bot folders as a run here would read them.
+    std::optional<BotPlan> plan;
     if (!args.botKey.isEmpty()) {
+        engine::BotCatalog catalog;
         catalog.load(engine::BotCatalog::defaultFolders(args.botFolders));
-        bot = catalog.find(args.botKey);
+        const engine::BotDefinition *bot = catalog.find(args.botKey);
         if (!bot) {
             printErr(u"invoke-cli: --bot %1: no such bot (list them with 'invoke-cli bots')\n"_s.arg(args.botKey));
             return ExitUsage;
         }
+        plan = engine::botPlan(*bot, catalog);
     }
 
-    const engine::MockValidation validation = engine::validateMockBytes(bytes, bot, &catalog);
+    const mocks::MockValidation validation = mocks::validateMockBytes(bytes, plan ? &*plan : nullptr);
     for (const MockProblem &problem : validation.problems)
-        printOut(engine::problemLine(args.file, problem) + u'\n');
+        printOut(mocks::problemLine(args.file, problem) + u'\n');
 
     QStringList uncovered;
-    if (bot && validation.mocks) {
-        const auto coverage = engine::mockCoverage(*bot, catalog, *validation.mocks);
-        uncovered = engine::uncoveredSteps(coverage);
+    if (plan && validation.mocks) {
+        const auto coverage = mocks::mockCoverage(plan->steps, *validation.mocks);
+        uncovered = mocks::uncoveredSteps(coverage);
         if (!validation.problems.isEmpty())
             printOut(u"\n"_s);
-        printOut(u"Coverage of bot \"%1\" in manual mode:\n"_s.arg(bot->info.key));
+        printOut(u"Coverage of bot \"%1\" in manual mode:\n"_s.arg(plan->botKey));
         printOut(coverageTable(coverage));
     }
 
@@ -79,7 +82,7 @@ int runMocks(const MocksArguments &args)
     if (!uncovered.isEmpty())
         verdict.append(u"answered by nothing: %1"_s.arg(uncovered.join(u", "_s)));
     if (verdict.isEmpty()) {
-        printOut(bot ? u"%1: valid; every step of \"%2\" is answered\n"_s.arg(args.file, bot->info.key)
+        printOut(plan ? u"%1: valid; every step of \"%2\" is answered\n"_s.arg(args.file, plan->botKey)
                      : u"%1: valid\n"_s.arg(args.file));
         return ExitOk;
     }
@@ -89,7 +92,7 @@ int runMocks(const MocksArguments &args)
 
 bool saveRunMocks(const InvokeResult &result, const QString &filePath, const QStringList &secrets)
 {
-    const engine::RunMocks run = engine::mockSetFromRun(result, secrets);
+    const mocks::RunMocks run = mocks::mockSetFromRun(result, secrets);
     QString error;
     if (!saveMockSet(run.mocks, filePath, &error)) {
         printErr(u"error: --save-mocks "_s + error + u'\n');

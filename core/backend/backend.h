@@ -1,5 +1,6 @@
 #pragma once
 #include "core/model/botinfo.h"
+#include "core/model/botplan.h"
 #include "core/model/datasetinfo.h"
 #include "core/model/invokerequest.h"
 
@@ -24,9 +25,16 @@ public:
 
     virtual void listBots(QObject *context, std::function<void(const BotListing &)> done) = 0;
     virtual void listDatasets(QObject *context, std::function<void(const DatasetListing &)> done) = 0;
+    // The steps a run of bot `key` may reach, in walk order (core/model/botplan.h), read
+    // from the same place a run of it would be: what the mock tools check a set against.
+    virtual void botPlan(const QString &key, QObject *context, std::function<void(const BotPlanResult &)> done) = 0;
 
     // Starts an invocation owned by `parent` (or by the caller, when null).
     virtual Invocation *invoke(const InvokeRequest &request, QObject *parent = nullptr) = 0;
+
+    // Strings that must never leave in a file made from this backend's runs (a mock set):
+    // a server profile's token. The LLM key is the caller's to add.
+    virtual QStringList secrets() const { return {}; }
 };
 
 } // namespace invoke

@@ -4,6 +4,7 @@
 #include "core/config/paths.h"
 #include "core/datasets/datasetstore.h"
 #include "core/engine/botcatalog.h"
+#include "core/engine/botplanner.h"
 
 #include <QtCore/QFuture>
 #include <QtCore/QPromise>
@@ -23,6 +24,7 @@ LocalBackend::LocalBackend(Options options, QObject *parent)
     m_state->setLlm(options.llm);
     m_state->cacheableTypes = options.cacheableTypes;
     m_state->cacheScope = options.cacheScope;
+    m_state->sandbox = options.sandbox;
     m_state->datasets = std::make_shared<const datasets::DatasetStore>(options.datasetFolders,
                                                                         options.datasetIndexFile);
 }
@@ -85,6 +87,24 @@ void LocalBackend::listDatasets(QObject *context, std::function<void(const Datas
     QThreadPool::globalInstance()->start([promise, store = m_state->datasets] {
         promise->start();
         promise->addResult(store->list());
+        promise->finish();
+    });
+}
+
+void LocalBackend::botPlan(const QString &key, QObject *context, std::function<void(const BotPlanResult &)> done)
+{
+    auto promise = std::make_shared<QPromise<BotPlanResult>>();
+    promise->future().then(context, [done = std::move(done)](const BotPlanResult &result) { done(result); });
+    QThreadPool::globalInstance()->start([promise, state = m_state, key] {
+        promise->start();
+        engine::BotCatalog catalog;
+        catalog.load(state->botFolders, &state->botFiles);
+        BotPlanResult result;
+        if (const engine::BotDefinition *bot = catalog.find(key))
+            result.plan = engine::botPlan(*bot, catalog);
+        else
+            result.error = engine::missingBotReason(catalog, key);
+        promise->addResult(result);
         promise->finish();
     });
 }

@@ -3,6 +3,7 @@
 // on its own worker thread, the replay cache opened once per backend.
 #include "core/backend/backend.h"
 #include "core/config/llmsettings.h"
+#include "core/config/sandboxsettings.h"
 
 #include <QtCore/QPointer>
 #include <QtCore/QSet>
@@ -26,6 +27,8 @@ struct LocalBackendOptions
     // Datasets for memory.search and listDatasets().
     QStringList datasetFolders; // empty: datasets::DatasetCatalog::defaultFolders()
     QString datasetIndexFile;   // empty: paths::datasetIndexFile()
+    // codeexec: the sandbox's size caps, and whether code may run without one.
+    SandboxSettings sandbox;
 };
 
 class LocalBackend final : public Backend
@@ -49,6 +52,9 @@ public:
     // The datasets of the dataset folders with their row counts, indexed on a pool thread
     // (once; again only when their files change). Unreadable files are in `problems`.
     void listDatasets(QObject *context, std::function<void(const DatasetListing &)> done) override;
+    // From the bot folders read again on a pool thread, as invoke() reads them: the plan
+    // is of the bot a run would start (the same one of two files sharing a key).
+    void botPlan(const QString &key, QObject *context, std::function<void(const BotPlanResult &)> done) override;
     // The bot folders are read again for each invocation, so an edited bot runs with
     // its new content and updated_at.
     Invocation *invoke(const InvokeRequest &request, QObject *parent = nullptr) override;

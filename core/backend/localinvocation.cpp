@@ -3,10 +3,10 @@
 #include "core/engine/actiongate.h"
 #include "core/engine/actionregistry.h"
 #include "core/engine/botcatalog.h"
+#include "core/engine/botplanner.h"
 #include "core/engine/executor.h"
 #include "core/engine/replaycache.h"
 
-#include <QtCore/QFileInfo>
 #include <QtCore/QPointer>
 #include <QtCore/QThread>
 
@@ -84,13 +84,7 @@ void LocalInvocation::work()
     engine::BotCatalog catalog;
     catalog.load(m_state->botFolders, &m_state->botFiles);
     if (!catalog.find(m_request.botKey)) {
-        QString failure = u"bot \"%1\" not found"_s.arg(m_request.botKey);
-        for (const LoadProblem &problem : catalog.problems()) {
-            if (QFileInfo(problem.file).fileName() == m_request.botKey + u".bot.json"_s) {
-                failure = u"bot \"%1\" could not be loaded: %2"_s.arg(m_request.botKey, problem.toString());
-                break;
-            }
-        }
+        const QString failure = engine::missingBotReason(catalog, m_request.botKey);
         QMutexLocker lock(&m_mutex);
         m_failure = failure;
         lock.unlock();

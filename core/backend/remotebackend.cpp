@@ -4,6 +4,7 @@
 #include "core/backend/remotehttp.h"
 #include "core/config/profiles.h"
 #include "core/wire/listingcodec.h"
+#include "core/wire/plancodec.h"
 
 #include <QtCore/QPointer>
 #include <QtNetwork/QNetworkAccessManager>
@@ -31,7 +32,7 @@ QString RemoteBackend::endpointProblem(const QUrl &endpoint)
     return ProfileStore::endpointProblem(endpoint);
 }
 
-void RemoteBackend::get(const QString &path, QObject *context, BodyCallback done)
+void RemoteBackend::get(const QString &path, QObject *context, BodyCallback done, const QString &notFound)
 {
     if (const QString problem = endpointProblem(m_options.endpoint); !problem.isEmpty()) {
         // Answered from the event loop, as every other outcome is.
@@ -45,7 +46,7 @@ void RemoteBackend::get(const QString &path, QObject *context, BodyCallback done
     QNetworkReply *reply = m_network->get(request);
     const Options options = m_options;
     connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
-    connect(reply, &QNetworkReply::finished, context, [reply, options, path, done] {
+    connect(reply, &QNetworkReply::finished, context, [reply, options, path, done, notFound] {
         const QByteArray body = reply->readAll();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (status == 0) {
@@ -53,10 +54,14 @@ void RemoteBackend::get(const QString &path, QObject *context, BodyCallback done
                          ? remote::describeConnectTimeout(options)
                          : remote::describeNetworkError(options, reply->error(), reply->errorString()));
         } else if (status != 200) {
-            done({}, remote::describeStatus(options, status, body,
-                                            u"%1 has no %2"_s.arg(remote::endpointText(options), path),
-                                            u"check the endpoint URL (it is the server's address, e.g. "
-                                            "http://127.0.0.1:8642)."_s));
+            done({}, notFound.isEmpty()
+                         ? remote::describeStatus(options, status, body,
+                                                  u"%1 has no %2"_s.arg(remote::endpointText(options), path),
+                                                  u"check the endpoint URL (it is the server's address, e.g. "
+                                                  "http://127.0.0.1:8642)."_s)
+                         : remote::describeStatus(options, status, body, notFound,
+                                                  u"check the key, or that the server is recent enough to "
+                                                  "answer GET /bots/{key}/plan."_s));
         } else {
             done(body, {});
         }
@@ -110,6 +115,31 @@ void RemoteBackend::listDatasets(QObject *context, std::function<void(const Data
             listing.datasets = std::move(*datasets);
             done(listing);
         });
+}
+
+void RemoteBackend::botPlan(const QString &key, QObject *context, std::function<void(const BotPlanResult &)> done)
+{
+    const QString path = u"/bots/"_s + QString::fromLatin1(QUrl::toPercentEncoding(key)) + u"/plan"_s;
+    const QString url = remote::endpointText(m_options) + path;
+    const QString notFound = u"The plan of bot \"%1\" was not found at %2"_s.arg(key, url);
+    get(path, context, [done, url](const QByteArray &body, const QString &error) {
+        BotPlanResult result;
+        if (!error.isEmpty()) {
+            result.error = error;
+            done(result);
+            return;
+        }
+        QString why;
+        result.plan = wire::planFromBody(body, &why);
+        if (!result.plan)
+            result.error = u"%1 answered something that is not a bot plan: %2"_s.arg(url, why);
+        done(result);
+    }, notFound);
+}
+
+QStringList RemoteBackend::secrets() const
+{
+    return m_options.token.isEmpty() ? QStringList() : QStringList{m_options.token};
 }
 
 Invocation *RemoteBackend::invoke(const InvokeRequest &request, QObject *parent)

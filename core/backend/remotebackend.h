@@ -1,6 +1,6 @@
 #pragma once
-// A server behind the Backend interface (DESIGN.md §4): GET {endpoint}/bots and
-// /datasets, and POST {endpoint}/bots/{key}/invoke read as an event stream. The studio
+// A server behind the Backend interface (DESIGN.md §4): GET {endpoint}/bots, /datasets
+// and /bots/{key}/plan, and POST {endpoint}/bots/{key}/invoke read as an event stream. The studio
 // and invoke-cli cannot tell it from the embedded engine; every failure (refused
 // connection, rejected token, unknown bot, a stream cut off) becomes a plain message.
 #include "core/backend/backend.h"
@@ -38,16 +38,21 @@ public:
 
     void listBots(QObject *context, std::function<void(const BotListing &)> done) override;
     void listDatasets(QObject *context, std::function<void(const DatasetListing &)> done) override;
+    // GET {endpoint}/bots/{key}/plan.
+    void botPlan(const QString &key, QObject *context, std::function<void(const BotPlanResult &)> done) override;
     // Each invocation has its own connection (a stream holds one for its whole run), so
     // many can stream at once; it outlives the backend if it must.
     Invocation *invoke(const InvokeRequest &request, QObject *parent = nullptr) override;
+    // The profile's token, when there is one.
+    QStringList secrets() const override;
 
     // Why `endpoint` cannot be used ("... is not an http:// or https:// URL"); empty if fine.
     static QString endpointProblem(const QUrl &endpoint);
 
 private:
     using BodyCallback = std::function<void(const QByteArray &body, const QString &error)>;
-    void get(const QString &path, QObject *context, BodyCallback done);
+    // `notFound` says what a 404 means for this path; empty: the path itself is missing.
+    void get(const QString &path, QObject *context, BodyCallback done, const QString &notFound = {});
 
     Options m_options;
     QNetworkAccessManager *m_network;

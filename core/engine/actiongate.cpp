@@ -1,6 +1,7 @@
 #include "core/engine/actiongate.h"
 
 #include "core/engine/replaycache.h"
+#include "core/model/actiontypes.h"
 #include "core/model/invokeresult.h"
 
 using namespace Qt::StringLiterals;
@@ -39,8 +40,7 @@ ActionGate::ActionGate(Options options)
 
 bool ActionGate::isGoverned(const QString &actionType)
 {
-    return actionType == "llm.message"_L1 || actionType == "memory.search"_L1
-        || actionType == "codeexec.execute"_L1 || actionType == "codeexec.run"_L1;
+    return isGovernedActionType(actionType);
 }
 
 GateAnswer ActionGate::run(const ActionCall &call, const std::function<ActionOutcome()> &compute)

@@ -1,6 +1,6 @@
 #include "core/engine/botdefinition.h"
 
-#include "core/engine/jsonlocator.h"
+#include "core/model/jsonlocator.h"
 
 #include <QtCore/QHash>
 #include <QtCore/QSet>

@@ -1,7 +1,7 @@
 // Bot files: what a good file parses into, and for each kind of bad file the line and
 // the reason the user is shown.
 #include "core/engine/botdefinition.h"
-#include "core/engine/jsonlocator.h"
+#include "core/model/jsonlocator.h"
 
 #include <QtCore/QFloat16> // complete, so QCOMPARE on Json can rule its overload out
 #include <QtTest/QTest>

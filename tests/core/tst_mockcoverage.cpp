@@ -4,7 +4,8 @@
 #include "core/backend/invocation.h"
 #include "core/backend/localbackend.h"
 #include "core/engine/botcatalog.h"
-#include "core/engine/mockcoverage.h"
+#include "core/engine/botplanner.h"
+#include "core/mocks/mockcoverage.h"
 #include "tests/support/testpaths.h"
 
 #include <QtCore/QDir>
@@ -15,6 +16,7 @@
 using namespace Qt::StringLiterals;
 using namespace invoke;
 using namespace invoke::engine;
+using namespace invoke::mocks;
 
 namespace {
 
@@ -62,6 +64,11 @@ private:
         Q_ASSERT(found);
         return *found;
     }
+    // The coverage as the tools compute it: the engine's plan of the bot, then core/mocks.
+    QList<StepCoverage> coverageOf(const QString &key, const MockSet &mocks)
+    {
+        return mockCoverage(plannedSteps(bot(key), m_catalog), mocks);
+    }
 
 private Q_SLOTS:
     void initTestCase();
@@ -71,6 +78,7 @@ private Q_SLOTS:
     void cyclesAndUnknownSubBotsAreNoted();
     void examplesAreCoveredByTheirMockSets();
     void coverageAgreesWithAManualRun();
+    void localBackendPlansTheBotItRuns();
 };
 
 void TestMockCoverage::initTestCase()
@@ -90,7 +98,7 @@ void TestMockCoverage::nestedPathsInRunOrder()
     mocks.insert(u"research/deep/answer"_s, ok());
     mocks.insert(u"memory.search"_s, ok(Json{{"memories", Json::array()}}));
 
-    const auto coverage = mockCoverage(bot(u"outer"_s), m_catalog, mocks);
+    const auto coverage = coverageOf(u"outer"_s, mocks);
     const QString expected = QStringList{
         u"start utils.echo computed"_s,
         u"plan llm.message step mock by \"plan\""_s,
@@ -122,7 +130,7 @@ void TestMockCoverage::stepMockOnASubBotBypassesItsSteps()
     mocks.insert(u"codeexec.execute"_s, ok(Json{{"output", ""}, {"exit_code", 0}}));
     mocks.insert(u"lookup"_s, ok(Json{{"memories", Json::array()}}));
 
-    const auto coverage = mockCoverage(bot(u"outer"_s), m_catalog, mocks);
+    const auto coverage = coverageOf(u"outer"_s, mocks);
     const QString expected = QStringList{
         u"start utils.echo computed"_s,
         u"plan llm.message action-type mock by \"llm.message\""_s,
@@ -148,18 +156,18 @@ void TestMockCoverage::errorMocksAndActionTypesOfPureSteps()
     mocks.insert(u"utils.write"_s, ok(Json{{"content", "never used"}})); // pure: the gate never asks
     mocks.insert(u"format"_s, ok(Json{{"content", "a step mock overrides a pure step"}}));
 
-    const auto coverage = mockCoverage(bot(u"inner"_s), m_catalog, mocks);
+    const auto coverage = coverageOf(u"inner"_s, mocks);
     QCOMPARE(dump(coverage), u"answer llm.message step mock by \"answer\" (error)\n"
                              "format utils.write step mock by \"format\""_s);
 
     mocks.remove(u"format"_s);
-    QCOMPARE(dump(mockCoverage(bot(u"inner"_s), m_catalog, mocks)).section(u'\n', 1),
+    QCOMPARE(dump(coverageOf(u"inner"_s, mocks)).section(u'\n', 1),
              u"format utils.write computed"_s);
 }
 
 void TestMockCoverage::cyclesAndUnknownSubBotsAreNoted()
 {
-    const auto coverage = mockCoverage(bot(u"loop"_s), m_catalog, MockSet());
+    const auto coverage = coverageOf(u"loop"_s, MockSet());
     QCOMPARE(dump(coverage), u"again bot.invoke computed -- bot.invoke cycle: loop -> loop\n"
                              "missing bot.invoke computed -- bot \"no-such-bot\" not found: the step fails when run"_s);
 }
@@ -176,13 +184,13 @@ void TestMockCoverage::examplesAreCoveredByTheirMockSets()
         QString error;
         const auto mocks = MockSet::load(u":/mocks/"_s + file, &error);
         QVERIFY2(mocks, qPrintable(error));
-        const auto coverage = mockCoverage(bot(key), m_catalog, *mocks);
+        const auto coverage = coverageOf(key, *mocks);
         QVERIFY2(uncoveredSteps(coverage).isEmpty(), qPrintable(key + u": "_s + dump(coverage)));
     }
     // research-assistant: the summariser's steps nest under the bot.invoke step.
     QString error;
     const auto mocks = MockSet::load(u":/mocks/research-assistant.mocks.json"_s, &error);
-    QCOMPARE(dump(mockCoverage(bot(u"research-assistant"_s), m_catalog, *mocks)),
+    QCOMPARE(dump(coverageOf(u"research-assistant"_s, *mocks)),
              QStringList({u"announce utils.send_status computed"_s,
                           u"gather llm.message step mock by \"gather\""_s,
                           u"summarise bot.invoke computed"_s,
@@ -200,7 +208,7 @@ void TestMockCoverage::coverageAgreesWithAManualRun()
     mocks.insert(u"plan"_s, ok());
     mocks.insert(u"research/deep/answer"_s, ok(Json{{"content", "deep"}}));
     mocks.insert(u"memory.search"_s, ok(Json{{"memories", Json::array()}}));
-    const auto coverage = mockCoverage(bot(u"outer"_s), m_catalog, mocks);
+    const auto coverage = coverageOf(u"outer"_s, mocks);
 
     QTemporaryDir dir;
     LocalBackend::Options options;
@@ -231,6 +239,47 @@ void TestMockCoverage::coverageAgreesWithAManualRun()
             break;
     }
     QCOMPARE(ran, planned);
+}
+
+// LocalBackend::botPlan answers what coverage walked before it existed (the engine's
+// planner over the backend's own folders), so the studio's coverage is unchanged.
+void TestMockCoverage::localBackendPlansTheBotItRuns()
+{
+    QTemporaryDir dir;
+    LocalBackend::Options options;
+    options.botFolders = {u":/bots"_s, test::sourcePath(u"tests/data/mocks/bots"_s)};
+    options.replayCacheFile = dir.filePath(u"replay.sqlite"_s);
+    LocalBackend backend(options);
+    auto planOf = [&](const QString &key) {
+        std::optional<BotPlanResult> answer;
+        backend.botPlan(key, this, [&](const BotPlanResult &result) { answer = result; });
+        [&] { QTRY_VERIFY_WITH_TIMEOUT(answer.has_value(), 30000); }();
+        return answer.value_or(BotPlanResult{});
+    };
+    for (const BotDefinition &definition : m_catalog.bots()) {
+        const BotPlanResult result = planOf(definition.info.key);
+        QVERIFY2(result.plan, qPrintable(definition.info.key + u": "_s + result.error));
+        QVERIFY2(result.plan->steps == plannedSteps(definition, m_catalog), qPrintable(definition.info.key));
+        QCOMPARE(result.plan->botKey, definition.info.key);
+        QCOMPARE(result.plan->botName, definition.info.name);
+        QCOMPARE(result.plan->updatedAt, definition.info.updatedAt);
+    }
+
+    // The expectations of nestedPathsInRunOrder, from the backend's plan.
+    MockSet mocks;
+    mocks.insert(u"plan"_s, ok());
+    mocks.insert(u"research/deep/answer"_s, ok());
+    mocks.insert(u"memory.search"_s, ok(Json{{"memories", Json::array()}}));
+    const BotPlanResult outer = planOf(u"outer"_s);
+    QVERIFY(outer.plan);
+    QCOMPARE(dump(mockCoverage(outer.plan->steps, mocks)), dump(coverageOf(u"outer"_s, mocks)));
+    QCOMPARE(uncoveredSteps(mockCoverage(outer.plan->steps, mocks)),
+             (QStringList{u"research/summarise"_s, u"apology"_s, u"run"_s}));
+    QCOMPARE(outer.plan->actionTypeOf(u"research/deep/answer"_s), u"llm.message"_s);
+
+    const BotPlanResult missing = planOf(u"no-such-bot"_s);
+    QVERIFY(!missing.plan);
+    QCOMPARE(missing.error, u"bot \"no-such-bot\" not found"_s);
 }
 
 QTEST_GUILESS_MAIN(TestMockCoverage)

@@ -4,7 +4,7 @@
 // unanswered and skipped steps; promoting one step; the redaction rules.
 #include "core/backend/invocation.h"
 #include "core/backend/localbackend.h"
-#include "core/engine/mocksetfromrun.h"
+#include "core/mocks/mocksetfromrun.h"
 #include "tests/support/fakecredential.h"
 #include "tests/support/openaistubserver.h"
 
@@ -14,7 +14,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace invoke;
-using namespace invoke::engine;
+using namespace invoke::mocks;
 
 namespace {
 

@@ -2,8 +2,9 @@
 // message; step-path keys checked against their step's action type when the bot is
 // known; the bundled example mock sets validate clean against their bots.
 #include "core/engine/botcatalog.h"
-#include "core/engine/mockschema.h"
-#include "core/engine/mockvalidation.h"
+#include "core/engine/botplanner.h"
+#include "core/mocks/mockschema.h"
+#include "core/mocks/mockvalidation.h"
 #include "tests/support/testpaths.h"
 
 #include <QtCore/QDir>
@@ -13,6 +14,7 @@
 using namespace Qt::StringLiterals;
 using namespace invoke;
 using namespace invoke::engine;
+using namespace invoke::mocks;
 
 namespace {
 
@@ -217,7 +219,8 @@ void TestMockValidation::table()
 
     const BotDefinition *definition = bot.isEmpty() ? nullptr : m_catalog.find(bot);
     QVERIFY(bot.isEmpty() || definition);
-    const MockValidation v = validateMockBytes(bytes, definition, &m_catalog);
+    const std::optional<BotPlan> plan = definition ? std::optional(botPlan(*definition, m_catalog)) : std::nullopt;
+    const MockValidation v = validateMockBytes(bytes, plan ? &*plan : nullptr);
     QCOMPARE(texts(v.problems), expected);
     QCOMPARE(v.mocks.has_value(), parsed);
     QCOMPARE(v.ok(), parsed && expected.isEmpty());
@@ -228,7 +231,8 @@ void TestMockValidation::table()
 void TestMockValidation::entryLinesAreRelativeToTheEntry()
 {
     const QByteArray entry = "{\n  \"status\": \"success\",\n  \"output\": {\n    \"content\": false\n  }\n}";
-    const auto problems = validateMockEntry(u"answer"_s, parseJson(entry), m_catalog.find(u"chat"_s), &m_catalog, entry);
+    const BotPlan plan = botPlan(*m_catalog.find(u"chat"_s), m_catalog);
+    const auto problems = validateMockEntry(u"answer"_s, parseJson(entry), &plan, entry);
     QCOMPARE(texts(problems), QStringList{u"4|answer|output.content|must be a string, not a boolean"_s + LlmSchema});
 }
 
@@ -258,7 +262,8 @@ void TestMockValidation::exampleMockSetsValidateClean()
         QVERIFY2(bot, qPrintable(u"no bundled bot for %1"_s.arg(name)));
         QFile file(dir.filePath(name));
         QVERIFY(file.open(QIODevice::ReadOnly));
-        const MockValidation v = validateMockBytes(file.readAll(), bot, &m_catalog);
+        const BotPlan plan = botPlan(*bot, m_catalog);
+        const MockValidation v = validateMockBytes(file.readAll(), &plan);
         QStringList lines;
         for (const MockProblem &p : v.problems)
             lines.append(problemLine(name, p));

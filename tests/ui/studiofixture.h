@@ -33,6 +33,10 @@ public:
     {
         m_local.listDatasets(context, std::move(done));
     }
+    void botPlan(const QString &key, QObject *context, std::function<void(const BotPlanResult &)> done) override
+    {
+        m_local.botPlan(key, context, std::move(done));
+    }
     Invocation *invoke(const InvokeRequest &request, QObject *parent) override
     {
         requests << request;

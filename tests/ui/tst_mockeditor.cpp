@@ -2,7 +2,7 @@
 // output, save, reopen (stable bytes); invalid JSON is kept and flagged, and Save refuses
 // without losing it; key add/duplicate/rename/remove with undo and redo; the
 // unsaved-changes guard; recent files; coverage and schema checks for a bot.
-#include "core/engine/botcatalog.h"
+#include "core/backend/localbackend.h"
 #include "core/model/mocksetio.h"
 #include "ui/banner.h"
 #include "ui/jsonhighlighter.h"
@@ -85,11 +85,13 @@ void answerBox(const QString &name, QMessageBox::StandardButton button)
     QTest::mouseClick(box->button(button), Qt::LeftButton);
 }
 
-BotListing exampleListing()
+// The embedded engine on the bundled examples: the editor asks it for a bot's plan.
+LocalBackend::Options exampleBackend(const QString &cacheFile)
 {
-    engine::BotCatalog catalog;
-    catalog.load({u":/bots"_s});
-    return BotListing{catalog.infos(), {}, {}};
+    LocalBackend::Options options;
+    options.botFolders = {u":/bots"_s};
+    options.replayCacheFile = cacheFile;
+    return options;
 }
 
 } // namespace
@@ -387,9 +389,10 @@ private Q_SLOTS:
 
     void coverageAndSchemaForABot()
     {
-        m_editor->setBot(u"research-assistant"_s, exampleListing());
+        LocalBackend backend(exampleBackend(path(u"replay.sqlite"_s)));
+        m_editor->setBot(u"research-assistant"_s, &backend);
         ui::MockCoverageModel *coverage = m_editor->coverageModel();
-        QVERIFY(coverage->rowCount() >= 4);
+        QTRY_VERIFY(coverage->rowCount() >= 4);
         auto answerOf = [coverage](const QString &path) {
             for (int row = 0; row < coverage->rowCount(); ++row)
                 if (coverage->index(row, 0).data(ui::MockCoverageModel::PathRole).toString() == path)

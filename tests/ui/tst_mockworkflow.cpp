@@ -250,8 +250,9 @@ private Q_SLOTS:
         pickBot(window, u"research-assistant"_s);
         window->modeSwitch()->setMode(Mode::manual());
         ui::MockSetEditor *editor = editorOf(window);
-        // Before running: the coverage lists the bot's steps and what answers them.
-        QVERIFY(editor->coverageModel()->uncoveredSteps().contains(u"gather"_s));
+        // Before running: the coverage lists the bot's steps and what answers them (the
+        // plan comes from the backend, a moment later).
+        QTRY_VERIFY(editor->coverageModel()->uncoveredSteps().contains(u"gather"_s));
         QVERIFY(editor->document()->addKey(u"gather"_s));
         QCOMPARE(editor->coverageModel()->uncoveredSteps(), QStringList{u"summarise/answer"_s});
 

@@ -1,8 +1,9 @@
-#include "core/engine/mockcoverage.h"
+#include "core/engine/botplanner.h"
 
-#include "core/engine/actiongate.h"
 #include "core/engine/botcatalog.h"
 #include "core/engine/steporder.h"
+
+#include <QtCore/QFileInfo>
 
 using namespace Qt::StringLiterals;
 
@@ -95,59 +96,23 @@ QList<PlannedStep> plannedSteps(const BotDefinition &bot, const BotCatalog &cata
     return planner.steps;
 }
 
-QList<StepCoverage> mockCoverage(const QList<PlannedStep> &steps, const MockSet &mocks)
+
+BotPlan botPlan(const BotDefinition &bot, const BotCatalog &catalog)
 {
-    QList<StepCoverage> coverage;
-    coverage.reserve(steps.size());
-    QString bypassedUnder; // "path/" of a bot.invoke answered by a step mock
-    for (const PlannedStep &step : steps) {
-        StepCoverage c;
-        c.step = step;
-        if (!bypassedUnder.isEmpty() && step.path.startsWith(bypassedUnder)) {
-            c.answer = MockAnswer::Bypassed;
-        } else if (const auto mock = mocks.value(step.path)) {
-            bypassedUnder = step.actionType == BotInvoke ? step.path + u'/' : QString();
-            c.answer = MockAnswer::StepMock;
-            c.mockKey = step.path;
-            c.mockIsError = !mock->success;
-        } else if (!ActionGate::isGoverned(step.actionType)) {
-            c.answer = MockAnswer::Computed;
-        } else if (const auto typeMock = mocks.value(step.actionType)) {
-            c.answer = MockAnswer::ActionTypeMock;
-            c.mockKey = step.actionType;
-            c.mockIsError = !typeMock->success;
-        } else {
-            c.answer = MockAnswer::Nothing;
+    return BotPlan{bot.info.key, bot.info.name, bot.info.updatedAt, plannedSteps(bot, catalog)};
+}
+
+QString missingBotReason(const BotCatalog &catalog, const QString &key, bool fileNamesOnly)
+{
+    for (const LoadProblem &problem : catalog.problems()) {
+        if (QFileInfo(problem.file).fileName() == key + u".bot.json"_s) {
+            LoadProblem shown = problem;
+            if (fileNamesOnly)
+                shown.file = QFileInfo(problem.file).fileName();
+            return u"bot \"%1\" could not be loaded: %2"_s.arg(key, shown.toString());
         }
-        coverage.append(c);
     }
-    return coverage;
-}
-
-QList<StepCoverage> mockCoverage(const BotDefinition &bot, const BotCatalog &catalog, const MockSet &mocks)
-{
-    return mockCoverage(plannedSteps(bot, catalog), mocks);
-}
-
-QStringList uncoveredSteps(const QList<StepCoverage> &coverage)
-{
-    QStringList paths;
-    for (const StepCoverage &c : coverage)
-        if (c.answer == MockAnswer::Nothing)
-            paths.append(c.step.path);
-    return paths;
-}
-
-QString answerText(MockAnswer answer)
-{
-    switch (answer) {
-    case MockAnswer::StepMock: return u"step mock"_s;
-    case MockAnswer::ActionTypeMock: return u"action-type mock"_s;
-    case MockAnswer::Computed: return u"computed"_s;
-    case MockAnswer::Bypassed: return u"bypassed"_s;
-    case MockAnswer::Nothing: return u"NOTHING"_s;
-    }
-    return {};
+    return u"bot \"%1\" not found"_s.arg(key);
 }
 
 } // namespace invoke::engine

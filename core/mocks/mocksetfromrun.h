@@ -18,7 +18,7 @@ struct InvokeResult;
 struct StepRecord;
 } // namespace invoke
 
-namespace invoke::engine {
+namespace invoke::mocks {
 
 struct RunMocks
 {
@@ -42,4 +42,4 @@ std::optional<MockResponse> mockFromStep(const StepRecord &step, const QStringLi
 bool promoteStep(MockSet &set, const StepRecord &step, const QStringList &secrets = {},
                  QList<Redaction> *redactions = nullptr, QString *error = nullptr);
 
-} // namespace invoke::engine
+} // namespace invoke::mocks

@@ -1,8 +1,8 @@
-#include "core/engine/jsonlocator.h"
+#include "core/model/jsonlocator.h"
 
 #include "core/model/json.h"
 
-namespace invoke::engine {
+namespace invoke {
 
 namespace {
 
@@ -208,4 +208,4 @@ int lineOfJson(QByteArrayView bytes, const JsonPath &path)
     return line;
 }
 
-} // namespace invoke::engine
+} // namespace invoke

@@ -8,7 +8,7 @@
 #include <variant>
 #include <vector>
 
-namespace invoke::engine {
+namespace invoke {
 
 // A path into a JSON document: object member names and array indexes.
 using JsonPath = std::vector<std::variant<std::string, size_t>>;
@@ -21,4 +21,4 @@ qsizetype locateJson(QByteArrayView bytes, const JsonPath &path);
 // is found when the path itself is not; 1 for an empty document.
 int lineOfJson(QByteArrayView bytes, const JsonPath &path);
 
-} // namespace invoke::engine
+} // namespace invoke

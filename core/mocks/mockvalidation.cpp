@@ -1,10 +1,8 @@
-#include "core/engine/mockvalidation.h"
+#include "core/mocks/mockvalidation.h"
 
-#include "core/engine/actiongate.h"
-#include "core/engine/botdefinition.h"
-#include "core/engine/jsonlocator.h"
-#include "core/engine/mockcoverage.h"
-#include "core/engine/mockschema.h"
+#include "core/mocks/mockschema.h"
+#include "core/model/actiontypes.h"
+#include "core/model/jsonlocator.h"
 
 #include <QtCore/QHash>
 #include <QtCore/QRegularExpression>
@@ -14,7 +12,7 @@
 
 using namespace Qt::StringLiterals;
 
-namespace invoke::engine {
+namespace invoke::mocks {
 
 namespace {
 
@@ -116,12 +114,12 @@ private:
 class Validator
 {
 public:
-    Validator(const BotDefinition *bot, const BotCatalog *catalog, QByteArrayView bytes)
+    Validator(const BotPlan *plan, QByteArrayView bytes)
         : m_lines(bytes)
     {
-        if (bot && catalog) {
-            m_botKey = bot->info.key;
-            for (const PlannedStep &step : plannedSteps(*bot, *catalog))
+        if (plan) {
+            m_botKey = plan->botKey;
+            for (const PlannedStep &step : plan->steps)
                 m_stepTypes.insert(step.path, step.actionType);
         }
     }
@@ -189,7 +187,7 @@ private:
         if (const auto step = m_stepTypes.constFind(key); step != m_stepTypes.cend())
             return *step; // a step path (even one that looks like an action type)
         if (isKnownActionType(key)) {
-            if (!ActionGate::isGoverned(key))
+            if (!isGovernedActionType(key))
                 report(u"an action-type key answers only llm.message, memory.search and codeexec.* steps; "
                        "%1 steps are always computed, so key the mock by a step path"_s.arg(key));
             return key;
@@ -265,12 +263,11 @@ QList<MockProblem> repeatedKeys(QByteArrayView bytes, const LineIndex &lines)
     return problems;
 }
 
-QList<MockProblem> validateDocument(const Json &document, const BotDefinition *bot, const BotCatalog *catalog,
-                                    QByteArrayView bytes)
+QList<MockProblem> validateDocument(const Json &document, const BotPlan *plan, QByteArrayView bytes)
 {
     if (!document.is_object())
         return {MockProblem{{}, {}, u"a mock set must be a JSON object mapping keys to mocks"_s, bytes.isEmpty() ? 0 : 1}};
-    Validator v(bot, catalog, bytes);
+    Validator v(plan, bytes);
     for (auto it = document.begin(); it != document.end(); ++it)
         v.entry(toQString(it.key()), it.value(), JsonPath{it.key()});
     std::stable_sort(v.problems.begin(), v.problems.end(),
@@ -280,7 +277,7 @@ QList<MockProblem> validateDocument(const Json &document, const BotDefinition *b
 
 } // namespace
 
-MockValidation validateMockBytes(QByteArrayView bytes, const BotDefinition *bot, const BotCatalog *catalog)
+MockValidation validateMockBytes(QByteArrayView bytes, const BotPlan *plan)
 {
     MockValidation result;
     if (bytes.trimmed().isEmpty()) {
@@ -296,22 +293,22 @@ MockValidation validateMockBytes(QByteArrayView bytes, const BotDefinition *bot,
         result.problems.append(MockProblem{{}, {}, u"not valid JSON: "_s + error, m.hasMatch() ? m.captured(1).toInt() : 0});
         return result;
     }
-    result.problems = repeatedKeys(bytes, LineIndex(bytes)) + validateDocument(document, bot, catalog, bytes);
+    result.problems = repeatedKeys(bytes, LineIndex(bytes)) + validateDocument(document, plan, bytes);
     std::stable_sort(result.problems.begin(), result.problems.end(),
                      [](const MockProblem &a, const MockProblem &b) { return a.line < b.line; });
     result.mocks = MockSet::fromJson(document);
     return result;
 }
 
-QList<MockProblem> validateMockJson(const Json &document, const BotDefinition *bot, const BotCatalog *catalog)
+QList<MockProblem> validateMockJson(const Json &document, const BotPlan *plan)
 {
-    return validateDocument(document, bot, catalog, {});
+    return validateDocument(document, plan, {});
 }
 
-QList<MockProblem> validateMockEntry(const QString &key, const Json &entry, const BotDefinition *bot,
-                                     const BotCatalog *catalog, QByteArrayView entryBytes)
+QList<MockProblem> validateMockEntry(const QString &key, const Json &entry, const BotPlan *plan,
+                                     QByteArrayView entryBytes)
 {
-    Validator v(bot, catalog, entryBytes);
+    Validator v(plan, entryBytes);
     v.entry(key, entry, {});
     return v.problems;
 }
@@ -331,4 +328,4 @@ QString problemLine(const QString &file, const MockProblem &problem)
     return parts.join(u": "_s);
 }
 
-} // namespace invoke::engine
+} // namespace invoke::mocks

@@ -14,10 +14,10 @@
 //  utils.echo, utils.parse_json, bot.invoke: any JSON (what they were given / the sub-bot's output)
 // Only a success mock's output is checked; an error mock's output is free. Members not
 // listed are allowed (an answer may carry more than a step reads).
-#include "core/engine/jsonlocator.h"
+#include "core/model/jsonlocator.h"
 #include "core/model/json.h"
 
-namespace invoke::engine {
+namespace invoke::mocks {
 
 // One place where an output does not fit its schema. `path` starts at the mock entry
 // ({"output", "memories", 0, "score"}) so a validator can find its line; `field` is the
@@ -48,4 +48,4 @@ QList<SchemaProblem> checkOutput(const QString &actionType, const Json &output);
 // "output.memories[0].score" for {"output", "memories", 0, "score"}.
 QString fieldText(const JsonPath &path);
 
-} // namespace invoke::engine
+} // namespace invoke::mocks

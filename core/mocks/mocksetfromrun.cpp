@@ -1,11 +1,11 @@
-#include "core/engine/mocksetfromrun.h"
+#include "core/mocks/mocksetfromrun.h"
 
-#include "core/engine/actiongate.h"
+#include "core/model/actiontypes.h"
 #include "core/model/invokeresult.h"
 
 using namespace Qt::StringLiterals;
 
-namespace invoke::engine {
+namespace invoke::mocks {
 
 namespace {
 
@@ -59,7 +59,7 @@ RunMocks mockSetFromRun(const InvokeResult &result, const QStringList &secrets)
 {
     RunMocks run;
     for (const StepRecord &step : result.steps) {
-        if (!ActionGate::isGoverned(step.actionType))
+        if (!isGovernedActionType(step.actionType))
             continue; // pure steps are computed again, so they follow an edited answer
         const QString what = u"\"%1\" (%2)"_s.arg(step.path, step.actionType);
         if (isMissingMock(step)) {
@@ -77,4 +77,4 @@ RunMocks mockSetFromRun(const InvokeResult &result, const QStringList &secrets)
     return run;
 }
 
-} // namespace invoke::engine
+} // namespace invoke::mocks

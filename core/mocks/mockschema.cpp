@@ -1,11 +1,11 @@
-#include "core/engine/mockschema.h"
+#include "core/mocks/mockschema.h"
 
 #include <algorithm>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
 
-namespace invoke::engine {
+namespace invoke::mocks {
 
 namespace {
 
@@ -221,4 +221,4 @@ QString fieldText(const JsonPath &path)
     return text;
 }
 
-} // namespace invoke::engine
+} // namespace invoke::mocks
