@@ -26,7 +26,7 @@ QString defaultText(const Json &value)
         return {};
     if (value.is_string())
         return toQString(value.get<std::string>());
-    return toQString(value.dump());
+    return QString::fromUtf8(dumpJson(value));
 }
 } // namespace
 

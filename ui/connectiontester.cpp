@@ -74,7 +74,7 @@ void ConnectionTester::getModels()
             report(false, describeFailure(reply, body));
             return;
         }
-        const Json parsed = parseJson(body);
+        const Json parsed = parseJson(body, nullptr, kJsonMaxWireDepth);
         QStringList ids;
         if (parsed.is_object() && parsed.contains("data") && parsed["data"].is_array()) {
             for (const Json &model : parsed["data"])
@@ -123,7 +123,7 @@ QString ConnectionTester::describeFailure(QNetworkReply *reply, const QByteArray
     }
     // OpenAI-style errors carry {"error": {"message": ...}}; others a string or nothing.
     QString detail;
-    const Json parsed = parseJson(body);
+    const Json parsed = parseJson(body, nullptr, kJsonMaxWireDepth);
     if (parsed.is_object() && parsed.contains("error")) {
         const Json &error = parsed["error"];
         detail = error.is_object() ? stringField(error, "message") : error.is_string() ? toQString(error.get<std::string>()) : QString();

@@ -193,7 +193,7 @@ QList<int> EventListModel::rowsForPath(const QString &path) const
 QString EventListModel::summaryAt(int row) const
 {
     const QByteArrayView raw = rawAt(row);
-    const Json parsed = parseJson(raw);
+    const Json parsed = parseJson(raw, nullptr, kJsonMaxWireDepth);
     if (!parsed.is_object())
         return oneLine(QString::fromUtf8(raw));
     Event header;

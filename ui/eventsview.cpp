@@ -113,7 +113,7 @@ void EventsView::showSelected()
     }
     const QByteArrayView raw = m_events->rawAt(index.row());
     QString error;
-    const Json parsed = parseJson(raw, &error);
+    const Json parsed = parseJson(raw, &error, kJsonMaxWireDepth);
     m_detail->setPlainText(parsed.is_discarded() ? QString::fromUtf8(raw.data(), raw.size())
                                                  : QString::fromUtf8(dumpJson(parsed, 2)));
 }

@@ -87,20 +87,14 @@ MockEntryProblem MockSetDocument::check(const MockEntry &entry) const
     const bool blank = entry.outputText.trimmed().isEmpty();
     Json output;
     if (!blank) {
-        try {
-            output = Json::parse(utf8.constBegin(), utf8.constEnd());
-        } catch (const Json::parse_error &e) {
+        JsonParseError error;
+        output = parseJsonAt(utf8, &error);
+        if (output.is_discarded()) {
             problem.kind = MockEntryProblem::Syntax;
             problem.field = u"output"_s;
-            // nlohmann counts the byte it stopped at from 1.
-            locate(utf8, qsizetype(e.byte) - 1, &problem);
-            // "[json.exception…] parse error at line 9, column 11: syntax error …": keep the words after the place.
-            QString what = QString::fromUtf8(e.what());
-            if (const qsizetype column = what.indexOf(u"column"_s); column >= 0)
-                if (const qsizetype colon = what.indexOf(u": "_s, column); colon >= 0)
-                    what = what.mid(colon + 2);
+            locate(utf8, error.offset, &problem);
             problem.message = tr("The output is not valid JSON (line %1, column %2): %3")
-                                  .arg(problem.line).arg(problem.column).arg(what);
+                                  .arg(problem.line).arg(problem.column).arg(error.reason);
             return problem;
         }
     }

@@ -28,7 +28,7 @@ QString displayText(const Json &value)
         return {};
     if (value.is_string())
         return toQString(value.get<std::string>());
-    return toQString(value.dump());
+    return QString::fromUtf8(dumpJson(value));
 }
 
 QString editorText(const QWidget *editor)

@@ -127,7 +127,7 @@ void StepDetailView::setStep(const StepRecord &step)
     QString text;
     for (int i = 0; i < rows.size() && i < MaxEventsShown; ++i) {
         const QByteArrayView raw = m_events->rawAt(rows.at(i));
-        const Json parsed = parseJson(raw);
+        const Json parsed = parseJson(raw, nullptr, kJsonMaxWireDepth);
         text += parsed.is_discarded() ? QString::fromUtf8(raw.data(), raw.size())
                                       : QString::fromUtf8(dumpJson(parsed, 2));
         text += u'\n';

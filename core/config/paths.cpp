@@ -1,12 +1,22 @@
 #include "core/config/paths.h"
 
 #include <QtCore/QDir>
+#include <QtCore/QFileInfo>
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
 
 using namespace Qt::StringLiterals;
 
 namespace invoke::paths {
+
+bool resolvesInside(const QString &path, const QString &folder)
+{
+    if (path.startsWith(u':'))
+        return true;
+    const QString root = QFileInfo(folder).canonicalFilePath();
+    const QString target = QFileInfo(path).canonicalFilePath();
+    return !root.isEmpty() && !target.isEmpty() && (target == root || target.startsWith(root + u'/'));
+}
 
 QString bundledBots() { return u":/bots"_s; }
 QString bundledMocks() { return u":/mocks"_s; }

@@ -15,4 +15,9 @@ QString userDatasets();     // <AppDataLocation>/datasets
 QString datasetIndexFile(); // <AppDataLocation>/dataset-index.sqlite
 QString settingsFile();    // for tools that want to say where settings live
 
+// Whether `path`, with every link resolved, is `folder` or lies below it. Bot and dataset
+// files that lead elsewhere are refused: a link in a served folder must not hand any file
+// the process can read to whoever may list or search that folder. Resources always pass.
+bool resolvesInside(const QString &path, const QString &folder);
+
 } // namespace invoke::paths

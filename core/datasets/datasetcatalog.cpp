@@ -42,7 +42,7 @@ QStringList filesUnder(const QString &folder)
         if (QDir(folder).relativeFilePath(file).split(u'/').constFirst().startsWith(u'.')
             || it.fileName().startsWith(u'.'))
             continue;
-        if (isDatasetFile(it.fileName()))
+        if (isDatasetFile(it.fileName()) && paths::resolvesInside(file, folder))
             files.append(file);
     }
     std::sort(files.begin(), files.end());
@@ -102,6 +102,10 @@ void DatasetCatalog::scan(const QStringList &folders)
         for (const QFileInfo &entry : entries) {
             if (entry.fileName().startsWith(u'.'))
                 continue;
+            if (!paths::resolvesInside(entry.filePath(), folder)) {
+                m_problems.append({entry.filePath(), 0, u"is a link that leads outside its datasets folder; it is not read"_s});
+                continue;
+            }
             DatasetSource source;
             source.path = entry.filePath();
             QString base;
@@ -129,7 +133,9 @@ void DatasetCatalog::scan(const QStringList &folders)
                 : u"File %1"_s.arg(entry.fileName());
 
             const QString sidecar = dir.filePath(base + SidecarSuffix);
-            if (QFileInfo::exists(sidecar)) {
+            if (QFileInfo::exists(sidecar) && !paths::resolvesInside(sidecar, folder)) {
+                m_problems.append({sidecar, 0, u"is a link that leads outside its datasets folder; it is not read"_s});
+            } else if (QFileInfo::exists(sidecar)) {
                 QFile in(sidecar);
                 QString error;
                 const Json meta = in.open(QIODevice::ReadOnly) ? parseJson(in.readAll(), &error) : Json();

@@ -158,7 +158,7 @@ public:
             m.id = q.value(0).toString();
             m.dataset = slug;
             m.content = q.value(1).toString();
-            m.metadata = parseJson(q.value(2).toByteArray());
+            m.metadata = parseJson(q.value(2).toByteArray(), nullptr, kJsonMaxWireDepth);
             m.score = std::round(-q.value(3).toDouble() * 1e4) / 1e4;
             out->append(std::move(m));
         }

@@ -11,6 +11,11 @@ using namespace Qt::StringLiterals;
 
 namespace invoke::engine {
 
+namespace {
+// A bot file is a page or two of JSON; anything far bigger is a mistake or an attack.
+constexpr qint64 kMaxBotFileBytes = 4 << 20;
+} // namespace
+
 QStringList BotCatalog::defaultFolders(const QStringList &extraFolders)
 {
     return QStringList{paths::bundledBots(), paths::userBots()} + extraFolders;
@@ -48,6 +53,15 @@ void BotCatalog::load(const QStringList &folders, BotFileCache *cache)
                                                       QDir::Name);
         for (const QFileInfo &file : files) {
             const QString path = file.filePath();
+            if (!paths::resolvesInside(path, folder)) {
+                // Never read: its parse error would quote the bytes of whatever it leads to.
+                m_problems.append({path, 0, u"is a link that leads outside its bots folder; it is not read"_s});
+                continue;
+            }
+            if (file.size() > kMaxBotFileBytes) {
+                m_problems.append({path, 0, u"is %1 bytes; a bot file may hold at most %2"_s.arg(file.size()).arg(kMaxBotFileBytes)});
+                continue;
+            }
             // Resources carry the time rcc saw the file; a missing time still keys the
             // replay cache the same way on every run.
             QDateTime updatedAt = file.lastModified().toUTC();

@@ -69,8 +69,8 @@ CacheEntry entryFromRow(const QSqlQuery &q)
     e.parts.botKey = q.value(2).toString();
     e.parts.botUpdatedAt = q.value(3).toString();
     e.parts.actionType = q.value(4).toString();
-    e.parts.parameters = parseJson(q.value(5).toByteArray());
-    e.output = parseJson(q.value(6).toByteArray());
+    e.parts.parameters = parseJson(q.value(5).toByteArray(), nullptr, kJsonMaxWireDepth);
+    e.output = parseJson(q.value(6).toByteArray(), nullptr, kJsonMaxWireDepth);
     e.usage.inputTokens = q.value(7).isNull() ? -1 : q.value(7).toLongLong();
     e.usage.outputTokens = q.value(8).isNull() ? -1 : q.value(8).toLongLong();
     e.createdAt = QDateTime::fromString(q.value(9).toString(), Qt::ISODateWithMs);
@@ -320,7 +320,7 @@ std::optional<CacheEntry> ReplayCache::fastLookup(Connection *c, const QString &
         entry.emplace();
         entry->key = key;
         const auto *bytes = static_cast<const char *>(sqlite3_column_blob(st, 0));
-        entry->output = parseJson(QByteArrayView(bytes, sqlite3_column_bytes(st, 0)));
+        entry->output = parseJson(QByteArrayView(bytes, sqlite3_column_bytes(st, 0)), nullptr, kJsonMaxWireDepth);
         const auto tokens = [st](int column) -> qint64 {
             return sqlite3_column_type(st, column) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, column);
         };
@@ -369,7 +369,7 @@ std::optional<CacheEntry> ReplayCache::lookup(const QString &key, QString *error
     }
     CacheEntry entry;
     entry.key = key;
-    entry.output = parseJson(q.value(0).toByteArray());
+    entry.output = parseJson(q.value(0).toByteArray(), nullptr, kJsonMaxWireDepth);
     entry.usage.inputTokens = q.value(1).isNull() ? -1 : q.value(1).toLongLong();
     entry.usage.outputTokens = q.value(2).isNull() ? -1 : q.value(2).toLongLong();
     entry.hits = q.value(3).toLongLong();

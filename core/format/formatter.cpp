@@ -12,8 +12,7 @@ QString prettyResult(const QString &text)
     const QString trimmed = text.trimmed();
     if (!trimmed.startsWith(u'{') && !trimmed.startsWith(u'['))
         return text;
-    const std::string utf8 = toStd(trimmed);
-    const auto parsed = nlohmann::ordered_json::parse(utf8, nullptr, false);
+    const auto parsed = parseOrderedJson(trimmed.toUtf8(), nullptr, kJsonMaxWireDepth);
     if (parsed.is_discarded() || !parsed.is_structured())
         return text;
     return toQString(parsed.dump(2, ' ', false, Json::error_handler_t::replace));

@@ -81,7 +81,7 @@ private:
 
 Json Event::json() const
 {
-    return parseJson(raw);
+    return parseJson(raw, nullptr, kJsonMaxWireDepth);
 }
 
 Event Event::fromJson(const Json &value)
@@ -101,7 +101,7 @@ std::optional<Event> Event::decode(QByteArrayView bytes, QString *error)
         // Rare: parse again for parseJson's words (position and reason), kept in one place.
         if (error) {
             QString why;
-            parseJson(bytes, &why);
+            parseJson(bytes, &why, kJsonMaxWireDepth);
             *error = u"event is not JSON: "_s + why;
         }
         return std::nullopt;

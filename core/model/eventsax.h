@@ -11,6 +11,7 @@
 //   void onString(int slot, std::string &s);
 //   void onNumber(int slot, qint64 n);       // floats truncated; out of range gives -1
 // Each *Key() call also clears what an earlier occurrence of that key set.
+// Nesting deeper than kJsonMaxWireDepth stops the parse, as parseJson does.
 #include "core/model/json.h"
 
 #include <cmath>
@@ -47,6 +48,8 @@ public:
 
     bool start_object(std::size_t)
     {
+        if (m_depth >= kJsonMaxWireDepth)
+            return false; // as parseJson refuses it (core/model/json.h)
         if (m_depth == 0)
             m_topIsObject = true;
         else if (m_depth == 1 && m_pending == Metadata)
@@ -63,6 +66,8 @@ public:
     }
     bool start_array(std::size_t)
     {
+        if (m_depth >= kJsonMaxWireDepth)
+            return false;
         m_pending = 0;
         ++m_depth;
         return true;

@@ -56,7 +56,7 @@ static std::optional<QList<T>> readList(QByteArrayView bytes, const char *member
                                         QString *error)
 {
     QString why;
-    const Json body = parseJson(bytes, &why);
+    const Json body = parseJson(bytes, &why, kJsonMaxWireDepth);
     if (body.is_discarded()) {
         if (error)
             *error = u"the answer is not valid JSON: "_s + why;

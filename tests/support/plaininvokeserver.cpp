@@ -151,7 +151,7 @@ void PlainInvokeServer::respond(Client *client, const RecordedRequest &request)
     const QList<QByteArray> parts = request.path.split('/');
     // "", "bots" | "", "datasets" | "", "bots", KEY, "invoke"
     if (request.method == "GET" && request.path == "/bots") {
-        sendJson(client, 200, dumpJson(wire::botListingBody(m_bots)));
+        sendJson(client, 200, m_rawBotsBody.isEmpty() ? dumpJson(wire::botListingBody(m_bots)) : m_rawBotsBody);
         return;
     }
     if (request.method == "GET" && request.path == "/datasets") {

@@ -51,6 +51,8 @@ public:
     // GET /bots lists these; POST /bots/{key}/invoke answers with the script (404 if unknown).
     void addBot(const BotInfo &bot, const PlainScript &script);
     void setDatasets(const QList<DatasetInfo> &datasets) { m_datasets = datasets; }
+    // GET /bots answers exactly these bytes instead (a hostile or broken listing).
+    void setRawBotsBody(const QByteArray &body) { m_rawBotsBody = body; }
     void release(); // resumes the streams held at holdAfter
 
     QList<RecordedRequest> requests() const { return m_requests; }
@@ -79,6 +81,7 @@ private:
     QList<BotInfo> m_bots;
     QHash<QString, PlainScript> m_scripts;
     QList<DatasetInfo> m_datasets;
+    QByteArray m_rawBotsBody;
     QList<RecordedRequest> m_requests;
     QList<Client *> m_clients;
 };
