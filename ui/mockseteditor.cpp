@@ -57,6 +57,7 @@ MockSetEditor::MockSetEditor(QSettings *settings, QWidget *parent)
     m_coverageView->setColumnWidth(MockCoverageModel::StepColumn, 170);
     m_coverageView->setColumnWidth(MockCoverageModel::ActionColumn, 120);
     m_coverageView->setToolTip(tr("Double-click a step to edit its mock, or to add one."));
+    m_coverageNote->setObjectName(u"mockCoverageNote"_s);
     m_coverageNote->setWordWrap(true);
 
     auto *coverage = new QWidget;
