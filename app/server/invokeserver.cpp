@@ -8,6 +8,7 @@
 #include "app/server/tokenstore.h"
 #include "core/backend/invocation.h"
 #include "core/wire/listingcodec.h"
+#include "core/wire/plancodec.h"
 #include "core/wire/requestcodec.h"
 
 #include <QtCore/QMetaEnum>
@@ -30,7 +31,7 @@ struct InvokeServer::Incoming
 
 namespace {
 
-const char kEndpoints[] = "POST /bots/{key}/invoke, GET /bots, GET /datasets, GET /healthz";
+const char kEndpoints[] = "POST /bots/{key}/invoke, GET /bots, GET /bots/{key}/plan, GET /datasets, GET /healthz";
 
 QByteArray methodName(QHttpServerRequest::Method method)
 {
@@ -135,6 +136,11 @@ bool InvokeServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *
             wrongMethod("POST");
         else if (authenticate(request, *reply, in))
             invoke(parts[1], request, reply, in);
+    } else if (parts.size() == 3 && parts[0] == u"bots"_s && parts[2] == u"plan"_s) {
+        if (!get)
+            wrongMethod("GET");
+        else if (authenticate(request, *reply, in))
+            botPlan(parts[1], reply, in);
     } else {
         fail(*reply, in, 404, u"no endpoint %1 %2 (the endpoints: %3)"_s
                                   .arg(QString::fromLatin1(in.method), QString::fromUtf8(in.path),
@@ -190,6 +196,21 @@ void InvokeServer::listDatasets(std::shared_ptr<HttpReply> reply, Incoming in)
         if (!listing.error.isEmpty())
             return fail(*reply, in, 500, listing.error);
         answer(*reply, in, 200, wire::datasetListingBody(listing.datasets));
+    });
+}
+
+void InvokeServer::botPlan(const QString &botKey, std::shared_ptr<HttpReply> reply, Incoming in)
+{
+    // The index answers 404 as POST /bots/{key}/invoke does (file names only, never the
+    // server's folders); the plan is then read from the same folders a run reads.
+    m_index->check(botKey, this, [this, botKey, reply, in](bool found, const QString &why) mutable {
+        if (!found)
+            return fail(*reply, in, 404, why);
+        m_listing->botPlan(botKey, this, [this, botKey, reply, in](const BotPlanResult &result) mutable {
+            if (!result.plan) // gone since the index saw it
+                return fail(*reply, in, 404, u"bot \"%1\" not found"_s.arg(botKey));
+            answer(*reply, in, 200, wire::planBody(*result.plan));
+        });
     });
 }
 

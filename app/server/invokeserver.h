@@ -60,6 +60,7 @@ private:
     bool authenticate(const QHttpServerRequest &request, HttpReply &reply, Incoming &in);
     void listBots(std::shared_ptr<HttpReply> reply, Incoming in);
     void listDatasets(std::shared_ptr<HttpReply> reply, Incoming in);
+    void botPlan(const QString &botKey, std::shared_ptr<HttpReply> reply, Incoming in);
     void invoke(const QString &botKey, const QHttpServerRequest &request, std::shared_ptr<HttpReply> reply,
                 Incoming in);
     void startStream(InvokeRequest request, std::shared_ptr<HttpReply> reply, Incoming in);

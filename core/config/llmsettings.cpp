@@ -1,7 +1,5 @@
 #include "core/config/llmsettings.h"
 
-#include "core/config/environmentsecret.h"
-
 #include <QtCore/QSettings>
 
 using namespace Qt::StringLiterals;
@@ -31,9 +29,8 @@ LlmSettings LlmSettings::withEnvironment() const
         s.baseUrl = qEnvironmentVariable("INVOKE_LLM_BASE_URL");
     if (qEnvironmentVariableIsSet("INVOKE_LLM_MODEL"))
         s.model = qEnvironmentVariable("INVOKE_LLM_MODEL");
-    // Read once, then wiped from the environment (core/config/environmentsecret.h).
-    if (const std::optional<QString> key = takeSecretFromEnvironment("INVOKE_LLM_API_KEY"))
-        s.apiKey = *key;
+    if (qEnvironmentVariableIsSet("INVOKE_LLM_API_KEY"))
+        s.apiKey = qEnvironmentVariable("INVOKE_LLM_API_KEY");
     return s;
 }
 

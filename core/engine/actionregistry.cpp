@@ -1,7 +1,5 @@
 #include "core/engine/actionregistry.h"
 
-#include "core/config/sandboxsettings.h"
-
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -28,14 +26,13 @@ QStringList ActionRegistry::types() const
 }
 
 ActionRegistry ActionRegistry::standard(const LlmSettings &llm,
-                                        std::shared_ptr<const datasets::DatasetStore> datasets,
-                                        const SandboxSettings &sandbox)
+                                        std::shared_ptr<const datasets::DatasetStore> datasets)
 {
     ActionRegistry registry;
     registerUtilsActions(registry);
     registerLlmAction(registry, llm);
     registerMemorySearchAction(registry, std::move(datasets));
-    registerCodeExecActions(registry, sandbox);
+    registerCodeExecActions(registry);
     return registry;
 }
 
