@@ -19,6 +19,7 @@
 #include "ui/transcriptview.h"
 
 #include "core/backend/backend.h"
+#include "core/config/environmentsecret.h"
 #include "core/config/secretstore.h"
 
 #include <QtCore/QSettings>
@@ -101,7 +102,7 @@ void MainWindow::restoreSession()
 
 void MainWindow::loadApiKey()
 {
-    if (qEnvironmentVariableIsSet("INVOKE_LLM_API_KEY")) {
+    if (takeSecretFromEnvironment("INVOKE_LLM_API_KEY").has_value()) {
         Q_EMIT llmSettingsChanged(m_llm);
         return;
     }
@@ -117,7 +118,7 @@ void MainWindow::loadApiKey()
 void MainWindow::applyLlmSettings(const LlmSettings &settings)
 {
     m_llm = settings.withEnvironment();
-    if (!settings.apiKey.isEmpty() && !qEnvironmentVariableIsSet("INVOKE_LLM_API_KEY"))
+    if (!settings.apiKey.isEmpty() && !takeSecretFromEnvironment("INVOKE_LLM_API_KEY").has_value())
         m_llm.apiKey = settings.apiKey;
     Q_EMIT llmSettingsChanged(m_llm);
     if (m_llm.isConfigured() && m_banner->kind() == Banner::Info)

@@ -1,5 +1,7 @@
 #include "app/cli/cliarguments.h"
 
+#include "core/config/sandboxsettings.h"
+
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
@@ -118,6 +120,9 @@ std::optional<Arguments> parseInvoke(const QStringList &args, UsageError *error)
     parser.addOption({u"stream"_s, u"stream"_s});
     parser.addOption({u"bots-dir"_s, u"folder"_s, u"DIR"_s});
     parser.addOption({u"datasets-dir"_s, u"folder"_s, u"DIR"_s});
+    parser.addOption({u"allow-unsandboxed-code"_s, u"allow-unsandboxed-code"_s});
+    parser.addOption({u"sandbox-tmp-size"_s, u"sandbox-tmp-size"_s, u"SIZE"_s});
+    parser.addOption({u"sandbox-work-size"_s, u"sandbox-work-size"_s, u"SIZE"_s});
     addRemoteOptions(parser);
     std::optional<Arguments> early;
     if (!parseOptions(parser, args, cmd, error, &early))
@@ -206,6 +211,17 @@ std::optional<Arguments> parseInvoke(const QStringList &args, UsageError *error)
     if (!datasetFolders)
         return std::nullopt;
     inv.datasetFolders = *datasetFolders;
+    if (parser.isSet(u"allow-unsandboxed-code"_s))
+        inv.allowUnsandboxedCode = true;
+    for (const auto &[name, target] : {std::pair{u"sandbox-tmp-size"_s, &inv.sandboxTmpBytes},
+                                       std::pair{u"sandbox-work-size"_s, &inv.sandboxWorkBytes}}) {
+        if (!parser.isSet(name))
+            continue;
+        const std::optional<qint64> bytes = parseByteSize(parser.value(name), &why);
+        if (!bytes)
+            return fail(error, cmd, u"--%1: %2"_s.arg(name, why));
+        *target = *bytes;
+    }
     if (!readRemoteOptions(parser, cmd, inv.remote, error))
         return std::nullopt;
     return a;

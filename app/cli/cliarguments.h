@@ -44,6 +44,11 @@ struct InvokeArguments
     bool mocksGiven = false; // --mocks named a file; otherwise manual mode uses the bundled set
     QString saveMocksFile;   // --save-mocks: write the run's mock set here (redacted)
     RemoteTarget remote;     // --endpoint / --profile: a server instead of the engine
+    // codeexec on the embedded engine: --allow-unsandboxed-code (UNSAFE),
+    // --sandbox-tmp-size, --sandbox-work-size; unset ones keep the studio's settings.
+    std::optional<bool> allowUnsandboxedCode;
+    std::optional<qint64> sandboxTmpBytes;
+    std::optional<qint64> sandboxWorkBytes;
 };
 
 struct MocksArguments

@@ -91,6 +91,16 @@ Output:
                        per line as it arrives (events); not with json
   --bots-dir DIR       Also load the *.bot.json files of DIR (repeatable)
 
+Code steps (codeexec on the embedded engine; defaults from the studio's settings):
+  --sandbox-tmp-size SIZE   The size cap of /tmp inside the sandbox (default 64M;
+                       K, M, G or bytes, 1M to 64G)
+  --sandbox-work-size SIZE  The size cap of the work folder inside the sandbox,
+                       input files included (default 64M)
+  --allow-unsandboxed-code  UNSAFE: when bubblewrap is missing or cannot create
+                       namespaces, run code anyway with only rlimits: it can use
+                       the network and read your files. Without it, such code
+                       steps fail and say why.
+
 Server:
   --endpoint URL       Run on the invoke server at URL (e.g. http://127.0.0.1:8642)
                        instead of the embedded engine; the token comes from

@@ -5,12 +5,15 @@
 #include "app/cli/console.h"
 #include "core/backend/localbackend.h"
 #include "core/backend/remotebackend.h"
+#include "core/config/environmentsecret.h"
 #include "core/config/llmsettings.h"
 #include "core/config/paths.h"
+#include "core/config/sandboxsettings.h"
 #include "core/datasets/datasetcatalog.h"
 #include "core/engine/botcatalog.h"
 
 #include <QtCore/QCoreApplication>
+#include <QtCore/QSettings>
 
 #include <memory>
 
@@ -22,13 +25,15 @@ namespace {
 // The embedded engine over the bundled bots, the user's bots and `extraFolders` (and the
 // same for datasets).
 std::unique_ptr<Backend> localBackend(const QStringList &extraFolders, const LlmSettings &llm = {},
-                                      const QStringList &extraDatasetFolders = {})
+                                      const QStringList &extraDatasetFolders = {},
+                                      const SandboxSettings &sandbox = {})
 {
     LocalBackend::Options options;
     options.botFolders = engine::BotCatalog::defaultFolders(extraFolders);
     options.datasetFolders = datasets::DatasetCatalog::defaultFolders(extraDatasetFolders);
     options.replayCacheFile = paths::replayCacheFile();
     options.llm = llm;
+    options.sandbox = sandbox;
     return std::make_unique<LocalBackend>(options);
 }
 
@@ -42,11 +47,24 @@ int usage(const cli::UsageError &error)
     return cli::ExitUsage;
 }
 
+// The studio's sandbox settings, then invoke's flags.
+SandboxSettings sandboxSettings(const cli::InvokeArguments &invoke)
+{
+    SandboxSettings sandbox = SandboxSettings::fromSettings(QSettings());
+    sandbox.allowUnsandboxedCode = invoke.allowUnsandboxedCode.value_or(sandbox.allowUnsandboxedCode);
+    sandbox.tmpBytes = invoke.sandboxTmpBytes.value_or(sandbox.tmpBytes);
+    sandbox.workBytes = invoke.sandboxWorkBytes.value_or(sandbox.workBytes);
+    return sandbox;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
+    // The LLM key and the server token are kept in memory only: code the embedded engine
+    // runs never finds them in this process's environment.
+    takeKnownSecretsFromEnvironment();
     // The studio's identity (app/studio/main.cpp): the CLI shares its bots folder,
     // replay cache and settings.
     invoke::applyAppIdentity();
@@ -73,11 +91,14 @@ int main(int argc, char *argv[])
         const bool needsLlm = args->invoke.request.mode.kind != Mode::Manual && args->invoke.remote.endpoint.isEmpty();
         const LlmSettings llm = cli::llmSettings(needsLlm);
         return cli::runOn(args->invoke.remote,
-                          [&] { return localBackend(args->invoke.botFolders, llm, args->invoke.datasetFolders); },
+                          [&] {
+                              return localBackend(args->invoke.botFolders, llm, args->invoke.datasetFolders,
+                                                  sandboxSettings(args->invoke));
+                          },
                           [&](Backend &backend) {
                               // Masked in what --save-mocks writes: the LLM key and the server's
                               // token, from the environment or from the --profile's keychain entry.
-                              QStringList secrets{llm.apiKey, qEnvironmentVariable("INVOKE_AUTH_TOKEN")};
+                              QStringList secrets{llm.apiKey, takeSecretFromEnvironment("INVOKE_AUTH_TOKEN").value_or(QString())};
                               if (const auto *remote = qobject_cast<RemoteBackend *>(&backend))
                                   secrets << remote->options().token;
                               return cli::runInvoke(backend, args->invoke, secrets);

@@ -4,6 +4,7 @@
 
 #include "core/backend/remotebackend.h"
 #include "core/config/appidentity.h"
+#include "core/config/environmentsecret.h"
 #include "core/config/profiles.h"
 #include "core/config/secretstore.h"
 
@@ -86,7 +87,7 @@ std::unique_ptr<Backend> remoteBackend(const RemoteTarget &target, QString *erro
         }
     } else {
         options.endpoint = QUrl(target.endpoint);
-        options.token = qEnvironmentVariable("INVOKE_AUTH_TOKEN");
+        options.token = takeSecretFromEnvironment("INVOKE_AUTH_TOKEN").value_or(QString());
         options.tokenHint = u"set INVOKE_AUTH_TOKEN"_s;
     }
     return std::make_unique<RemoteBackend>(options);

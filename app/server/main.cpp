@@ -76,7 +76,7 @@ int main(int argc, char *argv[])
     options.engine.replayCacheFile = args->cacheFile.isEmpty()
         ? QFileInfo(paths::replayCacheFile()).absolutePath() + u"/server-replay.sqlite"_s
         : args->cacheFile;
-    options.engine.llm = LlmSettings{}.withEnvironment(); // the key only from INVOKE_LLM_API_KEY
+    server::applyEngineSettings(*args, &options.engine); // the LLM key only from INVOKE_LLM_API_KEY; sandbox
     if (!args->llmBaseUrl.isEmpty())
         options.engine.llm.baseUrl = args->llmBaseUrl;
     if (!args->llmModel.isEmpty())

@@ -1,5 +1,7 @@
 #include "app/server/serverarguments.h"
 
+#include "core/config/sandboxsettings.h"
+
 using namespace Qt::StringLiterals;
 
 namespace invoke::server {
@@ -72,6 +74,14 @@ std::optional<ServerArguments> parseServerArguments(const QStringList &arguments
             args.version = true;
         } else if (flag == u"--insecure-no-auth"_s) {
             args.insecureNoAuth = true;
+        } else if (flag == u"--allow-unsandboxed-code"_s) {
+            args.allowUnsandboxedCode = true;
+        } else if (flag == u"--sandbox-tmp-size"_s || flag == u"--sandbox-work-size"_s) {
+            const auto v = value();
+            const std::optional<qint64> bytes = v ? parseByteSize(*v, error) : std::nullopt;
+            if (!bytes)
+                return fail(u"%1: %2"_s.arg(flag, v ? *error : u"needs a value"_s));
+            (flag == u"--sandbox-tmp-size"_s ? args.sandboxTmpBytes : args.sandboxWorkBytes) = *bytes;
         } else if (flag == u"--listen"_s || flag == u"--tokens"_s || flag == u"--bots-dir"_s
                    || flag == u"--cache"_s || flag == u"--max-body"_s || flag == u"--shutdown-grace"_s
                    || flag == u"--max-unsent"_s || flag == u"--llm-base-url"_s || flag == u"--llm-model"_s
@@ -148,6 +158,12 @@ Options:
   --idle-timeout SECS    a connection without traffic is closed (default 60; streams excepted)
   --llm-base-url URL     OpenAI-compatible endpoint for llm.message (or INVOKE_LLM_BASE_URL)
   --llm-model NAME       the model (or INVOKE_LLM_MODEL)
+  --sandbox-tmp-size SIZE   size cap of /tmp inside the codeexec sandbox (default 64M;
+                         K, M, G or bytes, 1M to 64G)
+  --sandbox-work-size SIZE  size cap of the sandbox's work folder, inputs included (default 64M)
+  --allow-unsandboxed-code  UNSAFE: without bubblewrap (missing, or no user namespaces), run
+                         codeexec steps anyway with only rlimits: the code can use the
+                         network and read this machine's files. Without it they fail and say why.
   -h, --help             this text
   --version              the version
 

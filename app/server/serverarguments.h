@@ -5,6 +5,10 @@
 
 #include <optional>
 
+namespace invoke {
+struct LocalBackendOptions;
+}
+
 namespace invoke::server {
 
 struct ServerArguments
@@ -24,9 +28,17 @@ struct ServerArguments
     qint64 maxUnsentBytes = 4 * 1024 * 1024; // a stream whose client lags this far behind is dropped
     QString llmBaseUrl;           // override INVOKE_LLM_BASE_URL
     QString llmModel;             // override INVOKE_LLM_MODEL
+    // codeexec: the sandbox's size caps, and code without a sandbox (UNSAFE, off by default).
+    bool allowUnsandboxedCode = false;
+    qint64 sandboxTmpBytes = 64LL * 1024 * 1024;
+    qint64 sandboxWorkBytes = 64LL * 1024 * 1024;
 };
 
 std::optional<ServerArguments> parseServerArguments(const QStringList &arguments, QString *error);
+// The engine's LLM settings (the key only from INVOKE_LLM_API_KEY, then wiped from the
+// environment with INVOKE_AUTH_TOKEN: core/config/environmentsecret.h) and its codeexec
+// sandbox settings (app/server/enginesettings.cpp).
+void applyEngineSettings(const ServerArguments &args, LocalBackendOptions *engine);
 QString helpText();
 
 } // namespace invoke::server

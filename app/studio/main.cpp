@@ -1,6 +1,7 @@
 // invoke-studio: the window on the embedded engine (bundled examples + the user's bots).
 #include "core/config/appidentity.h"
 #include "core/backend/localbackend.h"
+#include "core/config/environmentsecret.h"
 #include "core/config/profiles.h"
 #include "core/config/secretstore.h"
 #include "core/datasets/datasetcatalog.h"
@@ -49,6 +50,10 @@ int main(int argc, char *argv[])
     options.datasetFolders = invoke::datasets::DatasetCatalog::defaultFolders(
         settings.value(QLatin1String(invoke::datasets::FoldersSettingsKey)).toStringList() + parser.values(datasetFolder));
     options.llm = invoke::LlmSettings::fromSettings(settings).withEnvironment();
+    // Code steps: the size caps of the sandbox, and code without one (UNSAFE) only when
+    // sandbox/allow_unsandboxed_code is set (core/config/sandboxsettings.h).
+    options.sandbox = invoke::SandboxSettings::fromSettings(settings);
+    invoke::takeKnownSecretsFromEnvironment(); // kept in memory only, out of reach of code steps
     invoke::LocalBackend backend(options);
     invoke::SecretStore secrets(invoke::keychainService());
 

@@ -109,7 +109,7 @@ void LocalInvocation::work()
     }
 
     // Built here so that every object the actions touch belongs to this thread.
-    const engine::ActionRegistry registry = engine::ActionRegistry::standard(m_llm, m_state->datasets);
+    const engine::ActionRegistry registry = engine::ActionRegistry::standard(m_llm, m_state->datasets, m_state->sandbox);
     engine::ActionGate::Options gateOptions;
     gateOptions.mode = m_request.mode;
     gateOptions.mocks = m_request.manualMocks;

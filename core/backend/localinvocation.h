@@ -3,6 +3,7 @@
 // handed to the owner's thread in batches.
 #include "core/backend/invocation.h"
 #include "core/config/llmsettings.h"
+#include "core/config/sandboxsettings.h"
 #include "core/engine/action.h"
 #include "core/engine/botcatalog.h"
 #include "core/format/resultbuilder.h"
@@ -32,6 +33,7 @@ struct LocalEngineState
     QString replayCacheFile;
     QSet<QString> cacheableTypes;
     QString cacheScope;
+    SandboxSettings sandbox;
     engine::BotFileCache botFiles; // unchanged bot files are not parsed again per invocation
     std::shared_ptr<const datasets::DatasetStore> datasets; // never null
 

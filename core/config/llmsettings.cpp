@@ -1,5 +1,7 @@
 #include "core/config/llmsettings.h"
 
+#include "core/config/environmentsecret.h"
+
 #include <QtCore/QSettings>
 
 using namespace Qt::StringLiterals;
@@ -29,8 +31,9 @@ LlmSettings LlmSettings::withEnvironment() const
         s.baseUrl = qEnvironmentVariable("INVOKE_LLM_BASE_URL");
     if (qEnvironmentVariableIsSet("INVOKE_LLM_MODEL"))
         s.model = qEnvironmentVariable("INVOKE_LLM_MODEL");
-    if (qEnvironmentVariableIsSet("INVOKE_LLM_API_KEY"))
-        s.apiKey = qEnvironmentVariable("INVOKE_LLM_API_KEY");
+    // Read once, then wiped from the environment (core/config/environmentsecret.h).
+    if (const std::optional<QString> key = takeSecretFromEnvironment("INVOKE_LLM_API_KEY"))
+        s.apiKey = *key;
     return s;
 }
 

@@ -20,7 +20,9 @@ struct LlmSettings
     // Reads base URL and model from settings (group "llm"); never the key.
     static LlmSettings fromSettings(const QSettings &settings);
     void saveTo(QSettings &settings) const; // base URL and model only
-    // INVOKE_LLM_BASE_URL, INVOKE_LLM_MODEL, INVOKE_LLM_API_KEY override what is set.
+    // INVOKE_LLM_BASE_URL, INVOKE_LLM_MODEL, INVOKE_LLM_API_KEY override what is set. The
+    // key is taken out of the process environment on the first call and kept in memory
+    // (takeSecretFromEnvironment), so later calls still see it.
     LlmSettings withEnvironment() const;
 
     bool operator==(const LlmSettings &) const = default;

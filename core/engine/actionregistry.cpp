@@ -1,5 +1,7 @@
 #include "core/engine/actionregistry.h"
 
+#include "core/config/sandboxsettings.h"
+
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -26,13 +28,14 @@ QStringList ActionRegistry::types() const
 }
 
 ActionRegistry ActionRegistry::standard(const LlmSettings &llm,
-                                        std::shared_ptr<const datasets::DatasetStore> datasets)
+                                        std::shared_ptr<const datasets::DatasetStore> datasets,
+                                        const SandboxSettings &sandbox)
 {
     ActionRegistry registry;
     registerUtilsActions(registry);
     registerLlmAction(registry, llm);
     registerMemorySearchAction(registry, std::move(datasets));
-    registerCodeExecActions(registry);
+    registerCodeExecActions(registry, sandbox);
     return registry;
 }
 

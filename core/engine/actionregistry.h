@@ -7,6 +7,7 @@
 
 namespace invoke {
 struct LlmSettings;
+struct SandboxSettings;
 }
 namespace invoke::datasets {
 class DatasetStore;
@@ -24,8 +25,9 @@ public:
     QStringList types() const;
 
     // The first catalogue: utils.*, llm.message (with `llm`), codeexec.execute /
-    // codeexec.run (sandboxed Python), and memory.search over `datasets`.
-    static ActionRegistry standard(const LlmSettings &llm, std::shared_ptr<const datasets::DatasetStore> datasets);
+    // codeexec.run (sandboxed Python, as `sandbox` says), and memory.search over `datasets`.
+    static ActionRegistry standard(const LlmSettings &llm, std::shared_ptr<const datasets::DatasetStore> datasets,
+                                   const SandboxSettings &sandbox);
 
 private:
     QHash<QString, std::shared_ptr<Action>> m_actions;
@@ -34,7 +36,7 @@ private:
 // Each group of actions registers itself (core/engine/actions/*).
 void registerUtilsActions(ActionRegistry &registry);
 void registerLlmAction(ActionRegistry &registry, const LlmSettings &llm);
-void registerCodeExecActions(ActionRegistry &registry); // codeexec.execute, codeexec.run
+void registerCodeExecActions(ActionRegistry &registry, const SandboxSettings &settings); // codeexec.execute, codeexec.run
 void registerMemorySearchAction(ActionRegistry &registry, std::shared_ptr<const datasets::DatasetStore> store);
 
 } // namespace invoke::engine

@@ -7,9 +7,11 @@
 #include "core/engine/actionregistry.h"
 #include "core/engine/actions/codeexec.h"
 
+#include <QtCore/QCoreApplication>
 #include <QtCore/QDir>
 #include <QtCore/QFloat16> // complete, so QCOMPARE on Json can rule its overload out
 #include <QtCore/QFile>
+#include <QtCore/QScopeGuard>
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
 #include <QtCore/QThread>
@@ -68,11 +70,19 @@ ActionCall call(Json parameters)
     return c;
 }
 
+// The rlimit kind runs only when unsandboxed code is allowed: these tests opt in.
 CodeExecAction::Options options(bool bubblewrap)
 {
     CodeExecAction::Options o;
     o.sandbox.allowBubblewrap = bubblewrap;
+    o.sandbox.allowUnsandboxed = !bubblewrap;
     return o;
+}
+
+// The codeexec work folders in the host's temporary folder.
+QStringList hostWorkFolders()
+{
+    return QDir::temp().entryList({u"invoke-codeexec-*"_s}, QDir::AllEntries | QDir::Hidden | QDir::System);
 }
 
 QString text(const Json &output, const char *field)
@@ -131,6 +141,11 @@ private Q_SLOTS:
     void defaultsAreExplicit();
     void exampleBotEndToEnd();
     void exampleBotInManualMode();
+    void nothingOfTheHostInside();
+    void sizeCapsHold();
+    void oddFileNamesAreListedEscapedAndRemoved_data();
+    void oddFileNamesAreListedEscapedAndRemoved();
+    void withoutBubblewrapCodeIsRefusedUnlessAllowed();
 };
 
 void TestCodeExec::initTestCase()
@@ -519,6 +534,148 @@ void TestCodeExec::exampleBotInManualMode()
     QVERIFY2(result.visibleText().startsWith(u"Of your 4 numbers: sum 29, mean 7.25"_s),
              qPrintable(result.visibleText()));
     QCOMPARE(result.steps.first().source, u"mock"_s);
+}
+
+void TestCodeExec::nothingOfTheHostInside()
+{
+    // Canaries in this (the engine's) environment: bwrap must not carry them in.
+    const QByteArray canary = "canary-" + QUuid::createUuid().toString(QUuid::Id128).toLatin1();
+    const QList<QByteArray> names{"INVOKE_LLM_API_KEY", "INVOKE_AUTH_TOKEN", "INVOKE_TEST_MADE_UP_SECRET"};
+    for (const QByteArray &name : names)
+        qputenv(name.constData(), canary + '-' + name);
+    const auto restore = qScopeGuard([&] {
+        for (const QByteArray &name : names)
+            qunsetenv(name.constData());
+    });
+    // Everything of /proc/*/environ and /proc/*/cmdline the program can open, as hex.
+    const std::string code =
+        "import json, os\n"
+        "seen = {}\n"
+        "for pid in os.listdir('/proc'):\n"
+        "    if pid.isdigit() or pid in ('self', 'thread-self'):\n"
+        "        for part in ('environ', 'cmdline'):\n"
+        "            try:\n"
+        "                seen['%s/%s' % (pid, part)] = open('/proc/%s/%s' % (pid, part), 'rb').read().hex()\n"
+        "            except OSError:\n"
+        "                pass\n"
+        "print(json.dumps(seen))\n";
+    const ActionOutcome out = run(program(code));
+    QVERIFY2(out.ok, qPrintable(out.error));
+    const Json seen = parseJson(text(out.output, "output").toUtf8());
+    QVERIFY(seen.is_object());
+    QByteArray all;
+    for (const auto &[file, hex] : seen.items())
+        all += QByteArray::fromStdString(file) + '\n' + QByteArray::fromHex(QByteArray::fromStdString(hex.get<std::string>())) + '\n';
+    // What was read is what the test means: bwrap as pid 1, the program's own environment.
+    QVERIFY2(seen.contains("1/cmdline") && seen.contains("1/environ"), qPrintable(QString::fromUtf8(all.left(2000))));
+    QVERIFY2(all.contains("--args"), qPrintable(QString::fromUtf8(all.left(2000))));
+    QVERIFY2(all.contains("HOME=/workspace"), qPrintable(QString::fromUtf8(all.left(2000))));
+    QVERIFY2(!all.contains(canary), qPrintable(QString::fromUtf8(all)));
+    const QStringList hostPaths{QDir::homePath(), QCoreApplication::applicationDirPath(),
+                                QDir::tempPath() + u"/invoke-"_s, QDir::currentPath(),
+                                QStringLiteral(INVOKE_BIN_DIR), QStringLiteral(INVOKE_SOURCE_DIR)};
+    for (const QString &path : hostPaths) {
+        if (path == u"/"_s || path.isEmpty())
+            continue;
+        QVERIFY2(!all.contains(QFile::encodeName(path)), qPrintable(path + u" is visible inside:\n"_s + QString::fromUtf8(all)));
+    }
+}
+
+void TestCodeExec::sizeCapsHold()
+{
+    // 12 MiB into /tmp and into the work folder, each capped at 8 MiB: the writes stop at
+    // the cap with ENOSPC, inside the sandbox; the host keeps nothing.
+    CodeExecAction::Options o = options(true);
+    o.limits.tmpBytes = 8LL * 1024 * 1024;
+    o.limits.workBytes = 8LL * 1024 * 1024;
+    const std::string code =
+        "import os\n"
+        "for path in ('/tmp/fill.bin', 'fill.bin'):\n"
+        "    written = 0\n"
+        "    try:\n"
+        "        with open(path, 'wb') as f:\n"
+        "            for _ in range(12):\n"
+        "                f.write(b'x' * (1024 * 1024))\n"
+        "                f.flush()\n"
+        "                written += 1024 * 1024\n"
+        "        print(path, 'wrote all', written)\n"
+        "    except OSError as e:\n"
+        "        print(path, e.strerror, written)\n";
+    const QStringList before = hostWorkFolders();
+    CodeExecAction action(o);
+    const ActionOutcome out = action.run(call(program(code)), m_context);
+    QVERIFY2(out.ok, qPrintable(out.error));
+    const QStringList lines = text(out.output, "output").trimmed().split(u'\n');
+    QCOMPARE(lines.size(), 2);
+    for (const QString &line : lines) {
+        QVERIFY2(line.contains(u"No space left on device"_s), qPrintable(line));
+        // Stopped by the cap: near it, never beyond (the work folder holds the inputs too).
+        const qint64 written = line.section(u' ', -1).toLongLong();
+        QVERIFY2(written >= 6LL * 1024 * 1024 && written <= 8LL * 1024 * 1024, qPrintable(line));
+    }
+    // The work folder's file was copied out to the listing (its size), then went with it.
+    const Json &files = out.output["files"];
+    QCOMPARE(files.size(), std::size_t(1));
+    QCOMPARE(text(files[0], "name"), u"fill.bin"_s);
+    QVERIFY(files[0]["size"].get<qint64>() > 0 && files[0]["size"].get<qint64>() <= 8LL * 1024 * 1024);
+    QCOMPARE(hostWorkFolders(), before);
+
+    // Inputs count against the work folder's cap: too big, the run says so.
+    o.limits.workBytes = 1024 * 1024;
+    CodeExecAction small(o);
+    Json big = program("print('never')\n");
+    big["code_files"].push_back({{"filename", "data.txt"}, {"content", std::string(2 * 1024 * 1024, 'y')}});
+    const ActionOutcome refused = small.run(call(big), m_context);
+    QVERIFY(!refused.ok);
+    QVERIFY2(refused.error.contains(u"the input files do not fit in the work folder /workspace"_s), qPrintable(refused.error));
+}
+
+void TestCodeExec::oddFileNamesAreListedEscapedAndRemoved_data()
+{
+    successWithOutputAndFiles_data();
+}
+
+void TestCodeExec::oddFileNamesAreListedEscapedAndRemoved()
+{
+    QFETCH(bool, bubblewrap);
+    const std::string code = "open(b'bad\\xff\\x1bname\\\\.txt', 'wb').write(b'odd')\n"
+                             "open('caf\u00e9.txt', 'w').write('fine')\n";
+    const QStringList before = hostWorkFolders();
+    const ActionOutcome out = run(program(code), bubblewrap);
+    QVERIFY2(out.ok, qPrintable(out.error));
+    const Json expected = Json::array({
+        {{"name", "bad\\xff\\x1bname\\\\.txt"}, {"escaped", true}, {"size", 3}, {"content", "odd"}},
+        {{"name", "caf\u00e9.txt"}, {"size", 4}, {"content", "fine"}},
+    });
+    QCOMPARE(QString::fromUtf8(dumpJson(out.output["files"])), QString::fromUtf8(dumpJson(expected)));
+    QCOMPARE(hostWorkFolders(), before); // removed, whatever the bytes of the names
+}
+
+void TestCodeExec::withoutBubblewrapCodeIsRefusedUnlessAllowed()
+{
+    // bwrap missing (sandboxsetup probes the program it is given): refused, saying why
+    // and how to allow it; nothing ran.
+    CodeExecAction::Options o;
+    o.sandbox.bwrapProgram = u"/nonexistent/bwrap"_s;
+    const Json code = program("print('ran')\n");
+    {
+        CodeExecAction action(o);
+        const ActionOutcome out = action.run(call(code), m_context);
+        QVERIFY(!out.ok);
+        QVERIFY2(out.error.startsWith(u"codeexec.execute: refused to run the code: bubblewrap cannot sandbox it here "
+                                      "(/nonexistent/bwrap is not an executable file"_s),
+                 qPrintable(out.error));
+        QVERIFY2(out.error.contains(u"--allow-unsandboxed-code"_s) && out.error.contains(u"sandbox/allow_unsandboxed_code"_s),
+                 qPrintable(out.error));
+        QVERIFY(out.output.is_null());
+    }
+    o.sandbox.allowUnsandboxed = true;
+    CodeExecAction allowed(o);
+    const ActionOutcome out = allowed.run(call(code), m_context);
+    QVERIFY2(out.ok, qPrintable(out.error));
+    QCOMPARE(text(out.output, "output"), u"ran\n"_s);
+    QCOMPARE(text(out.output, "sandbox"), u"rlimit"_s);
+    QVERIFY2(text(out.output, "warning").contains(u"the network is NOT blocked"_s), qPrintable(text(out.output, "warning")));
 }
 
 QTEST_GUILESS_MAIN(TestCodeExec)

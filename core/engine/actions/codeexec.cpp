@@ -1,6 +1,8 @@
 #include "core/engine/actions/codeexec.h"
 
+#include "core/config/sandboxsettings.h"
 #include "core/engine/actionregistry.h"
+#include "core/engine/sandbox/outputlisting.h"
 #include "core/engine/sandbox/workfolder.h"
 
 #include <QtCore/QSet>
@@ -132,27 +134,18 @@ ActionOutcome CodeExecAction::run(const ActionCall &call, ActionContext &context
     if (const QString error = parse(call.parameters, m_options, &program); !error.isEmpty())
         return ActionOutcome::failure(u"%1: %2"_s.arg(call.actionType, error));
 
-    WorkFolder folder;
-    if (!folder.isValid())
-        return ActionOutcome::failure(
-            u"%1: cannot create a working folder: %2"_s.arg(call.actionType, folder.errorString()));
-    QString error;
-    const QByteArray parameters = dumpJson(program.parameters);
-    for (const auto &[name, content] : std::as_const(program.files)) {
-        if (!folder.write(name, content, &error))
-            return ActionOutcome::failure(u"%1: %2"_s.arg(call.actionType, error));
-    }
-    if (!folder.write(QString::fromLatin1(ParametersFile), parameters, &error)
-        || !Sandbox::handOver(folder.path(), &error))
-        return ActionOutcome::failure(u"%1: %2"_s.arg(call.actionType, error));
-
     SandboxRequest request;
-    request.workFolder = folder.path();
+    const QByteArray parameters = dumpJson(program.parameters);
+    for (const auto &[name, content] : std::as_const(program.files))
+        request.files.append({name, content});
+    request.files.append({QString::fromLatin1(ParametersFile), parameters});
     request.arguments = {u"./"_s + program.entrypoint}; // "./": a name never reads as an option
     request.input = parameters;
     request.limits = m_options.limits;
     request.limits.timeoutSeconds = program.timeoutSeconds;
     const SandboxResult run = Sandbox(m_options.sandbox).run(request, context.cancelToken());
+    if (run.refused)
+        return ActionOutcome::failure(u"%1: %2"_s.arg(call.actionType, run.startError));
 
     int more = 0;
     Json output{
@@ -160,7 +153,7 @@ ActionOutcome CodeExecAction::run(const ActionCall &call, ActionContext &context
         {"error", toStd(run.error)},
         {"exit_code", run.started && run.signal == 0 && !run.timedOut && !run.cancelled ? Json(run.exitCode)
                                                                                           : Json()},
-        {"files", run.started ? folder.changedFiles(MaxFilesListed, &more) : Json::array()},
+        {"files", run.files.complete ? changedFiles(run.files, request.files, MaxFilesListed, &more) : Json::array()},
         {"sandbox", toStd(sandboxKindName(run.kind))},
         {"network", run.kind == SandboxKind::Bubblewrap ? "blocked" : "not blocked"},
         {"timed_out", run.timedOut},
@@ -174,9 +167,13 @@ ActionOutcome CodeExecAction::run(const ActionCall &call, ActionContext &context
     return ActionOutcome::success(std::move(output));
 }
 
-void registerCodeExecActions(ActionRegistry &registry)
+void registerCodeExecActions(ActionRegistry &registry, const SandboxSettings &settings)
 {
-    const auto action = std::make_shared<CodeExecAction>();
+    CodeExecAction::Options options;
+    options.sandbox.allowUnsandboxed = settings.allowUnsandboxedCode;
+    options.limits.tmpBytes = settings.tmpBytes;
+    options.limits.workBytes = settings.workBytes;
+    const auto action = std::make_shared<CodeExecAction>(std::move(options));
     registry.add(u"codeexec.execute"_s, action);
     registry.add(u"codeexec.run"_s, action);
 }

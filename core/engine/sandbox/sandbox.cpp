@@ -1,16 +1,19 @@
 #include "core/engine/sandbox/sandbox.h"
 
+#include "core/config/sandboxsettings.h"
 #include "core/engine/action.h"
+#include "core/engine/sandbox/memfile.h"
 #include "core/engine/sandbox/sandboxsetup.h"
+#include "core/engine/sandbox/workfolder.h"
 
 #include <QtCore/QDirIterator>
 #include <QtCore/QEventLoop>
 #include <QtCore/QFile>
+#include <QtCore/QFileInfo>
 #include <QtCore/QHash>
 #include <QtCore/QMutex>
 #include <QtCore/QProcess>
 #include <QtCore/QStandardPaths>
-#include <QtCore/QTemporaryDir>
 #include <QtCore/QTimer>
 
 #include <cerrno>
@@ -87,24 +90,45 @@ struct Probe
     QString reason;
 };
 
+// NUL-terminated arguments, as `bwrap --args FD` reads them.
+QByteArray nulJoined(const QStringList &arguments)
+{
+    QByteArray bytes;
+    for (const QString &argument : arguments)
+        bytes += QFile::encodeName(argument) + '\0';
+    return bytes;
+}
+
+// bwrap from an empty environment (its own /proc/PID/environ is readable inside the
+// sandbox, as its pid 1), its options from `arguments` (so its command line names no
+// host folder), then `command`.
+void prepareBubblewrap(QProcess &process, const QString &program, const sandbox::MemFile &arguments,
+                       const QStringList &command)
+{
+    process.setProgram(program);
+    process.setArguments(QStringList{u"--args"_s, QString::number(arguments.fd()), u"--"_s} + command);
+    process.setProcessEnvironment(QProcessEnvironment());
+}
+
 // One tiny sandboxed run with the real arguments: bwrap may be installed and still be
-// unable to create namespaces (a container, a kernel that forbids user namespaces).
+// unable to create namespaces (a container, a kernel that forbids user namespaces), or too
+// old for --size (bubblewrap 0.8).
 Probe probeBubblewrap(const QString &program, const QString &python)
 {
     if (program.isEmpty())
         return {false, u"bwrap (bubblewrap) is not installed"_s};
+    if (!QFileInfo(program).isExecutable())
+        return {false, u"%1 is not an executable file (bubblewrap is not installed there)"_s.arg(program)};
     if (python.isEmpty())
         return {false, u"python3 was not found"_s};
-    QTemporaryDir folder(QDir::tempPath() + u"/invoke-sandbox-probe-XXXXXX"_s);
-    if (!folder.isValid())
-        return {false, u"cannot create a temporary folder: %1"_s.arg(folder.errorString())};
-    const sandbox::Identity identity = sandbox::sandboxIdentity();
-    if (identity.drop && chown(QFile::encodeName(folder.path()).constData(), identity.uid, identity.gid) != 0)
-        return {false, u"cannot hand the temporary folder to the unprivileged user"_s};
+    const sandbox::MemFile arguments("invoke-sandbox-args",
+                                     nulJoined(sandbox::bubblewrapArguments(python, SandboxLimits{})));
+    if (!arguments.isValid())
+        return {false, arguments.errorString()};
     QProcess process;
-    process.setProgram(program);
-    process.setArguments(sandbox::bubblewrapArguments(folder.path(), python, 8, {u"-c"_s, u"pass"_s}));
-    process.setChildProcessModifier(sandbox::childModifier(SandboxLimits{}, 0, identity, false));
+    prepareBubblewrap(process, program, arguments, {python, u"-I"_s, u"-c"_s, u"pass"_s});
+    process.setChildProcessModifier(
+        sandbox::childModifier(SandboxLimits{}, 0, sandbox::sandboxIdentity(), false, {arguments.fd(), -1, -1}));
     process.start();
     if (!process.waitForFinished(30000)) {
         process.kill();
@@ -202,48 +226,15 @@ SandboxKind Sandbox::kind(QString *whyNotBubblewrap) const
     return probe.usable ? SandboxKind::Bubblewrap : SandboxKind::Rlimit;
 }
 
-SandboxResult Sandbox::run(const SandboxRequest &request, const CancelToken &cancel) const
+namespace {
+
+constexpr qint64 MaxListingBytes = 32LL * 1024 * 1024; // the launcher writes far less (launcher.h)
+
+// Starts `process`, feeds it `input`, and waits until it ends, the timeout kills its
+// whole process group, or `cancel` fires. Fills the streams and the status of `result`.
+void execute(QProcess &process, const QByteArray &input, const SandboxLimits &limits, const CancelToken &cancel,
+             SandboxResult &result)
 {
-    SandboxResult result;
-    const QString interpreter = python();
-    if (interpreter.isEmpty()) {
-        result.startError = u"python3 was not found (looked for /usr/bin/python3 and on PATH)"_s;
-        return result;
-    }
-    QString whyNot;
-    result.kind = kind(&whyNot);
-    const SandboxLimits &limits = request.limits;
-    const sandbox::Identity identity = sandbox::sandboxIdentity();
-
-    QProcess process;
-    if (result.kind == SandboxKind::Bubblewrap) {
-        process.setProgram(resolvedBwrap(m_options.bwrapProgram));
-        process.setArguments(sandbox::bubblewrapArguments(request.workFolder, interpreter, limits.processes,
-                                                          request.arguments));
-        process.setChildProcessModifier(sandbox::childModifier(limits, 0, identity, false));
-    } else {
-        // Without a user namespace RLIMIT_NPROC counts every process of the user: only
-        // `nobody` (when the engine is root) has few enough for it to mean anything.
-        const int processes = identity.drop ? limits.processes : 0;
-        QStringList warnings{u"bubblewrap is not available (%1): only the rlimit sandbox ran, so the "
-                             "network is NOT blocked and the program can read (and, where file "
-                             "permissions allow, write) the host file system"_s.arg(whyNot)};
-        if (processes == 0)
-            warnings << u"the process count is not limited (RLIMIT_NPROC would count every process "
-                        "of this user)"_s;
-        result.warning = warnings.join(u"; "_s);
-        process.setProgram(interpreter);
-        process.setArguments(QStringList{u"-B"_s, u"-s"_s} + request.arguments);
-        process.setWorkingDirectory(request.workFolder);
-        QProcessEnvironment environment;
-        environment.insert(u"PATH"_s, u"/usr/local/bin:/usr/bin:/bin"_s);
-        environment.insert(u"HOME"_s, request.workFolder);
-        environment.insert(u"LANG"_s, u"C.UTF-8"_s);
-        environment.insert(u"USER"_s, u"sandbox"_s);
-        process.setProcessEnvironment(environment);
-        process.setChildProcessModifier(sandbox::childModifier(limits, processes, identity, true));
-    }
-
     CappedStream out(limits.streamBytes);
     CappedStream err(limits.streamBytes);
     QEventLoop loop;
@@ -278,18 +269,18 @@ SandboxResult Sandbox::run(const SandboxRequest &request, const CancelToken &can
 
     if (cancel.isCancelled()) {
         result.cancelled = true;
-        return result;
+        return;
     }
     process.start();
     if (!process.waitForStarted(30000)) {
         result.startError = u"cannot start %1: %2"_s.arg(process.program(), process.errorString());
         killAll();
         process.waitForFinished(5000);
-        return result;
+        return;
     }
     result.started = true;
     timeout.start();
-    process.write(request.input);
+    process.write(input);
     process.closeWriteChannel();
     if (cancel.isCancelled()) { // cancelled before the connection was made
         result.cancelled = true;
@@ -306,18 +297,122 @@ SandboxResult Sandbox::run(const SandboxRequest &request, const CancelToken &can
     result.outputCut = out.cut();
     result.errorCut = err.cut();
     result.errorTail = err.tail();
-    if (process.exitStatus() == QProcess::CrashExit) {
+    if (process.exitStatus() == QProcess::CrashExit)
         result.signal = process.exitCode(); // Qt reports the terminating signal here
-    } else {
+    else
         result.exitCode = process.exitCode();
-        // bubblewrap reports a signal that ended the program as 128 + the signal.
-        if (result.kind == SandboxKind::Bubblewrap && result.exitCode > 128 && result.exitCode < 128 + 65)
+}
+
+} // namespace
+
+SandboxResult Sandbox::run(const SandboxRequest &request, const CancelToken &cancel) const
+{
+    SandboxResult result;
+    const QString interpreter = python();
+    if (interpreter.isEmpty()) {
+        result.startError = u"python3 was not found (looked for /usr/bin/python3 and on PATH)"_s;
+        return result;
+    }
+    QString whyNot;
+    result.kind = kind(&whyNot);
+    if (result.kind == SandboxKind::Rlimit) {
+        if (m_options.allowUnsandboxed)
+            return runRlimit(request, whyNot, cancel);
+        result.refused = true;
+        result.startError = u"refused to run the code: bubblewrap cannot sandbox it here (%1). Install "
+                            "bubblewrap 0.8 or later (scripts/install-deps.sh) where unprivileged user "
+                            "namespaces are allowed; or, %2"_s.arg(whyNot, allowUnsandboxedCodeHint());
+        return result;
+    }
+
+    const SandboxLimits &limits = request.limits;
+    const sandbox::MemFile inputs("invoke-sandbox-inputs", sandbox::packInputs(request.files));
+    const sandbox::MemFile listing("invoke-sandbox-listing", {});
+    const sandbox::MemFile arguments("invoke-sandbox-args",
+                                     nulJoined(sandbox::bubblewrapArguments(interpreter, limits)));
+    for (const sandbox::MemFile *file : {&inputs, &listing, &arguments}) {
+        if (!file->isValid()) {
+            result.startError = u"cannot prepare the sandbox: "_s + file->errorString();
+            return result;
+        }
+    }
+    QProcess process;
+    prepareBubblewrap(process, resolvedBwrap(m_options.bwrapProgram), arguments,
+                      sandbox::launcherCommand(interpreter, limits.processes, inputs.fd(), listing.fd(),
+                                               request.arguments));
+    process.setChildProcessModifier(sandbox::childModifier(limits, 0, sandbox::sandboxIdentity(), false,
+                                                           {arguments.fd(), inputs.fd(), listing.fd()}));
+    execute(process, request.input, limits, cancel, result);
+    if (!result.started)
+        return result;
+
+    if (!result.timedOut && !result.cancelled) {
+        bool cut = false;
+        result.files = sandbox::parseListing(listing.readAll(MaxListingBytes, &cut));
+        if (!result.files.error.isEmpty())
+            result.startError = u"the sandbox could not start: "_s + result.files.error;
+    }
+    if (result.signal == 0) {
+        // bubblewrap (and the launcher) report a signal that ended the program as 128 + it.
+        if (result.exitCode > 128 && result.exitCode < 128 + 65)
             result.signal = result.exitCode - 128;
         // bwrap's own failure to set up, before Python ran.
-        if (result.kind == SandboxKind::Bubblewrap && result.exitCode == 1 && result.error.startsWith(u"bwrap: "_s))
+        if (result.exitCode == 1 && result.error.startsWith(u"bwrap: "_s))
             result.startError = u"the sandbox could not start: %1"_s.arg(result.errorTail);
     }
     return result;
+}
+
+SandboxResult Sandbox::runRlimit(const SandboxRequest &request, const QString &whyNotBubblewrap,
+                                 const CancelToken &cancel) const
+{
+    SandboxResult result;
+    result.kind = SandboxKind::Rlimit;
+    const SandboxLimits &limits = request.limits;
+    const sandbox::Identity identity = sandbox::sandboxIdentity();
+    WorkFolder folder;
+    if (!folder.isValid()) {
+        result.startError = u"cannot create a working folder in %1: %2"_s.arg(QDir::tempPath(), folder.errorString());
+        return result;
+    }
+    QString error;
+    for (const sandbox::InputFile &file : request.files) {
+        if (!folder.write(file, &error)) {
+            result.startError = error;
+            return result;
+        }
+    }
+    if (!handOver(folder.path(), &error)) {
+        result.startError = error;
+        return result;
+    }
+
+    // Without a user namespace RLIMIT_NPROC counts every process of the user: only
+    // `nobody` (when the engine is root) has few enough for it to mean anything.
+    const int processes = identity.drop ? limits.processes : 0;
+    QStringList warnings{u"bubblewrap is not available (%1): only the rlimit sandbox ran, so the "
+                         "network is NOT blocked and the program can read (and, where file "
+                         "permissions allow, write) the host file system"_s.arg(whyNotBubblewrap)};
+    if (processes == 0)
+        warnings << u"the process count is not limited (RLIMIT_NPROC would count every process "
+                    "of this user)"_s;
+    warnings << u"the work folder and /tmp have no size cap"_s;
+    result.warning = warnings.join(u"; "_s);
+    QProcess process;
+    process.setProgram(python());
+    process.setArguments(QStringList{u"-B"_s, u"-s"_s} + request.arguments);
+    process.setWorkingDirectory(folder.path());
+    QProcessEnvironment environment;
+    environment.insert(u"PATH"_s, u"/usr/local/bin:/usr/bin:/bin"_s);
+    environment.insert(u"HOME"_s, folder.path());
+    environment.insert(u"LANG"_s, u"C.UTF-8"_s);
+    environment.insert(u"USER"_s, u"sandbox"_s);
+    process.setProcessEnvironment(environment);
+    process.setChildProcessModifier(sandbox::childModifier(limits, processes, identity, true));
+    execute(process, request.input, limits, cancel, result);
+    if (result.started && !result.timedOut && !result.cancelled)
+        result.files = folder.list();
+    return result; // the folder goes with `folder`
 }
 
 } // namespace invoke::engine

@@ -1,8 +1,11 @@
 #include "core/engine/sandbox/sandboxsetup.h"
 
+#include "core/engine/sandbox/launcher.h"
+
 #include <QtCore/QFileInfo>
 #include <QtCore/QStandardPaths>
 
+#include <fcntl.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -18,13 +21,6 @@ namespace {
 
 // Where the working folder appears inside bubblewrap.
 constexpr char InsideFolder[] = "/workspace";
-
-// Sets the program's RLIMIT_NPROC inside the sandbox, then becomes the program.
-constexpr char Launcher[] =
-    "import os, resource, sys\n"
-    "n = int(sys.argv[1])\n"
-    "resource.setrlimit(resource.RLIMIT_NPROC, (n, n))\n"
-    "os.execv(sys.executable, [sys.executable, '-B', '-s'] + sys.argv[2:])\n";
 
 void setLimit(int resource, rlim_t value)
 {
@@ -56,9 +52,13 @@ Identity sandboxIdentity()
 }
 
 std::function<void()> childModifier(const SandboxLimits &limits, int processes, Identity identity,
-                                    bool noNewPrivileges)
+                                    bool noNewPrivileges, InheritedFds inherit)
 {
-    return [limits, processes, identity, noNewPrivileges] {
+    return [limits, processes, identity, noNewPrivileges, inherit] {
+        for (const int fd : inherit) {
+            if (fd >= 0 && fcntl(fd, F_SETFD, 0) != 0)
+                failChild("sandbox: cannot hand a descriptor to bubblewrap\n");
+        }
         setsid();
         // The CPU limit sends SIGXCPU at the soft limit and SIGKILL one second later.
         const rlimit cpu{rlim_t(limits.timeoutSeconds), rlim_t(limits.timeoutSeconds) + 1};
@@ -81,8 +81,12 @@ std::function<void()> childModifier(const SandboxLimits &limits, int processes, 
     };
 }
 
-QStringList bubblewrapArguments(const QString &workFolder, const QString &python, int processes,
-                                const QStringList &arguments)
+QString insideWorkFolder()
+{
+    return QString::fromLatin1(InsideFolder);
+}
+
+QStringList bubblewrapArguments(const QString &python, const SandboxLimits &limits)
 {
     QStringList args{
         u"--unshare-all"_s, u"--die-with-parent"_s, u"--new-session"_s, u"--cap-drop"_s, u"ALL"_s,
@@ -108,16 +112,24 @@ QStringList bubblewrapArguments(const QString &workFolder, const QString &python
         QString prefix = QFileInfo(QFileInfo(realPython).absolutePath()).absolutePath();
         args << u"--ro-bind"_s << prefix << prefix;
     }
-    const QString inside = QString::fromLatin1(InsideFolder);
-    args << u"--proc"_s << u"/proc"_s << u"--dev"_s << u"/dev"_s << u"--tmpfs"_s << u"/tmp"_s
-         << u"--bind"_s << workFolder << inside << u"--remount-ro"_s << u"/"_s
-         << u"--chdir"_s << inside << u"--clearenv"_s
+    // Both tmpfs mounts are capped: their pages are the host's memory.
+    const QString inside = insideWorkFolder();
+    args << u"--proc"_s << u"/proc"_s << u"--dev"_s << u"/dev"_s
+         << u"--size"_s << QString::number(limits.tmpBytes) << u"--tmpfs"_s << u"/tmp"_s
+         << u"--size"_s << QString::number(limits.workBytes) << u"--tmpfs"_s << inside
+         << u"--remount-ro"_s << u"/"_s << u"--chdir"_s << inside << u"--clearenv"_s
          << u"--setenv"_s << u"PATH"_s << u"/usr/local/bin:/usr/bin:/bin"_s
          << u"--setenv"_s << u"HOME"_s << inside << u"--setenv"_s << u"TMPDIR"_s << u"/tmp"_s
-         << u"--setenv"_s << u"LANG"_s << u"C.UTF-8"_s << u"--setenv"_s << u"USER"_s << u"sandbox"_s
-         << u"--"_s << python << u"-B"_s << u"-s"_s << u"-c"_s << QString::fromLatin1(Launcher)
-         << QString::number(processes) << arguments;
+         << u"--setenv"_s << u"LANG"_s << u"C.UTF-8"_s << u"--setenv"_s << u"USER"_s << u"sandbox"_s;
     return args;
+}
+
+QStringList launcherCommand(const QString &python, int processes, int inputFd, int listingFd,
+                            const QStringList &arguments)
+{
+    return QStringList{python, u"-I"_s, u"-B"_s, u"-c"_s, QString::fromLatin1(launcherCode()),
+                       QString::number(processes), QString::number(inputFd), QString::number(listingFd)}
+        + arguments;
 }
 
 QString findPython(const QString &preferred)

@@ -1,12 +1,17 @@
 #include "core/engine/sandbox/workfolder.h"
 
+#include <QtCore/QCryptographicHash>
 #include <QtCore/QDir>
-#include <QtCore/QDirIterator>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
-#include <QtCore/QStringDecoder>
+#include <QtCore/QTemporaryDir>
 
 #include <algorithm>
+#include <cstdio>
+#include <fcntl.h>
+#include <ftw.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -14,24 +19,74 @@ namespace invoke::engine {
 
 namespace {
 
-constexpr qint64 MaxContentBytes = 16 * 1024;       // per listed file
-constexpr qint64 MaxTotalContentBytes = 256 * 1024; // over the listing
-
-// Valid UTF-8 without NUL: text worth showing.
-bool isText(const QByteArray &bytes, QString *text)
+// nftw() takes a plain function: the walk in progress, one per thread.
+struct Walk
 {
-    if (bytes.contains('\0'))
-        return false;
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    *text = decoder(bytes);
-    return !decoder.hasError();
+    qsizetype prefix = 0; // the folder's path and its "/"
+    QList<sandbox::OutputEntry> entries;
+};
+thread_local Walk *t_walk = nullptr;
+
+int listEntry(const char *path, const struct stat *info, int type, FTW *)
+{
+    if (type == FTW_D || type == FTW_DP || type == FTW_DNR)
+        return 0;
+    const QByteArray full(path);
+    if (full.size() <= t_walk->prefix)
+        return 0;
+    sandbox::OutputEntry entry;
+    entry.name = full.mid(t_walk->prefix);
+    if (type == FTW_SL || type == FTW_SLN) {
+        entry.kind = sandbox::OutputEntry::Symlink;
+    } else if (!S_ISREG(info->st_mode)) {
+        entry.kind = sandbox::OutputEntry::Special;
+    } else {
+        entry.size = info->st_size;
+        // Raw open: a name Qt cannot decode would not open through QFile.
+        QCryptographicHash hash(QCryptographicHash::Sha256);
+        QByteArray content;
+        const int fd = ::open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd >= 0) {
+            char buffer[65536];
+            ssize_t n = 0;
+            while ((n = ::read(fd, buffer, sizeof buffer)) > 0) {
+                hash.addData(QByteArrayView(buffer, n));
+                if (info->st_size <= sandbox::MaxContentBytes)
+                    content.append(buffer, n);
+            }
+            ::close(fd);
+        }
+        entry.sha256 = hash.result();
+        entry.hasContent = info->st_size <= sandbox::MaxContentBytes;
+        entry.content = content;
+    }
+    t_walk->entries.append(std::move(entry));
+    return 0;
+}
+
+int removeEntry(const char *path, const struct stat *, int, FTW *)
+{
+    ::remove(path); // what cannot go stays, and the walk goes on
+    return 0;
 }
 
 } // namespace
 
 WorkFolder::WorkFolder()
-    : m_dir(QDir::tempPath() + u"/invoke-codeexec-XXXXXX"_s)
 {
+    QTemporaryDir dir(QDir::tempPath() + u"/invoke-codeexec-XXXXXX"_s);
+    if (!dir.isValid()) {
+        m_error = dir.errorString();
+        return;
+    }
+    dir.setAutoRemove(false); // removed by the destructor, raw names included
+    m_path = dir.path();
+}
+
+WorkFolder::~WorkFolder()
+{
+    if (!m_path.isEmpty())
+        nftw(QFile::encodeName(m_path).constData(), removeEntry, 32, FTW_DEPTH | FTW_PHYS);
 }
 
 QString WorkFolder::checkFilename(const QString &name)
@@ -58,80 +113,45 @@ QString WorkFolder::checkFilename(const QString &name)
     return {};
 }
 
-bool WorkFolder::write(const QString &name, const QByteArray &content, QString *error)
+bool WorkFolder::write(const sandbox::InputFile &input, QString *error)
 {
-    if (const QString why = checkFilename(name); !why.isEmpty()) {
+    if (const QString why = checkFilename(input.name); !why.isEmpty()) {
         *error = why;
         return false;
     }
-    const QString path = m_dir.filePath(name);
+    const QString path = m_path + u'/' + input.name;
     if (!QDir().mkpath(QFileInfo(path).absolutePath())) {
-        *error = u"cannot create the folder for \"%1\""_s.arg(name);
+        *error = u"cannot create the folder for \"%1\" in %2"_s.arg(input.name, m_path);
         return false;
     }
     QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(content) != content.size()) {
-        *error = u"cannot write \"%1\": %2"_s.arg(name, file.errorString());
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(input.content) != input.content.size()) {
+        *error = u"cannot write \"%1\" in %2: %3"_s.arg(input.name, m_path, file.errorString());
         return false;
     }
-    m_inputs.insert(name, content);
     return true;
 }
 
-Json WorkFolder::changedFiles(int maxFiles, int *more) const
+sandbox::Listing WorkFolder::list() const
 {
-    const QDir root(m_dir.path());
-    QStringList names;
-    QDirIterator it(m_dir.path(), QDir::Files | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot,
-                    QDirIterator::Subdirectories);
-    while (it.hasNext())
-        names << root.relativeFilePath(it.next());
-    std::sort(names.begin(), names.end());
-
-    Json files = Json::array();
-    qint64 contentBudget = MaxTotalContentBytes;
-    *more = 0;
-    for (const QString &name : std::as_const(names)) {
-        const QFileInfo info(root.filePath(name));
-        const auto input = m_inputs.constFind(name);
-        QByteArray bytes;
-        // Only regular files are read: a FIFO the program left would block the read.
-        const bool regular = info.isFile() && !info.isSymLink();
-        const bool small = regular && info.size() <= MaxContentBytes;
-        if (small) {
-            QFile file(info.filePath());
-            if (file.open(QIODevice::ReadOnly))
-                bytes = file.read(MaxContentBytes + 1);
-        }
-        if (regular && input != m_inputs.constEnd() && info.size() == input->size()) {
-            bool same = small ? bytes == *input : false;
-            if (!small) { // a large input file: compare it whole
-                QFile file(info.filePath());
-                same = file.open(QIODevice::ReadOnly) && file.readAll() == *input;
-            }
-            if (same)
-                continue;
-        }
-        if (files.size() >= std::size_t(maxFiles)) {
-            ++*more;
-            continue;
-        }
-        Json entry{{"name", toStd(name)}};
-        if (info.isSymLink()) {
-            entry["symlink"] = true;
-        } else if (!regular) {
-            entry["special"] = true; // a FIFO or socket
-        } else {
-            entry["size"] = info.size();
-            QString text;
-            if (small && bytes.size() <= contentBudget && isText(bytes, &text)) {
-                entry["content"] = toStd(text);
-                contentBudget -= bytes.size();
-            }
-        }
-        files.push_back(std::move(entry));
+    sandbox::Listing listing;
+    if (m_path.isEmpty())
+        return listing;
+    const QByteArray root = QFile::encodeName(m_path);
+    Walk walk;
+    walk.prefix = root.size() + 1;
+    t_walk = &walk;
+    nftw(root.constData(), listEntry, 32, FTW_PHYS);
+    t_walk = nullptr;
+    std::sort(walk.entries.begin(), walk.entries.end(),
+              [](const sandbox::OutputEntry &a, const sandbox::OutputEntry &b) { return a.name < b.name; });
+    if (walk.entries.size() > sandbox::MaxListedEntries) {
+        listing.notListed = walk.entries.size() - sandbox::MaxListedEntries;
+        walk.entries.resize(sandbox::MaxListedEntries);
     }
-    return files;
+    listing.entries = std::move(walk.entries);
+    listing.complete = true;
+    return listing;
 }
 
 } // namespace invoke::engine

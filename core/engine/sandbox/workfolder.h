@@ -1,37 +1,37 @@
 #pragma once
-// The program's fresh working folder: the code files written in, and afterwards what the
-// program created or changed there.
-#include "core/model/json.h"
+// The rlimit sandbox's working folder on the host (bubblewrap uses a tmpfs instead, see
+// launcher.h): the input files written in, afterwards listed and removed with raw POSIX
+// calls, so a name that is not valid UTF-8 is listed and removed like any other.
+#include "core/engine/sandbox/launcher.h"
 
-#include <QtCore/QHash>
-#include <QtCore/QTemporaryDir>
+#include <QtCore/QString>
 
 namespace invoke::engine {
 
 class WorkFolder
 {
 public:
-    WorkFolder(); // a new folder under the system's temporary folder; removed with this
-    bool isValid() const { return m_dir.isValid(); }
-    QString errorString() const { return m_dir.errorString(); }
-    QString path() const { return m_dir.path(); }
+    WorkFolder();  // a new folder under the system's temporary folder
+    ~WorkFolder(); // removes it and everything in it
+    WorkFolder(const WorkFolder &) = delete;
+    WorkFolder &operator=(const WorkFolder &) = delete;
+
+    bool isValid() const { return !m_path.isEmpty(); }
+    QString errorString() const { return m_error; }
+    QString path() const { return m_path; }
 
     // A name relative to the folder: no absolute path, no "." or ".." part, no empty
     // part, no backslash or control character. Returns why not, or an empty string.
     static QString checkFilename(const QString &name);
 
-    // Writes one input file (creating its subfolders); input files that the program
-    // leaves as they were are not listed by changedFiles().
-    bool write(const QString &name, const QByteArray &content, QString *error);
+    bool write(const sandbox::InputFile &file, QString *error);
 
-    // New and changed files, sorted by name: [{name, size, content?}]; `content` for
-    // small UTF-8 text. Symbolic links are listed ({name, symlink: true}), never followed.
-    // At most `maxFiles` entries; `*more` counts the rest.
-    Json changedFiles(int maxFiles, int *more) const;
+    // What is in it, as the launcher lists it: sorted, links not followed.
+    sandbox::Listing list() const;
 
 private:
-    QTemporaryDir m_dir;
-    QHash<QString, QByteArray> m_inputs;
+    QString m_path;
+    QString m_error;
 };
 
 } // namespace invoke::engine

@@ -1,0 +1,74 @@
+#include "core/config/sandboxsettings.h"
+
+#include <QtCore/QSettings>
+
+using namespace Qt::StringLiterals;
+
+namespace invoke {
+
+SandboxSettings SandboxSettings::fromSettings(const QSettings &settings)
+{
+    SandboxSettings s;
+    s.allowUnsandboxedCode = settings.value(u"sandbox/allow_unsandboxed_code"_s, false).toBool();
+    QString ignored;
+    if (const QString tmp = settings.value(u"sandbox/tmp_size"_s).toString(); !tmp.isEmpty())
+        s.tmpBytes = parseByteSize(tmp, &ignored).value_or(s.tmpBytes);
+    if (const QString work = settings.value(u"sandbox/work_size"_s).toString(); !work.isEmpty())
+        s.workBytes = parseByteSize(work, &ignored).value_or(s.workBytes);
+    return s;
+}
+
+void SandboxSettings::saveTo(QSettings &settings) const
+{
+    settings.setValue(u"sandbox/allow_unsandboxed_code"_s, allowUnsandboxedCode);
+    settings.setValue(u"sandbox/tmp_size"_s, formatByteSize(tmpBytes));
+    settings.setValue(u"sandbox/work_size"_s, formatByteSize(workBytes));
+}
+
+std::optional<qint64> parseByteSize(const QString &text, QString *error)
+{
+    QString digits = text.trimmed();
+    qint64 unit = 1;
+    if (!digits.isEmpty()) {
+        switch (digits.back().toUpper().unicode()) {
+        case 'K': unit = 1024; break;
+        case 'M': unit = 1024 * 1024; break;
+        case 'G': unit = 1024 * 1024 * 1024; break;
+        default: break;
+        }
+        if (unit != 1)
+            digits.chop(1);
+    }
+    bool ok = false;
+    const qint64 number = digits.toLongLong(&ok);
+    if (!ok || number <= 0 || number > SandboxSettings::MaxSizeBytes / unit) {
+        *error = u"expected a size such as 64M, 512K, 1G or a number of bytes, got \"%1\""_s.arg(text);
+        return std::nullopt;
+    }
+    const qint64 bytes = number * unit;
+    if (bytes < SandboxSettings::MinSizeBytes || bytes > SandboxSettings::MaxSizeBytes) {
+        *error = u"\"%1\" is outside 1M..64G"_s.arg(text);
+        return std::nullopt;
+    }
+    return bytes;
+}
+
+QString formatByteSize(qint64 bytes)
+{
+    if (bytes % (1024LL * 1024 * 1024) == 0)
+        return QString::number(bytes / (1024LL * 1024 * 1024)) + u'G';
+    if (bytes % (1024LL * 1024) == 0)
+        return QString::number(bytes / (1024LL * 1024)) + u'M';
+    if (bytes % 1024 == 0)
+        return QString::number(bytes / 1024) + u'K';
+    return QString::number(bytes);
+}
+
+QString allowUnsandboxedCodeHint()
+{
+    return u"to run code WITHOUT a sandbox anyway (unsafe: the program can use the network and "
+           "read the host's files), pass --allow-unsandboxed-code to invoke-cli invoke or "
+           "invoke-server, or set sandbox/allow_unsandboxed_code=true in the studio's settings"_s;
+}
+
+} // namespace invoke
