@@ -1,7 +1,7 @@
 // invoke-cli cache stats|list|show KEY|clear: the replay cache, readable.
 #include "app/cli/commands.h"
 #include "app/cli/console.h"
-#include "core/engine/replaycache.h"
+#include "core/cache/sqlitereplaycache.h"
 
 #include <QtCore/QLocale>
 
@@ -11,27 +11,8 @@ namespace invoke::cli {
 
 namespace {
 
-using engine::CacheEntry;
-using engine::ReplayCache;
-
-Json entryJson(const CacheEntry &entry)
-{
-    Json usage = Json::object();
-    if (entry.usage.inputTokens >= 0)
-        usage["input_tokens"] = entry.usage.inputTokens;
-    if (entry.usage.outputTokens >= 0)
-        usage["output_tokens"] = entry.usage.outputTokens;
-    return Json{{"key", toStd(entry.key)},
-                {"scope", toStd(entry.parts.scope)},
-                {"bot_key", toStd(entry.parts.botKey)},
-                {"bot_updated_at", toStd(entry.parts.botUpdatedAt)},
-                {"action_type", toStd(entry.parts.actionType)},
-                {"parameters", entry.parts.parameters},
-                {"output", entry.output},
-                {"usage", usage},
-                {"created_at", toStd(entry.createdAt.toUTC().toString(Qt::ISODateWithMs))},
-                {"hits", entry.hits}};
-}
+using cache::CacheEntry;
+using cache::ReplayCache;
 
 void printJson(const Json &value)
 {
@@ -47,7 +28,7 @@ int failed(const QString &error)
 int stats(const ReplayCache &cache, bool json)
 {
     QString error;
-    const engine::CacheStats s = cache.stats(&error);
+    const cache::CacheStats s = cache.stats(&error);
     if (!error.isEmpty())
         return failed(error);
     if (json) {
@@ -62,18 +43,18 @@ int stats(const ReplayCache &cache, bool json)
 int list(const ReplayCache &cache, bool json)
 {
     QString error;
-    const QList<CacheEntry> entries = cache.list(-1, &error);
+    const QList<CacheEntry> entries = cache.list({}, &error);
     if (!error.isEmpty())
         return failed(error);
     if (json) {
         Json array = Json::array();
         for (const CacheEntry &entry : entries)
-            array.push_back(entryJson(entry));
+            array.push_back(entry.toJson());
         printJson(array);
         return ExitOk;
     }
     if (entries.isEmpty()) {
-        printErr(u"The replay cache is empty (%1).\n"_s.arg(cache.filePath()));
+        printErr(u"The replay cache is empty (%1).\n"_s.arg(cache.location()));
         return ExitOk;
     }
     qsizetype botWidth = 3, actionWidth = 6;
@@ -103,7 +84,7 @@ int show(const ReplayCache &cache, const QString &key)
     if (!entry)
         return failed((error.isEmpty() ? u"no cache entry matches \"%1\""_s.arg(key) : error)
                       + u" (see 'invoke-cli cache list')"_s);
-    printJson(entryJson(*entry));
+    printJson(entry->toJson());
     return ExitOk;
 }
 
@@ -111,7 +92,7 @@ int show(const ReplayCache &cache, const QString &key)
 
 int runCache(const QString &cacheFile, const CacheArguments &args)
 {
-    ReplayCache cache(cacheFile);
+    cache::SqliteReplayCache cache(cacheFile);
     QString error;
     if (!cache.open(&error))
         return failed(u"cannot open the replay cache %1: %2"_s.arg(cacheFile, error));
@@ -121,7 +102,7 @@ int runCache(const QString &cacheFile, const CacheArguments &args)
         return list(cache, args.json);
     if (args.action == u"show"_s)
         return show(cache, args.key);
-    const qint64 removed = cache.clear(&error);
+    const qint64 removed = cache.clear({}, &error);
     if (removed < 0)
         return failed(error);
     printOut(u"Removed %1 %2 from %3\n"_s.arg(removed).arg(removed == 1 ? u"entry"_s : u"entries"_s, cacheFile));

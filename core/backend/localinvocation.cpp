@@ -5,7 +5,7 @@
 #include "core/engine/botcatalog.h"
 #include "core/engine/botplanner.h"
 #include "core/engine/executor.h"
-#include "core/engine/replaycache.h"
+#include "core/cache/sqlitereplaycache.h"
 
 #include <QtCore/QPointer>
 #include <QtCore/QThread>
@@ -29,12 +29,12 @@ void LocalEngineState::setLlm(const LlmSettings &settings)
     m_llm = settings;
 }
 
-engine::ReplayCache *LocalEngineState::replayCache(QString *error)
+cache::ReplayCache *LocalEngineState::replayCache(QString *error)
 {
     QMutexLocker lock(&m_mutex);
     if (!m_cacheTried) {
         m_cacheTried = true;
-        auto cache = std::make_unique<engine::ReplayCache>(replayCacheFile);
+        auto cache = std::make_unique<cache::SqliteReplayCache>(replayCacheFile);
         QString why;
         if (cache->open(&why))
             m_cache = std::move(cache);
@@ -95,7 +95,7 @@ void LocalInvocation::work()
         return;
     }
 
-    engine::ReplayCache *cache = nullptr;
+    cache::ReplayCache *cache = nullptr;
     if (m_request.mode.kind == Mode::Replay) {
         QString error;
         cache = m_state->replayCache(&error);

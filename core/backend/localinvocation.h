@@ -18,7 +18,7 @@ class QThread;
 
 namespace invoke {
 
-namespace engine {
+namespace cache {
 class ReplayCache;
 }
 namespace datasets {
@@ -44,7 +44,7 @@ struct LocalEngineState
 
     // The replay cache, opened on first use and only once; nullptr with `error` when
     // it cannot be opened (the error is kept and given again every time).
-    engine::ReplayCache *replayCache(QString *error);
+    cache::ReplayCache *replayCache(QString *error);
 
     LocalEngineState();
     ~LocalEngineState();
@@ -53,7 +53,7 @@ private:
     mutable QMutex m_mutex;
     LlmSettings m_llm;
     bool m_cacheTried = false;
-    std::unique_ptr<engine::ReplayCache> m_cache;
+    std::unique_ptr<cache::ReplayCache> m_cache;
     QString m_cacheError;
 };
 

@@ -1,6 +1,6 @@
 #include "core/engine/actiongate.h"
 
-#include "core/engine/replaycache.h"
+#include "core/cache/replaycache.h"
 #include "core/model/actiontypes.h"
 #include "core/model/invokeresult.h"
 
@@ -71,11 +71,11 @@ GateAnswer ActionGate::run(const ActionCall &call, const std::function<ActionOut
 
     // Replay. A cache that cannot be read or written fails the step rather than quietly
     // turning replay into live calls the user did not ask for (and may pay for).
-    ReplayCache *cache = m_options.cache;
+    cache::ReplayCache *cache = m_options.cache;
     if (!cache)
         return answer(ActionOutcome::failure(u"replay mode needs a replay cache, and none was given"_s),
                       "", false);
-    const QString key = CacheKeyParts::key(m_options.scope, call.botKey, call.botUpdatedAt, call.actionType,
+    const QString key = cache::CacheKeyParts::key(m_options.scope, call.botKey, call.botUpdatedAt, call.actionType,
                                            call.parameters);
     if (!m_options.mode.refresh) {
         QString error;
@@ -84,12 +84,18 @@ GateAnswer ActionGate::run(const ActionCall &call, const std::function<ActionOut
         if (!error.isEmpty())
             return answer(ActionOutcome::failure(u"replay cache: %1"_s.arg(error)), "", false);
     }
+    if (m_options.lookupOnly)
+        return answer(ActionOutcome::failure(u"no recorded answer for step \"%1\" (%2, key %3) in the replay cache "
+                                             "%4, and this run may only read it: record it with a replay run "
+                                             "first"_s.arg(call.stepPath, call.actionType, key.left(12),
+                                                           cache->location())),
+                      "", false);
 
     ActionOutcome outcome = compute();
     if (!outcome.ok)
         return answer(std::move(outcome), Source::Live, true); // errors are never stored
     QString error;
-    const CacheKeyParts parts{m_options.scope, call.botKey, call.botUpdatedAt, call.actionType,
+    const cache::CacheKeyParts parts{m_options.scope, call.botKey, call.botUpdatedAt, call.actionType,
                               call.parameters};
     if (!cache->store(parts, outcome.output, outcome.usage, &error)) {
         // The live answer is kept in the step's output so nothing that was paid for is lost.

@@ -18,9 +18,11 @@
 
 #include <functional>
 
-namespace invoke::engine {
-
+namespace invoke::cache {
 class ReplayCache;
+}
+
+namespace invoke::engine {
 
 struct GateAnswer
 {
@@ -37,7 +39,10 @@ public:
     {
         Mode mode;
         MockSet mocks;
-        ReplayCache *cache = nullptr; // required for replay mode
+        cache::ReplayCache *cache = nullptr; // required for replay mode
+        // Replay answers from the cache only: a miss fails the step instead of running live,
+        // and nothing is stored (offline test runs, where no call may cost or reach out).
+        bool lookupOnly = false;
         QString scope = QStringLiteral("local"); // the organisation, part of every replay key
         QSet<QString> cacheableTypes = {QStringLiteral("llm.message")};
     };

@@ -3,7 +3,7 @@
 // SHA-256, a prepared point query, and parsing the stored output.
 // Percentiles come from per-iteration timings. Target: p99 <= 50 us.
 //   build/bin/bench_replaycache --benchmark_counters_tabular=true
-#include "core/engine/replaycache.h"
+#include "core/cache/sqlitereplaycache.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QElapsedTimer>
@@ -19,7 +19,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace invoke;
-using namespace invoke::engine;
+using namespace invoke::cache;
 
 namespace {
 
@@ -60,7 +60,7 @@ CacheKeyParts partsFor(const Json &parameters)
 struct Filled
 {
     QTemporaryDir dir;
-    std::unique_ptr<ReplayCache> cache;
+    std::unique_ptr<SqliteReplayCache> cache;
     double fillSeconds = 0;
     qint64 fileBytes = 0;
 };
@@ -76,7 +76,7 @@ Filled &filled()
         Filled &result = *g_filled;
         // INVOKE_BENCH_REPLAY_FILE keeps the filled file between runs (when profiling).
         const QString kept = qEnvironmentVariable("INVOKE_BENCH_REPLAY_FILE");
-        result.cache = std::make_unique<ReplayCache>(kept.isEmpty() ? result.dir.filePath(u"replay.sqlite"_s) : kept);
+        result.cache = std::make_unique<SqliteReplayCache>(kept.isEmpty() ? result.dir.filePath(u"replay.sqlite"_s) : kept);
         QString error;
         if (!result.cache->open(&error))
             qFatal("cannot open the cache: %s", qUtf8Printable(error));

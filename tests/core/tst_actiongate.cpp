@@ -1,7 +1,7 @@
 // The action gate: every mode with governed and pure actions, mocks by step path and by
 // action type, and replay against a real cache file.
 #include "core/engine/actiongate.h"
-#include "core/engine/replaycache.h"
+#include "core/cache/sqlitereplaycache.h"
 #include "core/model/invokeresult.h"
 
 #include <QtCore/QFile>
@@ -14,6 +14,7 @@
 using namespace Qt::StringLiterals;
 using namespace invoke;
 using namespace invoke::engine;
+using namespace invoke::cache;
 
 namespace {
 
@@ -340,6 +341,35 @@ private Q_SLOTS:
         QCOMPARE(compute.calls, 7);
     }
 
+    void lookupOnlyReplaysButNeverRunsOrStores()
+    {
+        Compute compute;
+        const ActionCall recorded = call(u"answer"_s, u"llm.message"_s);
+        QCOMPARE(ActionGate({Mode::replay(), {}, &*m_cache}).run(recorded, compute.fn()).source, u"replay_stored"_s);
+        QCOMPARE(compute.calls, 1);
+
+        ActionGate::Options options{Mode::replay(), {}, &*m_cache};
+        options.lookupOnly = true;
+        ActionGate offline(options);
+        GateAnswer answer = offline.run(recorded, compute.fn());
+        QCOMPARE(answer.source, u"replay_hit"_s);
+        QVERIFY(answer.outcome.ok);
+
+        ActionCall unseen = recorded;
+        unseen.parameters["query"] = "never recorded";
+        answer = offline.run(unseen, compute.fn());
+        QVERIFY(!answer.outcome.ok);
+        QVERIFY2(answer.outcome.error.startsWith(u"no recorded answer for step \"answer\" (llm.message, key "_s),
+                 qPrintable(answer.outcome.error));
+        QVERIFY2(answer.outcome.error.contains(m_cache->filePath()), qPrintable(answer.outcome.error));
+        QCOMPARE(compute.calls, 1); // nothing ran live
+        QCOMPARE(m_cache->stats().entries, 1); // nothing stored
+
+        // Pure and uncached actions still compute: the offline rule is about paid calls.
+        QCOMPARE(offline.run(call(u"shape"_s, u"utils.echo"_s), compute.fn()).source, u"live"_s);
+        QCOMPARE(compute.calls, 2);
+    }
+
     void replayWithoutCacheFailsClearly()
     {
         ActionGate gate({Mode::replay()});
@@ -357,7 +387,7 @@ private Q_SLOTS:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(QByteArray("definitely not sqlite\n").repeated(100));
         f.close();
-        ReplayCache broken(path);
+        SqliteReplayCache broken(path);
         ActionGate gate({Mode::replay(), {}, &broken});
         Compute compute;
         const GateAnswer answer = gate.run(call(u"answer"_s, u"llm.message"_s), compute.fn());
@@ -401,7 +431,7 @@ private:
     }
 
     std::optional<QTemporaryDir> m_dir;
-    std::optional<ReplayCache> m_cache;
+    std::optional<SqliteReplayCache> m_cache;
 };
 
 QTEST_GUILESS_MAIN(TestActionGate)

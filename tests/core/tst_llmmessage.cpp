@@ -3,7 +3,7 @@
 #include "core/engine/actiongate.h"
 #include "core/engine/actionregistry.h"
 #include "core/engine/actions/llmmessage.h"
-#include "core/engine/replaycache.h"
+#include "core/cache/sqlitereplaycache.h"
 #include "tests/support/openaistubserver.h"
 
 #include <QtCore/QMutex>
@@ -17,6 +17,7 @@
 using namespace Qt::StringLiterals;
 using namespace invoke;
 using namespace invoke::engine;
+using namespace invoke::cache;
 using invoke::test::OpenAiStubServer;
 using invoke::test::StubReply;
 
@@ -357,7 +358,7 @@ private Q_SLOTS:
     void replayHitMakesNoRequestAndRefreshDoes()
     {
         QTemporaryDir dir;
-        ReplayCache cache(dir.filePath(u"replay.sqlite"_s));
+        SqliteReplayCache cache(dir.filePath(u"replay.sqlite"_s));
         QVERIFY(cache.open());
         LlmMessageAction action(m_settings);
         TestContext context;

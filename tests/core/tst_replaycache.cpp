@@ -1,5 +1,5 @@
 // The replay cache on real SQLite files in a temporary folder.
-#include "core/engine/replaycache.h"
+#include "core/cache/sqlitereplaycache.h"
 
 #include <QtCore/QCryptographicHash>
 #include <QtCore/QFile>
@@ -12,7 +12,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace invoke;
-using namespace invoke::engine;
+using namespace invoke::cache;
 
 namespace {
 
@@ -69,7 +69,7 @@ private Q_SLOTS:
 
     void storeThenLookup()
     {
-        ReplayCache cache(file(u"a.sqlite"_s));
+        SqliteReplayCache cache(file(u"a.sqlite"_s));
         QString error;
         QVERIFY2(cache.open(&error), qPrintable(error));
         const CacheKeyParts p = parts(u"hi"_s);
@@ -101,7 +101,7 @@ private Q_SLOTS:
 
     void unknownUsageIsKeptUnknown()
     {
-        ReplayCache cache(file(u"u.sqlite"_s));
+        SqliteReplayCache cache(file(u"u.sqlite"_s));
         QVERIFY(cache.open());
         QVERIFY(cache.store(parts(u"x"_s), Json("plain"), {}));
         const auto entry = cache.lookup(parts(u"x"_s).key());
@@ -112,7 +112,7 @@ private Q_SLOTS:
 
     void storeOverwrites()
     {
-        ReplayCache cache(file(u"b.sqlite"_s));
+        SqliteReplayCache cache(file(u"b.sqlite"_s));
         QVERIFY(cache.open());
         const CacheKeyParts p = parts(u"hi"_s);
         QVERIFY(cache.store(p, Json{{"content", "first"}}, usage(1, 1)));
@@ -126,7 +126,7 @@ private Q_SLOTS:
 
     void newUpdatedAtMissesAndScopesAreIsolated()
     {
-        ReplayCache cache(file(u"c.sqlite"_s));
+        SqliteReplayCache cache(file(u"c.sqlite"_s));
         QVERIFY(cache.open());
         QVERIFY(cache.store(parts(u"hi"_s), Json("old bot"), {}));
         QVERIFY(!cache.lookup(parts(u"hi"_s, u"2024-05-02T08:00:00Z"_s).key()));
@@ -139,7 +139,7 @@ private Q_SLOTS:
 
     void listFindStatsClear()
     {
-        ReplayCache cache(file(u"d.sqlite"_s));
+        SqliteReplayCache cache(file(u"d.sqlite"_s));
         QVERIFY(cache.open());
         QStringList keys;
         for (int i = 0; i < 5; ++i) {
@@ -155,7 +155,7 @@ private Q_SLOTS:
         QCOMPARE(all.first().key, keys[4]);
         QCOMPARE(all.last().key, keys[0]);
         QCOMPARE(all[3].hits, 2); // keys[1]
-        QCOMPARE(cache.list(2).size(), 2);
+        QCOMPARE(cache.list(CacheFilter{{}, {}, {}, 2}).size(), 2);
 
         QString error;
         const auto found = cache.find(keys[2].left(12).toUpper(), &error);
@@ -186,9 +186,88 @@ private Q_SLOTS:
         QCOMPARE(stats.file, file(u"d.sqlite"_s));
         QVERIFY(stats.bytes > 0);
 
-        QCOMPARE(cache.clear(&error), 17);
+        QCOMPARE(cache.clear({}, &error), 17);
         QCOMPARE(cache.stats().entries, 0);
         QVERIFY(!cache.lookup(keys[0]));
+    }
+
+    void nearestFiltersAndScopes()
+    {
+        // Through the interface, as the gate and the coming stores use it.
+        SqliteReplayCache sqlite(file(u"n.sqlite"_s));
+        ReplayCache &cache = sqlite;
+        QString error;
+        QVERIFY(!cache.nearest(parts(u"never"_s), &error));
+        QVERIFY2(error.isEmpty(), qPrintable(error)); // nothing cached is no failure
+
+        QVERIFY(cache.store(parts(u"old"_s, u"2024-01-01T00:00:00Z"_s), Json("a"), {}));
+        QTest::qWait(2); // created_at has millisecond precision: make "newest" unambiguous
+        QVERIFY(cache.store(parts(u"new"_s, u"2024-02-01T00:00:00Z"_s), Json("b"), {}));
+        QTest::qWait(2);
+        QVERIFY(cache.store(parts(u"other org"_s, u"2024-03-01T00:00:00Z"_s, u"org:beta"_s), Json("c"), {}));
+        CacheKeyParts search = parts(u"something else"_s, u"2024-09-09T00:00:00Z"_s);
+        search.actionType = u"memory.search"_s;
+        QVERIFY(cache.store(search, Json("d"), {}));
+
+        // The newest entry of the same scope, bot and action type, whatever else differs.
+        const auto near = cache.nearest(parts(u"a question never asked"_s, u"2025-01-01T00:00:00Z"_s), &error);
+        QVERIFY2(near, qPrintable(error));
+        QVERIFY(near->parts == parts(u"new"_s, u"2024-02-01T00:00:00Z"_s));
+        QVERIFY(near->output == Json("b"));
+        QVERIFY(!cache.nearest(parts(u"x"_s, u"2024-01-01T00:00:00Z"_s, u"org:gamma"_s)));
+
+        QCOMPARE(cache.list({u"local"_s, {}, {}, -1}).size(), 3);
+        QCOMPARE(cache.list({u"local"_s, {}, u"llm.message"_s, -1}).size(), 2);
+        QCOMPARE(cache.list({{}, u"chat"_s, u"llm.message"_s, -1}).size(), 3);
+        QVERIFY(cache.list({u"org:beta"_s, {}, {}, -1}).constFirst().output == Json("c"));
+        QCOMPARE(cache.list({{}, u"no-such-bot"_s, {}, -1}).size(), 0);
+        QCOMPARE(cache.scopes(&error), (QList<CacheScope>{{u"local"_s, 3}, {u"org:beta"_s, 1}}));
+
+        QCOMPARE(cache.clear(u"org:beta"_s, &error), 1);
+        QCOMPARE(cache.scopes(), (QList<CacheScope>{{u"local"_s, 3}}));
+    }
+
+    void entryFormatRoundTripsThroughAnotherStore()
+    {
+        SqliteReplayCache from(file(u"from.sqlite"_s));
+        wire::Usage used = usage(12, 34);
+        QVERIFY(from.store(parts(u"héllo \"quoted\""_s), Json{{"content", "hi"}, {"n", {1, 2}}}, used));
+        QVERIFY(from.store(parts(u"no usage"_s), Json("plain"), usage(-1, -1)));
+        QVERIFY(from.lookup(parts(u"no usage"_s).key())); // one hit, kept by the copy
+        QList<CacheEntry> entries = from.list();
+        QCOMPARE(entries.size(), 2);
+
+        // The documented format: each entry as one JSON line, read back member for member.
+        QList<CacheEntry> read;
+        for (const CacheEntry &e : std::as_const(entries)) {
+            const QByteArray line = dumpJson(e.toJson());
+            QVERIFY(!line.contains('\n'));
+            QString error;
+            const auto back = CacheEntry::fromJson(parseJson(line), &error);
+            QVERIFY2(back, qPrintable(error));
+            QVERIFY(*back == e);
+            read.append(*back);
+        }
+        SqliteReplayCache to(file(u"to.sqlite"_s));
+        QVERIFY(to.insert(read));
+        QVERIFY(to.list() == entries);
+        const auto hit = to.lookup(parts(u"no usage"_s).key());
+        QVERIFY(hit);
+        QVERIFY(hit->output == Json("plain"));
+        QCOMPARE(hit->hits, 2);
+
+        // An entry changed after it was made, or missing a member, is refused by name.
+        Json tampered = entries.first().toJson();
+        tampered["output"] = "forged";
+        QVERIFY(CacheEntry::fromJson(tampered)); // the output is not part of the key
+        tampered["parameters"]["query"] = "forged";
+        QString error;
+        QVERIFY(!CacheEntry::fromJson(tampered, &error));
+        QVERIFY2(error.contains(u"is not the SHA-256 of the entry's parts"_s), qPrintable(error));
+        Json missing = entries.first().toJson();
+        missing.erase("action_type");
+        QVERIFY(!CacheEntry::fromJson(missing, &error));
+        QCOMPARE(error, u"\"action_type\" must be a string"_s);
     }
 
     void fileSurvivesReopen()
@@ -196,13 +275,13 @@ private Q_SLOTS:
         const QString path = file(u"sub/folder/e.sqlite"_s); // the folders are created
         const CacheKeyParts p = parts(u"keep me"_s);
         {
-            ReplayCache cache(path);
+            SqliteReplayCache cache(path);
             QString error;
             QVERIFY2(cache.open(&error), qPrintable(error));
             QVERIFY(cache.store(p, Json{{"content", "kept"}}, usage(5, 6)));
             QVERIFY(cache.lookup(p.key())); // one hit, written when the cache closes
         }
-        ReplayCache again(path);
+        SqliteReplayCache again(path);
         QVERIFY(again.open());
         QCOMPARE(again.find(p.key())->hits, 1);
         const auto entry = again.lookup(p.key());
@@ -232,7 +311,7 @@ private Q_SLOTS:
         const QString path = file(u"notes.sqlite"_s);
         const QByteArray precious = QByteArray("my notes, not a database\n").repeated(200);
         writeFile(path, precious);
-        ReplayCache cache(path);
+        SqliteReplayCache cache(path);
         QString error;
         QVERIFY(!cache.open(&error));
         QVERIFY2(error.contains(u"is not a SQLite database"_s), qPrintable(error));
@@ -256,7 +335,7 @@ private Q_SLOTS:
         }
         QSqlDatabase::removeDatabase(u"other"_s);
         const QByteArray before = readFile(path);
-        ReplayCache cache(path);
+        SqliteReplayCache cache(path);
         QString error;
         QVERIFY(!cache.open(&error));
         QVERIFY2(error.contains(u"not a replay cache"_s) && error.contains(u"contacts"_s), qPrintable(error));
@@ -265,7 +344,7 @@ private Q_SLOTS:
 
     void twoThreadsShareOneCache()
     {
-        ReplayCache cache(file(u"threads.sqlite"_s));
+        SqliteReplayCache cache(file(u"threads.sqlite"_s));
         QVERIFY(cache.open());
         QAtomicInt failures = 0;
         const auto work = [&](int thread) {

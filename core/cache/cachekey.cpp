@@ -1,11 +1,11 @@
-// The replay key (DESIGN.md §5): SHA-256 of the canonical JSON of its parts. Kept apart
+// The replay key (docs/cache.md): SHA-256 of the canonical JSON of its parts. Kept apart
 // from the SQLite side of the cache: this runs on every replay lookup and is all a
 // caller needs to say why two calls share, or do not share, an answer.
-#include "core/engine/replaycache.h"
+#include "core/cache/cacheentry.h"
 
 #include <QtCore/QCryptographicHash>
 
-namespace invoke::engine {
+namespace invoke::cache {
 
 namespace {
 
@@ -80,4 +80,4 @@ QString CacheKeyParts::key() const
     return key(scope, botKey, botUpdatedAt, actionType, parameters);
 }
 
-} // namespace invoke::engine
+} // namespace invoke::cache
