@@ -1,37 +1,52 @@
 #include "app/server/connectionguard.h"
 
-#include "core/model/json.h"
+#include "app/server/requestlog.h"
 
 #include <QtCore/QTimer>
 #include <QtNetwork/QTcpSocket>
+
+#include <sys/socket.h>
 
 using namespace Qt::StringLiterals;
 
 namespace invoke::server {
 
 namespace {
-constexpr qsizetype kMaxHeadBytes = 64 * 1024;
-constexpr qint64 kChunkOverheadBytes = 64 * 1024; // chunk-size lines around a chunked body
-constexpr int kDrainMs = 2000; // how long a refused client may go on sending
-
-QByteArray reasonPhrase(int status)
-{
-    switch (status) {
-    case 413: return "Payload Too Large";
-    case 431: return "Request Header Fields Too Large";
-    default: return "Bad Request";
-    }
-}
+constexpr int kLingerMs = 2000;                 // a refused client may go on sending this long
+constexpr qint64 kMaxLingerBytes = 1024 * 1024; // and this much, then the connection is cut
+// Qt reads no further ahead of the guard than this: while a request is in flight the
+// bytes after it stay in the kernel, and TCP makes the client wait.
+constexpr qint64 kReadAheadBytes = 64 * 1024;
 } // namespace
 
-ConnectionGuard::ConnectionGuard(QTcpSocket *socket, qint64 maxBodyBytes, int idleMs, GuardLog log)
-    : QObject(socket), m_socket(socket), m_idle(new QTimer(this)), m_maxBody(maxBodyBytes), m_log(std::move(log))
+qint64 ConnectionGuard::nowMs()
 {
+    static const QElapsedTimer clock = [] {
+        QElapsedTimer timer;
+        timer.start();
+        return timer;
+    }();
+    return clock.elapsed();
+}
+
+ConnectionGuard::ConnectionGuard(QTcpSocket *socket, const ConnectionLimits &limits, RequestHandler *handler)
+    : QObject(socket), m_socket(socket), m_limits(limits), m_handler(handler), m_idle(new QTimer(this)),
+      m_headDeadline(new QTimer(this))
+{
+    socket->setReadBufferSize(kReadAheadBytes);
     connect(socket, &QTcpSocket::readyRead, this, &ConnectionGuard::onReadyRead);
+    connect(socket, &QTcpSocket::bytesWritten, this, [this] {
+        touch();
+        if (m_state == State::Head || m_state == State::Body || m_state == State::ChunkedBody)
+            m_idle->start();
+    });
     m_idle->setSingleShot(true);
-    m_idle->setInterval(idleMs);
+    m_idle->setInterval(limits.idleTimeoutMs);
     connect(m_idle, &QTimer::timeout, socket, &QTcpSocket::abort);
-    connect(socket, &QTcpSocket::bytesWritten, m_idle, qOverload<>(&QTimer::start));
+    m_headDeadline->setSingleShot(true);
+    m_headDeadline->setInterval(limits.headTimeoutMs);
+    connect(m_headDeadline, &QTimer::timeout, this, &ConnectionGuard::onHeadTimeout);
+    touch();
     m_idle->start();
 }
 
@@ -40,163 +55,203 @@ ConnectionGuard *ConnectionGuard::of(QTcpSocket *socket)
     return socket ? socket->findChild<ConnectionGuard *>(QString(), Qt::FindDirectChildrenOnly) : nullptr;
 }
 
-void ConnectionGuard::beginStreaming(QObject *httpServer)
+void ConnectionGuard::touch()
 {
-    if (m_state == State::Draining)
-        return;
-    m_state = State::Draining;
-    disconnect(m_socket, &QTcpSocket::readyRead, httpServer, nullptr);
-    m_idle->stop(); // a stream may be quiet for long (an LLM thinking)
-    disconnect(m_socket, &QTcpSocket::bytesWritten, m_idle, nullptr);
+    m_lastActivityMs = nowMs();
 }
 
 void ConnectionGuard::onReadyRead()
 {
-    if (m_state != State::Draining || m_closeWhenDrained) // a stream's socket has no idle limit
-        m_idle->start();
-    if (m_state == State::Draining) {
-        drain();
+    touch();
+    switch (m_state) {
+    case State::Streaming:
+        m_socket->skip(m_socket->bytesAvailable()); // never read as a request
         return;
+    case State::Closing:
+        m_drained += qMax<qint64>(m_socket->skip(m_socket->bytesAvailable()), 0);
+        if (m_drained > kMaxLingerBytes)
+            m_socket->abort();
+        return;
+    case State::InFlight:
+        return; // read once the answer has left (answered())
+    case State::Head:
+    case State::Body:
+    case State::ChunkedBody:
+        break;
     }
-    // The server's slot reads everything available after this one, so what is
-    // available now is exactly what arrived since the last call.
-    consume(m_socket->peek(m_socket->bytesAvailable()));
+    // A drip of bytes restarts the idle timer, never the head deadline.
+    m_idle->start();
+    m_buffer += m_socket->readAll();
+    process();
 }
 
-void ConnectionGuard::consume(QByteArray bytes)
+void ConnectionGuard::process()
 {
-    while (!bytes.isEmpty()) {
+    for (;;) {
         switch (m_state) {
         case State::Head:
-            m_head += bytes;
-            bytes.clear();
-            if (!readHead()) {
-                if (m_head.size() > kMaxHeadBytes)
-                    refuse(431, u"the request head is over %1 bytes"_s.arg(kMaxHeadBytes));
+            if (m_buffer.isEmpty())
                 return;
-            }
-            bytes = std::exchange(m_head, {}); // what followed the head
+            if (!m_headDeadline->isActive())
+                m_headDeadline->start(); // from the head's first byte
+            if (!takeHead())
+                return;
             break;
         case State::Body: {
-            const qint64 take = qMin<qint64>(bytes.size(), m_bodyLeft);
+            const qsizetype take = qsizetype(qMin<qint64>(m_buffer.size(), m_bodyLeft));
+            m_body += QByteArrayView(m_buffer).first(take);
+            m_buffer.remove(0, take);
             m_bodyLeft -= take;
-            bytes.remove(0, take);
-            if (m_bodyLeft == 0)
-                m_state = State::Head;
+            if (m_bodyLeft > 0)
+                return;
+            dispatch();
             break;
         }
-        case State::ChunkedBody:
-            m_chunkedSeen += bytes.size();
-            if (m_chunkedSeen > m_maxBody + kChunkOverheadBytes) {
-                refuse(413, u"the body is over %1 bytes, the most this server takes (--max-body)"_s.arg(m_maxBody));
+        case State::ChunkedBody: {
+            qsizetype consumed = 0;
+            const ChunkedBody::Outcome outcome = m_chunked->feed(m_buffer, &consumed, m_body);
+            m_buffer.remove(0, consumed);
+            if (outcome == ChunkedBody::Outcome::NeedMore)
+                return;
+            if (outcome != ChunkedBody::Outcome::Done) {
+                refuse(outcome == ChunkedBody::Outcome::TooLarge ? 413 : 400, m_chunked->reason());
                 return;
             }
-            m_chunkTail = QByteArray(m_chunkTail + bytes).right(7);
-            bytes.clear();
-            if (m_chunkTail.endsWith("\n0\r\n\r\n")) { // the last chunk (trailers are not expected)
-                m_chunkTail.clear();
-                m_state = State::Head;
-            }
+            dispatch();
             break;
-        case State::Draining:
+        }
+        case State::InFlight:
+        case State::Streaming:
+        case State::Closing:
             return;
         }
     }
 }
 
-bool ConnectionGuard::readHead()
+bool ConnectionGuard::takeHead()
 {
-    const qsizetype end = m_head.indexOf("\r\n\r\n");
-    if (end < 0)
+    const HeadParse parse = parseRequestHead(m_buffer);
+    m_head = parse.head;
+    if (parse.outcome == HeadParse::Outcome::Incomplete)
         return false;
-    const QList<QByteArray> lines = m_head.left(end).split('\n');
-    m_head.remove(0, end + 4);
-    const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
-    m_method = requestLine.value(0);
-    m_path = requestLine.value(1);
-    if (const qsizetype query = m_path.indexOf('?'); query >= 0)
-        m_path.truncate(query); // a query may hold anything; the log shows the path only
-
-    qint64 length = 0;
-    bool chunked = false;
-    bool expectContinue = false;
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const QByteArray &line = lines[i];
-        const qsizetype colon = line.indexOf(':');
-        if (colon <= 0)
-            continue;
-        const QByteArray name = line.left(colon).trimmed().toLower();
-        const QByteArray value = line.mid(colon + 1).trimmed();
-        if (name == "content-length")
-            length = value.toLongLong();
-        else if (name == "transfer-encoding")
-            chunked = value.toLower().contains("chunked");
-        else if (name == "expect")
-            expectContinue = value.toLower() == "100-continue";
+    if (parse.outcome == HeadParse::Outcome::Invalid) {
+        refuse(parse.status, parse.reason);
+        return false;
     }
-
-    if (chunked) {
+    m_headDeadline->stop();
+    m_since.start();
+    m_buffer.remove(0, parse.headBytes);
+    if (m_head.contentLength > m_limits.maxBodyBytes) {
+        refuse(413, u"the body is %1 bytes; this server takes at most %2 (--max-body)"_s
+                        .arg(m_head.contentLength).arg(m_limits.maxBodyBytes));
+        return false;
+    }
+    Admission admission = m_handler->admit(m_head, m_socket->localPort());
+    if (admission.refusal) {
+        refuse(admission.refusal->status, admission.refusal->message, admission.refusal->headers);
+        return false;
+    }
+    m_admission = std::move(admission);
+    m_body.clear();
+    if (m_head.expectContinue && m_head.hasBody())
+        m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+    if (m_head.chunked) {
+        m_chunked.emplace(m_limits.maxBodyBytes);
         m_state = State::ChunkedBody;
-        m_chunkedSeen = 0;
-    } else if (length > m_maxBody) {
-        m_bodyLeft = length;
-        refuse(413, u"the body is %1 bytes; this server takes at most %2 (--max-body)"_s.arg(length).arg(m_maxBody));
-        return true;
+    } else if (m_head.contentLength > 0) {
+        m_bodyLeft = m_head.contentLength;
+        m_state = State::Body;
     } else {
-        m_bodyLeft = length;
-        m_state = length > 0 ? State::Body : State::Head;
+        dispatch();
     }
-    if (expectContinue)
-        m_socket->write("HTTP/1.1 100 Continue\r\n\r\n"); // Qt HttpServer 6.4 never sends it
     return true;
 }
 
-void ConnectionGuard::refuse(int status, const QString &message)
+void ConnectionGuard::dispatch()
 {
-    m_state = State::Draining;
-    // The server's slot must not see this request: it would read the whole body first.
-    disconnect(m_socket, &QTcpSocket::readyRead, nullptr, nullptr);
-    connect(m_socket, &QTcpSocket::readyRead, this, &ConnectionGuard::drain);
-
-    const QByteArray body = dumpJson(Json{{"error", toStd(message)}}) + '\n';
-    QByteArray reply = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n"
-        "Content-Type: application/json\r\n"
-        "Content-Length: " + QByteArray::number(body.size()) + "\r\n"
-        "Connection: close\r\n\r\n" + body;
-    m_socket->write(reply);
-    if (m_log)
-        m_log(m_method, m_path, status, u"refused before reading the body"_s);
-
-    m_closeWhenDrained = true;
-    QTimer::singleShot(kDrainMs, m_socket, [socket = m_socket] { socket->disconnectFromHost(); });
-    drain();
+    m_state = State::InFlight;
+    m_idle->stop(); // the server is working: the connection is not idle
+    m_chunked.reset();
+    const bool keepAlive = m_head.keepAlive;
+    const bool chunkedAllowed = m_head.minorVersion >= 1;
+    HttpRequest request{std::move(m_head), std::exchange(m_body, {}), std::move(*m_admission), m_since};
+    m_head = {};
+    m_admission.reset();
+    m_handler->handle(std::move(request), std::make_shared<HttpReply>(m_socket, this, keepAlive, chunkedAllowed));
 }
 
-void ConnectionGuard::drain()
+void ConnectionGuard::beginStreaming()
 {
-    const qint64 dropped = m_socket->skip(m_socket->bytesAvailable());
-    if (!m_closeWhenDrained)
+    m_state = State::Streaming;
+    m_buffer.clear(); // a pipelined request after a stream is never answered
+    m_idle->stop();   // a stream may be quiet for long (an LLM thinking)
+    m_headDeadline->stop();
+    m_socket->skip(m_socket->bytesAvailable());
+}
+
+void ConnectionGuard::answered(bool keepAlive)
+{
+    if (m_state != State::InFlight)
         return;
-    m_bodyLeft -= qMax<qint64>(dropped, 0);
-    if (m_bodyLeft <= 0)
-        m_socket->disconnectFromHost(); // the client sent all it announced: close cleanly
-}
-
-GuardedTcpServer::GuardedTcpServer(qint64 maxBodyBytes, int idleMs, GuardLog log, QObject *parent)
-    : QTcpServer(parent), m_maxBody(maxBodyBytes), m_idleMs(idleMs), m_log(std::move(log))
-{
-    setListenBacklogSize(1024);
-}
-
-void GuardedTcpServer::incomingConnection(qintptr descriptor)
-{
-    auto *socket = new QTcpSocket(this);
-    if (!socket->setSocketDescriptor(descriptor)) {
-        delete socket;
+    if (!keepAlive) { // Connection: close, or HTTP/1.0
+        m_state = State::Closing;
+        m_socket->disconnectFromHost(); // once the answer is sent
         return;
     }
-    new ConnectionGuard(socket, m_maxBody, m_idleMs, m_log); // before the HTTP server connects its slot
-    addPendingConnection(socket);
+    m_state = State::Head;
+    m_idle->start();
+    // Bytes that came while the request was in flight are read now.
+    QMetaObject::invokeMethod(this, &ConnectionGuard::onReadyRead, Qt::QueuedConnection);
+}
+
+void ConnectionGuard::refuse(int status, const QString &message, const HeaderList &headers, bool linger)
+{
+    const bool bodyAnnounced = m_head.hasBody();
+    m_state = State::Closing;
+    m_idle->stop();
+    m_headDeadline->stop();
+    m_buffer.clear();
+    m_body.clear();
+    m_chunked.reset();
+
+    const QByteArray body = dumpJson(Json{{"error", toStd(message)}}) + '\n';
+    HeaderList all{{"Content-Type", "application/json"},
+                   {"Content-Length", QByteArray::number(body.size())},
+                   {"Connection", "close"}};
+    all += headers;
+    m_socket->write(responseHead(status, all) + body);
+
+    QString note;
+    if (status == 400 || status == 408 || status == 431 || status == 501 || status == 505)
+        note = message;
+    else if (bodyAnnounced || status == 413)
+        note = u"refused before reading the body"_s;
+    writeLogLine({m_head.method.isEmpty() ? QByteArray("-") : m_head.method,
+                  m_head.path.isEmpty() ? QByteArray("-") : m_head.path, status, {},
+                  m_since.isValid() ? m_since.elapsed() : 0, note});
+
+    if (!linger) {
+        m_socket->disconnectFromHost();
+        return;
+    }
+    // A lingering close: our side is shut once the answer is out, so the client reads it
+    // and sees the end; what it still sends is dropped for a moment (closing with unread
+    // bytes would reset the connection and could destroy the answer on its way).
+    QTcpSocket *socket = m_socket;
+    connect(socket, &QTcpSocket::bytesWritten, this, [socket] {
+        if (socket->bytesToWrite() == 0 && socket->socketDescriptor() >= 0)
+            ::shutdown(int(socket->socketDescriptor()), SHUT_WR);
+    });
+    QTimer::singleShot(kLingerMs, socket, [socket] { socket->abort(); });
+    m_drained = qMax<qint64>(m_socket->skip(m_socket->bytesAvailable()), 0);
+}
+
+void ConnectionGuard::onHeadTimeout()
+{
+    if (m_state != State::Head)
+        return;
+    refuse(408, u"the request head did not arrive within %1 s (--head-timeout)"_s.arg(m_limits.headTimeoutMs / 1000.0),
+           {}, false);
 }
 
 } // namespace invoke::server

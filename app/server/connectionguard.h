@@ -1,75 +1,86 @@
 #pragma once
-// What Qt HttpServer 6.4 does not do for us, per connection (RECIPES.md): it reads a
-// whole request body before any handler sees it, never answers `Expect: 100-continue`,
-// and would read a pipelined request on a socket that is streaming. The guard reads the
-// bytes first (its readyRead slot is connected before the server's), so a declared body
-// over the limit is refused with 413 before it is read.
-#include <QtCore/QObject>
-#include <QtNetwork/QTcpServer>
+// One client connection, read by the server's own strict framing (httphead.h,
+// chunkedbody.h): there is one HTTP parser, so no second one can read a request
+// differently. Per request, in order: the head (within --head-timeout of its first
+// byte, at most 64 KiB), its framing checked, a declared body over --max-body refused,
+// the head admitted by the RequestHandler (token, route) — all before a byte of body is
+// read — then the body, then the handler. One request is in flight at a time: bytes
+// that follow it wait, unread, until its answer has left; a streaming answer ends the
+// connection's requests (what follows is dropped, never answered). A refused request
+// is answered and the connection closed.
+#include "app/server/chunkedbody.h"
+#include "app/server/httphead.h"
+#include "app/server/httpreply.h"
+#include "app/server/requesthandler.h"
 
-#include <functional>
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QObject>
+
+#include <optional>
 
 class QTcpSocket;
 class QTimer;
 
 namespace invoke::server {
 
-// method, path, status, note: one log line for a request the guard answered itself.
-using GuardLog = std::function<void(const QByteArray &, const QByteArray &, int, const QString &)>;
+struct ConnectionLimits
+{
+    qint64 maxBodyBytes = 1024 * 1024;
+    int idleTimeoutMs = 60000;  // no traffic between requests (a stream excepted)
+    int headTimeoutMs = 10000;  // the whole head, from its first byte
+    int maxConnections = 1024;  // GuardedTcpServer
+};
 
 class ConnectionGuard : public QObject
 {
     Q_OBJECT
 public:
-    // A connection with no traffic for `idleMs` is closed (a half-sent request too), unless
-    // it carries an event stream.
-    ConnectionGuard(QTcpSocket *socket, qint64 maxBodyBytes, int idleMs, GuardLog log);
+    ConnectionGuard(QTcpSocket *socket, const ConnectionLimits &limits, RequestHandler *handler);
 
     // The guard of a socket made by GuardedTcpServer, or null.
     static ConnectionGuard *of(QTcpSocket *socket);
+    QTcpSocket *socket() const { return m_socket; }
 
-    // The socket now carries an event stream: further bytes are read and dropped, never
-    // parsed as requests (pipelined requests would interleave with the stream).
-    void beginStreaming(QObject *httpServer);
+    // HttpReply: the request's answer carries an event stream; no request after it.
+    void beginStreaming();
+    // HttpReply: the request's JSON answer is written; take the next request or close.
+    void answered(bool keepAlive);
+
+    // A request is being handled or streamed: the connection is not idle.
+    bool requestInFlight() const { return m_state == State::InFlight || m_state == State::Streaming; }
+    // Monotonic milliseconds of the last byte read or written.
+    qint64 lastActivityMs() const { return m_lastActivityMs; }
+
+    static qint64 nowMs();
 
 private:
-    enum class State { Head, Body, ChunkedBody, Draining };
+    enum class State { Head, Body, ChunkedBody, InFlight, Streaming, Closing };
 
     void onReadyRead();
-    void consume(QByteArray bytes);
-    bool readHead(); // true when a head was complete; consumes it from m_head
-    void refuse(int status, const QString &message);
-    void drain();
+    void process();
+    bool takeHead();     // false when the head is incomplete or refused
+    void dispatch();
+    // Answers `status` with {"error": message} and closes. `linger`: read and drop what
+    // the client still sends for a moment, so it reads the answer before the close.
+    void refuse(int status, const QString &message, const HeaderList &headers = {}, bool linger = true);
+    void onHeadTimeout();
+    void touch();
 
     QTcpSocket *m_socket;
+    ConnectionLimits m_limits;
+    RequestHandler *m_handler;
     QTimer *m_idle;
-    qint64 m_maxBody;
-    GuardLog m_log;
+    QTimer *m_headDeadline;
     State m_state = State::Head;
-    QByteArray m_head;        // the head of the request being read
-    QByteArray m_method;
-    QByteArray m_path;
+    QByteArray m_buffer;      // bytes read and not yet consumed
+    HttpHead m_head;          // of the request being read (or refused)
+    QByteArray m_body;
     qint64 m_bodyLeft = 0;    // Content-Length bytes still to come
-    qint64 m_chunkedSeen = 0; // bytes of a chunked body so far
-    QByteArray m_chunkTail;   // the last bytes of a chunked body, to see its end
-    bool m_closeWhenDrained = false; // refused: close once the announced body is in
-};
-
-// A QTcpServer whose sockets come with a ConnectionGuard, and whose listen backlog is
-// large enough for hundreds of simultaneous connects (QHttpServer::listen uses 50).
-class GuardedTcpServer : public QTcpServer
-{
-    Q_OBJECT
-public:
-    GuardedTcpServer(qint64 maxBodyBytes, int idleMs, GuardLog log, QObject *parent = nullptr);
-
-protected:
-    void incomingConnection(qintptr descriptor) override;
-
-private:
-    qint64 m_maxBody;
-    int m_idleMs;
-    GuardLog m_log;
+    std::optional<ChunkedBody> m_chunked;
+    std::optional<Admission> m_admission;
+    QElapsedTimer m_since;    // since the head was complete
+    qint64 m_lastActivityMs = 0;
+    qint64 m_drained = 0;     // bytes dropped while closing
 };
 
 } // namespace invoke::server

@@ -1,9 +1,10 @@
 #include "app/server/invokeserver.h"
 
 #include "app/server/botindex.h"
-#include "app/server/connectionguard.h"
+#include "app/server/guardedtcpserver.h"
 #include "app/server/httpreply.h"
 #include "app/server/invokestream.h"
+#include "app/server/localaccess.h"
 #include "app/server/requestlog.h"
 #include "app/server/tokenstore.h"
 #include "core/backend/invocation.h"
@@ -11,11 +12,9 @@
 #include "core/wire/plancodec.h"
 #include "core/wire/requestcodec.h"
 
-#include <QtCore/QMetaEnum>
+#include <QtCore/QCryptographicHash>
 #include <QtCore/QTimer>
-#include <QtHttpServer/QHttpServerRequest>
-#include <QtHttpServer/QHttpServerResponder>
-#include <QtNetwork/QTcpSocket>
+#include <QtCore/QUrl>
 
 using namespace Qt::StringLiterals;
 
@@ -26,6 +25,7 @@ struct InvokeServer::Incoming
     QByteArray method;
     QByteArray path;
     QString organisation;
+    QByteArray tokenKey;
     QElapsedTimer since;
 };
 
@@ -33,24 +33,35 @@ namespace {
 
 const char kEndpoints[] = "POST /bots/{key}/invoke, GET /bots, GET /bots/{key}/plan, GET /datasets, GET /healthz";
 
-QByteArray methodName(QHttpServerRequest::Method method)
-{
-    const char *key = QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(int(method));
-    return key ? QByteArray(key).toUpper() : QByteArrayLiteral("?");
-}
+enum class Endpoint { Healthz, Bots, Datasets, Invoke, Plan, Unknown };
 
-QByteArray headerValue(const QHttpServerRequest &request, QByteArrayView name)
+struct Route
 {
-    for (const auto &header : request.headers())
-        if (header.first.compare(name, Qt::CaseInsensitive) == 0)
-            return header.second;
+    Endpoint endpoint = Endpoint::Unknown;
+    QString botKey;
+    const char *method = ""; // the one method the endpoint takes
+};
+
+Route routeOf(const QByteArray &path)
+{
+    const QStringList parts = QUrl::fromPercentEncoding(path).split(u'/', Qt::SkipEmptyParts);
+    if (parts == QStringList{u"healthz"_s})
+        return {Endpoint::Healthz, {}, "GET"};
+    if (parts == QStringList{u"bots"_s})
+        return {Endpoint::Bots, {}, "GET"};
+    if (parts == QStringList{u"datasets"_s})
+        return {Endpoint::Datasets, {}, "GET"};
+    if (parts.size() == 3 && parts[0] == u"bots"_s && parts[2] == u"invoke"_s)
+        return {Endpoint::Invoke, parts[1], "POST"};
+    if (parts.size() == 3 && parts[0] == u"bots"_s && parts[2] == u"plan"_s)
+        return {Endpoint::Plan, parts[1], "GET"};
     return {};
 }
 
 } // namespace
 
 InvokeServer::InvokeServer(ServerOptions options, TokenStore *tokens, QObject *parent)
-    : QAbstractHttpServer(parent), m_options(std::move(options)), m_tokens(tokens)
+    : QObject(parent), m_options(std::move(options)), m_tokens(tokens)
 {
     LocalBackendOptions listing = m_options.engine;
     listing.cacheScope = u"listing"_s; // lists bots and datasets only, never runs one
@@ -61,28 +72,29 @@ InvokeServer::InvokeServer(ServerOptions options, TokenStore *tokens, QObject *p
 InvokeServer::~InvokeServer()
 {
     // Streams own their invocations; they go before the backends that run them.
-    qDeleteAll(std::exchange(m_streams, {}));
+    qDeleteAll(std::exchange(m_streams, {}).keys());
 }
 
 bool InvokeServer::listen(const QHostAddress &host, quint16 port, QString *error)
 {
-    auto *tcp = new GuardedTcpServer(m_options.maxBodyBytes, m_options.idleTimeoutMs, [](const QByteArray &method, const QByteArray &path,
-                                                                 int status, const QString &note) {
-        writeLogLine({method, path, status, {}, 0, note});
-    });
-    if (!tcp->listen(host, port)) {
+    ConnectionLimits limits;
+    limits.maxBodyBytes = m_options.maxBodyBytes;
+    limits.idleTimeoutMs = m_options.idleTimeoutMs;
+    limits.headTimeoutMs = m_options.headTimeoutMs;
+    limits.maxConnections = m_options.maxConnections;
+    auto *tcp = new GuardedTcpServer(limits, this, this);
+    if (!tcp->start(host, port)) {
         *error = u"cannot listen on %1:%2: %3"_s.arg(host.toString()).arg(port).arg(tcp->errorString());
         delete tcp;
         return false;
     }
-    bind(tcp);
+    m_tcp = tcp;
     return true;
 }
 
 quint16 InvokeServer::port() const
 {
-    const auto tcp = servers();
-    return tcp.isEmpty() ? 0 : tcp.first()->serverPort();
+    return m_tcp ? m_tcp->serverPort() : 0;
 }
 
 void InvokeServer::answer(HttpReply &reply, Incoming &in, int status, const Json &body, const QString &note)
@@ -93,92 +105,82 @@ void InvokeServer::answer(HttpReply &reply, Incoming &in, int status, const Json
 
 void InvokeServer::fail(HttpReply &reply, Incoming &in, int status, const QString &message)
 {
-    if (status == 401)
-        reply.sendJson(status, Json{{"error", toStd(message)}}, "WWW-Authenticate", "Bearer");
-    else if (status == 405)
-        reply.sendJson(status, Json{{"error", toStd(message)}}, "Allow",
-                       in.path.endsWith("/invoke") ? "POST" : "GET");
-    else
-        reply.sendError(status, message);
+    reply.sendError(status, message);
     writeLogLine({in.method, in.path, status, in.organisation, in.since.elapsed(), {}});
 }
 
-bool InvokeServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+Admission InvokeServer::admit(const HttpHead &head, quint16 localPort)
 {
-    Incoming in;
-    in.since.start();
-    in.method = methodName(request.method());
-    in.path = request.url().path(QUrl::FullyEncoded).toUtf8();
-    auto reply = std::make_shared<HttpReply>(makeResponder(request, socket));
-    if (m_stopping) {
-        fail(*reply, in, 503, u"the server is shutting down"_s);
-        return true;
-    }
-
-    const QStringList parts = request.url().path().split(u'/', Qt::SkipEmptyParts);
-    const bool get = request.method() == QHttpServerRequest::Method::Get;
-    const bool post = request.method() == QHttpServerRequest::Method::Post;
-    auto wrongMethod = [&](const char *allowed) {
-        fail(*reply, in, 405, u"%1 takes %2 requests"_s.arg(QString::fromUtf8(in.path), QLatin1String(allowed)));
+    Admission admission;
+    auto refuse = [&admission](int status, const QString &message, HeaderList headers = {}) {
+        admission.refusal = Refusal{status, message, std::move(headers)};
+        return admission;
     };
-    if (parts == QStringList{u"healthz"_s}) {
-        if (get)
-            answer(*reply, in, 200, Json{{"status", "ok"}});
-        else
-            wrongMethod("GET");
-    } else if (parts == QStringList{u"bots"_s} || parts == QStringList{u"datasets"_s}) {
-        if (!get)
-            wrongMethod("GET");
-        else if (authenticate(request, *reply, in))
-            parts.first() == u"bots"_s ? listBots(reply, in) : listDatasets(reply, in);
-    } else if (parts.size() == 3 && parts[0] == u"bots"_s && parts[2] == u"invoke"_s) {
-        if (!post)
-            wrongMethod("POST");
-        else if (authenticate(request, *reply, in))
-            invoke(parts[1], request, reply, in);
-    } else if (parts.size() == 3 && parts[0] == u"bots"_s && parts[2] == u"plan"_s) {
-        if (!get)
-            wrongMethod("GET");
-        else if (authenticate(request, *reply, in))
-            botPlan(parts[1], reply, in);
-    } else {
-        fail(*reply, in, 404, u"no endpoint %1 %2 (the endpoints: %3)"_s
-                                  .arg(QString::fromLatin1(in.method), QString::fromUtf8(in.path),
-                                       QLatin1String(kEndpoints)));
-    }
-    return true;
-}
-
-void InvokeServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
-{
-    // handleRequest() answers everything; kept for the interface.
-    Incoming in;
-    in.since.start();
-    in.method = methodName(request.method());
-    in.path = request.url().path(QUrl::FullyEncoded).toUtf8();
-    HttpReply reply(makeResponder(request, socket));
-    fail(reply, in, 404, u"no such endpoint"_s);
-}
-
-bool InvokeServer::authenticate(const QHttpServerRequest &request, HttpReply &reply, Incoming &in)
-{
     if (!m_tokens) {
-        in.organisation = u"local"_s;
-        return true;
+        if (auto refusal = localOnlyRefusal(head, localPort)) {
+            admission.refusal = std::move(refusal);
+            return admission;
+        }
     }
-    const QByteArray header = headerValue(request, "Authorization").trimmed();
+    if (m_stopping)
+        return refuse(503, u"the server is shutting down"_s);
+
+    const Route route = routeOf(head.path);
+    const QString path = QString::fromUtf8(head.path);
+    if (route.endpoint == Endpoint::Unknown)
+        return refuse(404, u"no endpoint %1 %2 (the endpoints: %3)"_s
+                               .arg(QString::fromLatin1(head.method), path, QLatin1String(kEndpoints)));
+    if (head.method != route.method)
+        return refuse(405, u"%1 takes %2 requests"_s.arg(path, QLatin1String(route.method)),
+                      {{"Allow", route.method}});
+    if (route.endpoint == Endpoint::Healthz)
+        return admission;
+
+    if (!m_tokens) {
+        admission.organisation = u"local"_s;
+        admission.tokenKey = "local";
+        return admission;
+    }
+    const QByteArray header = head.header("authorization");
     const qsizetype space = header.indexOf(' ');
-    if (header.isEmpty() || space < 0 || header.left(space).compare("Bearer", Qt::CaseInsensitive) != 0) {
-        fail(reply, in, 401, u"a bearer token is required: send \"Authorization: Bearer <token>\""_s);
-        return false;
+    if (header.isEmpty() || space < 0 || header.left(space).compare("Bearer", Qt::CaseInsensitive) != 0)
+        return refuse(401, u"a bearer token is required: send \"Authorization: Bearer <token>\""_s,
+                      {{"WWW-Authenticate", "Bearer"}});
+    const QByteArray token = header.mid(space + 1).trimmed();
+    const QString organisation = m_tokens->organisationOf(token);
+    if (organisation.isEmpty())
+        return refuse(401, u"the token is not recognised by this server"_s, {{"WWW-Authenticate", "Bearer"}});
+    admission.organisation = organisation;
+    admission.tokenKey = QCryptographicHash::hash(token, QCryptographicHash::Sha256);
+    return admission;
+}
+
+void InvokeServer::handle(HttpRequest request, std::shared_ptr<HttpReply> reply)
+{
+    Incoming in;
+    in.since = request.since;
+    in.method = request.head.method;
+    in.path = request.head.path;
+    in.organisation = request.admission.organisation;
+    in.tokenKey = request.admission.tokenKey;
+    if (m_stopping)
+        return fail(*reply, in, 503, u"the server is shutting down"_s);
+    const Route route = routeOf(request.head.path);
+    switch (route.endpoint) {
+    case Endpoint::Healthz:
+        return answer(*reply, in, 200, Json{{"status", "ok"}});
+    case Endpoint::Bots:
+        return listBots(reply, in);
+    case Endpoint::Datasets:
+        return listDatasets(reply, in);
+    case Endpoint::Invoke:
+        return invoke(route.botKey, request.body, reply, in);
+    case Endpoint::Plan:
+        return botPlan(route.botKey, reply, in);
+    case Endpoint::Unknown:
+        break;
     }
-    const QString organisation = m_tokens->organisationOf(header.mid(space + 1).trimmed());
-    if (organisation.isEmpty()) {
-        fail(reply, in, 401, u"the token is not recognised by this server"_s);
-        return false;
-    }
-    in.organisation = organisation;
-    return true;
+    fail(*reply, in, 404, u"no such endpoint"_s); // admit() refused it already
 }
 
 void InvokeServer::listBots(std::shared_ptr<HttpReply> reply, Incoming in)
@@ -214,15 +216,10 @@ void InvokeServer::botPlan(const QString &botKey, std::shared_ptr<HttpReply> rep
     });
 }
 
-void InvokeServer::invoke(const QString &botKey, const QHttpServerRequest &request,
-                          std::shared_ptr<HttpReply> reply, Incoming in)
+void InvokeServer::invoke(const QString &botKey, const QByteArray &body, std::shared_ptr<HttpReply> reply,
+                          Incoming in)
 {
-    // The guard refuses a declared Content-Length over the limit before the body is
-    // read; a chunked body is only known once it is in.
-    const QByteArray body = request.body();
-    if (body.size() > m_options.maxBodyBytes)
-        return fail(*reply, in, 413, u"the body is %1 bytes; this server takes at most %2 (--max-body)"_s
-                                         .arg(body.size()).arg(m_options.maxBodyBytes));
+    // The body is within --max-body: ConnectionGuard counted it as it was read.
     QString error;
     auto decoded = wire::decodeRequestBody(body, botKey, &error);
     if (!decoded)
@@ -238,12 +235,17 @@ void InvokeServer::invoke(const QString &botKey, const QHttpServerRequest &reque
 
 void InvokeServer::startStream(InvokeRequest request, std::shared_ptr<HttpReply> reply, Incoming in)
 {
-    if (ConnectionGuard *guard = ConnectionGuard::of(reply->socket()))
-        guard->beginStreaming(this); // no request after this one on the connection
+    // A client that never reads costs its unsent bytes (--max-unsent) per stream: the
+    // streams of one token are counted too.
+    const int open = m_streamsPerToken.value(in.tokenKey);
+    if (open >= m_options.maxStreamsPerToken)
+        return fail(*reply, in, 429, u"this token has %1 streams open, the most this server allows at once "
+                                     "(--max-streams-per-token); wait for one to end"_s.arg(open));
     Invocation *invocation = backendFor(in.organisation)->invoke(request);
     auto *stream = new InvokeStream(reply, invocation, {in.method, in.path, 200, in.organisation, 0, {}},
                                     in.since, m_options.maxUnsentBytes, this);
-    m_streams.insert(stream);
+    m_streams.insert(stream, in.tokenKey);
+    ++m_streamsPerToken[in.tokenKey];
     connect(stream, &InvokeStream::closed, this, [this, stream] { streamClosed(stream); });
 }
 
@@ -260,7 +262,12 @@ LocalBackend *InvokeServer::backendFor(const QString &organisation)
 
 void InvokeServer::streamClosed(InvokeStream *stream)
 {
-    m_streams.remove(stream);
+    const auto it = m_streams.constFind(stream);
+    if (it != m_streams.cend()) {
+        if (--m_streamsPerToken[it.value()] <= 0)
+            m_streamsPerToken.remove(it.value());
+        m_streams.erase(it);
+    }
     if (m_stopping && m_streams.isEmpty())
         Q_EMIT stopped();
 }
@@ -270,8 +277,8 @@ void InvokeServer::shutdown()
     if (m_stopping)
         return;
     m_stopping = true;
-    for (QTcpServer *tcp : servers())
-        tcp->close(); // no new connections
+    if (m_tcp)
+        m_tcp->stop(); // no new connections
     writeLogNote(u"shutting down: %1 open stream(s)%2"_s.arg(m_streams.size())
                      .arg(m_streams.isEmpty() ? QString() : u", cancelled after %1 ms unless done"_s.arg(m_options.shutdownGraceMs)));
     if (m_streams.isEmpty()) {
@@ -279,7 +286,7 @@ void InvokeServer::shutdown()
         return;
     }
     QTimer::singleShot(m_options.shutdownGraceMs, this, [this] {
-        for (InvokeStream *stream : std::as_const(m_streams))
+        for (InvokeStream *stream : m_streams.keys())
             stream->cancel(u"server shutting down"_s);
     });
 }

@@ -2,11 +2,12 @@
 // invoke-server's HTTP side: routes, bearer tokens, request validation, one LocalBackend
 // per organisation (each with its own replay-cache scope, all in one cache file), the
 // event streams, and a clean shutdown.
+#include "app/server/requesthandler.h"
 #include "core/backend/localbackend.h"
 
 #include <QtCore/QElapsedTimer>
-#include <QtCore/QSet>
-#include <QtHttpServer/QAbstractHttpServer>
+#include <QtCore/QHash>
+#include <QtNetwork/QHostAddress>
 
 #include <map>
 #include <memory>
@@ -14,6 +15,7 @@
 namespace invoke::server {
 
 class BotIndex;
+class GuardedTcpServer;
 class HttpReply;
 class InvokeStream;
 class TokenStore;
@@ -25,9 +27,12 @@ struct ServerOptions
     qint64 maxUnsentBytes = 4 * 1024 * 1024;
     int shutdownGraceMs = 5000;
     int idleTimeoutMs = 60000;
+    int headTimeoutMs = 10000;
+    int maxConnections = 1024;
+    int maxStreamsPerToken = 64;
 };
 
-class InvokeServer final : public QAbstractHttpServer
+class InvokeServer final : public QObject, public RequestHandler
 {
     Q_OBJECT
 public:
@@ -41,6 +46,11 @@ public:
 
     qsizetype openStreams() const { return m_streams.size(); }
 
+    // RequestHandler: the token, the route and (without tokens) the local-only checks,
+    // before the body is read; then the request itself.
+    Admission admit(const HttpHead &head, quint16 localPort) override;
+    void handle(HttpRequest request, std::shared_ptr<HttpReply> reply) override;
+
 public Q_SLOTS:
     // Stops accepting; open streams may finish within the grace, then are cancelled;
     // stopped() comes when the last one has written its final chunk.
@@ -49,30 +59,26 @@ public Q_SLOTS:
 Q_SIGNALS:
     void stopped();
 
-protected:
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
-    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
-
 private:
     struct Incoming;
     void answer(HttpReply &reply, Incoming &in, int status, const Json &body, const QString &note = {});
     void fail(HttpReply &reply, Incoming &in, int status, const QString &message);
-    bool authenticate(const QHttpServerRequest &request, HttpReply &reply, Incoming &in);
     void listBots(std::shared_ptr<HttpReply> reply, Incoming in);
     void listDatasets(std::shared_ptr<HttpReply> reply, Incoming in);
     void botPlan(const QString &botKey, std::shared_ptr<HttpReply> reply, Incoming in);
-    void invoke(const QString &botKey, const QHttpServerRequest &request, std::shared_ptr<HttpReply> reply,
-                Incoming in);
+    void invoke(const QString &botKey, const QByteArray &body, std::shared_ptr<HttpReply> reply, Incoming in);
     void startStream(InvokeRequest request, std::shared_ptr<HttpReply> reply, Incoming in);
     LocalBackend *backendFor(const QString &organisation);
     void streamClosed(InvokeStream *stream);
 
     ServerOptions m_options;
     TokenStore *m_tokens;
+    GuardedTcpServer *m_tcp = nullptr;
     LocalBackend *m_listing; // bots and datasets (the same for every organisation)
     BotIndex *m_index;
     std::map<QString, LocalBackend *> m_backends; // per organisation, children of this
-    QSet<InvokeStream *> m_streams;
+    QHash<InvokeStream *, QByteArray> m_streams;  // open streams -> the key of their token
+    QHash<QByteArray, int> m_streamsPerToken;
     bool m_stopping = false;
 };
 

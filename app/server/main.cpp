@@ -1,5 +1,6 @@
 // invoke-server: the embedded engine over HTTP and SSE (see serverarguments.cpp).
 #include "app/cli/interruptwatcher.h"
+#include "app/server/filelimit.h"
 #include "app/server/invokeserver.h"
 #include "app/server/requestlog.h"
 #include "app/server/serverarguments.h"
@@ -85,6 +86,11 @@ int main(int argc, char *argv[])
     options.maxUnsentBytes = args->maxUnsentBytes;
     options.shutdownGraceMs = args->shutdownGraceMs;
     options.idleTimeoutMs = args->idleTimeoutMs;
+    options.headTimeoutMs = args->headTimeoutMs;
+    options.maxStreamsPerToken = args->maxStreamsPerToken;
+    const qint64 fileLimit = server::raiseFileLimit(); // every connection is a descriptor
+    options.maxConnections = args->maxConnections > 0 ? args->maxConnections
+                                                      : server::defaultMaxConnections(fileLimit);
 
     server::InvokeServer httpServer(options, tokens.get());
     if (!httpServer.listen(args->host, args->port, &error))
@@ -99,6 +105,9 @@ int main(int argc, char *argv[])
                                   options.engine.replayCacheFile,
                                   options.engine.llm.isConfigured() ? u"; LLM at "_s + options.engine.llm.baseUrl
                                                                     : u"; no LLM configured (manual mode only)"_s));
+    server::writeLogNote(u"limits: %1 connections (file limit %2), %3 streams per token, head within %4 s"_s
+                             .arg(options.maxConnections).arg(fileLimit).arg(options.maxStreamsPerToken)
+                             .arg(options.headTimeoutMs / 1000.0));
 
     // SIGTERM / SIGINT: stop accepting, let the open streams finish or cancel them, exit 0.
     // A second signal ends the process at once.

@@ -18,9 +18,26 @@ static QString organisationText(const QString &organisation)
     return u'"' + QString(organisation).replace(u'"', u"\\\""_s) + u'"';
 }
 
+// Control characters (C0, DEL, C1) as \xNN: a path or message from a client must not
+// reach a terminal as an escape sequence, nor start a log line of its own.
+static QString escapedControls(const QString &text)
+{
+    QString out;
+    out.reserve(text.size());
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        if (u < 0x20 || u == 0x7f || (u >= 0x80 && u <= 0x9f))
+            out += u"\\x%1"_s.arg(uint(u), 2, 16, QChar(u'0'));
+        else
+            out += c;
+    }
+    return out;
+}
+
 static void emitLine(const QString &text)
 {
-    const QByteArray bytes = (QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs) + u' ' + text + u'\n').toUtf8();
+    const QByteArray bytes = (QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs) + u' '
+                              + escapedControls(text) + u'\n').toUtf8();
     std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stderr);
     std::fflush(stderr);
 }

@@ -85,7 +85,8 @@ std::optional<ServerArguments> parseServerArguments(const QStringList &arguments
         } else if (flag == u"--listen"_s || flag == u"--tokens"_s || flag == u"--bots-dir"_s
                    || flag == u"--cache"_s || flag == u"--max-body"_s || flag == u"--shutdown-grace"_s
                    || flag == u"--max-unsent"_s || flag == u"--llm-base-url"_s || flag == u"--llm-model"_s
-                   || flag == u"--idle-timeout"_s) {
+                   || flag == u"--idle-timeout"_s || flag == u"--head-timeout"_s
+                   || flag == u"--max-connections"_s || flag == u"--max-streams-per-token"_s) {
             const auto v = value();
             if (!v || v->isEmpty())
                 return fail(u"%1 needs a value"_s.arg(flag));
@@ -104,12 +105,20 @@ std::optional<ServerArguments> parseServerArguments(const QStringList &arguments
             } else if (flag == u"--max-unsent"_s) {
                 if (!parseSize(flag, *v, args.maxUnsentBytes, error))
                     return std::nullopt;
-            } else if (flag == u"--shutdown-grace"_s || flag == u"--idle-timeout"_s) {
+            } else if (flag == u"--shutdown-grace"_s || flag == u"--idle-timeout"_s || flag == u"--head-timeout"_s) {
                 bool ok = false;
                 const double seconds = v->toDouble(&ok);
-                if (!ok || seconds < 0 || seconds > 3600 || (flag == u"--idle-timeout"_s && seconds <= 0))
+                if (!ok || seconds < 0 || seconds > 3600 || (flag != u"--shutdown-grace"_s && seconds <= 0))
                     return fail(u"%1: expected seconds between 0 and 3600, got \"%2\""_s.arg(flag, *v));
-                (flag == u"--idle-timeout"_s ? args.idleTimeoutMs : args.shutdownGraceMs) = int(seconds * 1000);
+                (flag == u"--idle-timeout"_s   ? args.idleTimeoutMs
+                 : flag == u"--head-timeout"_s ? args.headTimeoutMs
+                                               : args.shutdownGraceMs) = int(seconds * 1000);
+            } else if (flag == u"--max-connections"_s || flag == u"--max-streams-per-token"_s) {
+                bool ok = false;
+                const int count = v->toInt(&ok);
+                if (!ok || count <= 0 || count > 1000000)
+                    return fail(u"%1: expected a count between 1 and 1000000, got \"%2\""_s.arg(flag, *v));
+                (flag == u"--max-connections"_s ? args.maxConnections : args.maxStreamsPerToken) = count;
             } else if (flag == u"--llm-base-url"_s) {
                 args.llmBaseUrl = *v;
             } else {
@@ -131,6 +140,12 @@ std::optional<ServerArguments> parseServerArguments(const QStringList &arguments
     return args;
 }
 
+int defaultMaxConnections(qint64 fileLimit)
+{
+    const qint64 reserve = qMax<qint64>(32, fileLimit / 10);
+    return int(qBound(qint64(16), fileLimit - reserve, qint64(1000000)));
+}
+
 QString helpText()
 {
     return uR"(Usage: invoke-server --tokens FILE [options]
@@ -147,15 +162,25 @@ Options:
   --tokens FILE          one "TOKEN ORGANISATION" per line, # comments; re-read on change.
                          Tokens are at least 16 characters. Replay-cache entries are
                          kept apart per organisation.
-  --insecure-no-auth     no tokens at all (loopback only; organisation "local")
+  --insecure-no-auth     no tokens at all (loopback only; organisation "local"). Requests
+                         must name 127.0.0.1:PORT, localhost:PORT or [::1]:PORT as Host and
+                         Origin (else 403) and post application/json (else 415)
   --bots-dir DIR         more bot folders (repeatable), after the bundled examples and the
                          user's bots folder
   --cache FILE           the replay cache (default: server-replay.sqlite in the user's cache folder)
   --max-body BYTES       the largest request body (default 1048576); larger gets 413
-  --max-unsent BYTES     a client that lags this far behind its stream is dropped (default 4194304)
+  --max-unsent BYTES     a client that lags this far behind its stream is dropped and its run
+                         cancelled (default 4194304, per stream)
   --shutdown-grace SECS  on SIGTERM/SIGINT, open streams may finish for this long before
                          they are cancelled (default 5)
   --idle-timeout SECS    a connection without traffic is closed (default 60; streams excepted)
+  --head-timeout SECS    a request head must be complete this long after its first byte
+                         (default 10); a slower one gets 408 and the connection closes
+  --max-connections N    open connections at most (default: the file limit, raised to its
+                         hard value at start, less a tenth); at the limit the longest-idle
+                         connections without a request in flight are closed for new ones
+  --max-streams-per-token N  event streams one token may have open at once (default 64);
+                         more get 429
   --llm-base-url URL     OpenAI-compatible endpoint for llm.message (or INVOKE_LLM_BASE_URL)
   --llm-model NAME       the model (or INVOKE_LLM_MODEL)
   --sandbox-tmp-size SIZE   size cap of /tmp inside the codeexec sandbox (default 64M;

@@ -26,6 +26,9 @@ struct ServerArguments
     int shutdownGraceMs = 5000;   // SIGTERM: open streams may finish for this long, then are cancelled
     int idleTimeoutMs = 60000;    // a connection without traffic (and no stream) is closed
     qint64 maxUnsentBytes = 4 * 1024 * 1024; // a stream whose client lags this far behind is dropped
+    int headTimeoutMs = 10000;    // a request head must be complete this long after its first byte
+    int maxConnections = 0;       // 0: sized to the file limit (defaultMaxConnections)
+    int maxStreamsPerToken = 64;  // concurrent event streams of one token; more get 429
     QString llmBaseUrl;           // override INVOKE_LLM_BASE_URL
     QString llmModel;             // override INVOKE_LLM_MODEL
     // codeexec: the sandbox's size caps, and code without a sandbox (UNSAFE, off by default).
@@ -40,5 +43,8 @@ std::optional<ServerArguments> parseServerArguments(const QStringList &arguments
 // sandbox settings (app/server/enginesettings.cpp).
 void applyEngineSettings(const ServerArguments &args, LocalBackendOptions *engine);
 QString helpText();
+// The connections a process with `fileLimit` descriptors may hold: the limit less a tenth
+// (at least 32) kept for files, pipes and the engine.
+int defaultMaxConnections(qint64 fileLimit);
 
 } // namespace invoke::server
