@@ -1,8 +1,9 @@
 #pragma once
-// A server behind the Backend interface (DESIGN.md §4): GET {endpoint}/bots, /datasets
-// and /bots/{key}/plan, and POST {endpoint}/bots/{key}/invoke read as an event stream. The studio
-// and invoke-cli cannot tell it from the embedded engine; every failure (refused
-// connection, rejected token, unknown bot, a stream cut off) becomes a plain message.
+// A server behind the Backend interface (the API: docs/server.md): GET {endpoint}/bots,
+// /datasets and /bots/{key}/plan, and POST {endpoint}/bots/{key}/invoke read as an event
+// stream. The studio and invoke-cli cannot tell it from the embedded engine; every
+// failure (refused connection, rejected token, unknown bot, a stream cut off) becomes a
+// plain message.
 #include "core/backend/backend.h"
 
 #include <QtCore/QUrl>
