@@ -79,6 +79,7 @@ private Q_SLOTS:
     void examplesAreCoveredByTheirMockSets();
     void coverageAgreesWithAManualRun();
     void localBackendPlansTheBotItRuns();
+    void aDuplicatedKeyIsPlannedAsItRuns();
 };
 
 void TestMockCoverage::initTestCase()
@@ -280,6 +281,48 @@ void TestMockCoverage::localBackendPlansTheBotItRuns()
     const BotPlanResult missing = planOf(u"no-such-bot"_s);
     QVERIFY(!missing.plan);
     QCOMPARE(missing.error, u"bot \"no-such-bot\" not found"_s);
+}
+
+// Two files with one key: the plan is of the bot a run starts (the later folder's), so
+// coverage never describes a bot other than the one Manual mode runs.
+void TestMockCoverage::aDuplicatedKeyIsPlannedAsItRuns()
+{
+    QTemporaryDir dir;
+    QFile file(dir.filePath(u"chat.bot.json"_s));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"bot": {"key": "chat", "name": "My chat"}, "steps": [
+  {"key": "draft", "action_type": "llm.message", "parameters": {"message_history": "{{system.messages}}"}},
+  {"key": "polish", "action_type": "utils.write", "parameters": {"content": "{{steps.draft.content}}"},
+   "depends_on": ["draft"]}
+]})");
+    file.close();
+    LocalBackend::Options options;
+    options.botFolders = {u":/bots"_s, dir.path()};
+    options.replayCacheFile = dir.filePath(u"replay.sqlite"_s);
+    LocalBackend backend(options);
+    std::optional<BotPlanResult> answer;
+    backend.botPlan(u"chat"_s, this, [&](const BotPlanResult &result) { answer = result; });
+    QTRY_VERIFY_WITH_TIMEOUT(answer.has_value(), 30000);
+    QVERIFY2(answer->plan, qPrintable(answer->error));
+    QCOMPARE(answer->plan->botName, u"My chat"_s);
+    QStringList planned;
+    for (const PlannedStep &step : answer->plan->steps)
+        planned << step.path;
+    QCOMPARE(planned, (QStringList{u"draft"_s, u"polish"_s}));
+
+    InvokeRequest request;
+    request.botKey = u"chat"_s;
+    request.messages = {Message::user(u"hello"_s)};
+    request.mode = Mode::manual();
+    request.manualMocks.insert(u"draft"_s, ok());
+    std::unique_ptr<Invocation> invocation(backend.invoke(request));
+    QSignalSpy finished(invocation.get(), &Invocation::finished);
+    QVERIFY(invocation->isFinished() || finished.wait(30000));
+    QVERIFY2(invocation->result().success, qPrintable(invocation->result().error));
+    QStringList ran;
+    for (const StepRecord &step : invocation->result().steps)
+        ran << step.path;
+    QCOMPARE(ran, planned);
 }
 
 QTEST_GUILESS_MAIN(TestMockCoverage)
