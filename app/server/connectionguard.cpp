@@ -94,8 +94,16 @@ void ConnectionGuard::process()
                 return;
             if (!m_headDeadline->isActive())
                 m_headDeadline->start(); // from the head's first byte
+            // The head is parsed again only when a line has ended (or it is too long):
+            // a head dripped a byte at a time costs one parse per line, not per byte.
+            if (m_buffer.indexOf('\n', m_headScanned) < 0 && m_buffer.size() <= kMaxHeadBytes) {
+                m_headScanned = m_buffer.size();
+                return;
+            }
+            m_headScanned = m_buffer.size();
             if (!takeHead())
                 return;
+            m_headScanned = 0;
             break;
         case State::Body: {
             const qsizetype take = qsizetype(qMin<qint64>(m_buffer.size(), m_bodyLeft));

@@ -73,6 +73,7 @@ private:
     QTimer *m_headDeadline;
     State m_state = State::Head;
     QByteArray m_buffer;      // bytes read and not yet consumed
+    qsizetype m_headScanned = 0; // bytes of a partial head already seen to hold no new LF
     HttpHead m_head;          // of the request being read (or refused)
     QByteArray m_body;
     qint64 m_bodyLeft = 0;    // Content-Length bytes still to come
