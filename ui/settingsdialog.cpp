@@ -2,10 +2,12 @@
 #include "ui/connectiontester.h"
 #include "ui/icons.h"
 
+#include "core/config/sandboxsettings.h"
 #include "core/config/secretstore.h"
 #include "core/datasets/datasetcatalog.h"
 
 #include <QtCore/QSettings>
+#include <QtWidgets/QCheckBox>
 #include <QtWidgets/QDialogButtonBox>
 #include <QtWidgets/QFormLayout>
 #include <QtWidgets/QHBoxLayout>
@@ -32,6 +34,7 @@ SettingsDialog::SettingsDialog(QSettings *settings, SecretStore *secrets, QWidge
     : QDialog(parent), m_settings(settings), m_secrets(secrets), m_tester(new ConnectionTester(this)),
       m_baseUrl(new QLineEdit(this)), m_model(new QLineEdit(this)), m_apiKey(new QLineEdit(this)),
       m_datasetFolders(new QLineEdit(this)),
+      m_allowUnsandboxedCode(new QCheckBox(tr("Run code steps without a sandbox when bubblewrap is missing (UNSAFE)"), this)),
       m_keyStatus(new QLabel(this)), m_test(new QPushButton(tr("Test connection"), this)),
       m_testResult(new QLabel(this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this))
@@ -73,6 +76,12 @@ SettingsDialog::SettingsDialog(QSettings *settings, SecretStore *secrets, QWidge
     m_datasetFolders->setToolTip(tr("Each CSV, JSON Lines, Markdown or text file and each subfolder of these folders "
                                     "becomes a dataset. Used from the next start of Invoke Studio."));
     form->addRow(tr("Dataset folders:"), m_datasetFolders);
+    m_allowUnsandboxedCode->setObjectName(u"allowUnsandboxedCode"_s);
+    m_allowUnsandboxedCode->setChecked(SandboxSettings::fromSettings(*settings).allowUnsandboxedCode);
+    m_allowUnsandboxedCode->setToolTip(
+        tr("Without bubblewrap, codeexec steps are refused. Checked, they run with resource limits only: the "
+           "code can use the network and read your files. Used from the next start of Invoke Studio."));
+    form->addRow(tr("Code steps:"), m_allowUnsandboxedCode);
 
     auto *hint = new QLabel(tr("Any OpenAI-compatible chat-completions server works (OpenAI, Ollama, "
                                "llama.cpp, vLLM…). The key is kept in the system keychain, never in a file."), this);
@@ -149,6 +158,7 @@ void SettingsDialog::save()
         if (const QString folder = part.trimmed(); !folder.isEmpty())
             folders << folder;
     m_settings->setValue(QLatin1String(datasets::FoldersSettingsKey), folders);
+    m_settings->setValue(QLatin1String(SandboxSettings::AllowUnsandboxedKey), m_allowUnsandboxedCode->isChecked());
     m_settings->sync();
 
     if (typed.apiKey == m_storedKey) {

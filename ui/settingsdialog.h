@@ -3,6 +3,7 @@
 
 #include <QtWidgets/QDialog>
 
+class QCheckBox;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
@@ -34,6 +35,7 @@ public:
     QLineEdit *modelField() const { return m_model; }
     QLineEdit *apiKeyField() const { return m_apiKey; }
     QLineEdit *datasetFoldersField() const { return m_datasetFolders; }
+    QCheckBox *allowUnsandboxedCodeBox() const { return m_allowUnsandboxedCode; }
     QPushButton *testButton() const { return m_test; }
     QPushButton *saveButton() const;
     QString keyStatusText() const;
@@ -55,6 +57,7 @@ private:
     QLineEdit *m_model;
     QLineEdit *m_apiKey;
     QLineEdit *m_datasetFolders; // "; "-separated, saved under datasets::FoldersSettingsKey
+    QCheckBox *m_allowUnsandboxedCode; // SandboxSettings::AllowUnsandboxedKey, off by default
     QLabel *m_keyStatus;
     QPushButton *m_test;
     QLabel *m_testResult;

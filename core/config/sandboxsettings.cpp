@@ -9,20 +9,20 @@ namespace invoke {
 SandboxSettings SandboxSettings::fromSettings(const QSettings &settings)
 {
     SandboxSettings s;
-    s.allowUnsandboxedCode = settings.value(u"sandbox/allow_unsandboxed_code"_s, false).toBool();
+    s.allowUnsandboxedCode = settings.value(QLatin1String(AllowUnsandboxedKey), false).toBool();
     QString ignored;
-    if (const QString tmp = settings.value(u"sandbox/tmp_size"_s).toString(); !tmp.isEmpty())
+    if (const QString tmp = settings.value(QLatin1String(TmpSizeKey)).toString(); !tmp.isEmpty())
         s.tmpBytes = parseByteSize(tmp, &ignored).value_or(s.tmpBytes);
-    if (const QString work = settings.value(u"sandbox/work_size"_s).toString(); !work.isEmpty())
+    if (const QString work = settings.value(QLatin1String(WorkSizeKey)).toString(); !work.isEmpty())
         s.workBytes = parseByteSize(work, &ignored).value_or(s.workBytes);
     return s;
 }
 
 void SandboxSettings::saveTo(QSettings &settings) const
 {
-    settings.setValue(u"sandbox/allow_unsandboxed_code"_s, allowUnsandboxedCode);
-    settings.setValue(u"sandbox/tmp_size"_s, formatByteSize(tmpBytes));
-    settings.setValue(u"sandbox/work_size"_s, formatByteSize(workBytes));
+    settings.setValue(QLatin1String(AllowUnsandboxedKey), allowUnsandboxedCode);
+    settings.setValue(QLatin1String(TmpSizeKey), formatByteSize(tmpBytes));
+    settings.setValue(QLatin1String(WorkSizeKey), formatByteSize(workBytes));
 }
 
 std::optional<qint64> parseByteSize(const QString &text, QString *error)

@@ -18,6 +18,11 @@ struct SandboxSettings
     static constexpr qint64 MinSizeBytes = 1024LL * 1024;
     static constexpr qint64 MaxSizeBytes = 64LL * 1024 * 1024 * 1024;
 
+    // The settings keys (group "sandbox").
+    static constexpr char AllowUnsandboxedKey[] = "sandbox/allow_unsandboxed_code";
+    static constexpr char TmpSizeKey[] = "sandbox/tmp_size";
+    static constexpr char WorkSizeKey[] = "sandbox/work_size";
+
     bool allowUnsandboxedCode = false;  // UNSAFE: no network isolation, the host's files readable
     qint64 tmpBytes = DefaultTmpBytes;  // the tmpfs at /tmp inside the sandbox
     qint64 workBytes = DefaultWorkBytes; // the tmpfs at /workspace (inputs and outputs)

@@ -4,6 +4,7 @@
 #include "studiofixture.h"
 
 #include "tests/support/openaistubserver.h"
+#include "core/config/sandboxsettings.h"
 #include "core/datasets/datasetcatalog.h"
 #include "ui/settingsdialog.h"
 
@@ -12,6 +13,7 @@
 #include <QtCore/QStandardPaths>
 #include <QtTest/QSignalSpy>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QCheckBox>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPushButton>
 
@@ -139,6 +141,24 @@ private Q_SLOTS:
                  (QStringList{u"/data/one"_s, u"/data/two"_s}));
         const SettingsDialog again(&studio.settings, &studio.secrets);
         QCOMPARE(again.datasetFoldersField()->text(), u"/data/one; /data/two"_s);
+    }
+
+    void unsandboxedCodeIsOffUntilChecked()
+    {
+        // Code without a sandbox is unsafe: off unless the user checks it, then saved.
+        StudioFixture studio;
+        SettingsDialog dialog(&studio.settings, &studio.secrets);
+        dialog.show();
+        QTRY_VERIFY(dialog.apiKeyField()->isEnabled());
+        QVERIFY(!dialog.allowUnsandboxedCodeBox()->isChecked());
+        QVERIFY(dialog.allowUnsandboxedCodeBox()->text().contains(u"UNSAFE"_s));
+        QVERIFY(!SandboxSettings::fromSettings(studio.settings).allowUnsandboxedCode);
+        QTest::mouseClick(dialog.allowUnsandboxedCodeBox(), Qt::LeftButton);
+        QTest::mouseClick(dialog.saveButton(), Qt::LeftButton);
+        QTRY_COMPARE(dialog.result(), int(QDialog::Accepted));
+        QVERIFY(SandboxSettings::fromSettings(studio.settings).allowUnsandboxedCode);
+        const SettingsDialog again(&studio.settings, &studio.secrets);
+        QVERIFY(again.allowUnsandboxedCodeBox()->isChecked());
     }
 
     void windowUsesTheKeyFromTheKeychain()
