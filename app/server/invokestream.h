@@ -1,7 +1,7 @@
 #pragma once
 // One invocation streamed to one client: the engine's event batches become SSE frames
 // (core/wire) in HTTP chunks as they arrive. A client that goes away, or lags too far
-// behind (no back-pressure in Qt HttpServer: its unsent bytes would grow without bound),
+// behind (QTcpSocket has no back-pressure: its unsent bytes would grow without bound),
 // cancels the invocation. The last event always carries the result: when the engine
 // sent none (a run that could not start), one is made from the result.
 #include "app/server/requestlog.h"

@@ -179,6 +179,7 @@ private Q_SLOTS:
     void slowDripHeadIsCut();
     void idleConnectionsDoNotStarveHealthz();
     void acceptBacksOffWithoutDescriptors();
+    void connectionCapClosesTheLongestIdle();
     void pipelinedRequestNeverEntersAStream();
     void insecureNoAuthRefusesOtherSites();
     void connectionCloseAndHttp10AreHonoured();
@@ -389,6 +390,58 @@ void TstServerHostile::acceptBacksOffWithoutDescriptors()
     QVERIFY(server->process().state() == QProcess::Running);
 
     idle.clear(); // the idle clients go
+    expectServes(*server);
+}
+
+void TstServerHostile::connectionCapClosesTheLongestIdle()
+{
+    // --max-connections 20: twenty kept-alive connections, each answered once (the first
+    // is the longest idle). A new one is served, and the first one pays for it.
+    test::OpenAiStubServer llm;
+    QVERIFY(llm.listen());
+    test::StubReply answer = test::StubReply::text({u"Held"_s, u" answer."_s});
+    answer.holdAfter = 1;
+    llm.setReply(answer);
+    QSignalSpy held(&llm, &test::OpenAiStubServer::held);
+    auto server = startServer({u"--max-connections"_s, u"20"_s}, llm.baseUrl());
+    QVERIFY(server);
+    const quint16 port = server->port();
+    std::vector<std::unique_ptr<RawClient>> kept;
+    for (int i = 0; i < 20; ++i) {
+        kept.push_back(std::make_unique<RawClient>(port));
+        kept.back()->send(get(port, "/healthz"));
+        QVERIFY(kept.back()->waitAnswer());
+        QCOMPARE(kept.back()->status(), 200);
+        QTest::qWait(5); // a clear order of who was idle longest
+    }
+    RawClient newcomer(port);
+    newcomer.send(get(port, "/healthz", {}, "Connection: close\r\n"));
+    QVERIFY2(newcomer.waitClosed(), newcomer.received.constData());
+    QCOMPARE(newcomer.status(), 200);
+    QVERIFY(kept.front()->waitClosed());
+    QVERIFY(std::none_of(kept.cbegin() + 1, kept.cend(), [](const auto &c) { return c->closed; }));
+    QTRY_VERIFY2(server->log().contains(u"20 connections, the most (--max-connections)"_s), qPrintable(server->log()));
+    kept.clear();
+
+    // A request in flight is never closed for a newcomer: with every connection carrying a
+    // stream, the newcomer gets 503.
+    std::vector<std::unique_ptr<RawClient>> streams;
+    const QByteArray live = dumpJson(Json{{"messages", Json::array({{{"role", "user"}, {"content", "Hi"}}})}, {"mode", "live"}});
+    for (int i = 0; i < 20; ++i) {
+        streams.push_back(std::make_unique<RawClient>(port));
+        streams.back()->send(post(port, "/bots/chat/invoke", i % 2 ? kTokenAcme : kTokenBeta, live));
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(held.count(), 20, 60000);
+    RawClient busy(port);
+    QVERIFY2(busy.waitClosed(), busy.received.constData());
+    QCOMPARE(busy.status(), 503);
+    QVERIFY2(busy.error().contains(u"--max-connections"_s), busy.body().constData());
+    QVERIFY(std::none_of(streams.cbegin(), streams.cend(), [](const auto &c) { return c->closed; }));
+    llm.release();
+    for (const auto &stream : streams) {
+        QVERIFY(stream->waitClosed(60000));
+        QVERIFY(stream->received.contains("invocation_finished"));
+    }
     expectServes(*server);
 }
 
