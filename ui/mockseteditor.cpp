@@ -2,14 +2,13 @@
 #include "ui/banner.h"
 #include "ui/icons.h"
 #include "ui/mockcoveragemodel.h"
+#include "ui/mockcoveragepane.h"
 #include "ui/mockentryview.h"
 #include "ui/mockkeylistmodel.h"
 #include "ui/mocksetdocument.h"
 #include "ui/recentfilesmenu.h"
 
-#include "core/backend/backend.h"
 #include "core/mocks/mockschema.h"
-#include "core/mocks/mockvalidation.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
@@ -17,13 +16,11 @@
 #include <QtGui/QAction>
 #include <QtGui/QUndoStack>
 #include <QtWidgets/QFileDialog>
-#include <QtWidgets/QHeaderView>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QListView>
 #include <QtWidgets/QMenu>
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QSplitter>
-#include <QtWidgets/QTableView>
 #include <QtWidgets/QToolBar>
 #include <QtWidgets/QToolButton>
 #include <QtWidgets/QVBoxLayout>
@@ -34,10 +31,9 @@ namespace invoke::ui {
 
 MockSetEditor::MockSetEditor(QSettings *settings, QWidget *parent)
     : QWidget(parent), m_settings(settings), m_document(new MockSetDocument(this)),
-      m_keys(new MockKeyListModel(m_document, this)), m_coverage(new MockCoverageModel(this)),
+      m_keys(new MockKeyListModel(m_document, this)), m_coverage(new MockCoveragePane(m_document)),
       m_banner(new Banner(this)), m_title(new QLabel(this)), m_keyView(new QListView),
-      m_entry(new MockEntryView(m_document)), m_coverageView(new QTableView),
-      m_coverageNote(new QLabel), m_toolbarHost(new QWidget(this)), m_recentMenu(new RecentFilesMenu(settings, u"mockEditor/recentFiles"_s, tr("Recent mock sets"), this))
+      m_entry(new MockEntryView(m_document)), m_toolbarHost(new QWidget(this)), m_recentMenu(new RecentFilesMenu(settings, u"mockEditor/recentFiles"_s, tr("Recent mock sets"), this))
 {
     setObjectName(u"mockSetEditor"_s);
     buildActions();
@@ -48,25 +44,6 @@ MockSetEditor::MockSetEditor(QSettings *settings, QWidget *parent)
     m_keyView->setEditTriggers(QAbstractItemView::EditKeyPressed | QAbstractItemView::DoubleClicked);
     m_keyView->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_keyView->addActions({m_add, m_duplicate, m_rename, m_remove});
-    m_coverageView->setObjectName(u"mockCoverage"_s);
-    m_coverageView->setModel(m_coverage);
-    m_coverageView->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_coverageView->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_coverageView->verticalHeader()->hide();
-    m_coverageView->horizontalHeader()->setStretchLastSection(true);
-    m_coverageView->setColumnWidth(MockCoverageModel::StepColumn, 170);
-    m_coverageView->setColumnWidth(MockCoverageModel::ActionColumn, 120);
-    m_coverageView->setToolTip(tr("Double-click a step to edit its mock, or to add one."));
-    m_coverageNote->setObjectName(u"mockCoverageNote"_s);
-    m_coverageNote->setWordWrap(true);
-
-    auto *coverage = new QWidget;
-    auto *coverageLayout = new QVBoxLayout(coverage);
-    coverageLayout->setContentsMargins(0, 4, 0, 0);
-    coverageLayout->addWidget(new QLabel(tr("<b>Coverage</b> — how Manual mode answers each step of the bot")));
-    coverageLayout->addWidget(m_coverageNote);
-    coverageLayout->addWidget(m_coverageView, 1);
-
     auto *keys = new QSplitter(Qt::Horizontal);
     keys->setObjectName(u"mockKeysSplitter"_s);
     keys->setChildrenCollapsible(false);
@@ -77,7 +54,7 @@ MockSetEditor::MockSetEditor(QSettings *settings, QWidget *parent)
     parts->setObjectName(u"mockEditorSplitter"_s);
     parts->setChildrenCollapsible(false);
     parts->addWidget(keys);
-    parts->addWidget(coverage);
+    parts->addWidget(m_coverage);
     parts->setSizes({420, 220});
 
     auto *layout = new QVBoxLayout(this);
@@ -93,19 +70,19 @@ MockSetEditor::MockSetEditor(QSettings *settings, QWidget *parent)
         updateActions();
     });
     connect(m_keys, &MockKeyListModel::renameRefused, this, &MockSetEditor::showProblem);
-    connect(m_coverageView, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
-        const QString path = index.siblingAtColumn(0).data(MockCoverageModel::PathRole).toString();
-        const QString key = index.data(MockCoverageModel::MockKeyRole).toString();
-        if (!key.isEmpty())
-            selectKey(key);
-        else
-            addKeyFor(path, index.siblingAtColumn(MockCoverageModel::ActionColumn).data().toString());
-    });
+    connect(m_coverage, &MockCoveragePane::stepActivated, this,
+            [this](const QString &path, const QString &actionType, const QString &mockKey) {
+                if (!mockKey.isEmpty())
+                    selectKey(mockKey);
+                else
+                    addKeyFor(path, actionType);
+            });
+    connect(m_coverage, &MockCoveragePane::planChanged, this, &MockSetEditor::updateHint);
     connect(m_document, &MockSetDocument::modifiedChanged, this, [this] { updateTitle(); Q_EMIT documentChanged(); });
     connect(m_document, &MockSetDocument::identityChanged, this, [this] { updateTitle(); Q_EMIT documentChanged(); });
     for (auto signal : {&MockSetDocument::entryInserted, &MockSetDocument::entryRemoved, &MockSetDocument::entryChanged})
-        connect(m_document, signal, this, [this] { updateCoverage(); updateActions(); });
-    connect(m_document, &MockSetDocument::reset, this, [this] { updateCoverage(); updateActions(); });
+        connect(m_document, signal, this, &MockSetEditor::updateActions);
+    connect(m_document, &MockSetDocument::reset, this, &MockSetEditor::updateActions);
     // A key added or duplicated is selected, so it can be edited at once.
     connect(m_document, &MockSetDocument::entryInserted, this, [this](int row) {
         m_keyView->setCurrentIndex(m_keys->index(row));
@@ -113,7 +90,6 @@ MockSetEditor::MockSetEditor(QSettings *settings, QWidget *parent)
 
     connect(m_recentMenu, &RecentFilesMenu::fileChosen, this, &MockSetEditor::openFile);
     m_document->newDocument();
-    updateCoverage();
 }
 
 MockSetEditor::~MockSetEditor() = default;
@@ -217,7 +193,7 @@ void MockSetEditor::addToolbarAction(QAction *action)
 void MockSetEditor::addKey()
 {
     // A step of the bot that nothing answers yet is the likeliest key; else a free name.
-    for (const mocks::StepCoverage &row : m_coverage->coverage()) {
+    for (const mocks::StepCoverage &row : m_coverage->model()->coverage()) {
         if (row.answer == mocks::MockAnswer::Nothing) {
             addKeyFor(row.step.path, row.step.actionType);
             return;
@@ -333,88 +309,44 @@ QStringList MockSetEditor::recentFiles() const
     return m_recentMenu->files();
 }
 
+MockCoverageModel *MockSetEditor::coverageModel() const
+{
+    return m_coverage->model();
+}
+
+QTableView *MockSetEditor::coverageView() const
+{
+    return m_coverage->view();
+}
+
 void MockSetEditor::setBot(const QString &botKey, Backend *backend)
 {
-    const quint64 request = ++m_planRequest;
-    if (botKey.isEmpty() || !backend) {
-        setPlan(botKey, {});
-        return;
-    }
-    if (botKey != m_botKey || !m_plan) {
-        // Until the plan arrives: no steps, and outputs checked by their action type only.
-        m_botKey = botKey;
-        m_plan.reset();
-        m_coverageNote->setText(tr("Reading the steps of “%1”…").arg(botKey));
-        applyPlan();
-    }
-    backend->botPlan(botKey, this, [this, request, botKey](const BotPlanResult &result) {
-        if (request == m_planRequest)
-            setPlan(botKey, result);
-    });
+    m_coverage->setBot(botKey, backend);
 }
 
 void MockSetEditor::setPlan(const QString &botKey, const BotPlanResult &result)
 {
-    m_botKey = botKey;
-    m_plan = result.plan;
-    if (botKey.isEmpty())
-        m_coverageNote->setText(tr("Pick a bot to see which of its steps this mock set answers."));
-    else if (!m_plan)
-        m_coverageNote->setText(result.error.isEmpty()
-                                    ? tr("The steps of “%1” are not known here, so coverage cannot be shown.").arg(botKey)
-                                    : tr("The steps of “%1” are not known, so coverage cannot be shown: %2")
-                                          .arg(botKey, result.error));
-    else
-        m_coverageNote->setText(tr("Bot “%1”:").arg(m_plan->botName.isEmpty() ? m_plan->botKey : m_plan->botName));
-    applyPlan();
+    m_coverage->setPlan(botKey, result);
 }
 
-void MockSetEditor::applyPlan()
+const std::optional<BotPlan> &MockSetEditor::plan() const
 {
-    // The check runs on every edit: it holds one shared copy of the plan.
-    auto plan = m_plan ? std::make_shared<const BotPlan>(*m_plan) : std::shared_ptr<const BotPlan>();
-    m_document->setSchemaCheck([plan](const QString &key, const MockResponse &response) {
-        return mocks::validateMockEntry(key, response.toJson(), plan.get());
-    });
-    updateCoverage();
-    updateHint();
+    return m_coverage->plan();
 }
 
 QList<mocks::StepCoverage> MockSetEditor::coverage() const
 {
-    return m_coverage->coverage();
+    return m_coverage->model()->coverage();
 }
 
 QStringList MockSetEditor::uncoveredSteps(const QString &botKey, const MockSet &set) const
 {
-    if (!m_plan || m_plan->botKey != botKey)
-        return {};
-    QStringList names;
-    for (const mocks::StepCoverage &row : mocks::mockCoverage(m_plan->steps, set)) {
-        if (row.answer == mocks::MockAnswer::Nothing)
-            names << (row.step.conditional ? tr("“%1” (if reached)").arg(row.step.path) : u"“%1”"_s.arg(row.step.path));
-    }
-    return names;
+    return m_coverage->uncoveredSteps(botKey, set);
 }
 
 QString MockSetEditor::actionTypeOf(const QString &key) const
 {
-    if (m_plan)
-        if (const QString type = m_plan->actionTypeOf(key); !type.isEmpty())
-            return type;
-    return mocks::isKnownActionType(key) ? key : QString();
-}
-
-void MockSetEditor::updateCoverage()
-{
-    // Only the keys and their status decide coverage: an output still being typed counts.
-    MockSet keys;
-    for (int row = 0; row < m_document->count(); ++row) {
-        MockResponse response;
-        response.success = m_document->entry(row).success;
-        keys.insert(m_document->entry(row).key, response);
-    }
-    m_coverage->setCoverage(mocks::mockCoverage(m_plan ? m_plan->steps : QList<PlannedStep>(), keys));
+    return m_coverage->actionTypeOf(key);
 }
 
 void MockSetEditor::updateHint()

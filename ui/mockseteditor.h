@@ -22,6 +22,7 @@ namespace invoke::ui {
 
 class Banner;
 class MockCoverageModel;
+class MockCoveragePane;
 class MockEntryView;
 class MockKeyListModel;
 class MockSetDocument;
@@ -40,9 +41,9 @@ public:
 
     MockSetDocument *document() const { return m_document; }
     MockKeyListModel *keyModel() const { return m_keys; }
-    MockCoverageModel *coverageModel() const { return m_coverage; }
+    MockCoverageModel *coverageModel() const;
     QListView *keyView() const { return m_keyView; }
-    QTableView *coverageView() const { return m_coverageView; }
+    QTableView *coverageView() const;
     MockEntryView *entryView() const { return m_entry; }
     Banner *banner() const { return m_banner; }
     QLabel *titleLabel() const { return m_title; }
@@ -76,15 +77,15 @@ public:
 
     // The bot whose steps the coverage lists and whose action types check outputs: its
     // plan is asked of `backend` (the one a run goes to, embedded or a server), and shown
-    // when it arrives; an answer for a bot no longer chosen is dropped.
+    // when it arrives; an answer for a bot no longer chosen is dropped (MockCoveragePane).
     void setBot(const QString &botKey, Backend *backend);
     // The plan of `botKey` (or why there is none), as Backend::botPlan answers.
     void setPlan(const QString &botKey, const BotPlanResult &result);
     // The plan shown, when it is known.
-    const std::optional<BotPlan> &plan() const { return m_plan; }
+    const std::optional<BotPlan> &plan() const;
     QList<mocks::StepCoverage> coverage() const;
     QString actionTypeOf(const QString &key) const;
-    // The steps of `botKey` nothing in `mocks` answers ("notes-only (if reached)").
+    // The steps of `botKey` nothing in `set` answers ("notes-only (if reached)").
     QStringList uncoveredSteps(const QString &botKey, const MockSet &set) const;
 
     void selectKey(const QString &key);
@@ -104,25 +105,18 @@ private:
     void addKeyFor(const QString &key, const QString &actionType);
     void updateTitle();
     void updateActions();
-    void applyPlan();
-    void updateCoverage();
     void updateHint();
     void showProblem(const QString &text);
 
     QSettings *m_settings;
     MockSetDocument *m_document;
     MockKeyListModel *m_keys;
-    MockCoverageModel *m_coverage;
-    std::optional<BotPlan> m_plan;
-    QString m_botKey;
-    quint64 m_planRequest = 0; // the latest plan asked for; older answers are dropped
+    MockCoveragePane *m_coverage;
 
     Banner *m_banner;
     QLabel *m_title;
     QListView *m_keyView;
     MockEntryView *m_entry;
-    QTableView *m_coverageView;
-    QLabel *m_coverageNote;
     QWidget *m_toolbarHost;
     RecentFilesMenu *m_recentMenu;
     QAction *m_new, *m_open, *m_save, *m_saveAs, *m_add, *m_duplicate, *m_rename, *m_remove, *m_undo, *m_redo;
