@@ -68,7 +68,8 @@ QString allowUnsandboxedCodeHint()
 {
     return u"to run code WITHOUT a sandbox anyway (unsafe: the program can use the network and "
            "read the host's files), pass --allow-unsandboxed-code to invoke-cli invoke or "
-           "invoke-server, or set sandbox/allow_unsandboxed_code=true in the studio's settings"_s;
+           "invoke-server, or check \"Run code steps without a sandbox\" in the studio's Settings "
+           "(sandbox/allow_unsandboxed_code)"_s;
 }
 
 } // namespace invoke
