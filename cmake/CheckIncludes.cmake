@@ -2,12 +2,24 @@
 # ("|"-separated, e.g. core/engine/|core/backend/local). Run by the build before the
 # folder's library compiles (cmake/InvokeIncludeRules.cmake): a header-only include
 # never fails a link, so the link rules alone would let one through.
-#   cmake -DDIR=<folder> -DFORBID=<prefixes> [-DREASON=<why>] [-DSTAMP=<file>] -P CheckIncludes.cmake
+#   cmake -DDIR=<folder> -DFORBID=<prefixes> [-DNAMES=<globs>] [-DREASON=<why>] [-DSTAMP=<file>]
+#         -P CheckIncludes.cmake
+# NAMES ("|"-separated file-name globs without the extension, e.g. remote*) narrows the
+# check to some files of DIR; all of them by default.
 if(NOT DIR OR NOT FORBID)
   message(FATAL_ERROR "CheckIncludes.cmake: give -DDIR=<folder> and -DFORBID=<prefix>|<prefix>")
 endif()
 string(REPLACE "|" ";" prefixes "${FORBID}")
-file(GLOB_RECURSE sources ${DIR}/*.cpp ${DIR}/*.h)
+if(NOT NAMES)
+  set(NAMES "*")
+endif()
+string(REPLACE "|" ";" names "${NAMES}")
+set(sources "")
+foreach(name IN LISTS names)
+  file(GLOB_RECURSE found ${DIR}/${name}.cpp ${DIR}/${name}.h)
+  list(APPEND sources ${found})
+endforeach()
+list(REMOVE_DUPLICATES sources)
 set(offences "")
 foreach(source IN LISTS sources)
   file(STRINGS "${source}" includes REGEX "^[ \t]*#[ \t]*include[ \t]*[\"<]")
