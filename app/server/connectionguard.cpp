@@ -203,7 +203,7 @@ void ConnectionGuard::answered(bool keepAlive)
         return;
     if (!keepAlive) { // Connection: close, or HTTP/1.0
         m_state = State::Closing;
-        m_socket->disconnectFromHost(); // once the answer is sent
+        lingerAndClose();
         return;
     }
     m_state = State::Head;
@@ -238,18 +238,24 @@ void ConnectionGuard::refuse(int status, const QString &message, const HeaderLis
                   m_head.path.isEmpty() ? QByteArray("-") : m_head.path, status, {},
                   m_since.isValid() ? m_since.elapsed() : 0, note});
 
-    if (!linger) {
+    if (linger)
+        lingerAndClose();
+    else
         m_socket->disconnectFromHost();
-        return;
-    }
-    // A lingering close: our side is shut once the answer is out, so the client reads it
-    // and sees the end; what it still sends is dropped for a moment (closing with unread
-    // bytes would reset the connection and could destroy the answer on its way).
+}
+
+void ConnectionGuard::lingerAndClose()
+{
+    // Our side is shut once the answer is out, so the client reads it and sees the end;
+    // what it still sends is dropped for a moment, then the connection closes (closing
+    // with unread bytes would reset it and could destroy the answer on its way).
     QTcpSocket *socket = m_socket;
-    connect(socket, &QTcpSocket::bytesWritten, this, [socket] {
+    auto shutWhenSent = [socket] {
         if (socket->bytesToWrite() == 0 && socket->socketDescriptor() >= 0)
             ::shutdown(int(socket->socketDescriptor()), SHUT_WR);
-    });
+    };
+    connect(socket, &QTcpSocket::bytesWritten, this, shutWhenSent);
+    shutWhenSent();
     QTimer::singleShot(kLingerMs, socket, [socket] { socket->abort(); });
     m_drained = qMax<qint64>(m_socket->skip(m_socket->bytesAvailable()), 0);
 }

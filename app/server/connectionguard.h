@@ -63,6 +63,7 @@ private:
     // Answers `status` with {"error": message} and closes. `linger`: read and drop what
     // the client still sends for a moment, so it reads the answer before the close.
     void refuse(int status, const QString &message, const HeaderList &headers = {}, bool linger = true);
+    void lingerAndClose();
     void onHeadTimeout();
     void touch();
 
