@@ -239,6 +239,12 @@ void TstServer::usageErrors_data()
                                 << u"--listen: expected HOST:PORT"_s;
     QTest::newRow("bad size") << QStringList{u"--insecure-no-auth"_s, u"--max-body"_s, u"-3"_s}
                               << u"--max-body: expected a positive number of bytes"_s;
+    QTest::newRow("bad head timeout") << QStringList{u"--insecure-no-auth"_s, u"--head-timeout"_s, u"0"_s}
+                                      << u"--head-timeout: expected seconds between 0 and 3600"_s;
+    QTest::newRow("bad connection cap") << QStringList{u"--insecure-no-auth"_s, u"--max-connections"_s, u"many"_s}
+                                        << u"--max-connections: expected a count between 1 and 1000000"_s;
+    QTest::newRow("bad stream cap") << QStringList{u"--insecure-no-auth"_s, u"--max-streams-per-token=0"_s}
+                                    << u"--max-streams-per-token: expected a count between 1 and 1000000"_s;
     QTest::newRow("unknown flag") << QStringList{u"--insecure-no-auth"_s, u"--verbose"_s}
                                   << u"unknown argument \"--verbose\""_s;
 }
