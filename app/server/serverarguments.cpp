@@ -194,6 +194,7 @@ Options:
 
 The LLM API key comes from INVOKE_LLM_API_KEY only (never a flag: flags show in ps).
 One line per request goes to stderr: time, method, path, status, organisation, duration.
+Every limit, with its flag and default: docs/server.md, section "Limits".
 )"_s;
 }
 
