@@ -3,6 +3,7 @@
 // on its own worker thread, the replay cache opened once per backend.
 #include "core/backend/backend.h"
 #include "core/config/llmsettings.h"
+#include "core/config/sandboxsettings.h"
 
 #include <QtCore/QPointer>
 #include <QtCore/QSet>
@@ -26,6 +27,8 @@ struct LocalBackendOptions
     // Datasets for memory.search and listDatasets().
     QStringList datasetFolders; // empty: datasets::DatasetCatalog::defaultFolders()
     QString datasetIndexFile;   // empty: paths::datasetIndexFile()
+    // codeexec: the sandbox's size caps, and whether code may run without one.
+    SandboxSettings sandbox;
 };
 
 class LocalBackend final : public Backend
