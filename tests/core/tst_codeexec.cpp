@@ -620,6 +620,29 @@ void TestCodeExec::sizeCapsHold()
     QVERIFY(files[0]["size"].get<qint64>() > 0 && files[0]["size"].get<qint64>() <= 8LL * 1024 * 1024);
     QCOMPARE(hostWorkFolders(), before);
 
+    // No other way to the host's memory: /dev/shm is capped like /tmp, /dev is read-only,
+    // and no nested user namespace (where a tmpfs without a cap could be mounted).
+    const std::string around =
+        "import ctypes, os\n"
+        "for path in ('/dev/shm/fill.bin', '/dev/fill.bin'):\n"
+        "    try:\n"
+        "        with open(path, 'wb') as f:\n"
+        "            for _ in range(12):\n"
+        "                f.write(b'x' * (1024 * 1024))\n"
+        "                f.flush()\n"
+        "        print(path, 'wrote all')\n"
+        "    except OSError as e:\n"
+        "        print(path, e.strerror)\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\n"
+        "CLONE_NEWUSER = 0x10000000\n"
+        "print('user namespace', 'refused' if libc.unshare(CLONE_NEWUSER) != 0 else 'created')\n"
+        "open('/dev/null', 'w').write('still fine')\n";
+    const ActionOutcome aroundOut = action.run(call(program(around)), m_context);
+    QVERIFY2(aroundOut.ok, qPrintable(aroundOut.error));
+    QCOMPARE(text(aroundOut.output, "output"), u"/dev/shm/fill.bin No space left on device\n"
+                                                "/dev/fill.bin Read-only file system\n"
+                                                "user namespace refused\n"_s);
+
     // Inputs count against the work folder's cap: too big, the run says so.
     o.limits.workBytes = 1024 * 1024;
     CodeExecAction small(o);

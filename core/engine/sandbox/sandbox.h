@@ -37,7 +37,7 @@ struct SandboxLimits
     int processes = 32;                         // RLIMIT_NPROC (tasks, threads included)
     int openFiles = 256;                        // RLIMIT_NOFILE
     qint64 streamBytes = 64 * 1024;             // kept of stdout and of stderr each
-    qint64 tmpBytes = 64LL * 1024 * 1024;       // the tmpfs at /tmp (bubblewrap)
+    qint64 tmpBytes = 64LL * 1024 * 1024;       // the tmpfs at /tmp, and the one at /dev/shm (bubblewrap)
     qint64 workBytes = 64LL * 1024 * 1024;      // the tmpfs at /workspace (bubblewrap)
 };
 

@@ -88,9 +88,10 @@ QString insideWorkFolder()
 
 QStringList bubblewrapArguments(const QString &python, const SandboxLimits &limits)
 {
+    // --disable-userns: a nested user namespace could mount a tmpfs without a cap.
     QStringList args{
-        u"--unshare-all"_s, u"--die-with-parent"_s, u"--new-session"_s, u"--cap-drop"_s, u"ALL"_s,
-        u"--hostname"_s, u"sandbox"_s,
+        u"--unshare-all"_s, u"--unshare-user"_s, u"--disable-userns"_s, u"--die-with-parent"_s,
+        u"--new-session"_s, u"--cap-drop"_s, u"ALL"_s, u"--hostname"_s, u"sandbox"_s,
         u"--ro-bind"_s, u"/usr"_s, u"/usr"_s,
     };
     // Debian and most distributions link /bin, /lib… into /usr; older layouts have
@@ -112,9 +113,12 @@ QStringList bubblewrapArguments(const QString &python, const SandboxLimits &limi
         QString prefix = QFileInfo(QFileInfo(realPython).absolutePath()).absolutePath();
         args << u"--ro-bind"_s << prefix << prefix;
     }
-    // Both tmpfs mounts are capped: their pages are the host's memory.
+    // Every writable tmpfs is capped: their pages are the host's memory. /dev is one too
+    // (bwrap's, uncapped): read-only once /dev/shm is mounted on it.
     const QString inside = insideWorkFolder();
     args << u"--proc"_s << u"/proc"_s << u"--dev"_s << u"/dev"_s
+         << u"--size"_s << QString::number(limits.tmpBytes) << u"--tmpfs"_s << u"/dev/shm"_s
+         << u"--remount-ro"_s << u"/dev"_s
          << u"--size"_s << QString::number(limits.tmpBytes) << u"--tmpfs"_s << u"/tmp"_s
          << u"--size"_s << QString::number(limits.workBytes) << u"--tmpfs"_s << inside
          << u"--remount-ro"_s << u"/"_s << u"--chdir"_s << inside << u"--clearenv"_s

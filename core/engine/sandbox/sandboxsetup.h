@@ -27,9 +27,9 @@ using InheritedFds = std::array<int, 3>;
 std::function<void()> childModifier(const SandboxLimits &limits, int processes, Identity identity,
                                     bool noNewPrivileges, InheritedFds inherit = {-1, -1, -1});
 
-// bubblewrap's options: every namespace unshared, a read-only root with /usr, a
-// size-capped tmpfs at /tmp and another at /workspace (the current folder), a clean
-// environment. They name host folders, so they go to bwrap through `--args FD`, never its
+// bubblewrap's options: every namespace unshared (and no nested user namespace), a
+// read-only root with /usr and a read-only /dev, size-capped tmpfs mounts at /tmp and
+// /dev/shm (the tmp size each) and /workspace (the current folder), a clean environment. They name host folders, so they go to bwrap through `--args FD`, never its
 // command line (see Sandbox::run); bwrap takes the command itself only from its command
 // line, and that names no host folder.
 QStringList bubblewrapArguments(const QString &python, const SandboxLimits &limits);
