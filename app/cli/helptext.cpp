@@ -92,8 +92,8 @@ Output:
   --bots-dir DIR       Also load the *.bot.json files of DIR (repeatable)
 
 Code steps (codeexec on the embedded engine; defaults from the studio's settings):
-  --sandbox-tmp-size SIZE   The size cap of /tmp inside the sandbox (default 64M;
-                       K, M, G or bytes, 1M to 64G)
+  --sandbox-tmp-size SIZE   The size cap of /tmp (and of /dev/shm) inside the
+                       sandbox (default 64M; K, M, G or bytes, 1M to 64G)
   --sandbox-work-size SIZE  The size cap of the work folder inside the sandbox,
                        input files included (default 64M)
   --allow-unsandboxed-code  UNSAFE: when bubblewrap is missing or cannot create

@@ -183,8 +183,8 @@ Options:
                          more get 429
   --llm-base-url URL     OpenAI-compatible endpoint for llm.message (or INVOKE_LLM_BASE_URL)
   --llm-model NAME       the model (or INVOKE_LLM_MODEL)
-  --sandbox-tmp-size SIZE   size cap of /tmp inside the codeexec sandbox (default 64M;
-                         K, M, G or bytes, 1M to 64G)
+  --sandbox-tmp-size SIZE   size cap of /tmp (and /dev/shm) in the codeexec sandbox
+                         (default 64M; K, M, G or bytes, 1M to 64G)
   --sandbox-work-size SIZE  size cap of the sandbox's work folder, inputs included (default 64M)
   --allow-unsandboxed-code  UNSAFE: without bubblewrap (missing, or no user namespaces), run
                          codeexec steps anyway with only rlimits: the code can use the
