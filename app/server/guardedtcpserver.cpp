@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -19,6 +20,21 @@ constexpr int kAcceptPauseMs = 200;   // after accept() failed for lack of descr
 constexpr int kNoteIntervalMs = 5000; // the least time between two log notes about limits
 constexpr int kRefusedLingerMs = 2000;
 constexpr int kAcceptBatch = 64;      // connections taken per wake-up, then other work runs
+
+// accept(), the new descriptor non-blocking and closed on exec; -1 with errno.
+int acceptOne(int listener)
+{
+#if defined(__linux__)
+    return ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+#else
+    const int descriptor = ::accept(listener, nullptr, nullptr);
+    if (descriptor >= 0) {
+        ::fcntl(descriptor, F_SETFD, FD_CLOEXEC);
+        ::fcntl(descriptor, F_SETFL, ::fcntl(descriptor, F_GETFL) | O_NONBLOCK);
+    }
+    return descriptor;
+#endif
+}
 } // namespace
 
 GuardedTcpServer::GuardedTcpServer(const ConnectionLimits &limits, RequestHandler *handler, QObject *parent)
@@ -46,7 +62,7 @@ void GuardedTcpServer::stop()
 void GuardedTcpServer::acceptPending()
 {
     for (int taken = 0; taken < kAcceptBatch && m_acceptNotifier; ++taken) {
-        const int descriptor = ::accept4(int(socketDescriptor()), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        const int descriptor = acceptOne(int(socketDescriptor()));
         if (descriptor >= 0) {
             takeConnection(descriptor);
             continue;
