@@ -7,7 +7,6 @@ packages="
   build-essential cmake ninja-build ccache pkg-config
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libsqlite3-dev
   qt6-svg-dev libqt6svg6
-  qt6-httpserver-dev qt6-websockets-dev
   qtkeychain-qt6-dev libsecret-1-0 gnome-keyring dbus dbus-x11
   nlohmann-json3-dev libbenchmark-dev
   python3 bubblewrap curl

@@ -26,7 +26,7 @@ QNetworkRequest requestFor(const RemoteBackendOptions &options, const QString &p
     QNetworkRequest request(urlFor(options.endpoint, path));
     if (!options.token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + options.token.toUtf8());
-    // invoke-server (Qt HttpServer) speaks HTTP/1.1 only; no upgrade attempt on the way.
+    // invoke-server speaks HTTP/1.1 only; no upgrade attempt on the way.
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     return request;
 }
