@@ -5,6 +5,11 @@
 #include "tests/support/serverprocess.h"
 #include "tests/support/testpaths.h"
 
+#include <QtCore/QCoreApplication>
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QProcess>
+#include <QtCore/QScopeGuard>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QTest>
 
@@ -62,6 +67,40 @@ private Q_SLOTS:
         // The default (64 MiB) holds the 16 MiB.
         const test::CliRun roomy = invoke({u"fill-work"_s, u"-m"_s, u"go"_s, u"--bots-dir"_s, bots});
         QVERIFY2(roomy.exitCode == 0 && roomy.out.contains(u"wrote all 16777216"_s), qPrintable(roomy.out + roomy.err));
+    }
+
+    void noSecretInTheCliEnvironment()
+    {
+        // While a code step runs, the CLI's environment (what /proc/PID/environ shows to
+        // anything of its user) holds no secret: read once at start, kept in memory.
+        const QString canary = u"canary-cli-"_s + QString::number(QCoreApplication::applicationPid());
+        QProcess cli;
+        cli.setProcessEnvironment(test::withVariables(test::ServerProcess::scratchEnvironment(m_home.path()),
+                                                      {{u"INVOKE_LLM_API_KEY"_s, canary + u"-llm"_s},
+                                                       {u"INVOKE_AUTH_TOKEN"_s, canary + u"-auth"_s}}));
+        cli.start(test::cliProgram(), {u"invoke"_s, u"sleeper"_s, u"-m"_s, u"go"_s, u"--bots-dir"_s,
+                                       test::sourcePath(u"tests/data/sandbox-bots"_s)});
+        QVERIFY(cli.waitForStarted(60000));
+        const auto stop = qScopeGuard([&cli] {
+            cli.kill(); // bwrap dies with its parent (--die-with-parent)
+            cli.waitForFinished(60000);
+        });
+        // The step runs once the CLI has a child (bwrap).
+        const QString proc = u"/proc/%1"_s.arg(cli.processId());
+        const auto hasChild = [&proc] {
+            for (const QString &task : QDir(proc + u"/task"_s).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+                QFile children(proc + u"/task/"_s + task + u"/children"_s);
+                if (children.open(QIODevice::ReadOnly) && !children.readAll().trimmed().isEmpty())
+                    return true;
+            }
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(hasChild(), 60000);
+        QFile environ(proc + u"/environ"_s);
+        QVERIFY(environ.open(QIODevice::ReadOnly));
+        const QByteArray environment = environ.readAll();
+        QVERIFY(environment.contains("XDG_CONFIG_HOME=")); // it was read
+        QVERIFY2(!environment.contains(canary.toLatin1()), "invoke-cli keeps a secret in its environment");
     }
 
     void badSizeIsAUsageError()
