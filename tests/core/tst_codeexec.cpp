@@ -20,6 +20,7 @@
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 // QCOMPARE prints Json values as their compact text.
@@ -547,7 +548,18 @@ void TestCodeExec::nothingOfTheHostInside()
         for (const QByteArray &name : names)
             qunsetenv(name.constData());
     });
-    // Everything of /proc/*/environ and /proc/*/cmdline the program can open, as hex.
+    // A host file this process holds open without close-on-exec: it must not be handed on.
+    QTemporaryDir scratch;
+    QVERIFY(scratch.isValid());
+    const QString leakName = u"leaked-"_s + QString::fromLatin1(canary);
+    QFile leak(scratch.filePath(leakName));
+    QVERIFY(leak.open(QIODevice::WriteOnly));
+    leak.close();
+    const int leakedFd = ::open(QFile::encodeName(leak.fileName()).constData(), O_RDONLY); // no O_CLOEXEC
+    QVERIFY(leakedFd >= 0);
+    const auto closeLeak = qScopeGuard([leakedFd] { ::close(leakedFd); });
+    // Everything of /proc/*/environ and /proc/*/cmdline the program can open, as hex, and
+    // where every descriptor it can see points.
     const std::string code =
         "import json, os\n"
         "seen = {}\n"
@@ -558,6 +570,11 @@ void TestCodeExec::nothingOfTheHostInside()
         "                seen['%s/%s' % (pid, part)] = open('/proc/%s/%s' % (pid, part), 'rb').read().hex()\n"
         "            except OSError:\n"
         "                pass\n"
+        "        try:\n"
+        "            for fd in os.listdir('/proc/%s/fd' % pid):\n"
+        "                seen['%s/fd/%s' % (pid, fd)] = os.fsencode(os.readlink('/proc/%s/fd/%s' % (pid, fd))).hex()\n"
+        "        except OSError:\n"
+        "            pass\n"
         "print(json.dumps(seen))\n";
     const ActionOutcome out = run(program(code));
     QVERIFY2(out.ok, qPrintable(out.error));
@@ -570,6 +587,7 @@ void TestCodeExec::nothingOfTheHostInside()
     QVERIFY2(seen.contains("1/cmdline") && seen.contains("1/environ"), qPrintable(QString::fromUtf8(all.left(2000))));
     QVERIFY2(all.contains("--args"), qPrintable(QString::fromUtf8(all.left(2000))));
     QVERIFY2(all.contains("HOME=/workspace"), qPrintable(QString::fromUtf8(all.left(2000))));
+    QVERIFY2(seen.contains("1/fd/0"), qPrintable(QString::fromUtf8(all.left(2000)))); // descriptors were read
     QVERIFY2(!all.contains(canary), qPrintable(QString::fromUtf8(all)));
     const QStringList hostPaths{QDir::homePath(), QCoreApplication::applicationDirPath(),
                                 QDir::tempPath() + u"/invoke-"_s, QDir::currentPath(),

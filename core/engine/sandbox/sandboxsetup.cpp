@@ -13,6 +13,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace invoke::engine::sandbox {
@@ -55,6 +57,16 @@ std::function<void()> childModifier(const SandboxLimits &limits, int processes, 
                                     bool noNewPrivileges, InheritedFds inherit)
 {
     return [limits, processes, identity, noNewPrivileges, inherit] {
+        // Nothing the engine inherited from its own parent, or opened without
+        // close-on-exec, reaches the sandbox (the launcher's /proc/PID/fd would show it):
+        // every descriptor above stderr is marked close-on-exec, then ours are handed over.
+        if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) { // Linux < 5.11
+            rlimit files{};
+            getrlimit(RLIMIT_NOFILE, &files);
+            const int last = int(std::min<rlim_t>(files.rlim_cur, 65536));
+            for (int fd = 3; fd < last; ++fd)
+                fcntl(fd, F_SETFD, FD_CLOEXEC);
+        }
         for (const int fd : inherit) {
             if (fd >= 0 && fcntl(fd, F_SETFD, 0) != 0)
                 failChild("sandbox: cannot hand a descriptor to bubblewrap\n");

@@ -20,9 +20,10 @@ Identity sandboxIdentity();
 // Runs in the forked child before exec: a new session (so the whole group can be
 // killed), the rlimits, dropping root, then the parent-death signal (a credential
 // change clears it). Only async-signal-safe calls. `processes` <= 0 leaves RLIMIT_NPROC
-// alone (set inside bubblewrap instead, or not enforceable). The descriptors in `inherit`
-// (-1: none) lose their close-on-exec flag: they are made with it, so that a process
-// another thread starts meanwhile never inherits them.
+// alone (set inside bubblewrap instead, or not enforceable). Every descriptor above
+// stderr is closed at exec except those in `inherit` (-1: none), which lose their
+// close-on-exec flag: they are made with it, so that a process another thread starts
+// meanwhile never inherits them.
 using InheritedFds = std::array<int, 3>;
 std::function<void()> childModifier(const SandboxLimits &limits, int processes, Identity identity,
                                     bool noNewPrivileges, InheritedFds inherit = {-1, -1, -1});
