@@ -2,20 +2,18 @@
 
 #include "core/config/sandboxsettings.h"
 #include "core/engine/action.h"
-#include "core/engine/sandbox/cappedstream.h"
+#include "core/engine/sandbox/execution.h"
 #include "core/engine/sandbox/memfile.h"
 #include "core/engine/sandbox/sandboxsetup.h"
 #include "core/engine/sandbox/workfolder.h"
 
 #include <QtCore/QDirIterator>
-#include <QtCore/QEventLoop>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QHash>
 #include <QtCore/QMutex>
 #include <QtCore/QProcess>
 #include <QtCore/QStandardPaths>
-#include <QtCore/QTimer>
 
 #include <cerrno>
 #include <cstring>
@@ -174,101 +172,86 @@ namespace {
 
 constexpr qint64 MaxListingBytes = 32LL * 1024 * 1024; // the launcher writes far less (launcher.h)
 
-// Starts `process`, feeds it `input`, and waits until it ends, the timeout kills its
-// whole process group, or `cancel` fires. Fills the streams and the status of `result`.
-void execute(QProcess &process, const QByteArray &input, const SandboxLimits &limits, const CancelToken &cancel,
-             SandboxResult &result)
+// What a finished bubblewrap run left: the listing of the work folder (unless it was
+// killed), the signal behind an exit code of 128 + N, and bwrap's own setup failure.
+void interpretBubblewrapExit(const sandbox::MemFile &listing, SandboxResult &result)
 {
-    sandbox::CappedStream out(limits.streamBytes);
-    sandbox::CappedStream err(limits.streamBytes);
-    QEventLoop loop;
-    QTimer timeout;
-    timeout.setSingleShot(true);
-    timeout.setInterval(std::max(1, limits.timeoutSeconds) * 1000);
-    // The whole process group: the program's children too (bubblewrap's namespace dies
-    // with its first process anyway).
-    const auto killAll = [&process] {
-        if (const qint64 pid = process.processId(); pid > 0)
-            ::kill(-pid_t(pid), SIGKILL);
-        process.kill();
-    };
-    QObject::connect(&process, &QProcess::readyReadStandardOutput, &loop,
-                     [&] { out.append(process.readAllStandardOutput()); });
-    QObject::connect(&process, &QProcess::readyReadStandardError, &loop,
-                     [&] { err.append(process.readAllStandardError()); });
-    QObject::connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
-    QObject::connect(&process, &QProcess::errorOccurred, &loop, [&](QProcess::ProcessError error) {
-        if (error == QProcess::FailedToStart)
-            loop.quit();
-    });
-    QObject::connect(&timeout, &QTimer::timeout, &loop, [&] {
-        result.timedOut = true;
-        killAll();
-    });
-    // cancel() may come from any thread: queue it to `loop`, which lives here.
-    QObject::connect(&cancel, &CancelToken::cancelled, &loop, [&] {
-        result.cancelled = true;
-        killAll();
-    }, Qt::QueuedConnection);
+    if (!result.timedOut && !result.cancelled) {
+        bool cut = false;
+        result.files = sandbox::parseListing(listing.readAll(MaxListingBytes, &cut));
+        if (!result.files.error.isEmpty())
+            result.startError = u"the sandbox could not start: "_s + result.files.error;
+    }
+    if (result.signal == 0) {
+        // bubblewrap (and the launcher) report a signal that ended the program as 128 + it.
+        if (result.exitCode > 128 && result.exitCode < 128 + 65)
+            result.signal = result.exitCode - 128;
+        // bwrap's own failure to set up, before Python ran.
+        if (result.exitCode == 1 && result.error.startsWith(u"bwrap: "_s))
+            result.startError = u"the sandbox could not start: %1"_s.arg(result.errorTail);
+    }
+}
 
-    if (cancel.isCancelled()) {
-        result.cancelled = true;
-        return;
-    }
-    process.start();
-    if (!process.waitForStarted(30000)) {
-        result.startError = u"cannot start %1: %2"_s.arg(process.program(), process.errorString());
-        killAll();
-        process.waitForFinished(5000);
-        return;
-    }
-    result.started = true;
-    timeout.start();
-    process.write(input);
-    process.closeWriteChannel();
-    if (cancel.isCancelled()) { // cancelled before the connection was made
-        result.cancelled = true;
-        killAll();
-    }
-    if (process.state() != QProcess::NotRunning)
-        loop.exec();
-    timeout.stop();
-    out.append(process.readAllStandardOutput());
-    err.append(process.readAllStandardError());
+// What the rlimit kind cannot enforce, for SandboxResult::warning.
+QString rlimitWarning(const QString &whyNotBubblewrap, int processes)
+{
+    QStringList warnings{u"bubblewrap is not available (%1): only the rlimit sandbox ran, so the "
+                         "network is NOT blocked and the program can read (and, where file "
+                         "permissions allow, write) the host file system"_s.arg(whyNotBubblewrap)};
+    if (processes == 0)
+        warnings << u"the process count is not limited (RLIMIT_NPROC would count every process "
+                    "of this user)"_s;
+    warnings << u"the work folder and /tmp have no size cap"_s;
+    return warnings.join(u"; "_s);
+}
 
-    result.output = out.text();
-    result.error = err.text();
-    result.outputCut = out.cut();
-    result.errorCut = err.cut();
-    result.errorTail = err.tail();
-    if (process.exitStatus() == QProcess::CrashExit)
-        result.signal = process.exitCode(); // Qt reports the terminating signal here
-    else
-        result.exitCode = process.exitCode();
+// The rlimit kind's process: the interpreter in `folder`, a clean environment, the
+// limits applied in the child.
+void prepareRlimitProcess(QProcess &process, const QString &python, const QStringList &arguments,
+                          const QString &folder, const SandboxLimits &limits, int processes,
+                          const sandbox::Identity &identity)
+{
+    process.setProgram(python);
+    process.setArguments(QStringList{u"-B"_s, u"-s"_s} + arguments);
+    process.setWorkingDirectory(folder);
+    QProcessEnvironment environment;
+    environment.insert(u"PATH"_s, u"/usr/local/bin:/usr/bin:/bin"_s);
+    environment.insert(u"HOME"_s, folder);
+    environment.insert(u"LANG"_s, u"C.UTF-8"_s);
+    environment.insert(u"USER"_s, u"sandbox"_s);
+    process.setProcessEnvironment(environment);
+    process.setChildProcessModifier(sandbox::childModifier(limits, processes, identity, true));
 }
 
 } // namespace
 
 SandboxResult Sandbox::run(const SandboxRequest &request, const CancelToken &cancel) const
 {
-    SandboxResult result;
     const QString interpreter = python();
     if (interpreter.isEmpty()) {
+        SandboxResult result;
         result.startError = u"python3 was not found (looked for /usr/bin/python3 and on PATH)"_s;
         return result;
     }
     QString whyNot;
-    result.kind = kind(&whyNot);
-    if (result.kind == SandboxKind::Rlimit) {
-        if (m_options.allowUnsandboxed)
-            return runRlimit(request, whyNot, cancel);
-        result.refused = true;
-        result.startError = u"refused to run the code: bubblewrap cannot sandbox it here (%1). Install "
-                            "bubblewrap 0.8 or later (scripts/install-deps.sh) where unprivileged user "
-                            "namespaces are allowed; or, %2"_s.arg(whyNot, allowUnsandboxedCodeHint());
-        return result;
-    }
+    if (kind(&whyNot) == SandboxKind::Bubblewrap)
+        return runBubblewrap(request, interpreter, cancel);
+    if (m_options.allowUnsandboxed)
+        return runRlimit(request, whyNot, cancel);
+    SandboxResult result;
+    result.kind = SandboxKind::Rlimit;
+    result.refused = true;
+    result.startError = u"refused to run the code: bubblewrap cannot sandbox it here (%1). Install "
+                        "bubblewrap 0.8 or later (scripts/install-deps.sh) where unprivileged user "
+                        "namespaces are allowed; or, %2"_s.arg(whyNot, allowUnsandboxedCodeHint());
+    return result;
+}
 
+SandboxResult Sandbox::runBubblewrap(const SandboxRequest &request, const QString &interpreter,
+                                     const CancelToken &cancel) const
+{
+    SandboxResult result;
+    result.kind = SandboxKind::Bubblewrap;
     const SandboxLimits &limits = request.limits;
     const sandbox::MemFile inputs("invoke-sandbox-inputs", sandbox::packInputs(request.files));
     const sandbox::MemFile listing("invoke-sandbox-listing", {});
@@ -286,24 +269,9 @@ SandboxResult Sandbox::run(const SandboxRequest &request, const CancelToken &can
                                                request.arguments));
     process.setChildProcessModifier(sandbox::childModifier(limits, 0, sandbox::sandboxIdentity(), false,
                                                            {arguments.fd(), inputs.fd(), listing.fd()}));
-    execute(process, request.input, limits, cancel, result);
-    if (!result.started)
-        return result;
-
-    if (!result.timedOut && !result.cancelled) {
-        bool cut = false;
-        result.files = sandbox::parseListing(listing.readAll(MaxListingBytes, &cut));
-        if (!result.files.error.isEmpty())
-            result.startError = u"the sandbox could not start: "_s + result.files.error;
-    }
-    if (result.signal == 0) {
-        // bubblewrap (and the launcher) report a signal that ended the program as 128 + it.
-        if (result.exitCode > 128 && result.exitCode < 128 + 65)
-            result.signal = result.exitCode - 128;
-        // bwrap's own failure to set up, before Python ran.
-        if (result.exitCode == 1 && result.error.startsWith(u"bwrap: "_s))
-            result.startError = u"the sandbox could not start: %1"_s.arg(result.errorTail);
-    }
+    sandbox::execute(process, request.input, limits, cancel, result);
+    if (result.started)
+        interpretBubblewrapExit(listing, result);
     return result;
 }
 
@@ -334,26 +302,10 @@ SandboxResult Sandbox::runRlimit(const SandboxRequest &request, const QString &w
     // Without a user namespace RLIMIT_NPROC counts every process of the user: only
     // `nobody` (when the engine is root) has few enough for it to mean anything.
     const int processes = identity.drop ? limits.processes : 0;
-    QStringList warnings{u"bubblewrap is not available (%1): only the rlimit sandbox ran, so the "
-                         "network is NOT blocked and the program can read (and, where file "
-                         "permissions allow, write) the host file system"_s.arg(whyNotBubblewrap)};
-    if (processes == 0)
-        warnings << u"the process count is not limited (RLIMIT_NPROC would count every process "
-                    "of this user)"_s;
-    warnings << u"the work folder and /tmp have no size cap"_s;
-    result.warning = warnings.join(u"; "_s);
+    result.warning = rlimitWarning(whyNotBubblewrap, processes);
     QProcess process;
-    process.setProgram(python());
-    process.setArguments(QStringList{u"-B"_s, u"-s"_s} + request.arguments);
-    process.setWorkingDirectory(folder.path());
-    QProcessEnvironment environment;
-    environment.insert(u"PATH"_s, u"/usr/local/bin:/usr/bin:/bin"_s);
-    environment.insert(u"HOME"_s, folder.path());
-    environment.insert(u"LANG"_s, u"C.UTF-8"_s);
-    environment.insert(u"USER"_s, u"sandbox"_s);
-    process.setProcessEnvironment(environment);
-    process.setChildProcessModifier(sandbox::childModifier(limits, processes, identity, true));
-    execute(process, request.input, limits, cancel, result);
+    prepareRlimitProcess(process, python(), request.arguments, folder.path(), limits, processes, identity);
+    sandbox::execute(process, request.input, limits, cancel, result);
     if (result.started && !result.timedOut && !result.cancelled)
         result.files = folder.list();
     return result; // the folder goes with `folder`

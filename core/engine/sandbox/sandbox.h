@@ -102,6 +102,8 @@ public:
     static bool handOver(const QString &folder, QString *error);
 
 private:
+    SandboxResult runBubblewrap(const SandboxRequest &request, const QString &interpreter,
+                                const CancelToken &cancel) const;
     SandboxResult runRlimit(const SandboxRequest &request, const QString &whyNotBubblewrap,
                             const CancelToken &cancel) const;
     Options m_options;

@@ -1,6 +1,6 @@
 #pragma once
 // Internal to the sandbox: what the child does between fork and exec, and the bwrap
-// command line. Kept apart from the process handling in sandbox.cpp.
+// command line. Kept apart from the process handling in execution.cpp.
 #include "core/engine/sandbox/sandbox.h"
 
 #include <array>
@@ -31,7 +31,7 @@ std::function<void()> childModifier(const SandboxLimits &limits, int processes, 
 // bubblewrap's options: every namespace unshared (and no nested user namespace), a
 // read-only root with /usr and a read-only /dev, size-capped tmpfs mounts at /tmp and
 // /dev/shm (the tmp size each) and /workspace (the current folder), a clean environment. They name host folders, so they go to bwrap through `--args FD`, never its
-// command line (see Sandbox::run); bwrap takes the command itself only from its command
+// command line (see Sandbox::runBubblewrap); bwrap takes the command itself only from its command
 // line, and that names no host folder.
 QStringList bubblewrapArguments(const QString &python, const SandboxLimits &limits);
 
