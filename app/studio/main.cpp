@@ -6,11 +6,11 @@
 #include "core/config/secretstore.h"
 #include "core/datasets/datasetcatalog.h"
 #include "core/engine/botcatalog.h"
-#include "ui/backendprovider.h"
-#include "ui/copyascode.h"
-#include "ui/icons.h"
-#include "ui/mainwindow.h"
-#include "ui/profileswitcher.h"
+#include "ui/connection/backendprovider.h"
+#include "ui/window/copyascode.h"
+#include "ui/common/icons.h"
+#include "ui/window/mainwindow.h"
+#include "ui/window/profileswitcher.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QDir>

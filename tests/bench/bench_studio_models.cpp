@@ -20,12 +20,12 @@
 // none; BENCH_NO_VIEWS=1 views not shown; BENCH_MEMORY_DETAIL=1 memory per model;
 // BENCH_FLUSH_SPANS=1 when each flush ran.
 #include "core/wire/events.h"
-#include "ui/eventbatcher.h"
-#include "ui/eventfilterproxy.h"
-#include "ui/eventlistmodel.h"
-#include "ui/steptreemodel.h"
-#include "ui/transcriptmodel.h"
-#include "ui/transcriptview.h"
+#include "ui/run/eventbatcher.h"
+#include "ui/events/eventfilterproxy.h"
+#include "ui/events/eventlistmodel.h"
+#include "ui/steps/steptreemodel.h"
+#include "ui/run/transcriptmodel.h"
+#include "ui/run/transcriptview.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QFile>

@@ -5,7 +5,7 @@
 // window really sent.
 #include "core/backend/localbackend.h"
 #include "core/config/secretstore.h"
-#include "ui/mainwindow.h"
+#include "ui/window/mainwindow.h"
 
 #include <QtCore/QSettings>
 #include <QtCore/QTemporaryDir>

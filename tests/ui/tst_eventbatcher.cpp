@@ -1,5 +1,5 @@
 #include "tests/ui/runscript.h"
-#include "ui/eventbatcher.h"
+#include "ui/run/eventbatcher.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtTest/QSignalSpy>

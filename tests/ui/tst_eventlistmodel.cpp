@@ -1,6 +1,6 @@
 #include "tests/ui/runscript.h"
-#include "ui/eventfilterproxy.h"
-#include "ui/eventlistmodel.h"
+#include "ui/events/eventfilterproxy.h"
+#include "ui/events/eventlistmodel.h"
 
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>

@@ -1,5 +1,5 @@
 #include "core/model/json.h"
-#include "ui/jsonpeek.h"
+#include "ui/common/jsonpeek.h"
 
 #include <QtTest/QTest>
 

@@ -4,14 +4,14 @@
 // unsaved-changes guard; recent files; coverage and schema checks for a bot.
 #include "core/backend/localbackend.h"
 #include "core/model/mocksetio.h"
-#include "ui/banner.h"
-#include "ui/jsonhighlighter.h"
-#include "ui/mockcoveragemodel.h"
-#include "ui/mockentryview.h"
-#include "ui/mockkeylistmodel.h"
-#include "ui/mockseteditor.h"
-#include "ui/mocksetdocument.h"
-#include "ui/recentfilesmenu.h"
+#include "ui/common/banner.h"
+#include "ui/common/jsonhighlighter.h"
+#include "ui/mocks/mockcoveragemodel.h"
+#include "ui/mocks/mockentryview.h"
+#include "ui/mocks/mockkeylistmodel.h"
+#include "ui/mocks/mockseteditor.h"
+#include "ui/mocks/mocksetdocument.h"
+#include "ui/common/recentfilesmenu.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QSettings>

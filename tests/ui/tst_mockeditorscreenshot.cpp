@@ -3,13 +3,13 @@
 // JSON that does not parse (mockeditor-error.png), for the docs and for looking at.
 #include "studiofixture.h"
 
-#include "ui/botpicker.h"
-#include "ui/composer.h"
-#include "ui/mockentryview.h"
-#include "ui/mockseteditor.h"
-#include "ui/mocksetdocument.h"
-#include "ui/mockworkflow.h"
-#include "ui/modeswitch.h"
+#include "ui/request/botpicker.h"
+#include "ui/request/composer.h"
+#include "ui/mocks/mockentryview.h"
+#include "ui/mocks/mockseteditor.h"
+#include "ui/mocks/mocksetdocument.h"
+#include "ui/window/mockworkflow.h"
+#include "ui/request/modeswitch.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QStandardPaths>

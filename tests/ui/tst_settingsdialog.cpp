@@ -6,7 +6,7 @@
 #include "tests/support/openaistubserver.h"
 #include "core/config/sandboxsettings.h"
 #include "core/datasets/datasetcatalog.h"
-#include "ui/settingsdialog.h"
+#include "ui/connection/settingsdialog.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QProcess>

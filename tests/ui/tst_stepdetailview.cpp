@@ -3,9 +3,9 @@
 // Offscreen widgets; the view is read back through its text and its document formats.
 #include "core/backend/invocation.h"
 #include "core/backend/localbackend.h"
-#include "ui/eventlistmodel.h"
-#include "ui/statusstyle.h"
-#include "ui/stepdetailview.h"
+#include "ui/events/eventlistmodel.h"
+#include "ui/common/statusstyle.h"
+#include "ui/steps/stepdetailview.h"
 
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>

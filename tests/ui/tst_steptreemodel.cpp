@@ -1,6 +1,6 @@
 #include "tests/ui/modeldump.h"
 #include "tests/ui/runscript.h"
-#include "ui/steptreemodel.h"
+#include "ui/steps/steptreemodel.h"
 
 #include <QtCore/QFile>
 #include <QtGui/QColor>

@@ -2,10 +2,10 @@
 // studio-dark.png (dark palette), for the docs and for looking at: run it, open them.
 #include "studiofixture.h"
 
-#include "ui/botpicker.h"
-#include "ui/composer.h"
-#include "ui/modeswitch.h"
-#include "ui/steptreemodel.h"
+#include "ui/request/botpicker.h"
+#include "ui/request/composer.h"
+#include "ui/request/modeswitch.h"
+#include "ui/steps/steptreemodel.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QStandardPaths>
@@ -13,7 +13,7 @@
 #include <QtTest/QSignalSpy>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QPlainTextEdit>
-#include "ui/transcriptview.h"
+#include "ui/run/transcriptview.h"
 #include <QtWidgets/QStyleFactory>
 #include <QtWidgets/QTreeView>
 

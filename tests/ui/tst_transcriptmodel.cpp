@@ -1,6 +1,6 @@
 #include "core/format/resultbuilder.h"
 #include "tests/ui/runscript.h"
-#include "ui/transcriptmodel.h"
+#include "ui/run/transcriptmodel.h"
 
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>

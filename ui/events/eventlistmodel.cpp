@@ -1,0 +1,286 @@
+#include "ui/events/eventlistmodel.h"
+
+#include "core/wire/events.h"
+
+using namespace Qt::StringLiterals;
+
+namespace invoke::ui {
+
+namespace {
+
+constexpr qsizetype kSummaryChars = 160;
+
+QString typeNameOf(wire::Kind kind)
+{
+    switch (kind) {
+    case wire::Kind::InvocationStarted: return QString::fromLatin1(wire::EventType::InvocationStarted);
+    case wire::Kind::StepStarted: return QString::fromLatin1(wire::EventType::StepStarted);
+    case wire::Kind::MessageContent: return QString::fromLatin1(wire::EventType::MessageContent);
+    case wire::Kind::StepFinished: return QString::fromLatin1(wire::EventType::StepFinished);
+    case wire::Kind::Status: return QString::fromLatin1(wire::EventType::Status);
+    case wire::Kind::InvocationFinished: return QString::fromLatin1(wire::EventType::InvocationFinished);
+    case wire::Kind::Unknown: break;
+    }
+    return {};
+}
+
+bool isStepType(const QString &type)
+{
+    return type == QLatin1String(wire::EventType::StepStarted)
+        || type == QLatin1String(wire::EventType::StepFinished);
+}
+
+// One line of at most kSummaryChars: line breaks shown as ⏎, the rest elided.
+QString oneLine(QString text)
+{
+    if (text.size() > kSummaryChars) {
+        text.truncate(kSummaryChars);
+        text += u'…';
+    }
+    text.replace(u"\r\n"_s, u"⏎"_s);
+    text.replace(u'\n', u'⏎');
+    text.replace(u'\r', u'⏎');
+    text.replace(u'\t', u' ');
+    return text;
+}
+
+QString textOf(const Json &value)
+{
+    if (value.is_string())
+        return toQString(value.get_ref<const std::string &>());
+    if (value.is_null())
+        return {};
+    return QString::fromUtf8(dumpJson(value));
+}
+
+} // namespace
+
+EventListModel::EventListModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+    clear();
+}
+
+void EventListModel::clear()
+{
+    beginResetModel();
+    m_rows.clear();
+    m_store.clear();
+    m_types = QStringList{QString()};
+    m_typeIds = {{QString(), 0}};
+    m_paths = QStringList{QString()};
+    m_pathIds = {{QString(), 0}};
+    endResetModel();
+}
+
+quint16 EventListModel::typeIdOf(const QString &type)
+{
+    const auto found = m_typeIds.constFind(type);
+    if (found != m_typeIds.cend())
+        return *found;
+    if (m_types.size() > 0xffff) // more distinct types than anyone sends: show them as unknown
+        return 0;
+    const auto id = quint16(m_types.size());
+    m_types.append(type);
+    m_typeIds.insert(type, id);
+    return id;
+}
+
+quint32 EventListModel::pathIdOf(const QString &path)
+{
+    const auto found = m_pathIds.constFind(path);
+    if (found != m_pathIds.cend())
+        return *found;
+    const auto id = quint32(m_paths.size());
+    m_paths.append(path);
+    m_pathIds.insert(path, id);
+    return id;
+}
+
+void EventListModel::addEvents(const QList<Event> &events)
+{
+    if (events.isEmpty())
+        return;
+    const int first = rowCount();
+    beginInsertRows({}, first, first + int(events.size()) - 1);
+    // Consecutive events mostly share type and path: remember the last ids.
+    QString lastType, lastPath;
+    quint16 lastTypeId = 0;
+    quint32 lastPathId = 0;
+    for (const Event &event : events) {
+        QString type = event.type;
+        QString path = event.path;
+        if (type.isEmpty() || (path.isEmpty() && isStepType(type))) {
+            // Servers without our metadata: classify by shape, take the step key as path.
+            const Json parsed = event.json();
+            if (type.isEmpty())
+                type = typeNameOf(wire::kindOf(event, parsed));
+            if (path.isEmpty() && isStepType(type))
+                path = stringField(wire::payloadOf(parsed), "key");
+        }
+        Row row;
+        row.seq = event.seq;
+        row.tMs = event.tMs;
+        const EventStore::Ref ref = m_store.append(event.raw);
+        row.offset = ref.offset;
+        row.length = ref.length;
+        row.chunk = ref.chunk;
+        if (type != lastType || m_rows.empty()) {
+            lastTypeId = typeIdOf(type);
+            lastType = type;
+        }
+        if (path != lastPath || m_rows.empty()) {
+            lastPathId = pathIdOf(path);
+            lastPath = path;
+        }
+        row.typeId = lastTypeId;
+        row.pathId = lastPathId;
+        m_rows.push_back(row);
+    }
+    endInsertRows();
+}
+
+QByteArrayView EventListModel::rawAt(int row) const
+{
+    const Row &r = m_rows.at(size_t(row));
+    return m_store.view({r.offset, r.length, r.chunk});
+}
+
+const QString &EventListModel::typeAt(int row) const
+{
+    return m_types.at(m_rows.at(size_t(row)).typeId);
+}
+
+const QString &EventListModel::pathAt(int row) const
+{
+    return m_paths.at(m_rows.at(size_t(row)).pathId);
+}
+
+qint64 EventListModel::seqAt(int row) const
+{
+    return m_rows.at(size_t(row)).seq;
+}
+
+qint64 EventListModel::timeAt(int row) const
+{
+    return m_rows.at(size_t(row)).tMs;
+}
+
+Event EventListModel::eventAt(int row) const
+{
+    if (row < 0 || row >= rowCount())
+        return {};
+    // The bytes were an event once, so they decode again into the same header.
+    return Event::decode(rawAt(row)).value_or(Event{});
+}
+
+QList<int> EventListModel::rowsForPath(const QString &path) const
+{
+    QList<int> rows;
+    const auto found = m_pathIds.constFind(path);
+    if (found == m_pathIds.cend())
+        return rows;
+    const quint32 id = *found;
+    int index = 0;
+    for (const Row &r : m_rows) {
+        if (r.pathId == id)
+            rows.append(index);
+        ++index;
+    }
+    return rows;
+}
+
+QString EventListModel::summaryAt(int row) const
+{
+    const QByteArrayView raw = rawAt(row);
+    const Json parsed = parseJson(raw, nullptr, kJsonMaxWireDepth);
+    if (!parsed.is_object())
+        return oneLine(QString::fromUtf8(raw));
+    Event header;
+    header.type = typeAt(row);
+    const Json &payload = wire::payloadOf(parsed);
+    const Json &meta = wire::metadataOf(parsed);
+    switch (wire::kindOf(header, parsed)) {
+    case wire::Kind::MessageContent: {
+        const bool hidden = stringField(meta, "user_visibility") == u"hidden"_s;
+        return oneLine((hidden ? u"(hidden) "_s : QString()) + textOf(payload));
+    }
+    case wire::Kind::StepStarted:
+        return oneLine(stringField(payload, "key") + u" · "_s + stringField(payload, "action_type"));
+    case wire::Kind::StepFinished: {
+        const Json &result = payload.is_object() ? payload.value("result", Json()) : payload;
+        QString text = stringField(payload, "key") + u" → "_s + stringField(result, "status");
+        if (const QString source = stringField(meta, "source"); !source.isEmpty())
+            text += u" ("_s + source + u')';
+        if (const QString error = stringField(result, "error"); !error.isEmpty())
+            text += u": "_s + error;
+        return oneLine(text);
+    }
+    case wire::Kind::InvocationStarted:
+        return oneLine(stringField(payload, "bot_name") + u" · "_s + stringField(payload, "invocation_id"));
+    case wire::Kind::Status:
+        return oneLine(stringField(payload, "status") + u": "_s + stringField(payload, "message"));
+    case wire::Kind::InvocationFinished: {
+        QString text = stringField(payload, "status");
+        if (const QString error = stringField(payload, "error"); !error.isEmpty())
+            text += u": "_s + error;
+        return oneLine(text);
+    }
+    case wire::Kind::Unknown:
+        break;
+    }
+    return oneLine(QString::fromUtf8(raw));
+}
+
+int EventListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int EventListModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant EventListModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const int row = index.row();
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case SeqColumn: return seqAt(row) >= 0 ? QVariant(seqAt(row)) : QVariant();
+        case TimeColumn: return timeAt(row) >= 0 ? QVariant(timeAt(row)) : QVariant();
+        case TypeColumn: return typeAt(row);
+        case StepColumn: return pathAt(row);
+        case SummaryColumn: return summaryAt(row);
+        }
+        break;
+    case Qt::TextAlignmentRole:
+        if (index.column() == SeqColumn || index.column() == TimeColumn)
+            return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+        break;
+    case RawRole: return rawAt(row).toByteArray();
+    case TypeRole: return typeAt(row);
+    case PathRole: return pathAt(row);
+    case SeqRole: return seqAt(row);
+    }
+    return {};
+}
+
+QVariant EventListModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case SeqColumn: return u"#"_s;
+    case TimeColumn: return u"t (ms)"_s;
+    case TypeColumn: return u"Type"_s;
+    case StepColumn: return u"Step"_s;
+    case SummaryColumn: return u"Summary"_s;
+    }
+    return {};
+}
+
+} // namespace invoke::ui

@@ -1,0 +1,92 @@
+#pragma once
+#include "core/model/event.h"
+#include "ui/events/eventstore.h"
+
+#include <QtCore/QAbstractTableModel>
+#include <QtCore/QHash>
+#include <QtCore/QStringList>
+
+#include <deque>
+
+namespace invoke::ui {
+
+// Every raw event of a run, in arrival order, as a flat table.
+//
+// Memory is the point here (a long run streams hundreds of thousands of events): each
+// event is kept as its raw JSON bytes in an EventStore (chunks, compressed once full)
+// plus a 32-byte row (seq, time, where the bytes are, interned type and step path).
+// Nothing is parsed on insert for events that carry a type; the one-line summary is
+// built in data() on demand, for the few rows a view shows.
+class EventListModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { SeqColumn, TimeColumn, TypeColumn, StepColumn, SummaryColumn, ColumnCount };
+    enum Role {
+        RawRole = Qt::UserRole + 1, // QByteArray: the event's compact JSON
+        TypeRole,                   // QString: the event type (classified when the server sent none)
+        PathRole,                   // QString: the step path, empty for invocation-level events
+        SeqRole,                    // qint64: metadata.seq, -1 when absent
+    };
+
+    explicit EventListModel(QObject *parent = nullptr);
+
+    // Appends a batch with one beginInsertRows.
+    void addEvents(const QList<Event> &events);
+    void clear();
+
+    // The event as it arrived (decoded again from its bytes).
+    Event eventAt(int row) const;
+    // The raw bytes of a row, in place: use them before returning to the event loop
+    // and before reading two more rows (see EventStore::view), or copy them.
+    QByteArrayView rawAt(int row) const;
+    // The type shown in the Type column: metadata type, or the kind the payload's
+    // shape reveals for servers that send no type; empty when unknown.
+    const QString &typeAt(int row) const;
+    // The step path; for step events without metadata.path, the step's key.
+    const QString &pathAt(int row) const;
+    qint64 seqAt(int row) const;
+    qint64 timeAt(int row) const;
+    // A step's own events (exact path), in arrival order.
+    QList<int> rowsForPath(const QString &path) const;
+
+    // Every distinct type / step path seen so far (for filter pickers), in first-seen order.
+    QStringList types() const { return m_types; }
+    QStringList paths() const { return m_paths; }
+
+    // The one-line text of the Summary column.
+    QString summaryAt(int row) const;
+
+    // Where the bytes live (memory figures, waiting for compression in tests).
+    EventStore &store() { return m_store; }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    struct Row
+    {
+        qint64 seq;
+        qint64 tMs;
+        quint32 offset; // EventStore::Ref, unpacked to keep the row at 32 bytes
+        quint32 length;
+        quint32 pathId; // into m_paths
+        quint16 chunk;
+        quint16 typeId; // into m_types
+    };
+    static_assert(sizeof(Row) == 32);
+
+    quint16 typeIdOf(const QString &type);
+    quint32 pathIdOf(const QString &path);
+
+    std::deque<Row> m_rows;           // deque: no 2x capacity slack, stable growth
+    EventStore m_store;
+    QStringList m_types;              // id -> type; id 0 is ""
+    QHash<QString, quint16> m_typeIds;
+    QStringList m_paths;              // id -> path; id 0 is ""
+    QHash<QString, quint32> m_pathIds;
+};
+
+} // namespace invoke::ui

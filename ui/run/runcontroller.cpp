@@ -1,0 +1,96 @@
+#include "ui/run/runcontroller.h"
+#include "ui/run/eventbatcher.h"
+#include "ui/events/eventlistmodel.h"
+#include "ui/steps/steptreemodel.h"
+#include "ui/run/transcriptmodel.h"
+
+#include "core/backend/backend.h"
+#include "core/backend/invocation.h"
+#include "core/wire/events.h"
+
+using namespace Qt::StringLiterals;
+
+namespace invoke::ui {
+
+RunController::RunController(Backend *backend, StepTreeModel *steps, EventListModel *events,
+                             TranscriptModel *transcript, QObject *parent)
+    : QObject(parent), m_backend(backend), m_steps(steps), m_events(events),
+      m_transcript(transcript), m_batcher(new EventBatcher(this))
+{
+    connect(m_batcher, &EventBatcher::flushed, this, &RunController::apply);
+}
+
+void RunController::start(const InvokeRequest &request, const QString &userText)
+{
+    if (m_running)
+        return;
+    if (m_invocation)
+        m_invocation->deleteLater();
+    m_batcher->discard();
+    m_steps->clear();
+    m_events->clear();
+    if (!userText.isEmpty())
+        m_transcript->addUserTurn(userText);
+
+    m_request = request;
+    m_running = true;
+    m_eventCount = 0;
+    m_invocationId.clear();
+
+    Invocation *invocation = m_backend->invoke(request, this);
+    m_invocation = invocation;
+    // Connected right away: nothing arrives before the event loop runs again.
+    connect(invocation, &Invocation::eventsArrived, m_batcher, &EventBatcher::add);
+    connect(invocation, &Invocation::finished, this, &RunController::onFinished);
+    Q_EMIT started();
+}
+
+void RunController::stop()
+{
+    if (m_running && m_invocation)
+        m_invocation->cancel();
+}
+
+void RunController::apply(const QList<Event> &batch)
+{
+    m_steps->addEvents(batch);
+    m_events->addEvents(batch);
+    m_transcript->addEvents(batch);
+    m_eventCount += batch.size();
+
+    if (m_invocationId.isEmpty()) {
+        // The id is in the first event's payload (and in our metadata); look only until found.
+        for (const Event &event : batch) {
+            const Json parsed = event.json();
+            QString id = stringField(wire::metadataOf(parsed), "invocation_id");
+            if (id.isEmpty() && wire::kindOf(event, parsed) == wire::Kind::InvocationStarted)
+                id = stringField(wire::payloadOf(parsed), "invocation_id");
+            if (!id.isEmpty()) {
+                m_invocationId = id;
+                Q_EMIT invocationIdKnown(id);
+                break;
+            }
+        }
+    }
+    Q_EMIT eventsApplied(m_eventCount);
+}
+
+void RunController::onFinished(const InvokeResult &result)
+{
+    if (sender() != m_invocation)
+        return;
+    m_batcher->flushNow(); // the last batch goes in before the turn is closed
+    if (result.cancelled)
+        m_steps->markCancelled();
+    else if (!result.success)
+        m_steps->markFailed(result.error); // a stream cut off: steps still running failed with it
+    if (m_invocationId.isEmpty() && !result.invocationId.isEmpty()) {
+        m_invocationId = result.invocationId;
+        Q_EMIT invocationIdKnown(m_invocationId);
+    }
+    m_transcript->finishTurn(result);
+    m_running = false;
+    Q_EMIT finished(result);
+}
+
+} // namespace invoke::ui

@@ -1,0 +1,158 @@
+#pragma once
+#include "core/config/llmsettings.h"
+#include "core/model/invokerequest.h"
+#include "core/model/invokeresult.h"
+#include "ui/window/windowstate.h"
+
+#include <QtCore/QTimer>
+#include <QtWidgets/QMainWindow>
+
+class QAction;
+class QSettings;
+class QSplitter;
+class QTabWidget;
+class QTreeView;
+
+namespace invoke {
+class Backend;
+class SecretStore;
+}
+
+namespace invoke::ui {
+
+class Banner;
+class BotPicker;
+class Composer;
+class DatasetEditor;
+class EventListModel;
+class EventsView;
+class MockWorkflow;
+class ModeSwitch;
+class ParameterEditor;
+class ResultView;
+class RunController;
+class RunStatusPanel;
+class StepDetailView;
+class StepTreeModel;
+class TranscriptModel;
+class TranscriptView;
+
+// The studio window: bot picker, parameters and datasets on the left; the conversation
+// (banner, transcript, mode, composer) in the middle; steps, events and result on the
+// right. It composes the widgets, turns their state into an InvokeRequest, and shows
+// what goes wrong next to what caused it. Everything it needs is injected.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    MainWindow(Backend *backend, SecretStore *secrets, QSettings *settings, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // The LLM settings in use (key from the keychain or the environment).
+    const LlmSettings &llmSettings() const { return m_llm; }
+
+    Backend *backend() const { return m_backend; }
+    BotPicker *botPicker() const { return m_botPicker; }
+    Composer *composer() const { return m_composer; }
+    ParameterEditor *parameterEditor() const { return m_parameters; }
+    DatasetEditor *datasetEditor() const { return m_datasets; }
+    ModeSwitch *modeSwitch() const { return m_mode; }
+    QTreeView *stepView() const { return m_stepView; }
+    StepDetailView *stepDetail() const { return m_stepDetail; }
+    EventsView *eventsView() const { return m_eventsView; }
+    ResultView *resultView() const { return m_result; }
+    TranscriptView *transcriptView() const { return m_transcriptView; }
+    Banner *banner() const { return m_banner; }
+    RunStatusPanel *runStatus() const { return m_status; }
+    QTabWidget *inspectorTabs() const { return m_inspector; }
+    StepTreeModel *stepModel() const { return m_steps; }
+    TranscriptModel *transcriptModel() const { return m_transcript; }
+    EventListModel *eventModel() const { return m_events; }
+    RunController *runs() const { return m_runs; }
+    MockWorkflow *mockWorkflow() const { return m_mockWorkflow; }
+    QAction *invokeAction() const { return m_invokeAction; }
+    QAction *stopAction() const { return m_stopAction; }
+    QAction *newConversationAction() const { return m_newAction; }
+    QAction *reloadAction() const { return m_reloadAction; }
+    QAction *settingsAction() const { return m_settingsAction; }
+
+    // The request the widgets describe now (what Invoke would send, and what "Copy as
+    // code" copies); when there is none, why, and the widget to look at.
+    struct RequestProblem
+    {
+        QString message;
+        QWidget *where = nullptr;
+    };
+    std::optional<InvokeRequest> currentRequest(RequestProblem *problem = nullptr) const;
+
+public Q_SLOTS:
+    void invoke();
+    void stop();
+    void newConversation();
+    void reloadBots();
+    void openSettings();
+    // The first-run offer: Manual mode with the example's bundled mock set, then a run.
+    void tryExamplesInManualMode();
+
+Q_SIGNALS:
+    // The backend should use these from now on (main() hands them to LocalBackend).
+    void llmSettingsChanged(const invoke::LlmSettings &settings);
+    void botsLoaded();
+    void runFinished(const invoke::InvokeResult &result);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildActions();
+    void buildLayout();
+    void restoreSession();
+    void loadApiKey();
+    void applyLlmSettings(const LlmSettings &settings);
+    void showFirstRunOffer();
+    void onBotChanged(const QString &key);
+    void onRunStarted();
+    void onEventsApplied(qint64 total);
+    void onRunFinished(const InvokeResult &result);
+    void showStep(const QModelIndex &index);
+    void refreshStepDetail();
+    void updateActions();
+    void fail(const QString &message, QWidget *cause);
+
+    Backend *m_backend;
+    SecretStore *m_secrets;
+    QSettings *m_settings;
+    WindowState m_state;
+    LlmSettings m_llm;
+    QString m_pendingBot; // to select once the listing arrives
+    QTimer m_saveComposer;
+
+    StepTreeModel *m_steps;
+    EventListModel *m_events;
+    TranscriptModel *m_transcript;
+    RunController *m_runs;
+    MockWorkflow *m_mockWorkflow = nullptr;
+
+    BotPicker *m_botPicker = nullptr;
+    ParameterEditor *m_parameters = nullptr;
+    DatasetEditor *m_datasets = nullptr;
+    QTabWidget *m_setupTabs = nullptr;
+    Banner *m_banner = nullptr;
+    TranscriptView *m_transcriptView = nullptr;
+    ModeSwitch *m_mode = nullptr;
+    Composer *m_composer = nullptr;
+    QTabWidget *m_inspector = nullptr;
+    QTreeView *m_stepView = nullptr;
+    StepDetailView *m_stepDetail = nullptr;
+    EventsView *m_eventsView = nullptr;
+    ResultView *m_result = nullptr;
+    RunStatusPanel *m_status = nullptr;
+
+    QAction *m_invokeAction = nullptr;
+    QAction *m_stopAction = nullptr;
+    QAction *m_newAction = nullptr;
+    QAction *m_reloadAction = nullptr;
+    QAction *m_settingsAction = nullptr;
+};
+
+} // namespace invoke::ui
