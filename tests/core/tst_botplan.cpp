@@ -3,18 +3,15 @@
 // what is wrong and where.
 #include "core/model/botplan.h"
 #include "core/wire/plancodec.h"
+#include "tests/support/jsontext.h"
 
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
 using namespace invoke;
+using namespace invoke::test;
 
 namespace {
-
-QString text(const Json &value)
-{
-    return QString::fromUtf8(dumpJson(value));
-}
 
 BotPlan samplePlan()
 {
@@ -43,18 +40,18 @@ private Q_SLOTS:
     void bodyHasTheContractMembers()
     {
         const Json body = wire::planBody(samplePlan());
-        QCOMPARE(text(body["bot"]["key"]), text(Json("research-assistant")));
-        QCOMPARE(text(body["bot"]["name"]), text(Json("Research assistant")));
-        QCOMPARE(text(body["bot"]["updated_at"]), text(Json("2026-03-01T09:30:00.125Z")));
+        QCOMPARE(jsonText(body["bot"]["key"]), jsonText(Json("research-assistant")));
+        QCOMPARE(jsonText(body["bot"]["name"]), jsonText(Json("Research assistant")));
+        QCOMPARE(jsonText(body["bot"]["updated_at"]), jsonText(Json("2026-03-01T09:30:00.125Z")));
         QCOMPARE(body["steps"].size(), size_t(5));
         const Json &nested = body["steps"][2];
-        QCOMPARE(text(nested["path"]), text(Json("summarise/answer")));
-        QCOMPARE(text(nested["key"]), text(Json("answer")));
-        QCOMPARE(text(nested["action_type"]), text(Json("llm.message")));
-        QCOMPARE(text(nested["depth"]), text(Json(1)));
-        QCOMPARE(text(nested["line"]), text(Json(4)));
+        QCOMPARE(jsonText(nested["path"]), jsonText(Json("summarise/answer")));
+        QCOMPARE(jsonText(nested["key"]), jsonText(Json("answer")));
+        QCOMPARE(jsonText(nested["action_type"]), jsonText(Json("llm.message")));
+        QCOMPARE(jsonText(nested["depth"]), jsonText(Json(1)));
+        QCOMPARE(jsonText(nested["line"]), jsonText(Json(4)));
         QVERIFY(!nested.contains("note"));
-        QCOMPARE(text(body["steps"][3]["conditional"]), text(Json(true)));
+        QCOMPARE(jsonText(body["steps"][3]["conditional"]), jsonText(Json(true)));
     }
 
     void roundTrip()

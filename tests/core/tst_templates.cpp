@@ -1,5 +1,6 @@
 // {{templates}}: every form, against one scope, as a table of input -> output or error.
 #include "core/engine/templates.h"
+#include "tests/support/jsontext.h"
 
 #include <QtCore/QFloat16> // complete, so QCOMPARE on Json can rule its overload out
 #include <QtTest/QTest>
@@ -14,6 +15,7 @@ inline char *toString(const json &value)
 
 using namespace Qt::StringLiterals;
 using namespace invoke;
+using namespace invoke::test;
 using namespace invoke::engine;
 
 namespace {
@@ -131,8 +133,7 @@ void TestTemplates::renders()
     QString error;
     const std::optional<Json> out = renderTemplates(Json::parse(input.toStdString()), scope(), &error);
     QVERIFY2(out, qPrintable(error));
-    QCOMPARE(QString::fromUtf8(dumpJson(*out)),
-             QString::fromUtf8(dumpJson(Json::parse(expected.toStdString()))));
+    QCOMPARE(jsonText(*out), jsonText(Json::parse(expected.toStdString())));
 }
 
 void TestTemplates::fails_data()

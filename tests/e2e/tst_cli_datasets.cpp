@@ -3,6 +3,7 @@
 // mock set (its search step shows the memories), live against the OpenAI stub server
 // (the request carries the record found); a search over a --datasets-dir of the user's.
 #include "tests/support/cliprocess.h"
+#include "tests/support/jsontext.h"
 #include "tests/support/openaistubserver.h"
 #include "tests/support/serverprocess.h"
 #include "tests/support/testpaths.h"
@@ -17,6 +18,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace invoke;
+using namespace invoke::test;
 
 namespace {
 
@@ -144,7 +146,7 @@ void TstCliDatasets::dataQaOfflineShowsTheMemories()
     QVERIFY2(search.is_object(), qPrintable(r.out.left(2000)));
     QCOMPARE(stringField(search["metadata"], "source"), u"mock"_s);
     const Json &memories = search["payload"]["result"]["output"]["memories"];
-    QVERIFY2(memories.is_array() && memories.size() == 3, qPrintable(QString::fromUtf8(dumpJson(search))));
+    QVERIFY2(memories.is_array() && memories.size() == 3, qPrintable(jsonText(search)));
     QCOMPARE(stringField(memories[0], "id"), u"solar-system.csv:6"_s);
     QVERIFY(stringField(memories[0], "content").startsWith(u"name: Jupiter; type: gas giant"_s));
     const Json answer = stepFinished(document, u"answer"_s);
@@ -164,7 +166,7 @@ void TstCliDatasets::invokeSearchesADatasetsDir()
     QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
     const Json search = stepFinished(parseJson(r.out.toUtf8()), u"search"_s);
     const Json &memories = search["payload"]["result"]["output"]["memories"];
-    QVERIFY2(memories.is_array() && memories.size() == 1, qPrintable(QString::fromUtf8(dumpJson(search))));
+    QVERIFY2(memories.is_array() && memories.size() == 1, qPrintable(jsonText(search)));
     QCOMPARE(stringField(memories[0], "id"), u"vessels.csv:2"_s);
     QCOMPARE(stringField(memories[0], "dataset"), u"vessels"_s);
 

@@ -5,6 +5,7 @@
 // bot file that does not load (its file name, never the server's folder), 405 for
 // another method; and RemoteBackend::botPlan reads it as LocalBackend answers locally.
 #include "tests/support/serverprocess.h"
+#include "tests/support/jsontext.h"
 #include "tests/support/testpaths.h"
 
 #include "core/backend/localbackend.h"
@@ -26,6 +27,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace invoke;
+using namespace invoke::test;
 
 namespace {
 
@@ -39,11 +41,6 @@ struct HttpResult
     Json json() const { return parseJson(body); }
     QString error() const { return stringField(json(), "error"); }
 };
-
-QString text(const Json &value)
-{
-    return QString::fromUtf8(dumpJson(value));
-}
 
 } // namespace
 
@@ -154,9 +151,9 @@ void TstServerPlan::planHasTheContractShape()
     QStringList steps;
     for (const Json &step : body["steps"]) {
         for (const char *member : {"path", "key", "action_type"})
-            QVERIFY2(step.contains(member) && step[member].is_string(), qPrintable(text(step)));
-        QVERIFY2(step.contains("depth") && step["depth"].is_number_integer(), qPrintable(text(step)));
-        QVERIFY2(step.contains("line") && step["line"].get<int>() > 0, qPrintable(text(step)));
+            QVERIFY2(step.contains(member) && step[member].is_string(), qPrintable(jsonText(step)));
+        QVERIFY2(step.contains("depth") && step["depth"].is_number_integer(), qPrintable(jsonText(step)));
+        QVERIFY2(step.contains("line") && step["line"].get<int>() > 0, qPrintable(jsonText(step)));
         steps.append(u"%1 %2 %3 %4"_s.arg(stringField(step, "path"), stringField(step, "key"),
                                           stringField(step, "action_type"))
                          .arg(step["depth"].get<int>()));
@@ -179,7 +176,7 @@ void TstServerPlan::nestedSubBotsAndHandlerSteps()
         QVERIFY2(plan, qPrintable(error));
         const engine::BotDefinition *bot = m_catalog.find(key);
         QVERIFY(bot);
-        QCOMPARE(text(wire::planBody(*plan)), text(wire::planBody(engine::botPlan(*bot, m_catalog))));
+        QCOMPARE(jsonText(wire::planBody(*plan)), jsonText(wire::planBody(engine::botPlan(*bot, m_catalog))));
     }
     const auto outer = wire::planFromBody(get(u"/bots/outer/plan"_s).body);
     QVERIFY(outer);
@@ -245,7 +242,7 @@ void TstServerPlan::remoteBackendReadsThePlan()
         const BotPlanResult here = planFrom(local, key);
         QVERIFY2(there.plan, qPrintable(there.error));
         QVERIFY2(here.plan, qPrintable(here.error));
-        QCOMPARE(text(there.plan->toJson()), text(here.plan->toJson()));
+        QCOMPARE(jsonText(there.plan->toJson()), jsonText(here.plan->toJson()));
     }
     const BotPlanResult missing = planFrom(remote, u"no-such-bot"_s);
     QVERIFY(!missing.plan);

@@ -1,5 +1,5 @@
 #pragma once
-// The HTTP/1.1 bits the loopback test servers (OpenAiStubServer, PlainInvokeServer) share:
+// The HTTP/1.1 bits the loopback test servers (LoopbackHttpServer and its subclasses) share:
 // reading one request from what a client sent so far, and the status line's words.
 #include "core/model/json.h"
 

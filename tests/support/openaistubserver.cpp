@@ -1,6 +1,5 @@
 #include "tests/support/openaistubserver.h"
 
-#include <QtNetwork/QTcpServer>
 #include <QtNetwork/QTcpSocket>
 
 using namespace Qt::StringLiterals;
@@ -25,46 +24,21 @@ StubReply StubReply::error(int status, const QString &message)
     return r;
 }
 
-struct OpenAiStubServer::Client
+struct OpenAiStubServer::Client : Connection
 {
-    QPointer<QTcpSocket> socket;
-    QByteArray buffer;
-    bool answered = false; // a request was read and the reply started
-    bool complete = false; // the reply was sent in full
     StubReply reply;       // the reply configured when the request arrived
     std::string model;
-    int heldAt = -1;       // waiting for release() before this delta
     bool wasHeld = false;
 };
 
 OpenAiStubServer::OpenAiStubServer(QObject *parent)
-    : QObject(parent), m_server(new QTcpServer(this))
+    : LoopbackHttpServer(parent)
 {
-    connect(m_server, &QTcpServer::newConnection, this, &OpenAiStubServer::onConnection);
-}
-
-OpenAiStubServer::~OpenAiStubServer()
-{
-    for (Client *client : std::as_const(m_clients)) {
-        if (client->socket)
-            client->socket->abort();
-        delete client;
-    }
-}
-
-bool OpenAiStubServer::listen()
-{
-    return m_server->listen(QHostAddress::LocalHost, 0);
-}
-
-quint16 OpenAiStubServer::port() const
-{
-    return m_server->serverPort();
 }
 
 QString OpenAiStubServer::baseUrl() const
 {
-    return u"http://127.0.0.1:%1/v1"_s.arg(port());
+    return origin() + u"/v1"_s;
 }
 
 void OpenAiStubServer::setReply(const StubReply &reply)
@@ -72,89 +46,37 @@ void OpenAiStubServer::setReply(const StubReply &reply)
     m_reply = reply;
 }
 
-void OpenAiStubServer::release()
+std::unique_ptr<LoopbackHttpServer::Connection> OpenAiStubServer::makeConnection()
 {
-    for (Client *client : std::as_const(m_clients)) {
-        if (client->heldAt >= 0 && client->socket) {
-            const int from = std::exchange(client->heldAt, -1);
-            streamFrom(client, from);
-        }
-    }
+    return std::make_unique<Client>();
 }
 
-QList<RecordedRequest> OpenAiStubServer::requests() const
+void OpenAiStubServer::resume(Connection *connection, int from)
 {
-    QMutexLocker lock(&m_mutex);
-    return m_requests;
+    streamFrom(static_cast<Client *>(connection), from);
 }
 
-int OpenAiStubServer::requestCount() const
+void OpenAiStubServer::respond(Connection *connection, const RecordedRequest &request)
 {
-    QMutexLocker lock(&m_mutex);
-    return int(m_requests.size());
-}
-
-void OpenAiStubServer::onConnection()
-{
-    while (QTcpSocket *socket = m_server->nextPendingConnection()) {
-        auto *client = new Client;
-        client->socket = socket;
-        m_clients.append(client);
-        connect(socket, &QTcpSocket::readyRead, this, [this, client] { onReadyRead(client); });
-        connect(socket, &QTcpSocket::disconnected, this, [this, client] {
-            if (client->answered && !client->complete)
-                Q_EMIT clientDisconnected();
-            client->heldAt = -1;
-            if (client->socket)
-                client->socket->deleteLater();
-        });
-    }
-}
-
-void OpenAiStubServer::onReadyRead(Client *client)
-{
-    if (!client->socket || client->answered)
-        return;
-    client->buffer += client->socket->readAll();
-    RecordedRequest request;
-    if (!readRequest(client->buffer, &request))
-        return;
-    client->answered = true;
+    auto *client = static_cast<Client *>(connection);
     client->reply = m_reply;
     const Json body = request.json();
     client->model = body.is_object() && body.value("model", Json()).is_string()
         ? body["model"].get<std::string>() : std::string("stub-model");
-    {
-        QMutexLocker lock(&m_mutex);
-        m_requests.append(request);
-    }
-    Q_EMIT requestReceived();
-    respond(client);
-}
-
-void OpenAiStubServer::respond(Client *client)
-{
     QTcpSocket *socket = client->socket;
     const StubReply &reply = client->reply;
     if (reply.status != 200) {
-        socket->write("HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reasonPhrase(reply.status)
-                      + "\r\nContent-Type: application/json\r\nContent-Length: "
-                      + QByteArray::number(reply.errorBody.size()) + "\r\nConnection: close\r\n\r\n"
-                      + reply.errorBody);
-        finish(client);
+        sendJson(client, reply.status, reply.errorBody);
         return;
     }
     if (reply.ignoreStream) {
-        Json body = {{"id", "chatcmpl-stub"}, {"object", "chat.completion"}, {"model", client->model},
-                     {"choices", Json::array({{{"index", 0},
-                                               {"message", {{"role", "assistant"}, {"content", toStd(reply.deltas.join(QString()))}}},
-                                               {"finish_reason", toStd(reply.finishReason)}}})}};
+        Json answer = {{"id", "chatcmpl-stub"}, {"object", "chat.completion"}, {"model", client->model},
+                       {"choices", Json::array({{{"index", 0},
+                                                 {"message", {{"role", "assistant"}, {"content", toStd(reply.deltas.join(QString()))}}},
+                                                 {"finish_reason", toStd(reply.finishReason)}}})}};
         if (reply.promptTokens >= 0 && reply.completionTokens >= 0)
-            body["usage"] = {{"prompt_tokens", reply.promptTokens}, {"completion_tokens", reply.completionTokens}};
-        const QByteArray bytes = dumpJson(body);
-        socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-                      + QByteArray::number(bytes.size()) + "\r\nConnection: close\r\n\r\n" + bytes);
-        finish(client);
+            answer["usage"] = {{"prompt_tokens", reply.promptTokens}, {"completion_tokens", reply.completionTokens}};
+        sendJson(client, 200, dumpJson(answer));
         return;
     }
     socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
@@ -217,7 +139,7 @@ void OpenAiStubServer::streamFrom(Client *client, int firstDelta)
                                                 {"total_tokens", reply.promptTokens + reply.completionTokens}}}}));
     if (reply.sendDone)
         writeFrame(client, "[DONE]");
-    writeChunk(client, {}); // the last chunk: "0\r\n\r\n"
+    writeLastChunk(client);
     finish(client);
 }
 
@@ -227,18 +149,6 @@ void OpenAiStubServer::writeFrame(Client *client, const QByteArray &json)
     const int step = client->reply.maxChunkBytes > 0 ? client->reply.maxChunkBytes : int(frame.size());
     for (qsizetype at = 0; at < frame.size(); at += step)
         writeChunk(client, frame.mid(at, step));
-}
-
-void OpenAiStubServer::writeChunk(Client *client, const QByteArray &bytes)
-{
-    client->socket->write(QByteArray::number(bytes.size(), 16) + "\r\n" + bytes + "\r\n");
-}
-
-void OpenAiStubServer::finish(Client *client)
-{
-    client->complete = true;
-    client->socket->flush();
-    client->socket->disconnectFromHost();
 }
 
 } // namespace invoke::test

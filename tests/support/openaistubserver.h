@@ -3,16 +3,12 @@
 // OpenAI-compatible server streams: chunked text/event-stream, one `data: {...}` chunk
 // per delta, a usage chunk, `data: [DONE]`. Each test configures the reply (text split
 // into deltas, usage, an error status, a disconnect or a stall mid-stream) and reads
-// back every request it received. Lives in the thread that creates it.
+// back every request it received (LoopbackHttpServer::requests). Lives in the thread
+// that creates it.
 #include "core/model/json.h"
-#include "tests/support/httprequest.h" // RecordedRequest
+#include "tests/support/loopbackhttpserver.h"
 
-#include <QtCore/QMutex>
-#include <QtCore/QObject>
-#include <QtCore/QPointer>
-
-class QTcpServer;
-class QTcpSocket;
+#include <QtCore/QStringList>
 
 namespace invoke::test {
 
@@ -37,43 +33,25 @@ struct StubReply
     static StubReply error(int status, const QString &message);
 };
 
-class OpenAiStubServer : public QObject
+class OpenAiStubServer : public LoopbackHttpServer
 {
     Q_OBJECT
 public:
     explicit OpenAiStubServer(QObject *parent = nullptr);
-    ~OpenAiStubServer() override;
 
-    bool listen(); // 127.0.0.1 on a free port
-    quint16 port() const;
     QString baseUrl() const; // "http://127.0.0.1:<port>/v1", as OpenAI's clients take it
 
     void setReply(const StubReply &reply); // used for every request from now on
-    void release();                        // resumes the replies held at holdAfter
-
-    QList<RecordedRequest> requests() const;
-    int requestCount() const;
-
-Q_SIGNALS:
-    void requestReceived();
-    void held();               // a reply stopped at holdAfter
-    void clientDisconnected(); // a client went away before its reply was complete
 
 private:
     struct Client;
-    void onConnection();
-    void onReadyRead(Client *client);
-    void respond(Client *client);
+    std::unique_ptr<Connection> makeConnection() override;
+    void respond(Connection *connection, const RecordedRequest &request) override;
+    void resume(Connection *connection, int from) override;
     void streamFrom(Client *client, int firstDelta);
     void writeFrame(Client *client, const QByteArray &json);
-    void writeChunk(Client *client, const QByteArray &bytes);
-    void finish(Client *client);
 
-    QTcpServer *m_server = nullptr;
     StubReply m_reply;
-    mutable QMutex m_mutex; // guards m_requests: tests may read them from another thread
-    QList<RecordedRequest> m_requests;
-    QList<Client *> m_clients;
 };
 
 } // namespace invoke::test

@@ -2,7 +2,6 @@
 #include "core/wire/listingcodec.h"
 
 #include <QtCore/QUrl>
-#include <QtNetwork/QTcpServer>
 #include <QtNetwork/QTcpSocket>
 
 using namespace Qt::StringLiterals;
@@ -55,45 +54,13 @@ QList<Json> PlainInvokeServer::plainRun(const QString &botName, const QStringLis
     return events;
 }
 
-struct PlainInvokeServer::Client
+struct PlainInvokeServer::Client : Connection
 {
-    QTcpSocket *socket = nullptr;
-    QByteArray buffer;
-    bool answered = false;
-    bool complete = false;
     PlainScript script;
-    int heldAt = -1;
 };
 
-PlainInvokeServer::PlainInvokeServer(QObject *parent) : QObject(parent), m_server(new QTcpServer(this))
+PlainInvokeServer::PlainInvokeServer(QObject *parent) : LoopbackHttpServer(parent)
 {
-    connect(m_server, &QTcpServer::newConnection, this, &PlainInvokeServer::onConnection);
-}
-
-PlainInvokeServer::~PlainInvokeServer()
-{
-    for (Client *client : std::as_const(m_clients)) {
-        if (client->socket) {
-            client->socket->disconnect(this);
-            client->socket->abort();
-        }
-        delete client;
-    }
-}
-
-bool PlainInvokeServer::listen()
-{
-    return m_server->listen(QHostAddress::LocalHost, 0);
-}
-
-quint16 PlainInvokeServer::port() const
-{
-    return m_server->serverPort();
-}
-
-QString PlainInvokeServer::endpoint() const
-{
-    return u"http://127.0.0.1:%1"_s.arg(port());
 }
 
 void PlainInvokeServer::addBot(const BotInfo &bot, const PlainScript &script)
@@ -102,46 +69,19 @@ void PlainInvokeServer::addBot(const BotInfo &bot, const PlainScript &script)
     m_scripts.insert(bot.key, script);
 }
 
-void PlainInvokeServer::release()
+std::unique_ptr<LoopbackHttpServer::Connection> PlainInvokeServer::makeConnection()
 {
-    for (Client *client : std::as_const(m_clients))
-        if (client->heldAt >= 0 && client->socket)
-            streamFrom(client, std::exchange(client->heldAt, -1));
+    return std::make_unique<Client>();
 }
 
-void PlainInvokeServer::onConnection()
+void PlainInvokeServer::resume(Connection *connection, int from)
 {
-    while (QTcpSocket *socket = m_server->nextPendingConnection()) {
-        auto *client = new Client;
-        client->socket = socket;
-        m_clients.append(client);
-        connect(socket, &QTcpSocket::readyRead, this, [this, client] { onReadyRead(client); });
-        connect(socket, &QTcpSocket::disconnected, this, [this, client] {
-            if (client->answered && !client->complete)
-                Q_EMIT clientDisconnected();
-            client->heldAt = -1;
-            client->socket->deleteLater();
-            client->socket = nullptr;
-        });
-    }
+    streamFrom(static_cast<Client *>(connection), from);
 }
 
-void PlainInvokeServer::onReadyRead(Client *client)
+void PlainInvokeServer::respond(Connection *connection, const RecordedRequest &request)
 {
-    if (!client->socket || client->answered)
-        return;
-    client->buffer += client->socket->readAll();
-    RecordedRequest request;
-    if (!readRequest(client->buffer, &request))
-        return;
-    client->answered = true;
-    m_requests.append(request);
-    Q_EMIT requestReceived();
-    respond(client, request);
-}
-
-void PlainInvokeServer::respond(Client *client, const RecordedRequest &request)
-{
+    auto *client = static_cast<Client *>(connection);
     if (!m_token.isEmpty() && request.header("authorization") != "Bearer " + m_token.toUtf8()) {
         sendJson(client, 401, dumpJson(Json{{"error", request.header("authorization").isEmpty()
                                                           ? "a bearer token is required"
@@ -185,15 +125,6 @@ void PlainInvokeServer::respond(Client *client, const RecordedRequest &request)
     if (!script.preamble.isEmpty())
         writeChunk(client, script.preamble);
     streamFrom(client, 0);
-}
-
-void PlainInvokeServer::sendJson(Client *client, int status, const QByteArray &body)
-{
-    client->socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
-                          + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
-                          + "\r\nConnection: close\r\n\r\n" + body);
-    client->complete = true;
-    close(client);
 }
 
 void PlainInvokeServer::streamFrom(Client *client, int first)
@@ -241,26 +172,8 @@ void PlainInvokeServer::streamFrom(Client *client, int first)
             writeChunk(client, piece);
         return;
     }
-    client->socket->write("0\r\n\r\n"); // the last chunk
-    client->complete = true;
-    close(client);
-}
-
-void PlainInvokeServer::writeChunk(Client *client, const QByteArray &bytes)
-{
-    if (!client->socket)
-        return;
-    if (bytes.isEmpty())
-        return; // an empty chunk would end the stream
-    client->socket->write(QByteArray::number(bytes.size(), 16) + "\r\n" + bytes + "\r\n");
-}
-
-void PlainInvokeServer::close(Client *client)
-{
-    if (!client->socket)
-        return;
-    client->socket->flush();
-    client->socket->disconnectFromHost();
+    writeLastChunk(client);
+    finish(client);
 }
 
 } // namespace invoke::test

@@ -1,5 +1,5 @@
 #pragma once
-// A real HTTP/1.1 server on loopback that speaks the wire contract (DESIGN.md §4) the
+// A real HTTP/1.1 server on loopback that speaks the wire contract (docs/events.md) the
 // way a server without our metadata additions does: events are plain
 // {"payload", "metadata"} objects as the public SDK documents them — no "type", no
 // path, no seq. Each bot key gets a scripted answer: a stream of events (chunked
@@ -7,13 +7,9 @@
 // part-way, no answer at all, or an oversized event. Lives in the thread that creates it.
 #include "core/model/botinfo.h"
 #include "core/model/datasetinfo.h"
-#include "tests/support/httprequest.h" // RecordedRequest
+#include "tests/support/loopbackhttpserver.h"
 
 #include <QtCore/QHash>
-#include <QtCore/QObject>
-
-class QTcpServer;
-class QTcpSocket;
 
 namespace invoke::test {
 
@@ -35,16 +31,13 @@ struct PlainScript
     static PlainScript error(int status, const QString &message);
 };
 
-class PlainInvokeServer : public QObject
+class PlainInvokeServer : public LoopbackHttpServer
 {
     Q_OBJECT
 public:
     explicit PlainInvokeServer(QObject *parent = nullptr);
-    ~PlainInvokeServer() override;
 
-    bool listen(); // 127.0.0.1 on a free port
-    quint16 port() const;
-    QString endpoint() const; // "http://127.0.0.1:<port>"
+    QString endpoint() const { return origin(); } // "http://127.0.0.1:<port>"
 
     // Requests without "Authorization: Bearer <token>" get 401 (none required by default).
     void setToken(const QString &token) { m_token = token; }
@@ -53,37 +46,23 @@ public:
     void setDatasets(const QList<DatasetInfo> &datasets) { m_datasets = datasets; }
     // GET /bots answers exactly these bytes instead (a hostile or broken listing).
     void setRawBotsBody(const QByteArray &body) { m_rawBotsBody = body; }
-    void release(); // resumes the streams held at holdAfter
-
-    QList<RecordedRequest> requests() const { return m_requests; }
 
     // A two-step run in the plain SDK shape: "lookup" (utils.echo) then "answer"
     // (llm.message) streaming `chunks` as text, then the final result.
     static QList<Json> plainRun(const QString &botName, const QStringList &chunks);
 
-Q_SIGNALS:
-    void requestReceived();
-    void held();
-    void clientDisconnected(); // a client went away before its answer was complete
-
 private:
     struct Client;
-    void onConnection();
-    void onReadyRead(Client *client);
-    void respond(Client *client, const RecordedRequest &request);
-    void sendJson(Client *client, int status, const QByteArray &body);
+    std::unique_ptr<Connection> makeConnection() override;
+    void respond(Connection *connection, const RecordedRequest &request) override;
+    void resume(Connection *connection, int from) override;
     void streamFrom(Client *client, int first);
-    void writeChunk(Client *client, const QByteArray &bytes);
-    void close(Client *client);
 
-    class QTcpServer *m_server = nullptr;
     QString m_token;
     QList<BotInfo> m_bots;
     QHash<QString, PlainScript> m_scripts;
     QList<DatasetInfo> m_datasets;
     QByteArray m_rawBotsBody;
-    QList<RecordedRequest> m_requests;
-    QList<Client *> m_clients;
 };
 
 } // namespace invoke::test
