@@ -1,11 +1,9 @@
 #include "core/engine/botdefinition.h"
 
+#include "core/engine/dependencygraph.h"
 #include "core/model/jsonlocator.h"
 
-#include <QtCore/QHash>
 #include <QtCore/QSet>
-
-#include <functional>
 
 using namespace Qt::StringLiterals;
 
@@ -60,12 +58,6 @@ public:
     LoadProblem problem() const { return m_problem; }
 
 private:
-    struct Dependency
-    {
-        QString key;
-        JsonPath at;
-    };
-
     bool fail(const JsonPath &at, const QString &reason)
     {
         m_problem = {m_file, lineOfJson(m_bytes, at), reason};
@@ -83,15 +75,11 @@ private:
                       ResultHandler *out);
     bool parseCondition(const Json &condition, const JsonPath &at, const QString &step,
                         Condition *out);
-    bool checkDependencies();
 
     QByteArrayView m_bytes;
     QString m_file;
     LoadProblem m_problem;
-    // Every step of the bot, handler steps included, in file order.
-    QStringList m_order;
-    QHash<QString, JsonPath> m_stepAt;
-    QHash<QString, QList<Dependency>> m_dependencies;
+    DependencyGraph m_graph; // every step of the bot, handler steps included
 };
 
 std::optional<BotDefinition> Parser::parse(const Json &root)
@@ -117,8 +105,12 @@ std::optional<BotDefinition> Parser::parse(const Json &root)
         fail(JsonPath{} / "steps", u"\"steps\" is empty: a bot needs at least one step"_s);
         return std::nullopt;
     }
-    if (!parseSteps(*steps, JsonPath{} / "steps", &bot.steps) || !checkDependencies())
+    if (!parseSteps(*steps, JsonPath{} / "steps", &bot.steps))
         return std::nullopt;
+    if (const auto problem = m_graph.check()) {
+        fail(problem->at, problem->reason);
+        return std::nullopt;
+    }
     return bot;
 }
 
@@ -207,11 +199,10 @@ bool Parser::parseStep(const Json &step, const JsonPath &at, StepDefinition *out
         return fail(at / "key", u"step key %1 must be a non-empty string of letters, digits, "
                                 "'_' and '-'"_s.arg(toQString(key->dump())));
     const QString name = u"step "_s + inQuotes(out->key);
-    if (m_stepAt.contains(out->key))
+    if (m_graph.contains(out->key))
         return fail(at / "key", u"duplicate step key %1 (first defined on line %2)"_s.arg(
-                                    inQuotes(out->key)).arg(lineOf(m_stepAt.value(out->key))));
-    m_stepAt.insert(out->key, at);
-    m_order.append(out->key);
+                                    inQuotes(out->key)).arg(lineOf(m_graph.stepAt(out->key))));
+    m_graph.addStep(out->key, at);
 
     const auto actionType = step.find("action_type");
     if (actionType == step.end())
@@ -269,10 +260,9 @@ bool Parser::parseDependsOn(const Json &value, const JsonPath &at, const QString
     if (value.is_null())
         return true;
     const QString reason = step + u": \"depends_on\" must be a step key or a list of step keys"_s;
-    QList<Dependency> &dependencies = m_dependencies[out->key];
     if (value.is_string()) {
         out->dependsOn.append(toQString(value.get<std::string>()));
-        dependencies.append({out->dependsOn.last(), at});
+        m_graph.addDependency(out->key, out->dependsOn.last(), at);
         return true;
     }
     if (!value.is_array())
@@ -281,7 +271,7 @@ bool Parser::parseDependsOn(const Json &value, const JsonPath &at, const QString
         if (!value[i].is_string())
             return fail(at / i, reason);
         out->dependsOn.append(toQString(value[i].get<std::string>()));
-        dependencies.append({out->dependsOn.last(), at / i});
+        m_graph.addDependency(out->key, out->dependsOn.last(), at / i);
     }
     return true;
 }
@@ -367,45 +357,6 @@ bool Parser::parseCondition(const Json &condition, const JsonPath &at, const QSt
     }
     out->caseSensitive = boolField(condition, "case_sensitive");
     out->negate = boolField(condition, "not");
-    return true;
-}
-
-// After every step is known: dependencies name existing steps and form no cycle.
-bool Parser::checkDependencies()
-{
-    for (const QString &key : std::as_const(m_order))
-        for (const Dependency &dep : m_dependencies.value(key))
-            if (!m_stepAt.contains(dep.key))
-                return fail(dep.at, u"step %1 depends on unknown step %2"_s.arg(inQuotes(key),
-                                                                                inQuotes(dep.key)));
-
-    // Depth-first, in file order, so the cycle reported is always the same one.
-    enum State { Unvisited, OnStack, Done };
-    QHash<QString, State> state;
-    QStringList stack;
-    QStringList cycle;
-    std::function<bool(const QString &)> visit = [&](const QString &key) {
-        state[key] = OnStack;
-        stack.append(key);
-        for (const Dependency &dep : m_dependencies.value(key)) {
-            const State s = state.value(dep.key, Unvisited);
-            if (s == OnStack) {
-                cycle = stack.mid(stack.indexOf(dep.key));
-                cycle.append(dep.key);
-                return false;
-            }
-            if (s == Unvisited && !visit(dep.key))
-                return false;
-        }
-        stack.removeLast();
-        state[key] = Done;
-        return true;
-    };
-    for (const QString &key : std::as_const(m_order)) {
-        if (state.value(key, Unvisited) == Unvisited && !visit(key))
-            return fail(m_stepAt.value(cycle.first()),
-                        u"dependency cycle: "_s + cycle.join(u" -> "_s));
-    }
     return true;
 }
 
