@@ -150,7 +150,7 @@ QString helpText()
 {
     return uR"(Usage: invoke-server --tokens FILE [options]
 
-Serves the embedded engine over HTTP (the wire contract of DESIGN.md section 4):
+Serves the embedded engine over HTTP (the wire contract of docs/events.md):
   POST /bots/{key}/invoke   run a bot; the answer streams as text/event-stream
   GET  /bots                the bots (key, name, description, updated_at, parameters)
   GET  /datasets            the datasets

@@ -14,7 +14,7 @@ namespace invoke {
 namespace {
 
 // The messages QtKeychain's libsecret backend gives when there is no session bus or no
-// unlocked keyring (RECIPES.md): these mean "no keychain", not "this job failed".
+// unlocked keyring (scripts/test.sh provides both): these mean "no keychain", not "this job failed".
 bool looksUnavailable(QKeychain::Error error, const QString &detail)
 {
     if (error == QKeychain::NoBackendAvailable || error == QKeychain::NotImplemented)

@@ -1,5 +1,5 @@
 #pragma once
-// The only place that knows the modes (DESIGN.md §1, §5).
+// The only place that knows the modes (README.md, Modes; docs/cache.md).
 //  live:   governed actions run for real; the cache is neither read nor written.
 //  replay: a cacheable action is answered from the replay cache; a miss runs live and
 //          stores; refresh runs live and overwrites.

@@ -1,5 +1,5 @@
 #pragma once
-// A bot file (*.bot.json) as the engine runs it (DESIGN.md §5):
+// A bot file (*.bot.json) as the engine runs it (docs/bots.md):
 // {"bot": {key, name, description, ...}, "parameter_definitions": [...],
 //  "steps": [{key, action_type, parameters, depends_on, user_output_visibility,
 //             output_content_type, result_handlers: [{type, if_conditions, steps}]}]}

@@ -1,5 +1,5 @@
 #pragma once
-// Runs one bot definition and emits its event stream (DESIGN.md §3, §5). Synchronous:
+// Runs one bot definition and emits its event stream (docs/events.md). Synchronous:
 // run() returns when the invocation is over; LocalBackend calls it on a worker thread.
 //
 // Order of events: invocation_started; per step step_started, message_content...,

@@ -1,5 +1,5 @@
 #pragma once
-// {{templates}} in step parameters (DESIGN.md §5).
+// {{templates}} in step parameters (docs/bots.md, Templates).
 #include "core/model/message.h"
 
 #include <optional>

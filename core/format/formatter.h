@@ -1,5 +1,5 @@
 #pragma once
-// The three output formats (DESIGN.md §1, the public SDK's output_format).
+// The three output formats (invoke-cli --format; the public SDK's output_format).
 #include "core/model/invocationsummary.h"
 #include "core/model/invokerequest.h"
 

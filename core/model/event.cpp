@@ -20,7 +20,7 @@ namespace {
 
 // Reads the header of an event while nlohmann's SAX parser validates the whole text,
 // without building a DOM: decoding a streamed event then costs about one lexing pass
-// (a DOM costs ~2 KB of allocations per 400-byte event, DESIGN.md §3). The result is
+// (a DOM costs ~2 KB of allocations per 400-byte event). The result is
 // the one readHeader() gives on the parsed value, duplicate keys included.
 class HeaderReader : public EventSaxReader<HeaderReader>
 {

@@ -8,7 +8,7 @@
 
 namespace invoke {
 
-// One streamed event, kept compact (DESIGN.md §3): the raw JSON bytes plus a small
+// One streamed event, kept compact: the raw JSON bytes plus a small
 // decoded header. The rest is decoded on demand with json().
 //
 // The JSON is {"type": ..., "payload": ..., "metadata": {...}}; the shapes of each

@@ -31,7 +31,7 @@ struct MockProblem
 };
 
 // Maps a step path ("answer", "research/summarise") or an action type ("llm.message")
-// to a mocked answer. A step path wins over an action type (DESIGN.md §1).
+// to a mocked answer. A step path wins over an action type (docs/mocks.md).
 class MockSet
 {
 public:

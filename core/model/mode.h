@@ -5,7 +5,7 @@
 
 namespace invoke {
 
-// How the actions that reach outside the engine are answered (DESIGN.md §1).
+// How the actions that reach outside the engine are answered (README.md, Modes).
 struct Mode
 {
     enum Kind { Live, Replay, Manual };

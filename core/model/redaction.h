@@ -1,6 +1,6 @@
 #pragma once
-// Masks values that look like secrets in mock sets made from runs (DESIGN.md §6,
-// docs/mocks.md): a run's outputs and errors may quote API keys, bearer tokens or the
+// Masks values that look like secrets in mock sets made from runs
+// (docs/mocks.md): a run's outputs and errors may quote API keys, bearer tokens or the
 // user's own configured secrets, and a mock set is a file people commit.
 //
 // What is masked, in any string value (also inside longer text, only the secret part):

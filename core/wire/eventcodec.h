@@ -1,5 +1,5 @@
 #pragma once
-// Events on the wire: one event per SSE message, `data: <compact JSON>` (DESIGN.md §4).
+// Events on the wire: one event per SSE message, `data: <compact JSON>` (docs/events.md).
 #include "core/model/event.h"
 #include "core/wire/sseparser.h"
 
@@ -19,7 +19,7 @@ QByteArray encodeSseFrames(const QList<Event> &events);
 std::optional<Event> decodeSseMessage(const SseMessage &message, QString *error = nullptr);
 
 // Bytes in, events out: the SSE parser and the event decoder together. A message that
-// is not an event is skipped and reported, never fatal (DESIGN.md §4).
+// is not an event is skipped and reported, never fatal (docs/events.md).
 class EventStreamDecoder
 {
 public:

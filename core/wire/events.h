@@ -1,5 +1,5 @@
 #pragma once
-// The event shapes of the wire contract (DESIGN.md §4): the one place that knows how
+// The event shapes of the wire contract (docs/events.md): the one place that knows how
 // each kind of event is spelled. Producers build events here; consumers classify them
 // with kindOf() and read fields with the accessors, which tolerate unknown fields and
 // events from servers that send no "type" and no metadata additions.

@@ -1,5 +1,5 @@
 #pragma once
-// The bodies of GET {endpoint}/bots and GET {endpoint}/datasets (DESIGN.md §4):
+// The bodies of GET {endpoint}/bots and GET {endpoint}/datasets (docs/server.md):
 // {"bots": [{id, key, name, description, updated_at, parameter_definitions}]} and
 // {"datasets": [{slug, name, description, size}]}. A server's own file paths never
 // travel (BotInfo::sourceFile stays home). Readers also take a bare array, as plain

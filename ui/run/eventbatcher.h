@@ -8,7 +8,7 @@ namespace invoke::ui {
 
 // Coalesces the batches an Invocation emits and hands them on at most once per frame,
 // so the models insert once per frame and the views follow the tail once per frame
-// (DESIGN.md §3: one insert per event caps a view at ~25k events/s).
+// (one insert per event caps a view at ~25k events/s).
 //
 // The timer is single-shot and starts with the first event after a flush, so an idle
 // stream costs nothing and the first event of a burst waits at most one interval.

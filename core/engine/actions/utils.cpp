@@ -1,4 +1,4 @@
-// The pure utils.* actions: computed in every mode (DESIGN.md §1), never cached.
+// The pure utils.* actions: computed in every mode (README.md, Modes), never cached.
 #include "core/engine/actionregistry.h"
 
 using namespace Qt::StringLiterals;
