@@ -5,6 +5,7 @@
 // window really sent.
 #include "core/backend/localbackend.h"
 #include "core/config/secretstore.h"
+#include "ui/request/botpicker.h"
 #include "ui/window/mainwindow.h"
 
 #include <QtCore/QSettings>
@@ -12,7 +13,9 @@
 #include <QtCore/QUuid>
 #include <QtTest/QTest>
 #include <QtWidgets/QAbstractItemView>
+#include <QtWidgets/QLineEdit>
 #include <QtWidgets/QToolBar>
+#include <QtWidgets/QTreeView>
 
 #include <memory>
 
@@ -84,11 +87,28 @@ struct StudioFixture
     std::unique_ptr<ui::MainWindow> window;
 };
 
-// Real input: a click on an item of a view, or on the toolbar button of an action.
+// Real input: a click on an item of a view, a bot picked in the picker, or a click on the
+// toolbar button of an action.
 inline void clickIndex(QAbstractItemView *view, const QModelIndex &index)
 {
     view->scrollTo(index);
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(index).center());
+}
+
+// Waits for the bot list, then picks `key` by typing in the search field and clicking it.
+inline void pickBot(ui::MainWindow *window, const QString &key)
+{
+    ui::BotPicker *picker = window->botPicker();
+    QTRY_VERIFY(!picker->listing().bots.isEmpty());
+    picker->searchField()->clear();
+    QTest::keyClicks(picker->searchField(), key);
+    QTreeView *view = picker->listView();
+    // The search matches names, keys and descriptions: click the row with that key.
+    QModelIndexList rows;
+    QTRY_VERIFY((rows = view->model()->match(view->model()->index(0, 1), Qt::DisplayRole, key, 1,
+                                             Qt::MatchExactly)).size() == 1);
+    clickIndex(view, rows.first().siblingAtColumn(0));
+    QCOMPARE(picker->currentKey(), key);
 }
 
 inline void clickAction(QMainWindow *window, QAction *action)

@@ -43,22 +43,6 @@ using invoke::ui::MainWindow;
 
 namespace {
 
-// Waits for the bot list, then picks `key` by typing in the search field and clicking it.
-void pickBot(MainWindow *window, const QString &key)
-{
-    ui::BotPicker *picker = window->botPicker();
-    QTRY_VERIFY(!picker->listing().bots.isEmpty());
-    picker->searchField()->clear();
-    QTest::keyClicks(picker->searchField(), key);
-    QTreeView *view = picker->listView();
-    // The search matches names, keys and descriptions: click the row with that key.
-    QModelIndexList rows;
-    QTRY_VERIFY((rows = view->model()->match(view->model()->index(0, 1), Qt::DisplayRole, key, 1,
-                                             Qt::MatchExactly)).size() == 1);
-    clickIndex(view, rows.first().siblingAtColumn(0));
-    QCOMPARE(picker->currentKey(), key);
-}
-
 // Manual mode by keyboard (End selects the last entry), then the bundled mock set.
 void chooseManualWithBundledMocks(MainWindow *window)
 {

@@ -51,7 +51,7 @@ ui::MockSetEditor *editorOf(MainWindow *window)
     return window->mockWorkflow()->editor();
 }
 
-void pickBot(MainWindow *window, const QString &key)
+void selectBot(MainWindow *window, const QString &key)
 {
     QTRY_VERIFY(!window->botPicker()->listing().bots.isEmpty());
     window->botPicker()->selectBot(key);
@@ -61,7 +61,7 @@ void pickBot(MainWindow *window, const QString &key)
 void runWithBundledMocks(MainWindow *window, const QString &bot, const QString &text)
 {
     QSignalSpy finished(window, &MainWindow::runFinished);
-    pickBot(window, bot);
+    selectBot(window, bot);
     window->modeSwitch()->setMode(Mode::manual());
     QTest::mouseClick(window->modeSwitch()->useBundledButton(), Qt::LeftButton);
     QTRY_COMPARE(editorOf(window)->document()->filePath(), ui::ModeSwitch::bundledMockFile(bot));
@@ -174,7 +174,7 @@ private Q_SLOTS:
         StudioFixture studio({}, LlmSettings{llm.baseUrl(), u"stub-model"_s, secret, 60});
         MainWindow *window = studio.open();
         QSignalSpy finished(window, &MainWindow::runFinished);
-        pickBot(window, u"chat"_s);
+        selectBot(window, u"chat"_s);
         QCOMPARE(window->modeSwitch()->mode(), Mode::live());
         window->composer()->setText(u"What is my key?"_s);
         QTest::keyClick(window->composer()->editor(), Qt::Key_Return, Qt::ControlModifier);
@@ -247,7 +247,7 @@ private Q_SLOTS:
     {
         StudioFixture studio;
         MainWindow *window = studio.open();
-        pickBot(window, u"research-assistant"_s);
+        selectBot(window, u"research-assistant"_s);
         window->modeSwitch()->setMode(Mode::manual());
         ui::MockSetEditor *editor = editorOf(window);
         // Before running: the coverage lists the bot's steps and what answers them (the
@@ -278,7 +278,7 @@ private Q_SLOTS:
         const InvokeResult result = finished.at(0).at(0).value<InvokeResult>();
         bool failedThere = false;
         for (const StepRecord &step : result.steps)
-            failedThere |= step.path == u"summarise/answer"_s && step.status == QLatin1String(StepStatus::Error);
+            failedThere |= step.path == u"summarise/answer"_s && step.status == StepStatus::Error;
         QVERIFY(failedThere);
 
         // Covered: no question.

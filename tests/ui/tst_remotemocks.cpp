@@ -3,23 +3,18 @@
 // checks of the open mock set and the "steps without a mock" warning are then exactly
 // what the embedded engine shows for the same bots (the plan comes from
 // GET /bots/{key}/plan, not from a bot file read by the studio).
-#include "core/backend/localbackend.h"
-#include "core/config/profiles.h"
-#include "core/config/secretstore.h"
 #include "tests/support/serverprocess.h"
 #include "tests/support/testpaths.h"
+#include "tests/ui/profiledstudio.h"
 #include "tests/ui/studiofixture.h"
-#include "ui/connection/backendprovider.h"
 #include "ui/request/botpicker.h"
 #include "ui/request/composer.h"
-#include "ui/window/mainwindow.h"
 #include "ui/mocks/mockcoveragemodel.h"
 #include "ui/mocks/mockkeylistmodel.h"
 #include "ui/mocks/mocksetdocument.h"
 #include "ui/mocks/mockseteditor.h"
 #include "ui/window/mockworkflow.h"
 #include "ui/request/modeswitch.h"
-#include "ui/window/profileswitcher.h"
 
 #include <QtCore/QUuid>
 #include <QtTest/QAbstractItemModelTester>
@@ -48,57 +43,24 @@ QStringList botFolders()
     return {u":/bots"_s, test::sourcePath(u"tests/data/mocks/bots"_s)};
 }
 
-// One studio, as app/studio/main.cpp composes it, on sandboxed settings and keychain.
-struct Studio
+// The studio with the mock editor's models under test.
+struct Studio : test::ProfiledStudio
 {
     Studio(const QString &settingsFile, const QString &service, const QString &cacheFile)
-        : settings(settingsFile, QSettings::IniFormat), secrets(service),
-          local([&] {
-              LocalBackend::Options o;
-              o.botFolders = botFolders();
-              o.replayCacheFile = cacheFile;
-              return o;
-          }()),
-          provider(&local), profiles(&settings, &secrets)
+        : ProfiledStudio(settingsFile, service, cacheFile, botFolders())
     {
-        secrets.setTimeoutMs(10000);
-        window = std::make_unique<ui::MainWindow>(&provider, &secrets, &settings);
         editor = window->mockWorkflow()->editor();
         coverageTester = std::make_unique<QAbstractItemModelTester>(
             editor->coverageModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         keysTester = std::make_unique<QAbstractItemModelTester>(editor->keyModel(),
                                                                 QAbstractItemModelTester::FailureReportingMode::QtTest);
-        switcher = ui::ProfileSwitcher::install(window.get(), &profiles, &provider);
-        window->resize(1440, 900);
-        window->show();
+        open();
     }
 
-    QSettings settings;
-    SecretStore secrets;
-    LocalBackend local;
-    ui::BackendProvider provider;
-    ProfileStore profiles;
-    std::unique_ptr<ui::MainWindow> window;
     ui::MockSetEditor *editor = nullptr;
     std::unique_ptr<QAbstractItemModelTester> coverageTester;
     std::unique_ptr<QAbstractItemModelTester> keysTester;
-    ui::ProfileSwitcher *switcher = nullptr;
 };
-
-// Picks `key` in the bot picker with real input (search, then a click on its row).
-void pickBot(ui::MainWindow *window, const QString &key)
-{
-    ui::BotPicker *picker = window->botPicker();
-    QTRY_VERIFY(!picker->listing().bots.isEmpty());
-    picker->searchField()->clear();
-    QTest::keyClicks(picker->searchField(), key);
-    QTreeView *view = picker->listView();
-    QModelIndexList rows;
-    QTRY_VERIFY((rows = view->model()->match(view->model()->index(0, 1), Qt::DisplayRole, key, 1,
-                                             Qt::MatchExactly)).size() == 1);
-    test::clickIndex(view, rows.first().siblingAtColumn(0));
-    QCOMPARE(picker->currentKey(), key);
-}
 
 QString coverageNote(ui::MockSetEditor *editor)
 {
@@ -206,7 +168,7 @@ private Q_SLOTS:
         QVERIFY(studio.editor->openFileNow(mocks));
         QMap<QString, QString> embedded, embeddedWarning;
         for (const QString &bot : bots) {
-            pickBot(window, bot);
+            test::pickBot(window, bot);
             QTRY_VERIFY_WITH_TIMEOUT(coverageNote(studio.editor).startsWith(u"Bot "_s), 20000);
             embedded[bot] = mockTabState(studio.editor);
             embeddedWarning[bot] = warningOnInvoke(window);
@@ -246,7 +208,7 @@ private Q_SLOTS:
         for (const QString &bot : bots) {
             const QString asked = u"GET /bots/%1/plan 200 org=studio-test"_s.arg(bot);
             const qsizetype before = m_server->log().count(asked);
-            pickBot(window, bot);
+            test::pickBot(window, bot);
             QTRY_VERIFY_WITH_TIMEOUT(m_server->log().count(asked) > before, 20000);
             QTRY_COMPARE_WITH_TIMEOUT(mockTabState(studio.editor), embedded[bot], 20000);
             QCOMPARE(warningOnInvoke(window), embeddedWarning[bot]);

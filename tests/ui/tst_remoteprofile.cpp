@@ -3,21 +3,16 @@
 // toolbar's switcher; the bundled chat example then runs in manual mode over HTTP and
 // fills the step tree and the transcript exactly as the embedded engine does. The
 // choice survives a restart, and "copy as code" addresses the server.
-#include "core/backend/localbackend.h"
-#include "core/config/profiles.h"
-#include "core/config/secretstore.h"
 #include "tests/support/testpaths.h"
 #include "tests/ui/modeldump.h"
+#include "tests/ui/profiledstudio.h"
 #include "tests/ui/studiofixture.h"
-#include "ui/connection/backendprovider.h"
 #include "ui/request/botpicker.h"
 #include "ui/request/composer.h"
 #include "ui/window/copyascode.h"
-#include "ui/window/mainwindow.h"
 #include "ui/window/mockworkflow.h"
 #include "ui/request/modeswitch.h"
 #include "ui/connection/profilesdialog.h"
-#include "ui/window/profileswitcher.h"
 #include "ui/steps/steptreemodel.h"
 #include "ui/run/transcriptmodel.h"
 
@@ -46,60 +41,27 @@ namespace {
 
 const QString kToken = u"tok-studio-remote-0123456789"_s;
 
-// One studio, as app/studio/main.cpp composes it, on sandboxed settings and keychain.
-struct Studio
+// The studio with the step tree and transcript models under test, and copy as code.
+struct Studio : test::ProfiledStudio
 {
     Studio(const QString &settingsFile, const QString &service, const QString &cacheFile)
-        : settings(settingsFile, QSettings::IniFormat), secrets(service),
-          local([&] {
-              LocalBackend::Options o;
-              o.botFolders = {u":/bots"_s};
-              o.replayCacheFile = cacheFile;
-              return o;
-          }()),
-          provider(&local), profiles(&settings, &secrets)
+        : ProfiledStudio(settingsFile, service, cacheFile, {u":/bots"_s})
     {
-        secrets.setTimeoutMs(10000);
-        window = std::make_unique<ui::MainWindow>(&provider, &secrets, &settings);
         stepsTester = std::make_unique<QAbstractItemModelTester>(window->stepModel());
         transcriptTester = std::make_unique<QAbstractItemModelTester>(window->transcriptModel());
-        switcher = ui::ProfileSwitcher::install(window.get(), &profiles, &provider);
-        copy = ui::CopyAsCode::install(window.get(), switcher);
-        window->resize(1440, 900);
-        window->show();
+        open([this] { copy = ui::CopyAsCode::install(window.get(), switcher); });
     }
 
-    QSettings settings;
-    SecretStore secrets;
-    LocalBackend local;
-    ui::BackendProvider provider;
-    ProfileStore profiles;
-    std::unique_ptr<ui::MainWindow> window;
     std::unique_ptr<QAbstractItemModelTester> stepsTester;
     std::unique_ptr<QAbstractItemModelTester> transcriptTester;
-    ui::ProfileSwitcher *switcher = nullptr;
     ui::CopyAsCode *copy = nullptr;
 };
-
-void pickBot(ui::MainWindow *window, const QString &key)
-{
-    ui::BotPicker *picker = window->botPicker();
-    QTRY_VERIFY(!picker->listing().bots.isEmpty());
-    picker->searchField()->clear();
-    QTest::keyClicks(picker->searchField(), key);
-    QTreeView *view = picker->listView();
-    QModelIndexList rows;
-    QTRY_VERIFY((rows = view->model()->match(view->model()->index(0, 1), Qt::DisplayRole, key, 1,
-                                             Qt::MatchExactly)).size() == 1);
-    test::clickIndex(view, rows.first().siblingAtColumn(0));
-    QCOMPARE(picker->currentKey(), key);
-}
 
 // Runs the chat example in manual mode with its bundled mocks; returns the step tree.
 QString runChat(ui::MainWindow *window, const QString &text)
 {
     QSignalSpy finished(window, &ui::MainWindow::runFinished);
-    pickBot(window, u"chat"_s);
+    test::pickBot(window, u"chat"_s);
     ui::ModeSwitch *mode = window->modeSwitch();
     mode->setMode(Mode::manual());
     mode->setMockFile(ui::ModeSwitch::bundledMockFile(u"chat"_s));
