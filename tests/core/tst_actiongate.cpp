@@ -3,6 +3,7 @@
 #include "core/engine/actiongate.h"
 #include "core/cache/sqlitereplaycache.h"
 #include "core/model/invokeresult.h"
+#include "tests/support/jsontext.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QStandardPaths>
@@ -15,6 +16,7 @@ using namespace Qt::StringLiterals;
 using namespace invoke;
 using namespace invoke::engine;
 using namespace invoke::cache;
+using invoke::test::jsonText;
 
 namespace {
 
@@ -61,11 +63,6 @@ struct Compute
     }
 };
 
-QByteArray text(const Json &value)
-{
-    return dumpJson(value);
-}
-
 } // namespace
 
 class TestActionGate : public QObject
@@ -102,21 +99,21 @@ private Q_SLOTS:
         QTest::addColumn<QString>("actionType");
         QTest::addColumn<QStringList>("mockKeys"); // each answers {"from": key}
         QTest::addColumn<QString>("expectedSource");
-        QTest::addColumn<QByteArray>("expectedOutput");
+        QTest::addColumn<QString>("expectedOutput");
         QTest::addColumn<bool>("expectCompute");
 
-        const QByteArray live = text(Json{{"content", "live answer"}});
+        const QString live = jsonText(Json{{"content", "live answer"}});
         QTest::newRow("governed, step path") << u"llm.message"_s << QStringList{u"research/answer"_s}
-                                             << u"mock"_s << QByteArray("{\"from\":\"research/answer\"}") << false;
+                                             << u"mock"_s << u"{\"from\":\"research/answer\"}"_s << false;
         QTest::newRow("governed, action type") << u"llm.message"_s << QStringList{u"llm.message"_s}
-                                               << u"mock"_s << QByteArray("{\"from\":\"llm.message\"}") << false;
+                                               << u"mock"_s << u"{\"from\":\"llm.message\"}"_s << false;
         QTest::newRow("governed, step path beats type")
             << u"llm.message"_s << QStringList{u"llm.message"_s, u"research/answer"_s} << u"mock"_s
-            << QByteArray("{\"from\":\"research/answer\"}") << false;
+            << u"{\"from\":\"research/answer\"}"_s << false;
         QTest::newRow("codeexec.run, action type") << u"codeexec.run"_s << QStringList{u"codeexec.run"_s}
-                                                   << u"mock"_s << QByteArray("{\"from\":\"codeexec.run\"}") << false;
+                                                   << u"mock"_s << u"{\"from\":\"codeexec.run\"}"_s << false;
         QTest::newRow("pure, step path") << u"utils.echo"_s << QStringList{u"research/answer"_s} << u"mock"_s
-                                         << QByteArray("{\"from\":\"research/answer\"}") << false;
+                                         << u"{\"from\":\"research/answer\"}"_s << false;
         QTest::newRow("pure, action type ignored") << u"utils.echo"_s << QStringList{u"utils.echo"_s}
                                                    << u"live"_s << live << true;
         QTest::newRow("pure, no mock") << u"utils.echo"_s << QStringList{} << u"live"_s << live << true;
@@ -129,7 +126,7 @@ private Q_SLOTS:
         QFETCH(QString, actionType);
         QFETCH(QStringList, mockKeys);
         QFETCH(QString, expectedSource);
-        QFETCH(QByteArray, expectedOutput);
+        QFETCH(QString, expectedOutput);
         QFETCH(bool, expectCompute);
 
         ActionGate::Options options{Mode::manual(), {}, m_cache ? &*m_cache : nullptr};
@@ -141,7 +138,7 @@ private Q_SLOTS:
         QVERIFY2(answer.outcome.ok, qPrintable(answer.outcome.error));
         QVERIFY(!answer.missingMock);
         QCOMPARE(answer.source, expectedSource);
-        QCOMPARE(text(answer.outcome.output), expectedOutput);
+        QCOMPARE(jsonText(answer.outcome.output), expectedOutput);
         QCOMPARE(compute.calls, expectCompute ? 1 : 0);
         QCOMPARE(answer.computed, expectCompute);
         QCOMPARE(m_cache->stats().entries, 0); // manual never touches the cache
@@ -210,14 +207,14 @@ private Q_SLOTS:
             QVERIFY(answer.outcome.ok);
             QCOMPARE(answer.source, u"live"_s);
             QVERIFY(answer.computed);
-            QCOMPARE(text(answer.outcome.output), text(compute.output));
+            QCOMPARE(jsonText(answer.outcome.output), jsonText(compute.output));
             QCOMPARE(answer.outcome.usage.inputTokens, 7);
         }
         QCOMPARE(compute.calls, 2);
         // ...nor write it: the one entry is still the old one, never hit.
         QCOMPARE(m_cache->stats().entries, 1);
         QCOMPARE(m_cache->find(partsOf(c).key())->hits, 0);
-        QCOMPARE(text(m_cache->find(partsOf(c).key())->output), "\"cached\"");
+        QCOMPARE(jsonText(m_cache->find(partsOf(c).key())->output), u"\"cached\""_s);
     }
 
     void replayMissStoresThenHitsWithoutCompute()
@@ -239,7 +236,7 @@ private Q_SLOTS:
         QCOMPARE(answer.source, u"replay_hit"_s);
         QVERIFY(!answer.computed);
         QCOMPARE(compute.calls, 1);
-        QCOMPARE(text(answer.outcome.output), text(Json{{"content", "live answer"}}));
+        QCOMPARE(jsonText(answer.outcome.output), jsonText(Json{{"content", "live answer"}}));
         QCOMPARE(answer.outcome.usage.inputTokens, 7);
         QCOMPARE(answer.outcome.usage.outputTokens, 3);
 
@@ -263,11 +260,11 @@ private Q_SLOTS:
         QCOMPARE(refreshed.source, u"refreshed"_s);
         QVERIFY(refreshed.computed);
         QCOMPARE(compute.calls, 2);
-        QCOMPARE(text(refreshed.outcome.output), "\"fresher\"");
+        QCOMPARE(jsonText(refreshed.outcome.output), u"\"fresher\""_s);
 
         const GateAnswer hit = ActionGate({Mode::replay(), {}, &*m_cache}).run(c, compute.fn());
         QCOMPARE(hit.source, u"replay_hit"_s);
-        QCOMPARE(text(hit.outcome.output), "\"fresher\"");
+        QCOMPARE(jsonText(hit.outcome.output), u"\"fresher\""_s);
         QCOMPARE(compute.calls, 2);
         QCOMPARE(m_cache->stats().entries, 1);
     }
@@ -420,7 +417,7 @@ private Q_SLOTS:
         QVERIFY(!answer.outcome.ok);
         QVERIFY2(answer.outcome.error.contains(u"could not be stored in the replay cache"_s),
                  qPrintable(answer.outcome.error));
-        QCOMPARE(text(answer.outcome.output), text(compute.output)); // the paid-for answer is kept
+        QCOMPARE(jsonText(answer.outcome.output), jsonText(compute.output)); // the paid-for answer is kept
         QCOMPARE(compute.calls, 1);
     }
 

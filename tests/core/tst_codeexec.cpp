@@ -6,6 +6,7 @@
 #include "core/backend/localbackend.h"
 #include "core/engine/actionregistry.h"
 #include "core/engine/actions/codeexec.h"
+#include "tests/support/jsontext.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QDir>
@@ -34,6 +35,7 @@ inline char *toString(const json &value)
 using namespace Qt::StringLiterals;
 using namespace invoke;
 using namespace invoke::engine;
+using invoke::test::jsonText;
 
 namespace {
 
@@ -213,7 +215,7 @@ void TestCodeExec::successWithOutputAndFiles()
         {{"name", "out/data.bin"}, {"size", 256}},
         {{"name", "result.txt"}, {"size", 6}, {"content", "sum=6\n"}},
     });
-    QCOMPARE(QString::fromUtf8(dumpJson(out.output["files"])), QString::fromUtf8(dumpJson(expected)));
+    QCOMPARE(jsonText(out.output["files"]), jsonText(expected));
 }
 
 void TestCodeExec::nonZeroExit()
@@ -688,7 +690,7 @@ void TestCodeExec::oddFileNamesAreListedEscapedAndRemoved()
         {{"name", "bad\\xff\\x1bname\\\\.txt"}, {"escaped", true}, {"size", 3}, {"content", "odd"}},
         {{"name", "caf\u00e9.txt"}, {"size", 4}, {"content", "fine"}},
     });
-    QCOMPARE(QString::fromUtf8(dumpJson(out.output["files"])), QString::fromUtf8(dumpJson(expected)));
+    QCOMPARE(jsonText(out.output["files"]), jsonText(expected));
     QCOMPARE(hostWorkFolders(), before); // removed, whatever the bytes of the names
 }
 

@@ -5,6 +5,7 @@
 #include "core/engine/botcatalog.h"
 #include "core/engine/executor.h"
 #include "core/wire/events.h"
+#include "tests/support/jsontext.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QTemporaryDir>
@@ -13,13 +14,9 @@
 using namespace Qt::StringLiterals;
 using namespace invoke;
 using namespace invoke::engine;
+using invoke::test::jsonText;
 
 namespace {
-
-QString compact(const Json &value)
-{
-    return QString::fromUtf8(dumpJson(value));
-}
 
 // One line per event: what a reader needs to see the shape of the run.
 QString describe(const Event &event)
@@ -32,18 +29,18 @@ QString describe(const Event &event)
         return u"invocation_started "_s + stringField(payload, "bot_key");
     case wire::Kind::StepStarted:
         return u"step_started %1 %2 %3"_s.arg(event.path, stringField(payload, "action_type"),
-                                                compact(payload["parameters"]));
+                                                jsonText(payload["parameters"]));
     case wire::Kind::MessageContent:
         return u"content %1 %2 %3 %4 %5"_s.arg(event.path, stringField(meta, "user_visibility"),
                                                 stringField(meta, "content_type"),
-                                                stringField(meta, "message_content_id"), compact(payload));
+                                                stringField(meta, "message_content_id"), jsonText(payload));
     case wire::Kind::StepFinished: {
         const Json &result = payload["result"];
         QString line = u"step_finished %1 %2"_s.arg(event.path, stringField(result, "status"));
         if (const QString source = stringField(meta, "source"); !source.isEmpty())
             line += u' ' + source;
         if (!result["output"].is_null())
-            line += u" output="_s + compact(result["output"]);
+            line += u" output="_s + jsonText(result["output"]);
         if (const QString error = stringField(result, "error"); !error.isEmpty())
             line += u" error="_s + error;
         return line;
@@ -52,7 +49,7 @@ QString describe(const Event &event)
         return u"status %1 %2: %3"_s.arg(event.path, stringField(payload, "status"), stringField(payload, "message"));
     case wire::Kind::InvocationFinished: {
         QString line = u"invocation_finished %1 content=%2"_s.arg(stringField(payload, "status"),
-                                                                  compact(payload["output"]["content"]));
+                                                                  jsonText(payload["output"]["content"]));
         if (const QString error = stringField(payload, "error"); !error.isEmpty())
             line += u" error="_s + error;
         return line;

@@ -5,6 +5,7 @@
 #include "core/engine/actions/llmmessage.h"
 #include "core/cache/sqlitereplaycache.h"
 #include "tests/support/openaistubserver.h"
+#include "tests/support/jsontext.h"
 
 #include <QtCore/QMutex>
 #include <QtCore/QStandardPaths>
@@ -20,6 +21,7 @@ using namespace invoke::engine;
 using namespace invoke::cache;
 using invoke::test::OpenAiStubServer;
 using invoke::test::StubReply;
+using invoke::test::jsonText;
 
 namespace {
 
@@ -81,14 +83,9 @@ private:
     std::unique_ptr<QThread> m_thread;
 };
 
-QByteArray text(const Json &value)
-{
-    return dumpJson(value);
-}
-
 QString str(const Json &value)
 {
-    return value.is_string() ? toQString(value.get<std::string>()) : QString::fromUtf8(dumpJson(value));
+    return value.is_string() ? toQString(value.get<std::string>()) : jsonText(value);
 }
 
 } // namespace
@@ -135,8 +132,8 @@ private Q_SLOTS:
         const ActionOutcome &outcome = worker.result();
         QVERIFY2(outcome.ok, qPrintable(outcome.error));
         QCOMPARE(context.chunks(), (QStringList{u"Hel"_s, u"lo, "_s, u"wör"_s, u"ld!"_s}));
-        QCOMPARE(text(outcome.output),
-                 text(Json{{"content", "Hello, wörld!"},
+        QCOMPARE(jsonText(outcome.output),
+                 jsonText(Json{{"content", "Hello, wörld!"},
                            {"usage", {{"input_tokens", 11}, {"output_tokens", 4}}},
                            {"finish_reason", "stop"}}));
         QCOMPARE(outcome.usage.inputTokens, 11);
@@ -151,8 +148,8 @@ private Q_SLOTS:
         QVERIFY(request.header("Content-Type").startsWith("application/json"));
         QCOMPARE(request.header("Accept"), "text/event-stream");
         const Json body = request.json();
-        QCOMPARE(text(body),
-                 text(Json{{"model", "settings-model"},
+        QCOMPARE(jsonText(body),
+                 jsonText(Json{{"model", "settings-model"},
                            {"messages", Json::array({{{"role", "system"}, {"content", "Be brief."}},
                                                      {{"role", "user"}, {"content", "What is 2+2?"}}})},
                            {"max_tokens", 64},
@@ -184,7 +181,7 @@ private Q_SLOTS:
         const ActionOutcome outcome = runInWorker(Json{{"query", "hi"}}, &context);
         QVERIFY2(outcome.ok, qPrintable(outcome.error));
         QCOMPARE(context.chunks(), QStringList{u"whole answer"_s});
-        QCOMPARE(text(outcome.output), text(Json{{"content", "whole answer"},
+        QCOMPARE(jsonText(outcome.output), jsonText(Json{{"content", "whole answer"},
                                                  {"usage", {{"input_tokens", 8}, {"output_tokens", 2}}},
                                                  {"finish_reason", "stop"}}));
     }
@@ -203,12 +200,12 @@ private Q_SLOTS:
         // A different query is a new user turn.
         body = LlmMessageAction::requestBody(Json{{"query", "third"}}, conversation, u"m"_s, &error);
         QCOMPARE(int((*body)["messages"].size()), 4);
-        QCOMPARE(text((*body)["messages"][3]), text(Json{{"role", "user"}, {"content", "third"}}));
+        QCOMPARE(jsonText((*body)["messages"][3]), jsonText(Json{{"role", "user"}, {"content", "third"}}));
         // An explicit history replaces the conversation.
         const Json history = Json::array({{{"role", "user"}, {"content", "only"}}});
         body = LlmMessageAction::requestBody(Json{{"message_history", history}, {"query", "only"}},
                                              conversation, u"m"_s, &error);
-        QCOMPARE(text((*body)["messages"]), text(history));
+        QCOMPARE(jsonText((*body)["messages"]), jsonText(history));
         // An object response_format passes through; "text" and no model are fine.
         body = LlmMessageAction::requestBody(
             Json{{"query", "q"}, {"response_format", {{"type", "json_schema"}, {"json_schema", {{"name", "x"}}}}}},
@@ -260,7 +257,7 @@ private Q_SLOTS:
         QVERIFY2(outcome.error.contains(expected), qPrintable(outcome.error));
         QVERIFY2(outcome.error.contains(m_server->baseUrl()), qPrintable(outcome.error));
         QVERIFY(!outcome.error.contains(ApiKey));
-        QVERIFY(!QString::fromUtf8(dumpJson(outcome.output)).contains(ApiKey));
+        QVERIFY(!jsonText(outcome.output).contains(ApiKey));
         QVERIFY(context.chunks().isEmpty());
     }
 
