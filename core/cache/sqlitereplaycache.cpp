@@ -1,5 +1,6 @@
 #include "core/cache/sqlitereplaycache.h"
 
+#include "core/cache/pendinghits.h"
 #include "core/cache/sqliteconnection.h"
 
 #include <QtCore/QDir>
@@ -63,45 +64,9 @@ struct SqliteReplayCache::Private
 {
     quint64 instance = nextInstance.fetch_add(1);
     QString connectionPrefix = u"invoke-replay-%1-"_s.arg(instance);
-    QMutex mutex;
+    QMutex mutex; // guards connections
     QList<std::weak_ptr<SqliteConnection>> connections; // every thread's, closed by the destructor
-    QHash<QString, qint64> pendingHits;                 // recorded by lookup(), not yet written
-
-    // Writes the hit counters lookup() kept in memory, in one transaction. On failure they
-    // stay pending (hit counts are statistics: they never fail a replay).
-    bool flushHits(SqliteConnection *c)
-    {
-        QMutexLocker lock(&mutex);
-        const auto hits = std::exchange(pendingHits, {});
-        lock.unlock();
-        if (hits.isEmpty())
-            return true;
-        bool ok = c->db.transaction();
-        for (auto it = hits.cbegin(); ok && it != hits.cend(); ++it) {
-            c->addHits->bindValue(0, it.value());
-            c->addHits->bindValue(1, it.key());
-            ok = c->addHits->exec();
-        }
-        ok = ok ? c->db.commit() : (c->db.rollback(), false);
-        if (!ok) {
-            lock.relock();
-            for (auto it = hits.cbegin(); it != hits.cend(); ++it)
-                pendingHits[it.key()] += it.value();
-        }
-        return ok;
-    }
-
-    qint64 pendingFor(const QString &key)
-    {
-        QMutexLocker lock(&mutex);
-        return pendingHits.value(key);
-    }
-
-    qint64 recordHit(const QString &key)
-    {
-        QMutexLocker lock(&mutex);
-        return ++pendingHits[key];
-    }
+    PendingHits hits;                                   // recorded by lookup(), not yet written
 };
 
 SqliteReplayCache::SqliteReplayCache(const QString &filePath)
@@ -111,14 +76,9 @@ SqliteReplayCache::SqliteReplayCache(const QString &filePath)
 
 SqliteReplayCache::~SqliteReplayCache()
 {
-    bool pending = false;
-    {
-        QMutexLocker lock(&d->mutex);
-        pending = !d->pendingHits.isEmpty();
-    }
-    if (pending) {
+    if (!d->hits.isEmpty()) {
         SqliteConnection *c = connection(nullptr);
-        if (!c || !d->flushHits(c))
+        if (!c || !d->hits.flush(c))
             qWarning("replay cache %s: hit counters not saved", qUtf8Printable(m_filePath));
     }
     QMutexLocker lock(&d->mutex);
@@ -214,7 +174,7 @@ std::optional<CacheEntry> SqliteReplayCache::lookup(const QString &key, QString 
                      "overwrite it"_s.arg(key);
         return std::nullopt;
     }
-    entry->hits += d->recordHit(key);
+    entry->hits += d->hits.record(key);
     return entry;
 }
 
@@ -224,8 +184,7 @@ bool SqliteReplayCache::store(const CacheKeyParts &parts, const Json &output, co
     CacheEntry entry{parts.key(), parts, output, usage, QDateTime::currentDateTimeUtc(), 0};
     if (!insert({entry}, error))
         return false;
-    QMutexLocker lock(&d->mutex);
-    d->pendingHits.remove(entry.key); // an overwritten entry starts counting again
+    d->hits.forget(entry.key); // an overwritten entry starts counting again
     return true;
 }
 
@@ -290,7 +249,7 @@ std::optional<CacheEntry> SqliteReplayCache::nearest(const CacheKeyParts &parts,
     if (!q.next())
         return std::nullopt;
     CacheEntry e = entryFromRow(q);
-    e.hits += d->pendingFor(e.key);
+    e.hits += d->hits.pendingFor(e.key);
     return e;
 }
 
@@ -303,7 +262,7 @@ CacheStats SqliteReplayCache::stats(QString *error) const
     SqliteConnection *c = connection(error);
     if (!c)
         return s;
-    d->flushHits(c);
+    d->hits.flush(c);
     s.bytes = QFileInfo(m_filePath).size() + QFileInfo(m_filePath + u"-wal"_s).size();
     QSqlQuery q(c->db);
     if (!q.exec(u"SELECT count(*), coalesce(sum(hits), 0) FROM replay_entries"_s) || !q.next()) {
@@ -313,9 +272,7 @@ CacheStats SqliteReplayCache::stats(QString *error) const
     }
     s.entries = q.value(0).toLongLong();
     s.hits = q.value(1).toLongLong();
-    QMutexLocker again(&d->mutex);
-    for (const qint64 n : std::as_const(d->pendingHits))
-        s.hits += n;
+    s.hits += d->hits.total();
     return s;
 }
 
@@ -327,7 +284,7 @@ QList<CacheEntry> SqliteReplayCache::list(const CacheFilter &filter, QString *er
     SqliteConnection *c = connection(error);
     if (!c)
         return entries;
-    d->flushHits(c);
+    d->hits.flush(c);
     QSqlQuery q(c->db);
     q.setForwardOnly(true);
     // An empty filter member matches everything: (? = '' OR column = ?).
@@ -348,7 +305,7 @@ QList<CacheEntry> SqliteReplayCache::list(const CacheFilter &filter, QString *er
     while (q.next())
         entries.append(entryFromRow(q));
     for (CacheEntry &e : entries)
-        e.hits += d->pendingFor(e.key); // counters that could not be written yet
+        e.hits += d->hits.pendingFor(e.key); // counters that could not be written yet
     return entries;
 }
 
@@ -403,7 +360,7 @@ std::optional<CacheEntry> SqliteReplayCache::find(const QString &keyPrefix, QStr
         return fail(u"no replay cache entry has a key starting with %1"_s.arg(prefix));
     if (found.size() > 1)
         return fail(u"several replay cache entries have keys starting with %1: give more of the key"_s.arg(prefix));
-    found.first().hits += d->pendingFor(found.first().key);
+    found.first().hits += d->hits.pendingFor(found.first().key);
     return found.first();
 }
 
@@ -414,7 +371,7 @@ qint64 SqliteReplayCache::clear(const QString &scope, QString *error)
     SqliteConnection *c = connection(error);
     if (!c)
         return -1;
-    d->flushHits(c);
+    d->hits.flush(c);
     QSqlQuery q(c->db);
     q.prepare(scope.isEmpty() ? u"DELETE FROM replay_entries"_s : u"DELETE FROM replay_entries WHERE scope = ?"_s);
     if (!scope.isEmpty())
