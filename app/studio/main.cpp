@@ -6,11 +6,10 @@
 #include "core/config/secretstore.h"
 #include "core/datasets/datasetcatalog.h"
 #include "core/engine/botcatalog.h"
-#include "ui/connection/backendprovider.h"
-#include "ui/window/copyascode.h"
 #include "ui/common/icons.h"
+#include "ui/connection/backendprovider.h"
 #include "ui/window/mainwindow.h"
-#include "ui/window/profileswitcher.h"
+#include "ui/window/windowaddons.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QDir>
@@ -65,8 +64,8 @@ int main(int argc, char *argv[])
     // The key comes from the keychain after start; the engine uses whatever is current.
     QObject::connect(&window, &invoke::ui::MainWindow::llmSettingsChanged, &backend,
                      &invoke::LocalBackend::setLlmSettings);
-    invoke::ui::ProfileSwitcher *switcher = invoke::ui::ProfileSwitcher::install(&window, &profiles, &provider);
-    invoke::ui::CopyAsCode::install(&window, switcher);
+    // The profile switcher and Copy as code on the toolbar.
+    invoke::ui::installWindowAddOns(&window, &profiles, &provider);
 
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);

@@ -1,19 +1,20 @@
 #pragma once
 // One studio as app/studio/main.cpp composes it for the tests that switch it to a real
 // invoke-server: the embedded engine behind a BackendProvider, the profiles, and the
-// toolbar's profile switcher, on sandboxed settings (`settingsFile`) and keychain
-// (`service`). A test attaches what it watches (model testers, add-ons) to `window`
-// before open(), which installs the switcher: it may switch to a saved profile at once.
+// toolbar's add-ons (the profile switcher, Copy as code), on sandboxed settings
+// (`settingsFile`) and keychain (`service`). A test attaches what it watches (model
+// testers) to `window` before open(), which installs the add-ons: the switcher may switch
+// to a saved profile at once.
 #include "core/backend/localbackend.h"
 #include "core/config/profiles.h"
 #include "core/config/secretstore.h"
 #include "ui/connection/backendprovider.h"
+#include "ui/connection/profileswitcher.h"
 #include "ui/window/mainwindow.h"
-#include "ui/window/profileswitcher.h"
+#include "ui/window/windowaddons.h"
 
 #include <QtCore/QSettings>
 
-#include <functional>
 #include <memory>
 
 namespace invoke::test {
@@ -35,13 +36,12 @@ struct ProfiledStudio
         window = std::make_unique<ui::MainWindow>(&provider, &secrets, &settings);
     }
 
-    // Installs the profile switcher, then `addOns` (the window add-ons that take it), and
-    // shows the window.
-    void open(const std::function<void()> &addOns = {})
+    // Installs the toolbar add-ons as app/studio/main.cpp does, and shows the window.
+    void open()
     {
-        switcher = ui::ProfileSwitcher::install(window.get(), &profiles, &provider);
-        if (addOns)
-            addOns();
+        const ui::WindowAddOns addOns = ui::installWindowAddOns(window.get(), &profiles, &provider);
+        switcher = addOns.switcher;
+        copyAsCode = addOns.copyAsCode;
         window->resize(1440, 900);
         window->show();
     }
@@ -53,6 +53,7 @@ struct ProfiledStudio
     ProfileStore profiles;
     std::unique_ptr<ui::MainWindow> window;
     ui::ProfileSwitcher *switcher = nullptr;
+    ui::CopyAsCode *copyAsCode = nullptr;
 };
 
 } // namespace invoke::test

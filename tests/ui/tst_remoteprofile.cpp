@@ -9,7 +9,7 @@
 #include "tests/ui/studiofixture.h"
 #include "ui/request/botpicker.h"
 #include "ui/request/composer.h"
-#include "ui/window/copyascode.h"
+#include "ui/request/copyascode.h"
 #include "ui/window/mockworkflow.h"
 #include "ui/request/modeswitch.h"
 #include "ui/connection/profilesdialog.h"
@@ -49,12 +49,11 @@ struct Studio : test::ProfiledStudio
     {
         stepsTester = std::make_unique<QAbstractItemModelTester>(window->stepModel());
         transcriptTester = std::make_unique<QAbstractItemModelTester>(window->transcriptModel());
-        open([this] { copy = ui::CopyAsCode::install(window.get(), switcher); });
+        open();
     }
 
     std::unique_ptr<QAbstractItemModelTester> stepsTester;
     std::unique_ptr<QAbstractItemModelTester> transcriptTester;
-    ui::CopyAsCode *copy = nullptr;
 };
 
 // Runs the chat example in manual mode with its bundled mocks; returns the step tree.
@@ -179,7 +178,7 @@ private Q_SLOTS:
             // Copy as code addresses the server, with the token left in the environment.
             QVERIFY(window->composer()->text().isEmpty());
             QTest::keyClicks(window->composer()->editor(), u"Again"_s);
-            studio.copy->copy(ui::CopyAsCode::Curl);
+            studio.copyAsCode->copy(ui::CopyAsCode::Curl);
             const QString curl = QGuiApplication::clipboard()->text();
             QVERIFY2(curl.contains(m_endpoint + u"/bots/chat/invoke"_s), qPrintable(curl));
             QVERIFY(curl.contains(u"$INVOKE_AUTH_TOKEN"_s));

@@ -131,7 +131,7 @@ void MockSetEditor::buildActions()
     m_remove->setShortcutContext(Qt::WidgetShortcut);
     m_recentMenu->setObjectName(u"mockRecentMenu"_s);
 
-    auto *toolbar = new QToolBar(m_toolbarHost);
+    auto *toolbar = m_toolbar = new QToolBar(m_toolbarHost);
     toolbar->setObjectName(u"mockToolbar"_s);
     toolbar->setIconSize(QSize(16, 16));
     toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
@@ -184,10 +184,8 @@ void MockSetEditor::buildActions()
 
 void MockSetEditor::addToolbarAction(QAction *action)
 {
-    if (auto *toolbar = m_toolbarHost->findChild<QToolBar *>()) {
-        toolbar->addSeparator();
-        toolbar->addAction(action);
-    }
+    m_toolbar->addSeparator();
+    m_toolbar->addAction(action);
 }
 
 void MockSetEditor::addKey()

@@ -13,6 +13,7 @@ class QListView;
 class QMenu;
 class QSettings;
 class QTableView;
+class QToolBar;
 
 namespace invoke {
 class Backend;
@@ -118,6 +119,7 @@ private:
     QListView *m_keyView;
     MockEntryView *m_entry;
     QWidget *m_toolbarHost;
+    QToolBar *m_toolbar = nullptr;
     RecentFilesMenu *m_recentMenu;
     QAction *m_new, *m_open, *m_save, *m_saveAs, *m_add, *m_duplicate, *m_rename, *m_remove, *m_undo, *m_redo;
 };

@@ -29,6 +29,7 @@
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QStatusBar>
 #include <QtWidgets/QTabWidget>
+#include <QtWidgets/QToolBar>
 #include <QtWidgets/QTreeView>
 
 using namespace Qt::StringLiterals;
@@ -159,6 +160,25 @@ void MainWindow::tryExamplesInManualMode()
     if (m_composer->text().trimmed().isEmpty())
         m_composer->setText(tr("Hello! What can you do?"));
     invoke();
+}
+
+void MainWindow::addToolbarWidget(QWidget *widget)
+{
+    m_toolbar->insertWidget(m_settingsAction, widget);
+}
+
+void MainWindow::backendChanged()
+{
+    if (m_runs->isRunning())
+        stop();
+    setWindowTitle(tr("Invoke Studio — %1").arg(m_backend->displayName()));
+    reloadBots();
+    m_backend->listDatasets(this, [this](const DatasetListing &listing) { m_datasets->setListing(listing); });
+}
+
+void MainWindow::showError(const QString &message)
+{
+    m_banner->showMessage(Banner::Error, message);
 }
 
 void MainWindow::reloadBots()

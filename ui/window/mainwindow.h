@@ -11,6 +11,7 @@ class QAction;
 class QSettings;
 class QSplitter;
 class QTabWidget;
+class QToolBar;
 class QTreeView;
 
 namespace invoke {
@@ -55,7 +56,6 @@ public:
     BotPicker *botPicker() const { return m_botPicker; }
     Composer *composer() const { return m_composer; }
     ParameterEditor *parameterEditor() const { return m_parameters; }
-    DatasetEditor *datasetEditor() const { return m_datasets; }
     ModeSwitch *modeSwitch() const { return m_mode; }
     QTreeView *stepView() const { return m_stepView; }
     StepDetailView *stepDetail() const { return m_stepDetail; }
@@ -67,14 +67,15 @@ public:
     QTabWidget *inspectorTabs() const { return m_inspector; }
     StepTreeModel *stepModel() const { return m_steps; }
     TranscriptModel *transcriptModel() const { return m_transcript; }
-    EventListModel *eventModel() const { return m_events; }
     RunController *runs() const { return m_runs; }
     MockWorkflow *mockWorkflow() const { return m_mockWorkflow; }
     QAction *invokeAction() const { return m_invokeAction; }
     QAction *stopAction() const { return m_stopAction; }
     QAction *newConversationAction() const { return m_newAction; }
-    QAction *reloadAction() const { return m_reloadAction; }
-    QAction *settingsAction() const { return m_settingsAction; }
+
+    // An add-on's widget (ui/window/windowaddons.cpp: the profile switcher, Copy as
+    // code) on the toolbar, right of the others, before Settings.
+    void addToolbarWidget(QWidget *widget);
 
     // The request the widgets describe now (what Invoke would send, and what "Copy as
     // code" copies); when there is none, why, and the widget to look at.
@@ -93,6 +94,11 @@ public Q_SLOTS:
     void openSettings();
     // The first-run offer: Manual mode with the example's bundled mock set, then a run.
     void tryExamplesInManualMode();
+    // The backend now answers for another profile: a run on the previous one stops (its
+    // output stays), the title names the new one, bots and datasets are listed again.
+    void backendChanged();
+    // An error from outside the window's own widgets (an add-on), in the banner.
+    void showError(const QString &message);
 
 Q_SIGNALS:
     // The backend should use these from now on (main() hands them to LocalBackend).
@@ -153,6 +159,7 @@ private:
     QAction *m_newAction = nullptr;
     QAction *m_reloadAction = nullptr;
     QAction *m_settingsAction = nullptr;
+    QToolBar *m_toolbar = nullptr;
 };
 
 } // namespace invoke::ui

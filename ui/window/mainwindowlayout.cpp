@@ -75,7 +75,7 @@ void MainWindow::buildActions()
     m_settingsAction->setObjectName(u"settingsAction"_s);
     m_settingsAction->setShortcut(QKeySequence::Preferences);
 
-    auto *toolbar = addToolBar(tr("Main"));
+    auto *toolbar = m_toolbar = addToolBar(tr("Main"));
     toolbar->setObjectName(u"mainToolbar"_s);
     toolbar->setMovable(false);
     toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);

@@ -1,20 +1,13 @@
-#include "ui/window/profileswitcher.h"
+#include "ui/connection/profileswitcher.h"
 #include "ui/connection/backendprovider.h"
-#include "ui/common/banner.h"
-#include "ui/request/dataseteditor.h"
-#include "ui/common/icons.h"
-#include "ui/window/mainwindow.h"
 #include "ui/connection/profilesdialog.h"
-#include "ui/run/runcontroller.h"
 
 #include "core/backend/remotebackend.h"
 #include "core/config/profiles.h"
 
-#include <QtGui/QAction>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QLabel>
-#include <QtWidgets/QToolBar>
 #include <QtWidgets/QToolButton>
 
 using namespace Qt::StringLiterals;
@@ -116,29 +109,6 @@ void ProfileSwitcher::editProfiles()
             switchTo(m_current);
     });
     dialog->open();
-}
-
-ProfileSwitcher *ProfileSwitcher::install(MainWindow *window, ProfileStore *profiles, BackendProvider *provider)
-{
-    auto *switcher = new ProfileSwitcher(profiles, provider, window);
-    if (auto *toolbar = window->findChild<QToolBar *>(u"mainToolbar"_s))
-        toolbar->insertWidget(window->settingsAction(), switcher);
-    const QString title = window->windowTitle().section(u" — "_s, 0, 0);
-    auto retitle = [window, provider, title] { window->setWindowTitle(u"%1 — %2"_s.arg(title, provider->displayName())); };
-    connect(provider, &BackendProvider::backendChanged, window, [window, retitle, provider] {
-        // A run on the previous backend stops (its output stays); the new one lists again.
-        if (window->runs()->isRunning())
-            window->stop();
-        retitle();
-        window->reloadBots();
-        provider->listDatasets(window, [window](const DatasetListing &listing) {
-            window->datasetEditor()->setListing(listing);
-        });
-    });
-    connect(switcher, &ProfileSwitcher::failed, window,
-            [window](const QString &message) { window->banner()->showMessage(Banner::Error, message); });
-    switcher->switchTo(profiles->current());
-    return switcher;
 }
 
 } // namespace invoke::ui

@@ -2,8 +2,8 @@
 // The profile switcher of the studio's toolbar: a combo of the profiles ("Embedded" and
 // the saved servers) and a button that opens the profiles dialog. Choosing a profile
 // reads its token from the keychain, points the BackendProvider at it and remembers the
-// choice for the next start; install() also makes the window list bots and datasets
-// again from the new backend.
+// choice for the next start. It knows no window: ui/window/windowaddons.cpp puts it on
+// the toolbar and has the window list bots and datasets again when the backend changes.
 #include <QtWidgets/QWidget>
 
 class QComboBox;
@@ -16,17 +16,12 @@ class ProfileStore;
 namespace invoke::ui {
 
 class BackendProvider;
-class MainWindow;
 
 class ProfileSwitcher : public QWidget
 {
     Q_OBJECT
 public:
     ProfileSwitcher(ProfileStore *profiles, BackendProvider *provider, QWidget *parent = nullptr);
-
-    // Puts a switcher into the window's toolbar (before Settings) and wires it to the
-    // window; switches to the profile chosen last.
-    static ProfileSwitcher *install(MainWindow *window, ProfileStore *profiles, BackendProvider *provider);
 
     QComboBox *combo() const { return m_combo; }
     QToolButton *editButton() const { return m_edit; }

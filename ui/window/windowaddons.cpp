@@ -1,0 +1,42 @@
+#include "ui/window/windowaddons.h"
+#include "ui/connection/backendprovider.h"
+#include "ui/connection/profileswitcher.h"
+#include "ui/request/copyascode.h"
+#include "ui/request/modeswitch.h"
+#include "ui/window/mainwindow.h"
+
+#include "core/config/profiles.h"
+
+#include <QtWidgets/QStatusBar>
+
+namespace invoke::ui {
+
+WindowAddOns installWindowAddOns(MainWindow *window, ProfileStore *profiles, BackendProvider *provider)
+{
+    auto *switcher = new ProfileSwitcher(profiles, provider, window);
+    auto *copy = new CopyAsCode(
+        [window](QString *problem) -> std::optional<CopyAsCode::Request> {
+            MainWindow::RequestProblem why;
+            std::optional<InvokeRequest> request = window->currentRequest(&why);
+            if (!request) {
+                if (problem)
+                    *problem = why.message;
+                return std::nullopt;
+            }
+            return CopyAsCode::Request{std::move(*request), window->modeSwitch()->mockFile()};
+        },
+        window);
+    window->addToolbarWidget(switcher);
+    window->addToolbarWidget(copy);
+
+    QObject::connect(provider, &BackendProvider::backendChanged, window, &MainWindow::backendChanged);
+    QObject::connect(switcher, &ProfileSwitcher::failed, window, &MainWindow::showError);
+    QObject::connect(switcher, &ProfileSwitcher::switched, copy,
+                     [copy, switcher] { copy->setEndpoint(switcher->currentEndpoint()); });
+    QObject::connect(copy, &CopyAsCode::reported, window,
+                     [window](const QString &message) { window->statusBar()->showMessage(message, 8000); });
+    switcher->switchTo(profiles->current());
+    return {switcher, copy};
+}
+
+} // namespace invoke::ui

@@ -1,0 +1,29 @@
+#pragma once
+// The one place the studio window's add-ons are wired to it (app/studio/main.cpp and the
+// tests call it): the profile switcher and Copy as code go on the toolbar, each given
+// only what it needs: the switcher the profiles and the BackendProvider, Copy as code
+// the current request and the endpoint of the profile in use. The window hears of a
+// backend switch and of a switch that failed; Copy as code's reports go to the status bar.
+
+namespace invoke {
+class ProfileStore;
+}
+
+namespace invoke::ui {
+
+class BackendProvider;
+class CopyAsCode;
+class MainWindow;
+class ProfileSwitcher;
+
+struct WindowAddOns
+{
+    ProfileSwitcher *switcher = nullptr;
+    CopyAsCode *copyAsCode = nullptr;
+};
+
+// Adds both to `window` (which must talk to `provider`), then switches to the profile
+// chosen last.
+WindowAddOns installWindowAddOns(MainWindow *window, ProfileStore *profiles, BackendProvider *provider);
+
+} // namespace invoke::ui
