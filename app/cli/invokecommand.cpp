@@ -36,10 +36,10 @@ public:
             }
             const Json parsed = event.json();
             switch (wire::kindOf(event, parsed)) {
-            case wire::Kind::MessageContent:
+            case EventKind::MessageContent:
                 printVisibleText(parsed);
                 break;
-            case wire::Kind::StepFinished:
+            case EventKind::StepFinished:
                 if (m_verbose)
                     printStep(event, parsed);
                 break;
@@ -73,7 +73,7 @@ private:
     {
         const Json &payload = wire::payloadOf(parsed);
         const Json result = payload.value("result", Json::object());
-        const bool ok = stringField(result, "status") == u"success"_s;
+        const bool ok = stepStatusFromWire(stringField(result, "status")) == StepStatus::Success;
         const QString path = event.path.isEmpty() ? stringField(payload, "key") : event.path;
         printErr(u"  %1 %2 (%3)\n"_s.arg(ok ? u"✓"_s : u"•"_s, path, stringField(payload, "action_type")));
     }
@@ -110,6 +110,10 @@ int runInvoke(Backend &backend, const InvokeArguments &args, const QStringList &
     }
 
     std::unique_ptr<Invocation> invocation(backend.invoke(request));
+    // Only the events format prints the run's events after it ends: only then are they
+    // kept (docs/architecture.md, "Who keeps a run's events"); --stream prints them as
+    // they arrive, and the text and JSON formats read the fold's steps and messages.
+    invocation->setKeepEvents(request.outputFormat == OutputFormat::Events && !args.stream);
     StreamPrinter printer(request.outputFormat, request.verbose);
     if (args.stream)
         QObject::connect(invocation.get(), &Invocation::eventsArrived, invocation.get(),
@@ -124,7 +128,7 @@ int runInvoke(Backend &backend, const InvokeArguments &args, const QStringList &
 
     const InvokeResult &result = invocation->result();
     // A run that never started (unknown bot) has nothing to show as text but its error.
-    const bool nothingRan = result.events.isEmpty() && request.outputFormat == OutputFormat::Text;
+    const bool nothingRan = invocation->eventCount() == 0 && request.outputFormat == OutputFormat::Text;
     if (args.stream)
         printer.finish();
     else if (!nothingRan) {

@@ -48,11 +48,11 @@ void InvokeStream::onEvents(const QList<Event> &events)
     for (const Event &event : events) {
         if (event.seq >= 0)
             m_lastSeq = event.seq;
-        if (event.type == QLatin1String(wire::EventType::InvocationFinished))
+        if (wire::kindOfType(event.type) == EventKind::InvocationFinished)
             m_sentFinal = true;
     }
-    if (m_invocationId.isEmpty() && !events.isEmpty())
-        m_invocationId = stringField(wire::metadataOf(events.first().json()), "invocation_id");
+    if (m_invocationId.isEmpty() && m_invocation) // the fold read it from invocation_started
+        m_invocationId = m_invocation->fold().result().invocationId;
     if (m_clientGone)
         return;
     if (m_firstEventNs < 0)

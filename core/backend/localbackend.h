@@ -4,6 +4,7 @@
 #include "core/backend/backend.h"
 #include "core/config/llmsettings.h"
 #include "core/config/sandboxsettings.h"
+#include "core/model/actiontypes.h"
 
 #include <QtCore/QPointer>
 #include <QtCore/QSet>
@@ -20,7 +21,7 @@ struct LocalBackendOptions
     QStringList botFolders;  // empty: engine::BotCatalog::defaultFolders()
     QString replayCacheFile; // empty: paths::replayCacheFile()
     LlmSettings llm;
-    QSet<QString> cacheableTypes = {QStringLiteral("llm.message")};
+    QSet<QString> cacheableTypes = {QString(ActionType::LlmMessage)};
     // Part of every replay key: invoke-server gives each organisation its own scope, so
     // one never replays another's answers from a shared cache file.
     QString cacheScope = QStringLiteral("local");

@@ -156,9 +156,8 @@ void LocalInvocation::flush()
         done = m_workDone;
     }
     if (!batch.isEmpty()) {
-        m_builder.add(batch);
         const QPointer<LocalInvocation> alive(this);
-        Q_EMIT eventsArrived(batch);
+        deliver(batch);
         if (!alive)
             return;
     }
@@ -185,11 +184,12 @@ void LocalInvocation::complete()
         finish(result);
         return;
     }
-    if (status == QLatin1String("cancelled"))
-        m_builder.markCancelled();
-    else if (!m_builder.hasFinalEvent())
-        m_builder.markFailed(u"the engine stopped without a final event"_s);
-    finish(m_builder.result());
+    RunFold &fold = mutableFold();
+    if (status == wireName(StepStatus::Cancelled))
+        fold.markCancelled();
+    else if (!fold.hasFinalEvent())
+        fold.markFailed(u"the engine stopped without a final event"_s);
+    finish(fold.result());
 }
 
 } // namespace invoke

@@ -6,7 +6,6 @@
 #include "core/config/sandboxsettings.h"
 #include "core/engine/action.h"
 #include "core/engine/botcatalog.h"
-#include "core/format/resultbuilder.h"
 #include "core/model/invokerequest.h"
 
 #include <QtCore/QMutex>
@@ -83,7 +82,6 @@ private:
     const LlmSettings m_llm;
     engine::CancelToken m_cancel;
     std::unique_ptr<QThread> m_thread;
-    ResultBuilder m_builder;
 
     QMutex m_mutex; // guards the members below, written by the worker
     QList<Event> m_queue;

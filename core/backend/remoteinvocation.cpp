@@ -110,9 +110,8 @@ void RemoteInvocation::drain()
                 m_phase = Phase::Streaming;
                 m_timer.start(m_options.idleTimeoutMs);
             }
-            m_builder.add(batch);
             const QPointer<RemoteInvocation> alive(this);
-            Q_EMIT eventsArrived(batch);
+            deliver(batch);
             if (!alive || m_phase == Phase::Done || m_cancelled)
                 return;
         }
@@ -165,7 +164,7 @@ void RemoteInvocation::onTimeout()
     case Phase::Streaming:
         stop(u"The stream from %1 stalled: nothing arrived for %2 s after %3 events. What arrived is kept."_s
                  .arg(endpoint, seconds(m_options.idleTimeoutMs))
-                 .arg(m_builder.result().events.size()));
+                 .arg(eventCount()));
         break;
     case Phase::Done:
         break;
@@ -197,17 +196,18 @@ void RemoteInvocation::complete()
         return;
     m_phase = Phase::Done;
     m_timer.stop();
+    RunFold &fold = mutableFold();
     if (m_cancelled) {
-        m_builder.markCancelled();
+        fold.markCancelled();
     } else if (!m_failure.isEmpty()) {
-        m_builder.markFailed(m_failure);
+        fold.markFailed(m_failure);
     } else if (m_status == 200 && m_contentType.startsWith("text/event-stream")) {
-        if (!m_builder.hasFinalEvent())
-            m_builder.markFailed(describeCut());
+        if (!fold.hasFinalEvent())
+            fold.markFailed(describeCut());
     } else {
-        m_builder.markFailed(describeAnswer());
+        fold.markFailed(describeAnswer());
     }
-    InvokeResult result = m_builder.result();
+    InvokeResult result = fold.result();
     if (result.botKey.isEmpty())
         result.botKey = m_request.botKey;
     if (!result.success && result.result.is_null())
@@ -242,7 +242,7 @@ QString RemoteInvocation::describeCut() const
     const QString how = m_networkError == QNetworkReply::NoError
         ? u"the connection ended"_s
         : m_networkErrorString;
-    const qsizetype events = m_builder.result().events.size();
+    const qint64 events = eventCount();
     if (events == 0) {
         QString text = u"The stream from %1 ended before its first event (%2)."_s.arg(endpoint, how);
         if (m_decoder.skippedCount() > 0)

@@ -1,11 +1,10 @@
 #pragma once
 // One invocation on a server: POST {endpoint}/bots/{key}/invoke, its text/event-stream
-// read as the bytes arrive and folded by the core's ResultBuilder. Reading is sliced
+// read as the bytes arrive and folded by the core's RunFold. Reading is sliced
 // (kSliceBytes per turn of the event loop), so a burst of megabytes never holds the
 // GUI thread for long.
 #include "core/backend/invocation.h"
 #include "core/backend/remotebackend.h"
-#include "core/format/resultbuilder.h"
 #include "core/wire/eventcodec.h"
 
 #include <QtCore/QPointer>
@@ -52,7 +51,6 @@ private:
     QTimer m_timer;
     Phase m_phase = Phase::Connecting;
     wire::EventStreamDecoder m_decoder;
-    ResultBuilder m_builder;
 
     int m_status = 0;
     QByteArray m_contentType;

@@ -10,11 +10,11 @@ namespace invoke::engine {
 
 namespace {
 
-GateAnswer answer(ActionOutcome outcome, const char *source, bool computed)
+GateAnswer answer(ActionOutcome outcome, Source source, bool computed)
 {
     GateAnswer a;
     a.outcome = std::move(outcome);
-    a.source = QString::fromLatin1(source);
+    a.source = source;
     a.computed = computed;
     return a;
 }
@@ -74,7 +74,7 @@ GateAnswer ActionGate::run(const ActionCall &call, const std::function<ActionOut
     cache::ReplayCache *cache = m_options.cache;
     if (!cache)
         return answer(ActionOutcome::failure(u"replay mode needs a replay cache, and none was given"_s),
-                      "", false);
+                      Source::Unknown, false);
     const QString key = cache::CacheKeyParts::key(m_options.scope, call.botKey, call.botUpdatedAt, call.actionType,
                                            call.parameters);
     if (!m_options.mode.refresh) {
@@ -82,14 +82,14 @@ GateAnswer ActionGate::run(const ActionCall &call, const std::function<ActionOut
         if (const auto entry = cache->lookup(key, &error))
             return answer(ActionOutcome::success(entry->output, entry->usage), Source::ReplayHit, false);
         if (!error.isEmpty())
-            return answer(ActionOutcome::failure(u"replay cache: %1"_s.arg(error)), "", false);
+            return answer(ActionOutcome::failure(u"replay cache: %1"_s.arg(error)), Source::Unknown, false);
     }
     if (m_options.lookupOnly)
         return answer(ActionOutcome::failure(u"no recorded answer for step \"%1\" (%2, key %3) in the replay cache "
                                              "%4, and this run may only read it: record it with a replay run "
                                              "first"_s.arg(call.stepPath, call.actionType, key.left(12),
                                                            cache->location())),
-                      "", false);
+                      Source::Unknown, false);
 
     ActionOutcome outcome = compute();
     if (!outcome.ok)

@@ -11,8 +11,10 @@
 // never turn into calls the user did not ask for); one that cannot be written after a
 // live run fails the step too, with the live answer kept as the outcome's output.
 #include "core/engine/action.h"
+#include "core/model/actiontypes.h"
 #include "core/model/mockset.h"
 #include "core/model/mode.h"
+#include "core/model/runvalues.h"
 
 #include <QtCore/QSet>
 
@@ -27,7 +29,7 @@ namespace invoke::engine {
 struct GateAnswer
 {
     ActionOutcome outcome;
-    QString source;          // invoke::Source::*
+    Source source = Source::Unknown;
     bool computed = false;   // compute() ran (a live action streamed its own content)
     bool missingMock = false; // manual mode found no mock: the invocation must fail
 };
@@ -44,7 +46,7 @@ public:
         // and nothing is stored (offline test runs, where no call may cost or reach out).
         bool lookupOnly = false;
         QString scope = QStringLiteral("local"); // the organisation, part of every replay key
-        QSet<QString> cacheableTypes = {QStringLiteral("llm.message")};
+        QSet<QString> cacheableTypes = {QString(ActionType::LlmMessage)};
     };
 
     explicit ActionGate(Options options);

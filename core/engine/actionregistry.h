@@ -1,5 +1,6 @@
 #pragma once
 #include "core/engine/action.h"
+#include "core/model/actiontypes.h"
 
 #include <QtCore/QHash>
 

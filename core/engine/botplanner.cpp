@@ -2,6 +2,7 @@
 
 #include "core/engine/botcatalog.h"
 #include "core/engine/steporder.h"
+#include "core/model/actiontypes.h"
 
 #include <QtCore/QFileInfo>
 
@@ -11,7 +12,6 @@ namespace invoke::engine {
 
 namespace {
 
-const QString BotInvoke = u"bot.invoke"_s;
 
 // Walks steps the way InvocationRun does: a step, then its sub-bot's steps (they run
 // inside it), then its result handlers' steps.
@@ -52,7 +52,7 @@ private:
         PlannedStep planned{prefix + s.key, s.key, s.actionType, definition.info.key, depth, conditional, s.line, {}};
         const qsizetype at = steps.size();
         steps.append(planned);
-        if (s.actionType == BotInvoke)
+        if (s.actionType == ActionType::BotInvoke)
             subBot(s, planned, depth, conditional, at);
         for (const ResultHandler &handler : s.resultHandlers)
             list(definition, handler.steps, known, prefix, depth, true, known);

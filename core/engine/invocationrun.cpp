@@ -5,6 +5,7 @@
 #include "core/engine/botcatalog.h"
 #include "core/engine/handlerconditions.h"
 #include "core/engine/steporder.h"
+#include "core/model/actiontypes.h"
 #include "core/model/invokeresult.h"
 
 #include <QtCore/QElapsedTimer>
@@ -15,9 +16,6 @@ namespace invoke::engine {
 
 namespace {
 
-const QString BotInvoke = u"bot.invoke"_s;
-const QString LlmMessage = u"llm.message"_s;
-
 QString stepFailure(const QString &path, const QString &actionType, const QString &error)
 {
     return u"step \"%1\" (%2) failed: %3"_s.arg(path, actionType, error);
@@ -25,7 +23,7 @@ QString stepFailure(const QString &path, const QString &actionType, const QStrin
 
 bool visibleByDefault(const QString &actionType)
 {
-    return actionType == LlmMessage || actionType == u"utils.write"_s;
+    return actionType == ActionType::LlmMessage || actionType == ActionType::UtilsWrite;
 }
 
 // The executor's side of one running step: its content goes out as one message.
@@ -97,12 +95,12 @@ ExecutionOutcome InvocationRun::run(const InvokeRequest &request)
         outcome = runBot(*bot, parameters, request.messages, {});
     }
 
-    ExecutionOutcome result{m_events.invocationId(), QString::fromLatin1(StepStatus::Success), {}, outcome.output};
+    ExecutionOutcome result{m_events.invocationId(), QString(wireName(StepStatus::Success)), {}, outcome.output};
     if (m_stop == Stop::Cancelled) {
-        result.status = QString::fromLatin1(StepStatus::Cancelled);
+        result.status = wireName(StepStatus::Cancelled);
         result.error = m_stopError;
     } else if (!outcome.ok) {
-        result.status = QString::fromLatin1(StepStatus::Error);
+        result.status = wireName(StepStatus::Error);
         result.error = outcome.error;
     }
     m_events.emitEvent(wire::invocationFinished(m_events.stamp(), result.status, m_events.visibleContent(),
@@ -236,8 +234,8 @@ InvocationRun::StepOutcome InvocationRun::runStep(const StepDefinition &step, Bo
     m_events.emitEvent(wire::stepStarted(m_events.stamp(path), step.key, type, rendered ? *rendered : step.parameters));
     if (!rendered) {
         m_events.emitEvent(wire::stepFinished(m_events.stamp(path), step.key, type,
-                                              QString::fromLatin1(StepStatus::Error), Json(), templateError,
-                                              {}, clock.elapsed()));
+                                              StepStatus::Error, Json(), templateError,
+                                              Source::Unknown, clock.elapsed()));
         return {false, Json(), templateError, stepFailure(path, type, templateError)};
     }
 
@@ -247,21 +245,21 @@ InvocationRun::StepOutcome InvocationRun::runStep(const StepDefinition &step, Bo
     GateAnswer answer = m_gate.run(call, [&] { return compute(call, context, scope, &nestedFailure); });
     ActionOutcome &outcome = answer.outcome;
 
-    QString status;
+    StepStatus status = StepStatus::Error;
     QString failure;
     if (answer.missingMock) {
-        status = QString::fromLatin1(StepStatus::Error);
+        status = StepStatus::Error;
         // The gate's message names the step path and the action type.
         stop(Stop::Failed, outcome.error);
     } else if (m_stop == Stop::Cancelled || (!outcome.ok && m_cancel.isCancelled())) {
-        status = QString::fromLatin1(StepStatus::Cancelled);
+        status = StepStatus::Cancelled;
         if (outcome.error.isEmpty())
             outcome.error = u"cancelled"_s;
         stop(Stop::Cancelled, u"cancelled"_s);
     } else if (m_stop == Stop::Failed) { // a sub-bot hit a missing mock
-        status = QString::fromLatin1(StepStatus::Error);
+        status = StepStatus::Error;
     } else {
-        status = QString::fromLatin1(outcome.ok ? StepStatus::Success : StepStatus::Error);
+        status = outcome.ok ? StepStatus::Success : StepStatus::Error;
         if (!outcome.ok)
             failure = nestedFailure.isEmpty() ? stepFailure(path, type, outcome.error) : nestedFailure;
     }
@@ -273,9 +271,9 @@ InvocationRun::StepOutcome InvocationRun::runStep(const StepDefinition &step, Bo
         const auto content = output.is_object() ? output.find("content") : output.end();
         if (!answer.computed && output.is_object() && content != output.end() && content->is_string())
             context.emitContent(toQString(content->get<std::string>()));
-        else if (visible && type != LlmMessage && output.is_string())
+        else if (visible && type != ActionType::LlmMessage && output.is_string())
             context.emitContent(toQString(output.get<std::string>()));
-        else if (visible && type != LlmMessage && !output.is_null())
+        else if (visible && type != ActionType::LlmMessage && !output.is_null())
             context.emitContentAs(QString::fromUtf8(dumpJson(output)), u"json"_s);
     }
 
@@ -287,7 +285,7 @@ InvocationRun::StepOutcome InvocationRun::runStep(const StepDefinition &step, Bo
 ActionOutcome InvocationRun::compute(const ActionCall &call, ActionContext &context, BotScope &scope,
                                      QString *nestedFailure)
 {
-    if (call.actionType == BotInvoke)
+    if (call.actionType == ActionType::BotInvoke)
         return runSubBot(call, scope, nestedFailure);
     Action *action = m_registry.find(call.actionType);
     if (!action)
@@ -346,7 +344,7 @@ void InvocationRun::skip(const QList<const StepDefinition *> &steps, qsizetype f
     for (qsizetype i = from; i < steps.size(); ++i) {
         const StepDefinition &step = *steps[i];
         m_events.emitEvent(wire::stepFinished(m_events.stamp(scope.prefix + step.key), step.key, step.actionType,
-                                              QString::fromLatin1(StepStatus::Skipped), Json(), {}, {}, -1));
+                                              StepStatus::Skipped, Json(), {}, Source::Unknown, -1));
     }
 }
 

@@ -6,9 +6,6 @@ using namespace Qt::StringLiterals;
 
 namespace invoke::mocks {
 
-namespace {
-const QString BotInvoke = u"bot.invoke"_s;
-} // namespace
 
 QList<StepCoverage> mockCoverage(const QList<PlannedStep> &steps, const MockSet &mocks)
 {
@@ -21,7 +18,7 @@ QList<StepCoverage> mockCoverage(const QList<PlannedStep> &steps, const MockSet 
         if (!bypassedUnder.isEmpty() && step.path.startsWith(bypassedUnder)) {
             c.answer = MockAnswer::Bypassed;
         } else if (const auto mock = mocks.value(step.path)) {
-            bypassedUnder = step.actionType == BotInvoke ? step.path + u'/' : QString();
+            bypassedUnder = step.actionType == ActionType::BotInvoke ? step.path + u'/' : QString();
             c.answer = MockAnswer::StepMock;
             c.mockKey = step.path;
             c.mockIsError = !mock->success;

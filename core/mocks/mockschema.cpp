@@ -1,5 +1,7 @@
 #include "core/mocks/mockschema.h"
 
+#include "core/model/actiontypes.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -91,14 +93,14 @@ public:
 
 const QStringList &governedTypes()
 {
-    static const QStringList types = {u"codeexec.execute"_s, u"codeexec.run"_s, u"llm.message"_s,
-                                      u"memory.search"_s};
+    static const QStringList types = {ActionType::CodeExecExecute, ActionType::CodeExecRun, ActionType::LlmMessage,
+                                      ActionType::MemorySearch};
     return types;
 }
 
 const QStringList &anyJsonTypes()
 {
-    static const QStringList types = {u"bot.invoke"_s, u"utils.echo"_s, u"utils.parse_json"_s};
+    static const QStringList types = {ActionType::BotInvoke, ActionType::UtilsEcho, ActionType::UtilsParseJson};
     return types;
 }
 
@@ -107,7 +109,7 @@ const QStringList &anyJsonTypes()
 QStringList knownActionTypes()
 {
     QStringList types = governedTypes() + anyJsonTypes();
-    types += {u"utils.raise"_s, u"utils.send_status"_s, u"utils.write"_s};
+    types += {ActionType::UtilsRaise, ActionType::UtilsSendStatus, ActionType::UtilsWrite};
     std::sort(types.begin(), types.end());
     return types;
 }
@@ -124,36 +126,36 @@ bool hasOutputSchema(const QString &actionType)
 
 QString outputSchemaText(const QString &actionType)
 {
-    if (actionType == "llm.message"_L1)
+    if (actionType == ActionType::LlmMessage)
         return u"{\"content\": string, \"finish_reason\"?: string, \"usage\"?: {\"input_tokens\"?: integer, "
                "\"output_tokens\"?: integer}}"_s;
-    if (actionType == "memory.search"_L1)
+    if (actionType == ActionType::MemorySearch)
         return u"{\"memories\": [{\"id\": string|integer, \"dataset\": string, \"content\": string, "
                "\"score\": number, \"metadata\"?: object}]}"_s;
-    if (actionType == "codeexec.execute"_L1 || actionType == "codeexec.run"_L1)
+    if (actionType == ActionType::CodeExecExecute || actionType == ActionType::CodeExecRun)
         return u"{\"output\": string, \"exit_code\": integer, \"error\"?: string, \"files\"?: array|object}"_s;
-    if (actionType == "utils.send_status"_L1)
+    if (actionType == ActionType::UtilsSendStatus)
         return u"{\"status\": string, \"message\": string}"_s;
-    if (actionType == "utils.write"_L1)
+    if (actionType == ActionType::UtilsWrite)
         return u"{\"content\": string}"_s;
-    if (actionType == "utils.raise"_L1)
+    if (actionType == ActionType::UtilsRaise)
         return u"{\"message\": string, \"status\"?: string}"_s;
     return {};
 }
 
 Json exampleOutput(const QString &actionType)
 {
-    if (actionType == "llm.message"_L1)
+    if (actionType == ActionType::LlmMessage)
         return Json{{"content", ""}};
-    if (actionType == "memory.search"_L1)
+    if (actionType == ActionType::MemorySearch)
         return Json{{"memories", Json::array()}};
-    if (actionType == "codeexec.execute"_L1 || actionType == "codeexec.run"_L1)
+    if (actionType == ActionType::CodeExecExecute || actionType == ActionType::CodeExecRun)
         return Json{{"output", ""}, {"exit_code", 0}};
-    if (actionType == "utils.send_status"_L1)
+    if (actionType == ActionType::UtilsSendStatus)
         return Json{{"status", ""}, {"message", ""}};
-    if (actionType == "utils.write"_L1)
+    if (actionType == ActionType::UtilsWrite)
         return Json{{"content", ""}};
-    if (actionType == "utils.raise"_L1)
+    if (actionType == ActionType::UtilsRaise)
         return Json{{"message", ""}};
     if (anyJsonTypes().contains(actionType))
         return Json::object();
@@ -164,7 +166,7 @@ QList<SchemaProblem> checkOutput(const QString &actionType, const Json &output)
 {
     Checker c;
     const JsonPath root{std::string("output")};
-    if (actionType == "llm.message"_L1) {
+    if (actionType == ActionType::LlmMessage) {
         if (c.object(output, root, {{"content", String, true, "the answer's text, a string"},
                                     {"finish_reason", String | Null, false, ""},
                                     {"usage", Object | Null, false, ""}})) {
@@ -175,7 +177,7 @@ QList<SchemaProblem> checkOutput(const QString &actionType, const Json &output)
                                       {"output_tokens", Integer | Null, false, ""}});
             }
         }
-    } else if (actionType == "memory.search"_L1) {
+    } else if (actionType == ActionType::MemorySearch) {
         if (c.object(output, root, {{"memories", Array, true, "an array of {id, dataset, content, score, metadata}"}})) {
             const auto memories = output.find("memories");
             if (memories != output.end() && memories->is_array()) {
@@ -191,16 +193,16 @@ QList<SchemaProblem> checkOutput(const QString &actionType, const Json &output)
                 }
             }
         }
-    } else if (actionType == "codeexec.execute"_L1 || actionType == "codeexec.run"_L1) {
+    } else if (actionType == ActionType::CodeExecExecute || actionType == ActionType::CodeExecRun) {
         c.object(output, root, {{"output", String, true, "the program's standard output, a string"},
                                 {"exit_code", Integer, true, "the program's exit code, an integer"},
                                 {"error", String | Null, false, ""},
                                 {"files", Array | Object | Null, false, ""}});
-    } else if (actionType == "utils.send_status"_L1) {
+    } else if (actionType == ActionType::UtilsSendStatus) {
         c.object(output, root, {{"status", String, true, "a string"}, {"message", String, true, "a string"}});
-    } else if (actionType == "utils.write"_L1) {
+    } else if (actionType == ActionType::UtilsWrite) {
         c.object(output, root, {{"content", String, true, "the written text, a string"}});
-    } else if (actionType == "utils.raise"_L1) {
+    } else if (actionType == ActionType::UtilsRaise) {
         c.object(output, root, {{"message", String, true, "a string"}, {"status", String, false, ""}});
     }
     return c.problems;

@@ -13,7 +13,7 @@ namespace {
 // (actiongate.cpp): nothing answered such a step, so it has no answer to keep.
 bool isMissingMock(const StepRecord &step)
 {
-    return step.source == QLatin1String(Source::Mock) && step.status == QLatin1String(StepStatus::Error)
+    return step.source == Source::Mock && step.status == StepStatus::Error
         && step.error.startsWith(u"no mock for step \""_s);
 }
 
@@ -23,15 +23,15 @@ std::optional<MockResponse> mockFromStep(const StepRecord &step, const QStringLi
                                          QList<Redaction> *redactions, QString *error)
 {
     MockResponse mock;
-    if (step.status == QLatin1String(StepStatus::Success)) {
+    if (step.status == StepStatus::Success) {
         mock.output = step.output;
-    } else if (step.status == QLatin1String(StepStatus::Error)) {
+    } else if (step.status == StepStatus::Error) {
         mock.success = false;
         mock.error = step.error.isEmpty() ? u"failed"_s : step.error;
         mock.output = step.output;
     } else {
         if (error)
-            *error = u"step \"%1\" did not finish (%2): there is no answer to keep"_s.arg(step.path, step.status);
+            *error = u"step \"%1\" did not finish (%2): there is no answer to keep"_s.arg(step.path, QString(wireName(step.status)));
         return std::nullopt;
     }
     const QList<Redaction> found = redactMock(step.path, mock, secrets);
@@ -69,7 +69,7 @@ RunMocks mockSetFromRun(const InvokeResult &result, const QStringList &secrets)
         QString why;
         const auto mock = mockFromStep(step, secrets, &run.redactions, &why);
         if (!mock) {
-            run.skipped.append(what + u": "_s + step.status);
+            run.skipped.append(what + u": "_s + wireName(step.status));
             continue;
         }
         run.mocks.insert(step.path, *mock);

@@ -21,7 +21,7 @@ Json InvocationSummary::toJson() const
     Json steps_ = Json::array();
     for (const Step &step : steps)
         steps_.push_back(Json{{"key", toStd(step.key)}, {"action", toStd(step.action)},
-                              {"status", toStd(step.status)}});
+                              {"status", toStd(wireName(step.status))}});
     return Json{{"bot_name", toStd(botName)}, {"bot_key", toStd(botKey)},
                 {"invocation_id", toStd(invocationId)}, {"steps", steps_},
                 {"result", toStd(result)}, {"success", success},
@@ -36,7 +36,7 @@ InvocationSummary InvocationSummary::fromJson(const Json &value)
     s.invocationId = stringField(value, "invocation_id");
     for (const Json &step : value.value("steps", Json::array()))
         s.steps.append(Step{stringField(step, "key"), stringField(step, "action"),
-                            stringField(step, "status")});
+                            stepStatusFromWire(stringField(step, "status")).value_or(StepStatus::Error)});
     s.result = stringField(value, "result");
     s.success = boolField(value, "success");
     s.error = stringField(value, "error");

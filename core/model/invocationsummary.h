@@ -11,7 +11,7 @@ struct InvocationSummary
     {
         QString key;
         QString action;
-        QString status;
+        StepStatus status = StepStatus::Running;
         bool operator==(const Step &) const = default;
     };
 

@@ -7,7 +7,7 @@ namespace invoke {
 Json StepRecord::toJson() const
 {
     Json j{{"path", toStd(path)}, {"key", toStd(key)}, {"action_type", toStd(actionType)},
-           {"status", toStd(status)}, {"source", toStd(source)}, {"parameters", parameters},
+           {"status", toStd(wireName(status))}, {"source", toStd(wireName(source))}, {"parameters", parameters},
            {"output", output}, {"error", toStd(error)}, {"started_ms", startedMs},
            {"duration_ms", durationMs}};
     if (inputTokens >= 0 || outputTokens >= 0)
@@ -21,8 +21,10 @@ StepRecord StepRecord::fromJson(const Json &value)
     s.path = stringField(value, "path");
     s.key = stringField(value, "key");
     s.actionType = stringField(value, "action_type");
-    s.status = stringField(value, "status", s.status);
-    s.source = stringField(value, "source");
+    // No status: still running; a word we do not know: a step that did not succeed.
+    const QString status = stringField(value, "status");
+    s.status = status.isEmpty() ? StepStatus::Running : stepStatusFromWire(status).value_or(StepStatus::Error);
+    s.source = sourceFromWire(stringField(value, "source"));
     s.parameters = value.value("parameters", Json());
     s.output = value.value("output", Json());
     s.error = stringField(value, "error");

@@ -1,26 +1,9 @@
 #pragma once
 #include "core/model/event.h"
 #include "core/model/message.h"
+#include "core/model/runvalues.h"
 
 namespace invoke {
-
-// Where a step's answer came from (metadata.source on the wire).
-namespace Source {
-inline constexpr char Live[] = "live";
-inline constexpr char ReplayHit[] = "replay_hit";
-inline constexpr char ReplayStored[] = "replay_stored";
-inline constexpr char Refreshed[] = "refreshed";
-inline constexpr char Mock[] = "mock";
-} // namespace Source
-
-// A step's status (result.status on the wire, plus "running" while it runs).
-namespace StepStatus {
-inline constexpr char Running[] = "running";
-inline constexpr char Success[] = "success";
-inline constexpr char Error[] = "error";
-inline constexpr char Skipped[] = "skipped";
-inline constexpr char Cancelled[] = "cancelled";
-} // namespace StepStatus
 
 // One step of a run, as the events told it.
 struct StepRecord
@@ -28,8 +11,8 @@ struct StepRecord
     QString path; // "answer", "research/summarise"
     QString key;
     QString actionType;
-    QString status = QString::fromLatin1(StepStatus::Running);
-    QString source; // see Source; empty when unknown
+    StepStatus status = StepStatus::Running;
+    Source source = Source::Unknown;
     Json parameters; // rendered
     Json output;
     QString error;
@@ -38,7 +21,7 @@ struct StepRecord
     qint64 inputTokens = -1;  // -1 when unknown
     qint64 outputTokens = -1;
 
-    bool completed() const { return status == QLatin1String(StepStatus::Success); }
+    bool completed() const { return status == StepStatus::Success; }
     Json toJson() const;
     static StepRecord fromJson(const Json &value);
     bool operator==(const StepRecord &) const = default;
@@ -68,6 +51,8 @@ struct InvokeResult
     QString invocationId;
     Json result;   // {status, output: {content: [{content_type, content}]}, error}
     QString error; // empty on success
+    // Every event of the run, in order, only when the caller asked for them
+    // (Invocation::setKeepEvents; docs/architecture.md, "Who keeps a run's events").
     QList<Event> events;
     QList<StepMessage> messages; // every step's messages, sub-bots included
     QList<StepRecord> steps;     // in start order

@@ -14,6 +14,7 @@ using Json = nlohmann::json;
 
 inline QString toQString(const std::string &s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
 inline std::string toStd(const QString &s) { return s.toStdString(); }
+inline std::string toStd(QLatin1StringView s) { return std::string(s.data(), size_t(s.size())); }
 
 // A string member of an object, or `fallback` when missing or not a string.
 QString stringField(const Json &object, const char *key, const QString &fallback = {});

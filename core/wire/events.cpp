@@ -46,14 +46,14 @@ Event messageContent(const Stamp &stamp, const QString &chunk, const QString &me
 }
 
 Event stepFinished(const Stamp &stamp, const QString &key, const QString &actionType,
-                   const QString &status, const Json &output, const QString &error,
-                   const QString &source, qint64 durationMs, const Usage &usage)
+                   StepStatus status, const Json &output, const QString &error,
+                   Source source, qint64 durationMs, const Usage &usage)
 {
-    Json result{{"status", toStd(status)}, {"output", output}};
+    Json result{{"status", toStd(wireName(status))}, {"output", output}};
     result["error"] = error.isEmpty() ? Json() : Json(toStd(error));
     Json meta = metadata(stamp);
-    if (!source.isEmpty())
-        meta["source"] = toStd(source);
+    if (source != Source::Unknown)
+        meta["source"] = toStd(wireName(source));
     if (durationMs >= 0)
         meta["duration_ms"] = durationMs;
     if (usage.known())
@@ -167,36 +167,54 @@ std::optional<TextChunk> readTextChunk(const Event &event)
     return std::move(reader.chunk);
 }
 
-Kind kindOf(const Event &event, const Json &parsed)
+QLatin1StringView typeName(EventKind kind)
+{
+    switch (kind) {
+    case EventKind::InvocationStarted: return QLatin1StringView(EventType::InvocationStarted);
+    case EventKind::StepStarted: return QLatin1StringView(EventType::StepStarted);
+    case EventKind::MessageContent: return QLatin1StringView(EventType::MessageContent);
+    case EventKind::StepFinished: return QLatin1StringView(EventType::StepFinished);
+    case EventKind::Status: return QLatin1StringView(EventType::Status);
+    case EventKind::InvocationFinished: return QLatin1StringView(EventType::InvocationFinished);
+    case EventKind::Unknown: break;
+    }
+    return {};
+}
+
+EventKind kindOfType(QStringView type)
+{
+    for (const EventKind kind : {EventKind::InvocationStarted, EventKind::StepStarted, EventKind::MessageContent,
+                                 EventKind::StepFinished, EventKind::Status, EventKind::InvocationFinished})
+        if (type == typeName(kind))
+            return kind;
+    return EventKind::Unknown;
+}
+
+EventKind kindOf(const Event &event, const Json &parsed)
 {
     if (!event.type.isEmpty()) {
-        const QByteArray type = event.type.toLatin1();
-        if (type == EventType::InvocationStarted) return Kind::InvocationStarted;
-        if (type == EventType::StepStarted) return Kind::StepStarted;
-        if (type == EventType::MessageContent) return Kind::MessageContent;
-        if (type == EventType::StepFinished) return Kind::StepFinished;
-        if (type == EventType::Status) return Kind::Status;
-        if (type == EventType::InvocationFinished) return Kind::InvocationFinished;
+        if (const EventKind kind = kindOfType(event.type); kind != EventKind::Unknown)
+            return kind;
     }
     // No (known) type: read the shape the public SDK reads.
     const Json &payload = payloadOf(parsed);
     const Json &meta = metadataOf(parsed);
     if (payload.is_string())
-        return meta.contains("message_content_id") ? Kind::MessageContent : Kind::Unknown;
+        return meta.contains("message_content_id") ? EventKind::MessageContent : EventKind::Unknown;
     if (!payload.is_object())
-        return Kind::Unknown;
+        return EventKind::Unknown;
     const QString status = stringField(payload, "status");
     if (status == u"step finished"_s)
-        return Kind::StepFinished;
+        return EventKind::StepFinished;
     if (payload.contains("bot_name") && payload.contains("invocation_id"))
-        return Kind::InvocationStarted;
+        return EventKind::InvocationStarted;
     if (payload.contains("key") && payload.contains("action_type"))
-        return Kind::StepStarted;
+        return EventKind::StepStarted;
     if (payload.contains("status") && payload.contains("output"))
-        return Kind::InvocationFinished;
+        return EventKind::InvocationFinished;
     if (payload.contains("status") && payload.contains("message"))
-        return Kind::Status;
-    return Kind::Unknown;
+        return EventKind::Status;
+    return EventKind::Unknown;
 }
 
 } // namespace invoke::wire

@@ -4,6 +4,7 @@
 // with kindOf() and read fields with the accessors, which tolerate unknown fields and
 // events from servers that send no "type" and no metadata additions.
 #include "core/model/event.h"
+#include "core/model/runvalues.h"
 
 namespace invoke::wire {
 
@@ -15,6 +16,12 @@ inline constexpr char StepFinished[] = "step_finished";
 inline constexpr char Status[] = "status";
 inline constexpr char InvocationFinished[] = "invocation_finished";
 } // namespace EventType
+
+// The "type" word of a kind ("step_started"); empty for EventKind::Unknown.
+QLatin1StringView typeName(EventKind kind);
+// The kind a "type" word names; Unknown for an empty or unknown word (a newer server's
+// kind of event: consumers skip it).
+EventKind kindOfType(QStringView type);
 
 // The metadata every event of ours carries.
 struct Stamp
@@ -43,21 +50,19 @@ Event messageContent(const Stamp &stamp, const QString &chunk, const QString &me
                      const QString &contentType, bool visible);
 // payload {status: "step finished", key, action_type, result: {status, output, error}};
 // metadata {source, duration_ms, usage: {input_tokens, output_tokens}}
+// (source omitted when Unknown)
 Event stepFinished(const Stamp &stamp, const QString &key, const QString &actionType,
-                   const QString &status, const Json &output, const QString &error,
-                   const QString &source, qint64 durationMs, const Usage &usage = {});
+                   StepStatus status, const Json &output, const QString &error,
+                   Source source, qint64 durationMs, const Usage &usage = {});
 // payload {status, message} (utils.send_status)
 Event statusUpdate(const Stamp &stamp, const QString &status, const QString &message);
 // payload {status, output: {content: [{content_type, content}]}, error}: always the last event
 Event invocationFinished(const Stamp &stamp, const QString &status, const Json &content,
                          const QString &error);
 
-enum class Kind { InvocationStarted, StepStarted, MessageContent, StepFinished, Status,
-                  InvocationFinished, Unknown };
-
 // Classifies by "type" when present, else by the payload's shape (plain SDK servers).
-Kind kindOf(const Event &event, const Json &parsed);
-inline Kind kindOf(const Event &event) { return kindOf(event, event.json()); }
+EventKind kindOf(const Event &event, const Json &parsed);
+inline EventKind kindOf(const Event &event) { return kindOf(event, event.json()); }
 
 // Accessors over a parsed event; each returns an empty value when absent.
 const Json &payloadOf(const Json &parsed);

@@ -4,7 +4,7 @@
 // Targets (issue 2): framing >= 1 GB/s; framing + decoding >= 70% of the plain-parse rate.
 // Every rate is over the same stream bytes and the same events, so they compare directly.
 #include "core/wire/eventcodec.h"
-#include "core/format/resultbuilder.h"
+#include "core/fold/runfold.h"
 #include "core/model/invokeresult.h"
 #include "core/wire/events.h"
 
@@ -67,10 +67,10 @@ const Stream &stream()
                 ++seq;
                 ++s.deltaEvents;
             }
-            add(wire::stepFinished(stamp(), key, u"llm.message"_s, u"success"_s,
+            add(wire::stepFinished(stamp(), key, u"llm.message"_s, StepStatus::Success,
                                    Json{{"content", toStd(answer.left(120))}, {"finish_reason", "stop"},
                                         {"usage", Json{{"input_tokens", 312}, {"output_tokens", deltas * 7}}}},
-                                   {}, QString::fromLatin1(Source::ReplayHit), 40 + step % 90,
+                                   {}, Source::ReplayHit, 40 + step % 90,
                                    wire::Usage{312, deltas * 7}));
             ++seq;
             ++s.stepEvents;
@@ -138,7 +138,7 @@ void BM_DecodingAndFolding(benchmark::State &state)
     qint64 events = 0;
     for (auto _ : state) {
         wire::EventStreamDecoder decoder;
-        ResultBuilder builder;
+        RunFold builder;
         QList<Event> out;
         for (qsizetype at = 0; at < bytes.size(); at += kChunkBytes) {
             decoder.feed(bytes.sliced(at, qMin(kChunkBytes, bytes.size() - at)), out);
@@ -148,7 +148,7 @@ void BM_DecodingAndFolding(benchmark::State &state)
         }
         benchmark::DoNotOptimize(builder.result().steps.data());
         state.PauseTiming(); // freeing 100 MB of events is not part of the fold
-        builder = ResultBuilder();
+        builder = RunFold();
         state.ResumeTiming();
     }
     setRates(state, events);
@@ -165,14 +165,14 @@ void BM_Folding(benchmark::State &state)
     }();
     qint64 events = 0;
     for (auto _ : state) {
-        ResultBuilder builder;
+        RunFold builder;
         for (qsizetype at = 0; at < decoded.size(); at += 256) {
             builder.add(decoded.mid(at, 256));
             events += qMin<qsizetype>(256, decoded.size() - at);
         }
         benchmark::DoNotOptimize(builder.result().steps.data());
         state.PauseTiming();
-        builder = ResultBuilder();
+        builder = RunFold();
         state.ResumeTiming();
     }
     setRates(state, events);

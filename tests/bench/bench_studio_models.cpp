@@ -96,8 +96,8 @@ Script makeScript(int total)
             script.payloadTextBytes += text.toUtf8().size();
             add(wire::messageContent(next(path), text, messageId, u"text"_s, visible));
         }
-        add(wire::stepFinished(next(path), key, u"llm.message"_s, u"success"_s, Json("…"), {},
-                               u"live"_s, 120, {40, qint64(deltas)}));
+        add(wire::stepFinished(next(path), key, u"llm.message"_s, StepStatus::Success, Json("…"), {},
+                               Source::Live, 120, {40, qint64(deltas)}));
     };
     while (script.events.size() < total - 12) {
         const QString path = u"step%1"_s.arg(step);
@@ -105,8 +105,8 @@ Script makeScript(int total)
             add(wire::stepStarted(next(path), path, u"bot.invoke"_s, Json::object()));
             for (const char *child : {"plan", "search", "write"})
                 runStep(path + u'/' + QLatin1String(child), 150, false);
-            add(wire::stepFinished(next(path), path, u"bot.invoke"_s, u"success"_s, Json::object(), {},
-                                   u"live"_s, 900));
+            add(wire::stepFinished(next(path), path, u"bot.invoke"_s, StepStatus::Success, Json::object(), {},
+                                   Source::Live, 900));
         } else {
             runStep(path, 480, step % 10 == 0); // every tenth step answers visibly
         }

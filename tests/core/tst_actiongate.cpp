@@ -137,7 +137,7 @@ private Q_SLOTS:
         const GateAnswer answer = gate.run(call(u"research/answer"_s, actionType), compute.fn());
         QVERIFY2(answer.outcome.ok, qPrintable(answer.outcome.error));
         QVERIFY(!answer.missingMock);
-        QCOMPARE(answer.source, expectedSource);
+        QCOMPARE(QString(wireName(answer.source)), expectedSource);
         QCOMPARE(jsonText(answer.outcome.output), expectedOutput);
         QCOMPARE(compute.calls, expectCompute ? 1 : 0);
         QCOMPARE(answer.computed, expectCompute);
@@ -171,7 +171,7 @@ private Q_SLOTS:
         QVERIFY(!answer.outcome.ok);
         QVERIFY(!answer.missingMock);
         QCOMPARE(answer.outcome.error, u"rate limited (mocked)"_s);
-        QCOMPARE(answer.source, u"mock"_s);
+        QCOMPARE(answer.source, Source::Mock);
         answer = gate.run(call(u"search"_s, u"memory.search"_s), compute.fn());
         QVERIFY(!answer.outcome.ok);
         QCOMPARE(answer.outcome.error, u"index offline (mocked)"_s);
@@ -205,7 +205,7 @@ private Q_SLOTS:
         for (const QString &type : {u"llm.message"_s, u"utils.echo"_s}) {
             const GateAnswer answer = gate.run(call(u"answer"_s, type), compute.fn());
             QVERIFY(answer.outcome.ok);
-            QCOMPARE(answer.source, u"live"_s);
+            QCOMPARE(answer.source, Source::Live);
             QVERIFY(answer.computed);
             QCOMPARE(jsonText(answer.outcome.output), jsonText(compute.output));
             QCOMPARE(answer.outcome.usage.inputTokens, 7);
@@ -225,7 +225,7 @@ private Q_SLOTS:
 
         GateAnswer answer = gate.run(c, compute.fn());
         QVERIFY(answer.outcome.ok);
-        QCOMPARE(answer.source, u"replay_stored"_s);
+        QCOMPARE(answer.source, Source::ReplayStored);
         QVERIFY(answer.computed);
         QCOMPARE(compute.calls, 1);
         QCOMPARE(m_cache->stats().entries, 1);
@@ -233,7 +233,7 @@ private Q_SLOTS:
         compute.output = Json("a different live answer"); // a hit must not see it
         answer = gate.run(c, compute.fn());
         QVERIFY(answer.outcome.ok);
-        QCOMPARE(answer.source, u"replay_hit"_s);
+        QCOMPARE(answer.source, Source::ReplayHit);
         QVERIFY(!answer.computed);
         QCOMPARE(compute.calls, 1);
         QCOMPARE(jsonText(answer.outcome.output), jsonText(Json{{"content", "live answer"}}));
@@ -257,13 +257,13 @@ private Q_SLOTS:
         compute.output = Json("fresher");
         const GateAnswer refreshed = ActionGate({Mode::replay(true), {}, &*m_cache}).run(c, compute.fn());
         QVERIFY(refreshed.outcome.ok);
-        QCOMPARE(refreshed.source, u"refreshed"_s);
+        QCOMPARE(refreshed.source, Source::Refreshed);
         QVERIFY(refreshed.computed);
         QCOMPARE(compute.calls, 2);
         QCOMPARE(jsonText(refreshed.outcome.output), u"\"fresher\""_s);
 
         const GateAnswer hit = ActionGate({Mode::replay(), {}, &*m_cache}).run(c, compute.fn());
-        QCOMPARE(hit.source, u"replay_hit"_s);
+        QCOMPARE(hit.source, Source::ReplayHit);
         QCOMPARE(jsonText(hit.outcome.output), u"\"fresher\""_s);
         QCOMPARE(compute.calls, 2);
         QCOMPARE(m_cache->stats().entries, 1);
@@ -273,14 +273,14 @@ private Q_SLOTS:
     {
         ActionGate gate({Mode::replay(), {}, &*m_cache});
         Compute compute;
-        QCOMPARE(gate.run(call(u"answer"_s, u"llm.message"_s), compute.fn()).source, u"replay_stored"_s);
-        QCOMPARE(gate.run(call(u"answer"_s, u"llm.message"_s), compute.fn()).source, u"replay_hit"_s);
+        QCOMPARE(gate.run(call(u"answer"_s, u"llm.message"_s), compute.fn()).source, Source::ReplayStored);
+        QCOMPARE(gate.run(call(u"answer"_s, u"llm.message"_s), compute.fn()).source, Source::ReplayHit);
         const ActionCall edited = call(u"answer"_s, u"llm.message"_s, u"hi"_s, u"2024-06-01T09:00:00Z"_s);
-        QCOMPARE(gate.run(edited, compute.fn()).source, u"replay_stored"_s);
+        QCOMPARE(gate.run(edited, compute.fn()).source, Source::ReplayStored);
         QCOMPARE(compute.calls, 2);
         // Different rendered parameters miss too.
         QCOMPARE(gate.run(call(u"answer"_s, u"llm.message"_s, u"bye"_s), compute.fn()).source,
-                 u"replay_stored"_s);
+                 Source::ReplayStored);
         QCOMPARE(compute.calls, 3);
     }
 
@@ -292,9 +292,9 @@ private Q_SLOTS:
         a.scope = u"org-a"_s;
         ActionGate::Options b = a;
         b.scope = u"org-b"_s;
-        QCOMPARE(ActionGate(a).run(c, compute.fn()).source, u"replay_stored"_s);
-        QCOMPARE(ActionGate(b).run(c, compute.fn()).source, u"replay_stored"_s);
-        QCOMPARE(ActionGate(a).run(c, compute.fn()).source, u"replay_hit"_s);
+        QCOMPARE(ActionGate(a).run(c, compute.fn()).source, Source::ReplayStored);
+        QCOMPARE(ActionGate(b).run(c, compute.fn()).source, Source::ReplayStored);
+        QCOMPARE(ActionGate(a).run(c, compute.fn()).source, Source::ReplayHit);
         QCOMPARE(compute.calls, 2);
     }
 
@@ -307,11 +307,11 @@ private Q_SLOTS:
         GateAnswer answer = gate.run(c, compute.fn());
         QVERIFY(!answer.outcome.ok);
         QCOMPARE(answer.outcome.error, u"provider said no"_s);
-        QCOMPARE(answer.source, u"live"_s);
+        QCOMPARE(answer.source, Source::Live);
         QCOMPARE(m_cache->stats().entries, 0);
         compute.fail = false;
         answer = gate.run(c, compute.fn());
-        QCOMPARE(answer.source, u"replay_stored"_s);
+        QCOMPARE(answer.source, Source::ReplayStored);
         QCOMPARE(compute.calls, 2);
     }
 
@@ -322,7 +322,7 @@ private Q_SLOTS:
         for (int i = 0; i < 2; ++i) {
             for (const QString &type : {u"memory.search"_s, u"utils.echo"_s, u"bot.invoke"_s}) {
                 const GateAnswer answer = gate.run(call(u"step"_s, type), compute.fn());
-                QCOMPARE(answer.source, u"live"_s);
+                QCOMPARE(answer.source, Source::Live);
                 QVERIFY(answer.computed);
             }
         }
@@ -333,8 +333,8 @@ private Q_SLOTS:
         ActionGate::Options options{Mode::replay(), {}, &*m_cache};
         options.cacheableTypes.insert(u"memory.search"_s);
         ActionGate wider(options);
-        QCOMPARE(wider.run(call(u"step"_s, u"memory.search"_s), compute.fn()).source, u"replay_stored"_s);
-        QCOMPARE(wider.run(call(u"step"_s, u"memory.search"_s), compute.fn()).source, u"replay_hit"_s);
+        QCOMPARE(wider.run(call(u"step"_s, u"memory.search"_s), compute.fn()).source, Source::ReplayStored);
+        QCOMPARE(wider.run(call(u"step"_s, u"memory.search"_s), compute.fn()).source, Source::ReplayHit);
         QCOMPARE(compute.calls, 7);
     }
 
@@ -342,14 +342,14 @@ private Q_SLOTS:
     {
         Compute compute;
         const ActionCall recorded = call(u"answer"_s, u"llm.message"_s);
-        QCOMPARE(ActionGate({Mode::replay(), {}, &*m_cache}).run(recorded, compute.fn()).source, u"replay_stored"_s);
+        QCOMPARE(ActionGate({Mode::replay(), {}, &*m_cache}).run(recorded, compute.fn()).source, Source::ReplayStored);
         QCOMPARE(compute.calls, 1);
 
         ActionGate::Options options{Mode::replay(), {}, &*m_cache};
         options.lookupOnly = true;
         ActionGate offline(options);
         GateAnswer answer = offline.run(recorded, compute.fn());
-        QCOMPARE(answer.source, u"replay_hit"_s);
+        QCOMPARE(answer.source, Source::ReplayHit);
         QVERIFY(answer.outcome.ok);
 
         ActionCall unseen = recorded;
@@ -363,7 +363,7 @@ private Q_SLOTS:
         QCOMPARE(m_cache->stats().entries, 1); // nothing stored
 
         // Pure and uncached actions still compute: the offline rule is about paid calls.
-        QCOMPARE(offline.run(call(u"shape"_s, u"utils.echo"_s), compute.fn()).source, u"live"_s);
+        QCOMPARE(offline.run(call(u"shape"_s, u"utils.echo"_s), compute.fn()).source, Source::Live);
         QCOMPARE(compute.calls, 2);
     }
 

@@ -337,8 +337,8 @@ void TestCodecs::eventThroughSse()
         wire::stepStarted(stamp(1, u"answer"_s), u"answer"_s, u"llm.message"_s,
                           parse(R"({"model": "m", "query": "ünï ✓ \n line"})")),
         wire::messageContent(stamp(2, u"answer"_s), u"Hel"_s, u"m1"_s, u"text"_s, true),
-        wire::stepFinished(stamp(3, u"answer"_s), u"answer"_s, u"llm.message"_s, u"success"_s,
-                           parse(R"({"content": "Hello"})"), {}, QString::fromLatin1(Source::Mock), 12,
+        wire::stepFinished(stamp(3, u"answer"_s), u"answer"_s, u"llm.message"_s, StepStatus::Success,
+                           parse(R"({"content": "Hello"})"), {}, Source::Mock, 12,
                            wire::Usage{5, 7}),
         wire::invocationFinished(stamp(4), u"success"_s,
                                  parse(R"([{"content_type": "text", "content": "Hello"}])"), {}),
@@ -404,7 +404,7 @@ void TestCodecs::eventDecodeRejectsNonJson()
     QCOMPARE(plain->type, QString());
     QCOMPARE(plain->path, QString());
     QCOMPARE(plain->seq, qint64(-1));
-    QCOMPARE(wire::kindOf(*plain), wire::Kind::InvocationStarted);
+    QCOMPARE(wire::kindOf(*plain), EventKind::InvocationStarted);
 }
 
 void TestCodecs::decodeReadsTheHeaderTheDomWould_data()
@@ -506,8 +506,8 @@ void TestCodecs::invocationSummary()
     summary.botName = u"Chat"_s;
     summary.botKey = u"chat"_s;
     summary.invocationId = u"inv-1"_s;
-    summary.steps = {{u"answer"_s, u"llm.message"_s, u"success"_s},
-                     {u"research/summarise"_s, u"llm.message"_s, u"error"_s}};
+    summary.steps = {{u"answer"_s, u"llm.message"_s, StepStatus::Success},
+                     {u"research/summarise"_s, u"llm.message"_s, StepStatus::Error}};
     summary.result = u"{\"a\": 1}"_s;
     summary.success = false;
     summary.error = u"boom"_s;
@@ -538,8 +538,8 @@ void TestCodecs::invokeResult()
     step.path = u"research/summarise"_s;
     step.key = u"summarise"_s;
     step.actionType = u"llm.message"_s;
-    step.status = u"success"_s;
-    step.source = u"replay_hit"_s;
+    step.status = StepStatus::Success;
+    step.source = Source::ReplayHit;
     step.parameters = parse(R"({"query": "q"})");
     step.output = parse(R"({"content": "x"})");
     step.startedMs = 3;
@@ -548,7 +548,7 @@ void TestCodecs::invokeResult()
     step.outputTokens = 20;
     StepRecord skipped;
     skipped.path = skipped.key = u"fallback"_s;
-    skipped.status = u"skipped"_s;
+    skipped.status = StepStatus::Skipped;
     result.steps = {step, skipped};
     result.messages = {StepMessage{u"m1"_s, u"answer"_s, u"text"_s, true, u"Hi"_s},
                        StepMessage{u"m2"_s, u"think"_s, u"json"_s, false, u"{}"_s}};

@@ -496,7 +496,7 @@ void TestCodeExec::exampleBotEndToEnd()
                  u"Of your 4 numbers: sum 29, mean 7.25, median 6.5, min 3, max 13, sample standard "
                  "deviation 4.34933. (Computed by stats.py in the bubblewrap sandbox.)"_s);
         QCOMPARE(result.steps.first().path, u"compute"_s);
-        QCOMPARE(result.steps.first().source, u"live"_s); // codeexec is not cached by default
+        QCOMPARE(result.steps.first().source, Source::Live); // codeexec is not cached by default
         const Json &files = result.steps.first().output["files"];
         QCOMPARE(files.size(), std::size_t(1));
         QCOMPARE(text(files[0], "name"), u"result.json"_s);
@@ -536,7 +536,7 @@ void TestCodeExec::exampleBotInManualMode()
     QVERIFY2(result.success, qPrintable(result.error));
     QVERIFY2(result.visibleText().startsWith(u"Of your 4 numbers: sum 29, mean 7.25"_s),
              qPrintable(result.visibleText()));
-    QCOMPARE(result.steps.first().source, u"mock"_s);
+    QCOMPARE(result.steps.first().source, Source::Mock);
 }
 
 void TestCodeExec::nothingOfTheHostInside()

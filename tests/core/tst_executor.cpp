@@ -25,16 +25,16 @@ QString describe(const Event &event)
     const Json &payload = wire::payloadOf(parsed);
     const Json &meta = wire::metadataOf(parsed);
     switch (wire::kindOf(event, parsed)) {
-    case wire::Kind::InvocationStarted:
+    case EventKind::InvocationStarted:
         return u"invocation_started "_s + stringField(payload, "bot_key");
-    case wire::Kind::StepStarted:
+    case EventKind::StepStarted:
         return u"step_started %1 %2 %3"_s.arg(event.path, stringField(payload, "action_type"),
                                                 jsonText(payload["parameters"]));
-    case wire::Kind::MessageContent:
+    case EventKind::MessageContent:
         return u"content %1 %2 %3 %4 %5"_s.arg(event.path, stringField(meta, "user_visibility"),
                                                 stringField(meta, "content_type"),
                                                 stringField(meta, "message_content_id"), jsonText(payload));
-    case wire::Kind::StepFinished: {
+    case EventKind::StepFinished: {
         const Json &result = payload["result"];
         QString line = u"step_finished %1 %2"_s.arg(event.path, stringField(result, "status"));
         if (const QString source = stringField(meta, "source"); !source.isEmpty())
@@ -45,16 +45,16 @@ QString describe(const Event &event)
             line += u" error="_s + error;
         return line;
     }
-    case wire::Kind::Status:
+    case EventKind::Status:
         return u"status %1 %2: %3"_s.arg(event.path, stringField(payload, "status"), stringField(payload, "message"));
-    case wire::Kind::InvocationFinished: {
+    case EventKind::InvocationFinished: {
         QString line = u"invocation_finished %1 content=%2"_s.arg(stringField(payload, "status"),
                                                                   jsonText(payload["output"]["content"]));
         if (const QString error = stringField(payload, "error"); !error.isEmpty())
             line += u" error="_s + error;
         return line;
     }
-    case wire::Kind::Unknown:
+    case EventKind::Unknown:
         break;
     }
     return u"unknown "_s + QString::fromUtf8(event.raw);

@@ -1,6 +1,6 @@
 // Golden text for the three output formats, from results folded out of real events.
 #include "core/format/formatter.h"
-#include "core/format/resultbuilder.h"
+#include "core/fold/runfold.h"
 #include "core/wire/events.h"
 
 #include <QtTest/QTest>
@@ -15,11 +15,14 @@ wire::Stamp at(qint64 seq, const QString &path = {})
     return wire::Stamp{u"inv-7"_s, seq, seq * 5, path};
 }
 
+// What an invocation asked to keep its events finishes with (core/backend/invocation.h).
 InvokeResult fold(const QList<Event> &events)
 {
-    ResultBuilder builder;
-    builder.add(events);
-    return builder.result();
+    RunFold fold;
+    fold.add(events);
+    InvokeResult result = fold.result();
+    result.events = events;
+    return result;
 }
 
 // A run with a nested step, a hidden message and a skipped step; its answer is `text`.
@@ -29,16 +32,16 @@ InvokeResult successfulRun(const QString &text)
     return fold({
         invocationStarted(at(0), u"Researcher"_s, u"research"_s, u"research"_s),
         stepStarted(at(1, u"plan"_s), u"plan"_s, u"utils.echo"_s, Json::object()),
-        stepFinished(at(2, u"plan"_s), u"plan"_s, u"utils.echo"_s, u"success"_s, Json("sse"), {}, {}, 0),
+        stepFinished(at(2, u"plan"_s), u"plan"_s, u"utils.echo"_s, StepStatus::Success, Json("sse"), {}, {}, 0),
         stepStarted(at(3, u"research"_s), u"research"_s, u"bot.invoke"_s, Json::object()),
         stepStarted(at(4, u"research/summarise"_s), u"summarise"_s, u"llm.message"_s, Json::object()),
         messageContent(at(5, u"research/summarise"_s), u"(thinking)"_s, u"hidden"_s, u"text"_s, false),
         messageContent(at(6, u"research/summarise"_s), text.left(5), u"m"_s, u"text"_s, true),
         messageContent(at(7, u"research/summarise"_s), text.mid(5), u"m"_s, u"text"_s, true),
-        stepFinished(at(8, u"research/summarise"_s), u"summarise"_s, u"llm.message"_s, u"success"_s,
-                     Json(toStd(text)), {}, QString::fromLatin1(Source::Mock), 3),
-        stepFinished(at(9, u"research"_s), u"research"_s, u"bot.invoke"_s, u"success"_s, Json(), {}, {}, 4),
-        stepFinished(at(10, u"fallback"_s), u"fallback"_s, u"utils.echo"_s, u"skipped"_s, Json(), {}, {}, -1),
+        stepFinished(at(8, u"research/summarise"_s), u"summarise"_s, u"llm.message"_s, StepStatus::Success,
+                     Json(toStd(text)), {}, Source::Mock, 3),
+        stepFinished(at(9, u"research"_s), u"research"_s, u"bot.invoke"_s, StepStatus::Success, Json(), {}, {}, 4),
+        stepFinished(at(10, u"fallback"_s), u"fallback"_s, u"utils.echo"_s, StepStatus::Skipped, Json(), {}, {}, -1),
         invocationFinished(at(11), u"success"_s,
                            Json::array({Json{{"content_type", "text"}, {"content", toStd(text)}}}), {}),
     });
@@ -53,8 +56,8 @@ InvokeResult failedRun(const QString &partialText)
     };
     if (!partialText.isEmpty())
         events.append(messageContent(at(2, u"answer"_s), partialText, u"m"_s, u"text"_s, true));
-    events.append(stepFinished(at(3, u"answer"_s), u"answer"_s, u"llm.message"_s, u"error"_s, Json(),
-                               u"HTTP 429: slow down"_s, QString::fromLatin1(Source::Live), 9));
+    events.append(stepFinished(at(3, u"answer"_s), u"answer"_s, u"llm.message"_s, StepStatus::Error, Json(),
+                               u"HTTP 429: slow down"_s, Source::Live, 9));
     events.append(invocationFinished(at(4), u"error"_s, Json::array(), u"step \"answer\" failed: HTTP 429: slow down"_s));
     return fold(events);
 }
@@ -117,7 +120,7 @@ void TestFormatter::text_data()
                                                             u"\n"
                                                             u"Error: step \"answer\" failed: HTTP 429: slow down\n"_s;
 
-    ResultBuilder cancelled;
+    RunFold cancelled;
     cancelled.add({wire::invocationStarted(at(0), u"Chat"_s, u"chat"_s, u"chat"_s),
                    wire::stepStarted(at(1, u"answer"_s), u"answer"_s, u"llm.message"_s, Json::object())});
     cancelled.markCancelled();

@@ -373,13 +373,13 @@ private Q_SLOTS:
         m_server->setReply(StubReply::text({u"Four"_s, u"."_s}, 9, 2));
         GateAnswer answer = invoke(Mode::replay());
         QVERIFY2(answer.outcome.ok, qPrintable(answer.outcome.error));
-        QCOMPARE(answer.source, u"replay_stored"_s);
+        QCOMPARE(answer.source, Source::ReplayStored);
         QCOMPARE(m_server->requestCount(), 1);
         QCOMPARE(context.chunks(), (QStringList{u"Four"_s, u"."_s}));
 
         answer = invoke(Mode::replay());
         QVERIFY2(answer.outcome.ok, qPrintable(answer.outcome.error));
-        QCOMPARE(answer.source, u"replay_hit"_s);
+        QCOMPARE(answer.source, Source::ReplayHit);
         QCOMPARE(m_server->requestCount(), 1); // no HTTP request
         QVERIFY(context.chunks().isEmpty());   // the executor streams replayed text itself
         QCOMPARE(str(answer.outcome.output["content"]), u"Four."_s);
@@ -388,17 +388,17 @@ private Q_SLOTS:
         m_server->setReply(StubReply::text({u"4"_s}, 9, 1));
         answer = invoke(Mode::replay(true));
         QVERIFY2(answer.outcome.ok, qPrintable(answer.outcome.error));
-        QCOMPARE(answer.source, u"refreshed"_s);
+        QCOMPARE(answer.source, Source::Refreshed);
         QCOMPARE(m_server->requestCount(), 2);
         QCOMPARE(str(answer.outcome.output["content"]), u"4"_s);
 
         answer = invoke(Mode::replay());
-        QCOMPARE(answer.source, u"replay_hit"_s);
+        QCOMPARE(answer.source, Source::ReplayHit);
         QCOMPARE(str(answer.outcome.output["content"]), u"4"_s);
         QCOMPARE(m_server->requestCount(), 2);
 
         answer = invoke(Mode::live());
-        QCOMPARE(answer.source, u"live"_s);
+        QCOMPARE(answer.source, Source::Live);
         QCOMPARE(m_server->requestCount(), 3);
     }
 

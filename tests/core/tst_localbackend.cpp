@@ -135,6 +135,7 @@ void TestLocalBackend::chatExampleInManualMode()
     request.mode = Mode::manual();
     request.manualMocks = *mocks;
     Invocation *invocation = backend.invoke(request, this);
+    invocation->setKeepEvents(true); // asked right after invoke(): every event is kept
     Recorder recorder;
     recorder.attach(invocation); // connecting after invoke() loses nothing
     QVERIFY(!invocation->isFinished());
@@ -148,9 +149,11 @@ void TestLocalBackend::chatExampleInManualMode()
     for (const QList<Event> &batch : std::as_const(recorder.batches))
         QVERIFY(!batch.isEmpty());
 
-    // The batches, in order, are the whole stream: seq 0..n-1, started first, finished last.
+    // The batches, in order, are the whole stream: seq 0..n-1, started first, finished last;
+    // the invocation asked to keep them kept them all, in that order.
     const InvokeResult &result = recorder.results.first();
     QCOMPARE(result.events, recorder.events);
+    QCOMPARE(invocation->eventCount(), qint64(recorder.events.size()));
     for (qsizetype i = 0; i < recorder.events.size(); ++i)
         QCOMPARE(recorder.events[i].seq, i);
     QCOMPARE(recorder.events.first().type, u"invocation_started"_s);
@@ -169,8 +172,8 @@ void TestLocalBackend::chatExampleInManualMode()
     QCOMPARE(result.visibleText(), expected);
     QCOMPARE(result.steps.size(), 1);
     QCOMPARE(result.steps.first().path, u"answer"_s);
-    QCOMPARE(result.steps.first().status, u"success"_s);
-    QCOMPARE(result.steps.first().source, u"mock"_s);
+    QCOMPARE(result.steps.first().status, StepStatus::Success);
+    QCOMPARE(result.steps.first().source, Source::Mock);
     QCOMPARE(invocation->result(), result);
     QCOMPARE(m_server.requestCount(), 0); // manual mode never calls the LLM
 }
@@ -201,7 +204,10 @@ void TestLocalBackend::aBurstArrivesWholeAndInOrder()
     const InvokeResult &result = recorder.results.first();
     QVERIFY2(result.success, qPrintable(result.error));
     QCOMPARE(recorder.events.size(), 2 + 300 * 3);
-    QCOMPARE(result.events, recorder.events);
+    // Not asked to keep its events: it kept none, but folded and counted them all.
+    QVERIFY(!invocation->keepsEvents());
+    QVERIFY(result.events.isEmpty());
+    QCOMPARE(invocation->eventCount(), qint64(2 + 300 * 3));
     for (qsizetype i = 0; i < recorder.events.size(); ++i)
         QCOMPARE(recorder.events[i].seq, i);
     QCOMPARE(result.messages.size(), 300);
@@ -254,10 +260,10 @@ void TestLocalBackend::cancelDuringAnLlmStep()
     QVERIFY(!result.success);
     QCOMPARE(result.error, u"cancelled"_s);
     QCOMPARE(result.steps.size(), 3);
-    QCOMPARE(result.steps[0].status, u"success"_s);
+    QCOMPARE(result.steps[0].status, StepStatus::Success);
     QCOMPARE(result.steps[1].path, u"answer"_s);
-    QCOMPARE(result.steps[1].status, u"cancelled"_s);
-    QCOMPARE(result.steps[2].status, u"skipped"_s);
+    QCOMPARE(result.steps[1].status, StepStatus::Cancelled);
+    QCOMPARE(result.steps[2].status, StepStatus::Skipped);
     QCOMPARE(result.visibleText(), u"Hel"_s); // the partial output is kept
     QCOMPARE(stringField(result.result, "status"), u"cancelled"_s);
     QCOMPARE(recorder.order.last(), u"finished"_s);
@@ -326,13 +332,13 @@ void TestLocalBackend::replayFollowsTheBotFile()
 
     const InvokeResult first = runOnce(backend);
     QVERIFY2(first.success, qPrintable(first.error));
-    QCOMPARE(first.steps[1].source, u"replay_stored"_s);
+    QCOMPARE(first.steps[1].source, Source::ReplayStored);
     QCOMPARE(first.visibleText(), u"Hello there"_s);
     QCOMPARE(m_server.requestCount(), before + 1);
 
     const InvokeResult second = runOnce(backend);
     QVERIFY2(second.success, qPrintable(second.error));
-    QCOMPARE(second.steps[1].source, u"replay_hit"_s);
+    QCOMPARE(second.steps[1].source, Source::ReplayHit);
     QCOMPARE(second.visibleText(), u"Hello there"_s); // a replayed answer streams too
     QCOMPARE(m_server.requestCount(), before + 1);
 
@@ -342,7 +348,7 @@ void TestLocalBackend::replayFollowsTheBotFile()
     file.close();
     const InvokeResult third = runOnce(backend);
     QVERIFY2(third.success, qPrintable(third.error));
-    QCOMPARE(third.steps[1].source, u"replay_stored"_s);
+    QCOMPARE(third.steps[1].source, Source::ReplayStored);
     QCOMPARE(m_server.requestCount(), before + 2);
 }
 
@@ -367,7 +373,7 @@ void TestLocalBackend::replayKeyCoversTheConversation()
     };
     const int before = m_server.requestCount();
     const InvokeResult first = runWith({Message::user(u"say hello"_s)});
-    QCOMPARE(first.steps[1].source, u"replay_stored"_s);
+    QCOMPARE(first.steps[1].source, Source::ReplayStored);
     // The step shows what decides the answer: the conversation and the model.
     const Json &shown = first.steps[1].parameters;
     QVERIFY(shown.contains("message_history") && shown.at("message_history").size() == 1);
@@ -376,12 +382,12 @@ void TestLocalBackend::replayKeyCoversTheConversation()
     const InvokeResult longer = runWith({Message::user(u"I am Ada"_s), Message::assistant(u"Hi Ada"_s),
                                          Message::user(u"say hello"_s)});
     QVERIFY2(longer.success, qPrintable(longer.error));
-    QCOMPARE(longer.steps[1].source, u"replay_stored"_s);
+    QCOMPARE(longer.steps[1].source, Source::ReplayStored);
     QCOMPARE(m_server.requestCount(), before + 2);
 
     const InvokeResult again = runWith({Message::user(u"I am Ada"_s), Message::assistant(u"Hi Ada"_s),
                                         Message::user(u"say hello"_s)});
-    QCOMPARE(again.steps[1].source, u"replay_hit"_s);
+    QCOMPARE(again.steps[1].source, Source::ReplayHit);
     QCOMPARE(m_server.requestCount(), before + 2);
 }
 

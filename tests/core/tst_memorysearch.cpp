@@ -124,8 +124,8 @@ private Q_SLOTS:
 
         const StepRecord *search = stepOf(result, u"search"_s);
         QVERIFY(search);
-        QCOMPARE(search->status, u"success"_s);
-        QCOMPARE(search->source, u"live"_s);
+        QCOMPARE(search->status, StepStatus::Success);
+        QCOMPARE(search->source, Source::Live);
         QCOMPARE(search->parameters["dataset_slug"], Json::array({"solar-system"}));
         QCOMPARE(search->parameters["limit"], Json(5));
         const Json &memories = search->output["memories"];
@@ -152,17 +152,17 @@ private Q_SLOTS:
         const InvokeRequest request = dataQa(u"Which dwarf planet has a ring?"_s, Mode::replay());
         const InvokeResult first = run(backend, request);
         QVERIFY2(first.success, qPrintable(first.error));
-        QCOMPARE(stepOf(first, u"answer"_s)->source, u"replay_stored"_s);
+        QCOMPARE(stepOf(first, u"answer"_s)->source, Source::ReplayStored);
         QCOMPARE(m_server.requestCount(), before + 1);
 
         const InvokeResult second = run(backend, request);
         QVERIFY2(second.success, qPrintable(second.error));
-        QCOMPARE(stepOf(second, u"answer"_s)->source, u"replay_hit"_s);
+        QCOMPARE(stepOf(second, u"answer"_s)->source, Source::ReplayHit);
         QCOMPARE(m_server.requestCount(), before + 1); // no second request
         QCOMPARE(second.visibleText(), first.visibleText());
         // The search is not cached (only llm.message is by default): it ran again, the same.
         const StepRecord *search = stepOf(second, u"search"_s);
-        QCOMPARE(search->source, u"live"_s);
+        QCOMPARE(search->source, Source::Live);
         QCOMPARE(search->output, stepOf(first, u"search"_s)->output);
         QCOMPARE(search->output["memories"][0]["metadata"]["columns"]["name"], Json("Haumea"));
     }
@@ -179,11 +179,11 @@ private Q_SLOTS:
         const InvokeResult result = run(backend, request);
         QVERIFY2(result.success, qPrintable(result.error));
         QCOMPARE(m_server.requestCount(), before); // offline
-        QCOMPARE(stepOf(result, u"answer"_s)->source, u"mock"_s);
+        QCOMPARE(stepOf(result, u"answer"_s)->source, Source::Mock);
         QVERIFY(result.visibleText().contains(u"Great Red Spot"_s));
         // The search step shows the memories of its mock: what the real search finds.
         const StepRecord *search = stepOf(result, u"search"_s);
-        QCOMPARE(search->source, u"mock"_s);
+        QCOMPARE(search->source, Source::Mock);
         QCOMPARE(memoryIds(search->output), u"solar-system.csv:6, solar-system.csv:13, solar-system.csv:5"_s);
         QCOMPARE(search->output["memories"][0]["content"].get<std::string>().substr(0, 13), "name: Jupiter");
         InvokeRequest live = dataQa(u"Which planet has the Great Red Spot?"_s);
@@ -216,7 +216,7 @@ private Q_SLOTS:
         request.manualMocks = mocks;
         const InvokeResult result = run(backend, request);
         QVERIFY2(result.success, qPrintable(result.error));
-        QCOMPARE(stepOf(result, u"search"_s)->source, u"mock"_s);
+        QCOMPARE(stepOf(result, u"search"_s)->source, Source::Mock);
         QCOMPARE(stepOf(result, u"search"_s)->output, (Json{{"memories", Json::array()}}));
     }
 
@@ -229,11 +229,11 @@ private Q_SLOTS:
         const InvokeResult result = run(backend, request);
         QVERIFY(!result.success);
         const StepRecord *search = stepOf(result, u"search"_s);
-        QCOMPARE(search->status, u"error"_s);
+        QCOMPARE(search->status, StepStatus::Error);
         QVERIFY2(search->error.contains(u"unknown dataset \"exoplanets\" (known: solar-system, tea-notes)"_s),
                  qPrintable(search->error));
         QVERIFY2(result.error.contains(u"exoplanets"_s), qPrintable(result.error));
-        QCOMPARE(stepOf(result, u"answer"_s)->status, u"skipped"_s);
+        QCOMPARE(stepOf(result, u"answer"_s)->status, StepStatus::Skipped);
         QCOMPARE(m_server.requestCount(), before);
     }
 

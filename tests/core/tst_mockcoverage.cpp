@@ -231,7 +231,7 @@ void TestMockCoverage::coverageAgreesWithAManualRun()
     // Steps that ran (not skipped), by path, in start order.
     QStringList ran;
     for (const StepRecord &step : result.steps)
-        if (step.status != QLatin1String(StepStatus::Skipped))
+        if (step.status != StepStatus::Skipped)
             ran.append(step.path + u' ' + step.actionType);
     QStringList planned;
     for (const StepCoverage &c : coverage) {

@@ -105,7 +105,7 @@ void TestMockSetFromRun::replayRunMaskedThenEditedAndRerun()
     m_server.setReply(test::StubReply::text({answer.left(30), answer.mid(30)}, 40, 20));
     const InvokeResult live = run(u"ticket-triage"_s, u"I was charged twice"_s, Mode::replay());
     QVERIFY2(live.success, qPrintable(live.error));
-    QCOMPARE(stepAt(live, u"classify"_s)->source, u"replay_stored"_s);
+    QCOMPARE(stepAt(live, u"classify"_s)->source, Source::ReplayStored);
     QVERIFY(live.visibleText().contains(u"URGENT"_s));
 
     const RunMocks made = mockSetFromRun(live, {ConfiguredSecret});
@@ -125,7 +125,7 @@ void TestMockSetFromRun::replayRunMaskedThenEditedAndRerun()
     const InvokeResult again = run(u"ticket-triage"_s, u"I was charged twice"_s, Mode::manual(), made.mocks);
     QVERIFY2(again.success, qPrintable(again.error));
     QCOMPARE(m_server.requestCount(), requestsBefore);
-    QCOMPARE(stepAt(again, u"classify"_s)->source, u"mock"_s);
+    QCOMPARE(stepAt(again, u"classify"_s)->source, Source::Mock);
     QVERIFY2(again.visibleText().startsWith(u"URGENT: paging the billing on-call engineer"_s), qPrintable(again.visibleText()));
 
     // Change one answer: the pure steps after it react (another handler runs).
@@ -136,8 +136,8 @@ void TestMockSetFromRun::replayRunMaskedThenEditedAndRerun()
     const InvokeResult changed = run(u"ticket-triage"_s, u"I was charged twice"_s, Mode::manual(), edited);
     QVERIFY2(changed.success, qPrintable(changed.error));
     QVERIFY2(changed.visibleText().startsWith(u"Routed to billing (low priority)."_s), qPrintable(changed.visibleText()));
-    QCOMPARE(stepAt(changed, u"route"_s)->status, u"success"_s);
-    QVERIFY(!stepAt(changed, u"escalate"_s) || stepAt(changed, u"escalate"_s)->status != u"success"_s);
+    QCOMPARE(stepAt(changed, u"route"_s)->status, StepStatus::Success);
+    QVERIFY(!stepAt(changed, u"escalate"_s) || stepAt(changed, u"escalate"_s)->status != StepStatus::Success);
 }
 
 void TestMockSetFromRun::failedAndUnansweredSteps()
@@ -182,7 +182,7 @@ void TestMockSetFromRun::promoteOneStep()
     const InvokeResult failed = run(u"research-assistant"_s, u"tea"_s, Mode::manual(), MockSet());
     const StepRecord *skipped = stepAt(failed, u"summarise"_s);
     QVERIFY(skipped);
-    QCOMPARE(skipped->status, u"skipped"_s);
+    QCOMPARE(skipped->status, StepStatus::Skipped);
     const MockSet before = set;
     QVERIFY(!promoteStep(set, *skipped, {}, &redactions, &error));
     QCOMPARE(error, u"step \"summarise\" did not finish (skipped): there is no answer to keep"_s);

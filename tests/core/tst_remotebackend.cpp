@@ -47,7 +47,8 @@ InvokeRequest request(const QString &key)
     return r;
 }
 
-// Runs one invocation to its end and keeps what it delivered.
+// Runs one invocation to its end and keeps what it delivered; the invocation is asked
+// to keep its events too unless `keepEvents` is false.
 struct Run
 {
     QList<QList<Event>> batches;
@@ -55,8 +56,9 @@ struct Run
     QList<InvokeResult> finished;
     InvokeResult result;
 
-    explicit Run(Invocation *invocation, int timeoutMs = 30000)
+    explicit Run(Invocation *invocation, int timeoutMs = 30000, bool keepEvents = true)
     {
+        invocation->setKeepEvents(keepEvents);
         QObject::connect(invocation, &Invocation::eventsArrived, invocation, [this](const QList<Event> &batch) {
             batches.append(batch);
             events += batch;
@@ -72,7 +74,7 @@ QStringList stepLines(const InvokeResult &result)
 {
     QStringList lines;
     for (const StepRecord &step : result.steps)
-        lines << u"%1 %2 %3"_s.arg(step.path, step.actionType, step.status);
+        lines << u"%1 %2 %3"_s.arg(step.path, step.actionType, QString(wireName(step.status)));
     return lines;
 }
 
@@ -193,6 +195,26 @@ private Q_SLOTS:
         QCOMPARE(received.header("accept"), "text/event-stream");
         QCOMPARE(received.header("content-type"), "application/json");
         QCOMPARE(received.json(), wire::requestBody(sent));
+    }
+
+    void eventsAreKeptOnlyWhenAsked()
+    {
+        // Not asked: the events pass by (eventsArrived), the result keeps none.
+        RemoteBackend backend(options());
+        std::unique_ptr<Invocation> quiet(backend.invoke(request(u"plain"_s)));
+        Run notKept(quiet.get(), 30000, false);
+        QVERIFY2(notKept.result.success, qPrintable(notKept.result.error));
+        QVERIFY(notKept.result.events.isEmpty());
+        QVERIFY(!notKept.events.isEmpty());
+        QCOMPARE(quiet->eventCount(), qint64(notKept.events.size()));
+        QCOMPARE(stepLines(notKept.result), (QStringList{u"lookup utils.echo success"_s, u"answer llm.message success"_s}));
+        // Asked: all of them, in arrival order.
+        std::unique_ptr<Invocation> asked(backend.invoke(request(u"plain"_s)));
+        Run kept(asked.get());
+        QVERIFY(asked->keepsEvents());
+        QCOMPARE(kept.result.events, kept.events);
+        QCOMPARE(kept.result.events.size(), notKept.events.size());
+        QCOMPARE(kept.result.steps, notKept.result.steps);
     }
 
     void burstAndNoiseAreRead()
@@ -363,6 +385,7 @@ private Q_SLOTS:
         m_server->addBot(bot(u"held"_s), held);
         RemoteBackend backend(options());
         std::unique_ptr<Invocation> invocation(backend.invoke(request(u"held"_s)));
+        invocation->setKeepEvents(true);
         QList<Event> arrived;
         QList<InvokeResult> finished;
         connect(invocation.get(), &Invocation::eventsArrived, this, [&](const QList<Event> &batch) { arrived += batch; });

@@ -72,7 +72,7 @@ struct SseClient
     }
     ~SseClient() { delete reply; }
 
-    bool hasKind(wire::Kind kind) const
+    bool hasKind(EventKind kind) const
     {
         return std::any_of(events.cbegin(), events.cend(), [kind](const Event &e) { return wire::kindOf(e) == kind; });
     }
@@ -95,9 +95,9 @@ QString streamProblem(const QList<Event> &events)
         if (stringField(wire::metadataOf(events[i].json()), "invocation_id") != id)
             return u"event %1 belongs to another invocation"_s.arg(i);
     }
-    if (wire::kindOf(events.first()) != wire::Kind::InvocationStarted)
+    if (wire::kindOf(events.first()) != EventKind::InvocationStarted)
         return u"the first event is %1"_s.arg(events.first().type);
-    if (wire::kindOf(events.last()) != wire::Kind::InvocationFinished)
+    if (wire::kindOf(events.last()) != EventKind::InvocationFinished)
         return u"the last event is %1"_s.arg(events.last().type);
     return {};
 }
@@ -424,10 +424,10 @@ void TstServer::streamDeliversEventsAsTheyHappen()
     SseClient client(server->url(u"/bots/chat/invoke"_s), kTokenAcme, chatBody("live"));
     QVERIFY(held.wait(60000));
     // While the LLM is held, the events so far have arrived: the stream is not buffered.
-    QTRY_VERIFY_WITH_TIMEOUT(client.hasKind(wire::Kind::MessageContent), 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(client.hasKind(EventKind::MessageContent), 60000);
     QCOMPARE(client.status, 200);
     QCOMPARE(client.reply->header(QNetworkRequest::ContentTypeHeader).toString(), u"text/event-stream"_s);
-    QVERIFY(!client.hasKind(wire::Kind::InvocationFinished));
+    QVERIFY(!client.hasKind(EventKind::InvocationFinished));
     QVERIFY(!client.done);
     QCOMPARE(wire::readTextChunk(client.events.last())->text, u"Streaming"_s);
 
@@ -457,7 +457,7 @@ void TstServer::replayCacheIsScopedPerOrganisation()
         if (!waitDone(client) || !streamProblem(client.events).isEmpty())
             return u"broken stream: "_s + streamProblem(client.events);
         for (const Event &event : std::as_const(client.events))
-            if (wire::kindOf(event) == wire::Kind::StepFinished)
+            if (wire::kindOf(event) == EventKind::StepFinished)
                 return stringField(wire::metadataOf(event.json()), "source");
         return u"no step finished"_s;
     };
@@ -488,7 +488,7 @@ void TstServer::clientDisconnectCancelsTheRun()
 
     SseClient client(server->url(u"/bots/chat/invoke"_s), kTokenAcme, chatBody("live"));
     QVERIFY(held.wait(60000));
-    QTRY_VERIFY(client.hasKind(wire::Kind::MessageContent));
+    QTRY_VERIFY(client.hasKind(EventKind::MessageContent));
     client.reply->abort();
 
     // The server cancels the run, and the run drops its LLM request.
@@ -634,7 +634,7 @@ void TstServer::sigtermCancelsOpenStreams()
 
     SseClient client(server->url(u"/bots/chat/invoke"_s), kTokenAcme, chatBody("live"));
     QVERIFY(held.wait(60000));
-    QTRY_VERIFY(client.hasKind(wire::Kind::MessageContent));
+    QTRY_VERIFY(client.hasKind(EventKind::MessageContent));
     QCOMPARE(server->terminate(), 0);
 
     // The client got the end of the run, and the stream ended properly.

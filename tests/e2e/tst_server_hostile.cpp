@@ -471,7 +471,7 @@ void TstServerHostile::pipelinedRequestNeverEntersAStream()
         wire::EventStreamDecoder decoder;
         decoder.feed(events, decoded);
         QVERIFY(!decoded.isEmpty());
-        QCOMPARE(wire::kindOf(decoded.last()), wire::Kind::InvocationFinished);
+        QCOMPARE(wire::kindOf(decoded.last()), EventKind::InvocationFinished);
         QCOMPARE(stringField(wire::payloadOf(decoded.last().json()), "status"), u"success"_s);
     }
     QVERIFY2(!server->log().contains(u"GET /bots "_s), qPrintable(server->log()));
@@ -553,7 +553,7 @@ void TstServerHostile::connectionCloseAndHttp10AreHonoured()
     wire::EventStreamDecoder decoder;
     decoder.feed(oldStream.body(), events);
     QVERIFY(!events.isEmpty());
-    QCOMPARE(wire::kindOf(events.last()), wire::Kind::InvocationFinished);
+    QCOMPARE(wire::kindOf(events.last()), EventKind::InvocationFinished);
 
     // Without either, HTTP/1.1 keeps the connection: two answers on one, in order.
     RawClient kept(port);

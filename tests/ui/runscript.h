@@ -23,8 +23,10 @@ public:
                    const QString &source = {}, qint64 durationMs = -1, wire::Usage usage = {},
                    const QString &error = {}, const Json &output = Json())
     {
-        return wire::stepFinished(stamp(path), keyOf(path), action, status, output, error, source,
-                                  durationMs, usage);
+        // Scripted in the wire's words, as a server sends them.
+        return wire::stepFinished(stamp(path), keyOf(path), action,
+                                  stepStatusFromWire(status).value_or(StepStatus::Error), output, error,
+                                  sourceFromWire(source), durationMs, usage);
     }
     Event chunk(const QString &path, const QString &text, const QString &messageId = QStringLiteral("m1"),
                 bool visible = true, const QString &contentType = QStringLiteral("text"))

@@ -278,7 +278,7 @@ private Q_SLOTS:
         const InvokeResult result = finished.at(0).at(0).value<InvokeResult>();
         bool failedThere = false;
         for (const StepRecord &step : result.steps)
-            failedThere |= step.path == u"summarise/answer"_s && step.status == QLatin1String(StepStatus::Error);
+            failedThere |= step.path == u"summarise/answer"_s && step.status == StepStatus::Error;
         QVERIFY(failedThere);
 
         // Covered: no question.

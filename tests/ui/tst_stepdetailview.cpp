@@ -65,6 +65,7 @@ void TestStepDetailView::codeCalculatorStep()
     request.botKey = u"code-calculator"_s;
     request.messages = {Message::user(u"2 4 9"_s)};
     Invocation *invocation = backend.invoke(request, this);
+    invocation->setKeepEvents(true); // the events tab lists them
     QSignalSpy finished(invocation, &Invocation::finished);
     QVERIFY(finished.wait(120000));
     const InvokeResult result = invocation->result();
@@ -97,8 +98,8 @@ void TestStepDetailView::failedProgramMarksStderr()
     StepRecord step;
     step.path = step.key = u"compute"_s;
     step.actionType = u"codeexec.run"_s;
-    step.status = u"error"_s;
-    step.source = u"live"_s;
+    step.status = StepStatus::Error;
+    step.source = Source::Live;
     step.error = u"codeexec.run: the program exited with code 2:\nValueError: bad"_s;
     step.output = Json{{"output", "half done\n"}, {"error", "Traceback\nValueError: bad\n"}, {"exit_code", 2},
                        {"files", Json::array()}, {"sandbox", "rlimit"}, {"network", "not blocked"},
@@ -117,7 +118,7 @@ void TestStepDetailView::failedProgramMarksStderr()
     auto *box = view.findChild<QPlainTextEdit *>(u"stepOutput"_s);
     QVERIFY(box);
     QCOMPARE(box->font().family(), QFontDatabase::systemFont(QFontDatabase::FixedFont).family()); // monospace
-    const QColor errorColour = ui::statusStyle(u"error"_s, box->palette()).color;
+    const QColor errorColour = ui::statusStyle(StepStatus::Error, box->palette()).color;
     QCOMPARE(colourOfLine(box->document(), u"ValueError: bad"_s), errorColour);
     QVERIFY(colourOfLine(box->document(), u"half done"_s) != errorColour);
 
@@ -135,7 +136,7 @@ void TestStepDetailView::otherStepsUnchanged()
     StepRecord step;
     step.path = step.key = u"answer"_s;
     step.actionType = u"llm.message"_s;
-    step.status = u"success"_s;
+    step.status = StepStatus::Success;
     step.output = Json{{"content", "Hello"}, {"output", "not a program"}};
     view.setStep(step);
     QVERIFY(view.outputText().startsWith(u"Hello\n\n── the whole output ──"_s));

@@ -1,6 +1,7 @@
 #include "tests/ui/modeldump.h"
 #include "tests/ui/runscript.h"
 #include "ui/steps/steptreemodel.h"
+#include "core/format/labels.h"
 
 #include <QtCore/QFile>
 #include <QtGui/QColor>
@@ -11,7 +12,10 @@
 using namespace Qt::StringLiterals;
 using invoke::Event;
 using invoke::Json;
+using invoke::Source;
 using invoke::StepRecord;
+using invoke::StepStatus;
+namespace format = invoke::format;
 using invoke::test::RunScript;
 using invoke::test::batchesOf;
 using invoke::test::dumpTree;
@@ -225,8 +229,8 @@ child | utils.echo | running
   search | memory.search | succeeded | live | 80 ms
   summarise | llm.message | cancelled
 )"_s);
-        QCOMPARE(model.index(0, StepTreeModel::StatusColumn).data(StepTreeModel::StatusRole).toString(),
-                 u"cancelled"_s);
+        QCOMPARE(model.index(0, StepTreeModel::StatusColumn).data(StepTreeModel::StatusRole).value<StepStatus>(),
+                 StepStatus::Cancelled);
     }
 
     void markFailedFailsRunningSteps()
@@ -261,7 +265,7 @@ child | utils.echo | running
         const auto record = summarise.data(StepTreeModel::StepRecordRole).value<StepRecord>();
         QCOMPARE(record, model.stepAt(summarise));
         QCOMPARE(record.inputTokens, 24);
-        QCOMPARE(record.source, u"replay_hit"_s);
+        QCOMPARE(record.source, Source::ReplayHit);
         QVERIFY(model.stepAt(model.indexOfPath(u"research/search"_s)).parameters == (Json{{"query", "tides"}}));
 
         const QModelIndex failedStatus = answer.siblingAtColumn(StepTreeModel::StatusColumn);
@@ -298,9 +302,9 @@ child | utils.echo | running
         QTest::newRow("tokens in") << StepTreeModel::tokensText(24, -1) << u"in 24"_s;
         QTest::newRow("tokens out") << StepTreeModel::tokensText(-1, 3) << u"out 3"_s;
         QTest::newRow("no tokens") << StepTreeModel::tokensText(-1, -1) << QString();
-        QTest::newRow("stored") << StepTreeModel::sourceText(u"replay_stored"_s) << u"stored"_s;
-        QTest::newRow("refreshed") << StepTreeModel::sourceText(u"refreshed"_s) << u"refreshed"_s;
-        QTest::newRow("failed") << StepTreeModel::statusText(u"error"_s) << u"failed"_s;
+        QTest::newRow("stored") << format::label(Source::ReplayStored) << u"stored"_s;
+        QTest::newRow("refreshed") << format::label(Source::Refreshed) << u"refreshed"_s;
+        QTest::newRow("failed") << format::label(StepStatus::Error) << u"failed"_s;
     }
 
     void texts()

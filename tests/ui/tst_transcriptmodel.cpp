@@ -1,4 +1,4 @@
-#include "core/format/resultbuilder.h"
+#include "core/fold/runfold.h"
 #include "tests/ui/runscript.h"
 #include "ui/run/transcriptmodel.h"
 
@@ -11,7 +11,7 @@ using invoke::Event;
 using invoke::InvokeResult;
 using invoke::Json;
 using invoke::Message;
-using invoke::ResultBuilder;
+using invoke::RunFold;
 using invoke::test::RunScript;
 using invoke::test::batchesOf;
 using invoke::ui::TranscriptModel;
@@ -39,9 +39,9 @@ QString dump(const TranscriptModel &model)
 
 InvokeResult resultOf(const QList<Event> &events)
 {
-    ResultBuilder builder;
-    builder.add(events);
-    return builder.result();
+    RunFold fold;
+    fold.add(events);
+    return fold.result();
 }
 
 QList<Event> answerRun(RunScript &run)
@@ -240,10 +240,10 @@ private Q_SLOTS:
         RunScript run;
         const QList<Event> events{run.started(u"answer"_s, u"llm.message"_s), run.chunk(u"answer"_s, u"Roses are"_s)};
         model.addEvents(events);
-        ResultBuilder builder;
-        builder.add(events);
-        builder.markCancelled();
-        model.finishTurn(builder.result());
+        RunFold fold;
+        fold.add(events);
+        fold.markCancelled();
+        model.finishTurn(fold.result());
         QCOMPARE(dump(model), u"user: Write a poem\nassistant cancelled: Roses are\n"_s);
         QCOMPARE(model.conversation().size(), 2);
     }

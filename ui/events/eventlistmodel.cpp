@@ -10,24 +10,10 @@ namespace {
 
 constexpr qsizetype kSummaryChars = 160;
 
-QString typeNameOf(wire::Kind kind)
-{
-    switch (kind) {
-    case wire::Kind::InvocationStarted: return QString::fromLatin1(wire::EventType::InvocationStarted);
-    case wire::Kind::StepStarted: return QString::fromLatin1(wire::EventType::StepStarted);
-    case wire::Kind::MessageContent: return QString::fromLatin1(wire::EventType::MessageContent);
-    case wire::Kind::StepFinished: return QString::fromLatin1(wire::EventType::StepFinished);
-    case wire::Kind::Status: return QString::fromLatin1(wire::EventType::Status);
-    case wire::Kind::InvocationFinished: return QString::fromLatin1(wire::EventType::InvocationFinished);
-    case wire::Kind::Unknown: break;
-    }
-    return {};
-}
-
 bool isStepType(const QString &type)
 {
-    return type == QLatin1String(wire::EventType::StepStarted)
-        || type == QLatin1String(wire::EventType::StepFinished);
+    const EventKind kind = wire::kindOfType(type);
+    return kind == EventKind::StepStarted || kind == EventKind::StepFinished;
 }
 
 // One line of at most kSummaryChars: line breaks shown as ⏎, the rest elided.
@@ -114,7 +100,7 @@ void EventListModel::addEvents(const QList<Event> &events)
             // Servers without our metadata: classify by shape, take the step key as path.
             const Json parsed = event.json();
             if (type.isEmpty())
-                type = typeNameOf(wire::kindOf(event, parsed));
+                type = wire::typeName(wire::kindOf(event, parsed));
             if (path.isEmpty() && isStepType(type))
                 path = stringField(wire::payloadOf(parsed), "key");
         }
@@ -201,13 +187,13 @@ QString EventListModel::summaryAt(int row) const
     const Json &payload = wire::payloadOf(parsed);
     const Json &meta = wire::metadataOf(parsed);
     switch (wire::kindOf(header, parsed)) {
-    case wire::Kind::MessageContent: {
+    case EventKind::MessageContent: {
         const bool hidden = stringField(meta, "user_visibility") == u"hidden"_s;
         return oneLine((hidden ? u"(hidden) "_s : QString()) + textOf(payload));
     }
-    case wire::Kind::StepStarted:
+    case EventKind::StepStarted:
         return oneLine(stringField(payload, "key") + u" · "_s + stringField(payload, "action_type"));
-    case wire::Kind::StepFinished: {
+    case EventKind::StepFinished: {
         const Json &result = payload.is_object() ? payload.value("result", Json()) : payload;
         QString text = stringField(payload, "key") + u" → "_s + stringField(result, "status");
         if (const QString source = stringField(meta, "source"); !source.isEmpty())
@@ -216,17 +202,17 @@ QString EventListModel::summaryAt(int row) const
             text += u": "_s + error;
         return oneLine(text);
     }
-    case wire::Kind::InvocationStarted:
+    case EventKind::InvocationStarted:
         return oneLine(stringField(payload, "bot_name") + u" · "_s + stringField(payload, "invocation_id"));
-    case wire::Kind::Status:
+    case EventKind::Status:
         return oneLine(stringField(payload, "status") + u": "_s + stringField(payload, "message"));
-    case wire::Kind::InvocationFinished: {
+    case EventKind::InvocationFinished: {
         QString text = stringField(payload, "status");
         if (const QString error = stringField(payload, "error"); !error.isEmpty())
             text += u": "_s + error;
         return oneLine(text);
     }
-    case wire::Kind::Unknown:
+    case EventKind::Unknown:
         break;
     }
     return oneLine(QString::fromUtf8(raw));

@@ -140,7 +140,7 @@ void MockEntryView::refresh()
         return;
     }
     const bool blocking = problem.kind != MockEntryProblem::Schema;
-    const QString status = blocking ? QString::fromLatin1(StepStatus::Error) : QString::fromLatin1(StepStatus::Cancelled);
+    const StepStatus status = blocking ? StepStatus::Error : StepStatus::Cancelled;
     m_problem->setText(statusHtml(status, blocking ? tr("Cannot be saved or run:") : tr("Check:"), palette())
                        + u" "_s + problem.message.toHtmlEscaped().replace(u'\n', u"<br>"_s));
     m_problem->show();

@@ -6,7 +6,6 @@
 
 #include "core/backend/backend.h"
 #include "core/backend/invocation.h"
-#include "core/wire/events.h"
 
 using namespace Qt::StringLiterals;
 
@@ -59,17 +58,10 @@ void RunController::apply(const QList<Event> &batch)
     m_eventCount += batch.size();
 
     if (m_invocationId.isEmpty()) {
-        // The id is in the first event's payload (and in our metadata); look only until found.
-        for (const Event &event : batch) {
-            const Json parsed = event.json();
-            QString id = stringField(wire::metadataOf(parsed), "invocation_id");
-            if (id.isEmpty() && wire::kindOf(event, parsed) == wire::Kind::InvocationStarted)
-                id = stringField(wire::payloadOf(parsed), "invocation_id");
-            if (!id.isEmpty()) {
-                m_invocationId = id;
-                Q_EMIT invocationIdKnown(id);
-                break;
-            }
+        // The step tree's fold read it from invocation_started: no second look at the events.
+        if (const QString id = m_steps->invocationId(); !id.isEmpty()) {
+            m_invocationId = id;
+            Q_EMIT invocationIdKnown(id);
         }
     }
     Q_EMIT eventsApplied(m_eventCount);

@@ -61,7 +61,7 @@ RunStatusPanel::RunStatusPanel(QWidget *parent)
 void RunStatusPanel::setIdle()
 {
     m_ticker.stop();
-    showState({}, tr("Ready"));
+    showState(std::nullopt, tr("Ready"));
     m_id->setText(tr("no invocation yet"));
     m_elapsed->setText(elapsedString(0));
     setEventCount(0);
@@ -69,7 +69,7 @@ void RunStatusPanel::setIdle()
 
 void RunStatusPanel::setRunning()
 {
-    showState(QString::fromLatin1(StepStatus::Running), tr("Running"));
+    showState(StepStatus::Running, tr("Running"));
     m_id->setText(tr("starting…"));
     setEventCount(0);
     m_clock.start();
@@ -96,13 +96,12 @@ void RunStatusPanel::setFinished(const InvokeResult &result)
         setInvocationId(result.invocationId);
     else if (m_id->text() == tr("starting…"))
         setInvocationId({});
-    setEventCount(result.events.size());
     if (result.cancelled)
-        showState(QString::fromLatin1(StepStatus::Cancelled), tr("Cancelled"));
+        showState(StepStatus::Cancelled, tr("Cancelled"));
     else if (result.success)
-        showState(QString::fromLatin1(StepStatus::Success), tr("Succeeded"));
+        showState(StepStatus::Success, tr("Succeeded"));
     else
-        showState(QString::fromLatin1(StepStatus::Error), tr("Failed"));
+        showState(StepStatus::Error, tr("Failed"));
 }
 
 QString RunStatusPanel::stateText() const { return m_statusText; }
@@ -117,7 +116,7 @@ void RunStatusPanel::changeEvent(QEvent *event)
         showState(m_status, m_statusText);
 }
 
-void RunStatusPanel::showState(const QString &status, const QString &text)
+void RunStatusPanel::showState(std::optional<StepStatus> status, const QString &text)
 {
     m_status = status;
     m_statusText = text;

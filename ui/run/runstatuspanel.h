@@ -32,10 +32,10 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
-    void showState(const QString &status, const QString &text);
+    void showState(std::optional<StepStatus> status, const QString &text);
     void tick();
 
-    QString m_status;
+    std::optional<StepStatus> m_status;
     QString m_statusText;
     QLabel *m_state;
     QLabel *m_id;

@@ -22,7 +22,7 @@ struct Chunk
 bool parseVisibleChunk(const Event &event, Chunk *chunk)
 {
     const Json parsed = event.json();
-    if (wire::kindOf(event, parsed) != wire::Kind::MessageContent)
+    if (wire::kindOf(event, parsed) != EventKind::MessageContent)
         return false;
     const Json &meta = wire::metadataOf(parsed);
     if (stringField(meta, "user_visibility", u"visible"_s) != u"visible"_s)
@@ -40,7 +40,7 @@ bool parseVisibleChunk(const Event &event, Chunk *chunk)
 // "type", and most of a run is such chunks: read the three fields without a parse.
 bool visibleChunk(const Event &event, Chunk *chunk)
 {
-    if (!event.type.isEmpty() && event.type != QLatin1String(wire::EventType::MessageContent))
+    if (!event.type.isEmpty() && wire::kindOfType(event.type) != EventKind::MessageContent)
         return false;
     if (event.type.isEmpty())
         return parseVisibleChunk(event, chunk);

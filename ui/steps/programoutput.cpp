@@ -1,6 +1,8 @@
 #include "ui/steps/programoutput.h"
 #include "ui/common/statusstyle.h"
 
+#include "core/model/actiontypes.h"
+
 #include <QtCore/QCoreApplication>
 #include <QtGui/QTextCursor>
 #include <QtWidgets/QPlainTextEdit>
@@ -30,7 +32,7 @@ void section(QTextCursor &cursor, const QString &title, const QString &body, con
 
 bool isProgramOutput(const QString &actionType, const Json &output)
 {
-    return actionType.startsWith(u"codeexec."_s) && output.is_object() && output.contains("output")
+    return actionType.startsWith(ActionType::CodeExecPrefix) && output.is_object() && output.contains("output")
         && output["output"].is_string();
 }
 
@@ -59,7 +61,7 @@ void showProgramOutput(QPlainTextEdit *box, const Json &output)
     QTextCursor cursor(box->document());
     const QTextCharFormat plain;
     QTextCharFormat marked; // stderr: a colour that reads on this palette, and its own heading
-    marked.setForeground(statusStyle(u"error"_s, box->palette()).color);
+    marked.setForeground(statusStyle(StepStatus::Error, box->palette()).color);
 
     const QString out = stringField(output, "output");
     const QString err = stringField(output, "error");

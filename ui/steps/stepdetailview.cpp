@@ -1,4 +1,6 @@
 #include "ui/steps/stepdetailview.h"
+
+#include "core/format/labels.h"
 #include "ui/events/eventlistmodel.h"
 #include "ui/steps/programoutput.h"
 #include "ui/common/statusstyle.h"
@@ -92,9 +94,9 @@ void StepDetailView::setStep(const StepRecord &step)
         (step.path.isEmpty() ? step.key : step.path).toHtmlEscaped(), step.actionType.toHtmlEscaped()));
 
     QStringList facts;
-    facts << statusHtml(step.status, StepTreeModel::statusText(step.status), palette());
-    if (!step.source.isEmpty())
-        facts << tr("source: %1").arg(StepTreeModel::sourceText(step.source));
+    facts << statusHtml(step.status, format::label(step.status), palette());
+    if (step.source != Source::Unknown)
+        facts << tr("source: %1").arg(format::label(step.source));
     if (step.durationMs >= 0)
         facts << tr("took %1").arg(StepTreeModel::durationText(step.durationMs));
     const QString tokens = StepTreeModel::tokensText(step.inputTokens, step.outputTokens);

@@ -1,5 +1,7 @@
 #include "ui/steps/steptreemodel.h"
 
+#include "core/format/labels.h"
+#include "core/model/actiontypes.h"
 #include "core/wire/events.h"
 #include "ui/common/statusstyle.h"
 
@@ -14,39 +16,23 @@ namespace invoke::ui {
 
 namespace {
 
-enum StatusIndex { Running, Succeeded, Failed, Skipped, Cancelled, StatusCount };
-
-int statusIndexOf(const QString &status)
+// Events that can touch a step, or tell the invocation id: told apart by their type
+// without a parse. An untyped event (the plain SDK shape) or a type we do not know goes
+// to the fold, which classifies it by its shape.
+bool mayTouchSteps(const Event &event)
 {
-    if (status == QLatin1String(StepStatus::Running)) return Running;
-    if (status == QLatin1String(StepStatus::Success)) return Succeeded;
-    if (status == QLatin1String(StepStatus::Error)) return Failed;
-    if (status == QLatin1String(StepStatus::Skipped)) return Skipped;
-    if (status == QLatin1String(StepStatus::Cancelled)) return Cancelled;
-    return -1;
-}
-
-// Step events change the tree; the other kinds never do. Events of ours carry a type,
-// so most are told apart without parsing; the plain SDK shape needs a look inside.
-bool isStepEvent(const Event &event)
-{
-    const QString &type = event.type;
-    if (type == QLatin1String(wire::EventType::StepStarted) || type == QLatin1String(wire::EventType::StepFinished))
+    switch (wire::kindOfType(event.type)) {
+    case EventKind::InvocationStarted:
+    case EventKind::StepStarted:
+    case EventKind::StepFinished:
+    case EventKind::Unknown:
         return true;
-    if (type == QLatin1String(wire::EventType::MessageContent) || type == QLatin1String(wire::EventType::Status)
-        || type == QLatin1String(wire::EventType::InvocationStarted)
-        || type == QLatin1String(wire::EventType::InvocationFinished))
+    case EventKind::MessageContent:
+    case EventKind::Status:
+    case EventKind::InvocationFinished:
         return false;
-    const wire::Kind kind = wire::kindOf(event);
-    return kind == wire::Kind::StepStarted || kind == wire::Kind::StepFinished;
-}
-
-// The path ResultBuilder files a step event under: metadata.path, else the payload's key.
-QString stepPathOf(const Event &event)
-{
-    if (!event.path.isEmpty())
-        return event.path;
-    return stringField(wire::payloadOf(event.json()), "key");
+    }
+    return true;
 }
 
 } // namespace
@@ -55,10 +41,9 @@ StepTreeModel::StepTreeModel(QObject *parent)
     : QAbstractItemModel(parent)
 {
     // The icons of the shared status style, loaded once rather than per data() call.
-    static const char *const statuses[StatusCount] = {StepStatus::Running, StepStatus::Success, StepStatus::Error,
-                                                      StepStatus::Skipped, StepStatus::Cancelled};
-    for (int i = 0; i < StatusCount; ++i)
-        m_statusIcons[i] = QIcon(statusStyle(QLatin1String(statuses[i]), QPalette()).iconPath);
+    for (const StepStatus status : {StepStatus::Running, StepStatus::Success, StepStatus::Error, StepStatus::Skipped,
+                                    StepStatus::Cancelled})
+        m_statusIcons[int(status)] = QIcon(statusStyle(status, QPalette()).iconPath);
 }
 
 StepTreeModel::~StepTreeModel() = default;
@@ -68,12 +53,12 @@ void StepTreeModel::addEvents(const QList<Event> &events)
     const int firstNew = stepCount();
     QList<int> touched;
     for (const Event &event : events) {
-        if (!isStepEvent(event))
+        if (!mayTouchSteps(event))
             continue;
-        m_builder.add(event);
-        const int step = m_builder.stepIndex(stepPathOf(event));
-        if (step >= 0 && step < firstNew)
-            touched.append(step);
+        const FoldChange change = m_fold.add(event);
+        // New steps (stepIsNew, or appended earlier in this batch) are inserted below.
+        if (change.step >= 0 && !change.stepIsNew && change.step < firstNew)
+            touched.append(change.step);
     }
     insertNewSteps(firstNew);
     announceChanged(touched);
@@ -82,7 +67,7 @@ void StepTreeModel::addEvents(const QList<Event> &events)
 void StepTreeModel::clear()
 {
     beginResetModel();
-    m_builder = ResultBuilder();
+    m_fold = RunFold();
     m_root.children.clear();
     m_nodeOfStep.clear();
     m_nodeByPath.clear();
@@ -91,24 +76,12 @@ void StepTreeModel::clear()
 
 void StepTreeModel::markCancelled()
 {
-    QList<int> running;
-    const QList<StepRecord> &steps = m_builder.result().steps;
-    for (int i = 0; i < steps.size(); ++i)
-        if (steps[i].status == QLatin1String(StepStatus::Running))
-            running.append(i);
-    m_builder.markCancelled();
-    announceChanged(running);
+    announceChanged(m_fold.markCancelled());
 }
 
 void StepTreeModel::markFailed(const QString &error)
 {
-    QList<int> running;
-    const QList<StepRecord> &steps = m_builder.result().steps;
-    for (int i = 0; i < steps.size(); ++i)
-        if (steps[i].status == QLatin1String(StepStatus::Running))
-            running.append(i);
-    m_builder.markFailed(error);
-    announceChanged(running);
+    announceChanged(m_fold.markFailed(error));
 }
 
 StepTreeModel::Node *StepTreeModel::nearestKnownAncestor(const QString &path,
@@ -128,7 +101,7 @@ StepTreeModel::Node *StepTreeModel::nearestKnownAncestor(const QString &path,
 
 void StepTreeModel::insertNewSteps(int firstNew)
 {
-    const QList<StepRecord> &steps = m_builder.result().steps;
+    const QList<StepRecord> &steps = m_fold.result().steps;
     if (steps.size() <= firstNew)
         return;
     // New steps join either a row the views already know (one insert per such parent,
@@ -216,7 +189,7 @@ const StepRecord &StepTreeModel::recordOf(const Node *node) const
     static const StepRecord none;
     if (!node || node->step < 0)
         return none;
-    return m_builder.result().steps.at(node->step);
+    return m_fold.result().steps.at(node->step);
 }
 
 StepRecord StepTreeModel::stepAt(const QModelIndex &index) const
@@ -229,28 +202,6 @@ StepRecord StepTreeModel::stepAt(const QModelIndex &index) const
 QModelIndex StepTreeModel::indexOfPath(const QString &path, int column) const
 {
     return indexOf(m_nodeByPath.value(path), column);
-}
-
-QString StepTreeModel::statusText(const QString &status)
-{
-    switch (statusIndexOf(status)) {
-    case Running: return u"running"_s;
-    case Succeeded: return u"succeeded"_s;
-    case Failed: return u"failed"_s;
-    case Skipped: return u"skipped"_s;
-    case Cancelled: return u"cancelled"_s;
-    }
-    return status;
-}
-
-QString StepTreeModel::sourceText(const QString &source)
-{
-    if (source == QLatin1String(Source::Live)) return u"live"_s;
-    if (source == QLatin1String(Source::ReplayHit)) return u"replay hit"_s;
-    if (source == QLatin1String(Source::ReplayStored)) return u"stored"_s;
-    if (source == QLatin1String(Source::Refreshed)) return u"refreshed"_s;
-    if (source == QLatin1String(Source::Mock)) return u"mock"_s;
-    return source;
 }
 
 QString StepTreeModel::durationText(qint64 ms)
@@ -312,7 +263,7 @@ Qt::ItemFlags StepTreeModel::flags(const QModelIndex &index) const
     const Node *node = nodeOf(index);
     const QString &action = recordOf(node).actionType;
     // Only a sub-bot has steps under it; an unknown action might still be one.
-    if (node->children.empty() && !action.isEmpty() && action != u"bot.invoke"_s)
+    if (node->children.empty() && !action.isEmpty() && action != ActionType::BotInvoke)
         flags |= Qt::ItemNeverHasChildren;
     return flags;
 }
@@ -328,21 +279,18 @@ QVariant StepTreeModel::data(const QModelIndex &index, int role) const
         switch (column) {
         case KeyColumn: return step.key.isEmpty() ? step.path.section(u'/', -1) : step.key;
         case ActionColumn: return step.actionType;
-        case StatusColumn: return statusText(step.status);
-        case SourceColumn: return sourceText(step.source);
+        case StatusColumn: return format::label(step.status);
+        case SourceColumn: return format::label(step.source);
         case DurationColumn: return durationText(step.durationMs);
         case TokensColumn: return tokensText(step.inputTokens, step.outputTokens);
         }
         break;
     case Qt::DecorationRole:
-        if (column == StatusColumn) {
-            const int status = statusIndexOf(step.status);
-            if (status >= 0)
-                return m_statusIcons[status];
-        }
+        if (column == StatusColumn)
+            return m_statusIcons[int(step.status)];
         break;
     case Qt::ForegroundRole:
-        if (column == StatusColumn && statusIndexOf(step.status) >= 0)
+        if (column == StatusColumn)
             return statusStyle(step.status, QGuiApplication::palette()).color;
         break;
     case Qt::ToolTipRole:
@@ -356,7 +304,7 @@ QVariant StepTreeModel::data(const QModelIndex &index, int role) const
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         break;
     case PathRole: return step.path;
-    case StatusRole: return step.status;
+    case StatusRole: return QVariant::fromValue(step.status);
     case StepRecordRole: return QVariant::fromValue(step);
     case ErrorRole: return step.error;
     }

@@ -1,5 +1,5 @@
 #pragma once
-#include "core/format/resultbuilder.h"
+#include "core/fold/runfold.h"
 
 #include <QtCore/QAbstractItemModel>
 #include <QtCore/QHash>
@@ -13,10 +13,12 @@ namespace invoke::ui {
 // The steps of a run as a tree: one row per step, nested by path ("research/summarise"
 // is a child of "research", the bot.invoke step that ran the sub-bot).
 //
-// The steps themselves come from the core's one fold, ResultBuilder, fed only the
-// step events (no per-event storage here: the event list keeps the events). The model
-// adds the tree: a node per step with a stable address (internalPointer), rows
-// inserted once per parent per batch, changed rows announced once per batch.
+// The steps themselves come from the core's one fold, RunFold (core/fold/runfold.h),
+// fed only the events that can touch a step (no per-event storage here: the event list
+// keeps the events; docs/architecture.md). Each add() says which step it touched and
+// whether it is new, so no event is read twice. The model adds the tree: a node per
+// step with a stable address (internalPointer), rows inserted once per parent per
+// batch, changed rows announced once per batch.
 //
 // A step whose parent has not been seen yet (a lost or reordered event) goes under the
 // nearest known ancestor, or the top level, and stays there.
@@ -28,7 +30,7 @@ public:
                   TokensColumn, ColumnCount };
     enum Role {
         PathRole = Qt::UserRole + 1, // QString: "research/summarise"
-        StatusRole,                  // QString: the raw status (StepStatus::*)
+        StatusRole,                  // StepStatus
         StepRecordRole,              // StepRecord
         ErrorRole,                   // QString: the step's error, empty unless failed
     };
@@ -47,11 +49,12 @@ public:
     // The step of a row; an empty record for an invalid index.
     StepRecord stepAt(const QModelIndex &index) const;
     QModelIndex indexOfPath(const QString &path, int column = 0) const;
-    int stepCount() const { return int(m_builder.result().steps.size()); }
+    int stepCount() const { return int(m_fold.result().steps.size()); }
+    // The run's invocation id, from its invocation_started event; empty before it.
+    QString invocationId() const { return m_fold.result().invocationId; }
 
-    // Texts the columns show, shared with the detail pane.
-    static QString statusText(const QString &status);
-    static QString sourceText(const QString &source);
+    // Texts the columns show, shared with the detail pane (the status and source
+    // labels are core/format/labels.h's).
     static QString durationText(qint64 milliseconds);
     static QString tokensText(qint64 inputTokens, qint64 outputTokens);
 
@@ -68,7 +71,7 @@ private:
     {
         Node *parent = nullptr;
         int row = 0;   // index in parent->children
-        int step = -1; // index into the builder's steps; -1 for the root
+        int step = -1; // index into the fold's steps; -1 for the root
         std::vector<std::unique_ptr<Node>> children;
     };
 
@@ -79,7 +82,7 @@ private:
     void insertNewSteps(int firstNewStep);
     void announceChanged(const QList<int> &steps);
 
-    ResultBuilder m_builder;
+    RunFold m_fold;
     Node m_root;
     std::vector<Node *> m_nodeOfStep; // step index -> node
     QHash<QString, Node *> m_nodeByPath; // the latest step with that path

@@ -313,7 +313,7 @@ void MainWindow::onRunFinished(const InvokeResult &result)
     // error) and the banner says it in words.
     QString failedPath;
     for (const StepRecord &step : result.steps) {
-        if (step.status == QLatin1String(StepStatus::Error)) {
+        if (step.status == StepStatus::Error) {
             failedPath = step.path;
             const QModelIndex index = m_steps->indexOfPath(step.path);
             m_stepView->setCurrentIndex(index);

@@ -142,7 +142,7 @@ void MockWorkflow::updateActions()
     const bool running = m_window->runs()->isRunning();
     m_saveRun->setEnabled(!running && m_haveResult && !m_lastResult.steps.isEmpty());
     const StepRecord step = m_window->stepModel()->stepAt(m_window->stepView()->currentIndex());
-    m_promote->setEnabled(!running && !step.path.isEmpty() && step.status != QLatin1String(StepStatus::Running));
+    m_promote->setEnabled(!running && !step.path.isEmpty() && step.status != StepStatus::Running);
     m_rerun->setEnabled(!running && !m_window->runs()->lastRequest().botKey.isEmpty());
 }
 

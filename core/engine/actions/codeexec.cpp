@@ -174,8 +174,8 @@ void registerCodeExecActions(ActionRegistry &registry, const SandboxSettings &se
     options.limits.tmpBytes = settings.tmpBytes;
     options.limits.workBytes = settings.workBytes;
     const auto action = std::make_shared<CodeExecAction>(std::move(options));
-    registry.add(u"codeexec.execute"_s, action);
-    registry.add(u"codeexec.run"_s, action);
+    registry.add(ActionType::CodeExecExecute, action);
+    registry.add(ActionType::CodeExecRun, action);
 }
 
 } // namespace invoke::engine

@@ -93,7 +93,7 @@ ActionOutcome MemorySearchAction::run(const ActionCall &call, ActionContext &)
 
 void registerMemorySearchAction(ActionRegistry &registry, std::shared_ptr<const datasets::DatasetStore> store)
 {
-    registry.add(u"memory.search"_s, std::make_shared<MemorySearchAction>(std::move(store)));
+    registry.add(ActionType::MemorySearch, std::make_shared<MemorySearchAction>(std::move(store)));
 }
 
 } // namespace invoke::engine

@@ -143,11 +143,11 @@ public:
 
 void registerUtilsActions(ActionRegistry &registry)
 {
-    registry.add(u"utils.echo"_s, std::make_shared<Echo>());
-    registry.add(u"utils.parse_json"_s, std::make_shared<ParseJson>());
-    registry.add(u"utils.send_status"_s, std::make_shared<SendStatus>());
-    registry.add(u"utils.write"_s, std::make_shared<Write>());
-    registry.add(u"utils.raise"_s, std::make_shared<Raise>());
+    registry.add(ActionType::UtilsEcho, std::make_shared<Echo>());
+    registry.add(ActionType::UtilsParseJson, std::make_shared<ParseJson>());
+    registry.add(ActionType::UtilsSendStatus, std::make_shared<SendStatus>());
+    registry.add(ActionType::UtilsWrite, std::make_shared<Write>());
+    registry.add(ActionType::UtilsRaise, std::make_shared<Raise>());
 }
 
 } // namespace invoke::engine

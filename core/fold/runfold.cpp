@@ -1,4 +1,4 @@
-#include "core/format/resultbuilder.h"
+#include "core/fold/runfold.h"
 
 #include "core/wire/events.h"
 
@@ -27,11 +27,12 @@ const Json &memberOf(const Json &object, const char *key)
 
 // Appends a chunk to its message (found by message_content_id), in place.
 void addChunk(InvokeResult &result, QHash<QString, int> &messageById, const Event &event,
-              wire::TextChunk &&chunk)
+              wire::TextChunk &&chunk, FoldChange &change)
 {
     const auto found = messageById.constFind(chunk.messageContentId);
     if (found != messageById.cend()) {
         result.messages[*found].content += chunk.text;
+        change.message = *found;
         return;
     }
     StepMessage message;
@@ -40,38 +41,41 @@ void addChunk(InvokeResult &result, QHash<QString, int> &messageById, const Even
     message.contentType = std::move(chunk.contentType);
     message.visible = chunk.visible;
     message.content = std::move(chunk.text);
-    messageById.insert(message.id, int(result.messages.size()));
+    change.message = int(result.messages.size());
+    change.messageIsNew = true;
+    messageById.insert(message.id, change.message);
     result.messages.append(std::move(message));
 }
 
 } // namespace
 
-void ResultBuilder::add(const QList<Event> &events)
+void RunFold::add(const QList<Event> &events)
 {
-    // No reserve() here: an exact reserve per batch would defeat the list's geometric
-    // growth and copy every earlier event on each batch (quadratic over a run).
     for (const Event &event : events)
         add(event);
 }
 
-void ResultBuilder::add(const Event &event)
+FoldChange RunFold::add(const Event &event)
 {
-    m_result.events.append(event);
+    ++m_eventCount;
+    FoldChange change;
     // Text chunks are most of a stream: read them without a DOM when they are typed.
     if (event.type == QLatin1StringView(wire::EventType::MessageContent)) {
         if (auto chunk = wire::readTextChunk(event)) {
-            addChunk(m_result, m_messageById, event, std::move(*chunk));
-            return;
+            change.kind = EventKind::MessageContent;
+            addChunk(m_result, m_messageById, event, std::move(*chunk), change);
+            return change;
         }
     }
     const Json parsed = event.json();
     if (!parsed.is_object())
-        return;
+        return change;
     const Json &payload = wire::payloadOf(parsed);
     const Json &meta = wire::metadataOf(parsed);
 
-    switch (wire::kindOf(event, parsed)) {
-    case wire::Kind::InvocationStarted:
+    change.kind = wire::kindOf(event, parsed);
+    switch (change.kind) {
+    case EventKind::InvocationStarted:
         m_result.botName = stringField(payload, "bot_name", m_result.botName);
         m_result.botKey = stringField(payload, "bot_key", m_result.botKey);
         m_result.botId = stringField(payload, "bot_id", m_result.botId);
@@ -79,7 +83,7 @@ void ResultBuilder::add(const Event &event)
                                             stringField(meta, "invocation_id", m_result.invocationId));
         break;
 
-    case wire::Kind::StepStarted: {
+    case EventKind::StepStarted: {
         StepRecord step;
         step.path = stepPathOf(event, payload);
         step.key = stringField(payload, "key", step.path.section(u'/', -1));
@@ -87,12 +91,14 @@ void ResultBuilder::add(const Event &event)
         step.parameters = memberOf(payload, "parameters");
         step.startedMs = event.tMs;
         // A path seen again (a step run twice) starts a new record; later events go to it.
-        m_stepByPath.insert(step.path, int(m_result.steps.size()));
+        change.step = int(m_result.steps.size());
+        change.stepIsNew = true;
+        m_stepByPath.insert(step.path, change.step);
         m_result.steps.append(std::move(step));
         break;
     }
 
-    case wire::Kind::MessageContent: {
+    case EventKind::MessageContent: {
         wire::TextChunk chunk;
         chunk.messageContentId = stringField(meta, "message_content_id");
         if (payload.is_string())
@@ -101,11 +107,11 @@ void ResultBuilder::add(const Event &event)
             chunk.text = QString::fromUtf8(dumpJson(payload));
         chunk.contentType = stringField(meta, "content_type", chunk.contentType);
         chunk.visible = stringField(meta, "user_visibility", u"visible"_s) == u"visible"_s;
-        addChunk(m_result, m_messageById, event, std::move(chunk));
+        addChunk(m_result, m_messageById, event, std::move(chunk), change);
         break;
     }
 
-    case wire::Kind::StepFinished: {
+    case EventKind::StepFinished: {
         const QString path = stepPathOf(event, payload);
         int index = stepIndex(path);
         if (index < 0) {
@@ -116,17 +122,18 @@ void ResultBuilder::add(const Event &event)
             index = int(m_result.steps.size());
             m_stepByPath.insert(path, index);
             m_result.steps.append(std::move(step));
+            change.stepIsNew = true;
         }
+        change.step = index;
         StepRecord &step = m_result.steps[index];
         if (step.actionType.isEmpty())
             step.actionType = stringField(payload, "action_type");
         const Json &result = memberOf(payload, "result");
         step.error = stringField(result, "error");
-        step.status = stringField(result, "status",
-                                  QString::fromLatin1(step.error.isEmpty() ? StepStatus::Success
-                                                                           : StepStatus::Error));
+        step.status = finishedStatusFromWire(stringField(result, "status"), !step.error.isEmpty());
         step.output = memberOf(result, "output");
-        step.source = stringField(meta, "source", step.source);
+        if (const Source source = sourceFromWire(stringField(meta, "source")); source != Source::Unknown)
+            step.source = source;
         step.durationMs = intField(meta, "duration_ms", step.durationMs);
         if (const Json &usage = memberOf(meta, "usage"); usage.is_object()) {
             step.inputTokens = intField(usage, "input_tokens", -1);
@@ -135,11 +142,11 @@ void ResultBuilder::add(const Event &event)
         break;
     }
 
-    case wire::Kind::InvocationFinished: {
+    case EventKind::InvocationFinished: {
         m_finalSeen = true;
         m_result.result = payload;
         const QString status = stringField(payload, "status");
-        m_result.success = status == u"success"_s;
+        m_result.success = status == wireName(StepStatus::Success);
         m_result.error = stringField(payload, "error");
         if (!m_result.success && m_result.error.isEmpty())
             m_result.error = status.isEmpty() ? u"the invocation ended without a status"_s
@@ -147,38 +154,49 @@ void ResultBuilder::add(const Event &event)
         break;
     }
 
-    case wire::Kind::Status:
-    case wire::Kind::Unknown:
+    case EventKind::Status: // a step's progress note: nothing the result keeps
+    case EventKind::Unknown:
         break;
     }
+    return change;
 }
 
-void ResultBuilder::markCancelled()
+QList<int> RunFold::markCancelled()
 {
-    for (StepRecord &step : m_result.steps)
-        if (step.status == QLatin1String(StepStatus::Running))
-            step.status = QString::fromLatin1(StepStatus::Cancelled);
+    QList<int> changed;
+    for (qsizetype i = 0; i < m_result.steps.size(); ++i) {
+        StepRecord &step = m_result.steps[i];
+        if (step.status == StepStatus::Running) {
+            step.status = StepStatus::Cancelled;
+            changed.append(int(i));
+        }
+    }
     m_result.cancelled = true;
     m_result.success = false;
     if (m_result.error.isEmpty())
         m_result.error = u"cancelled"_s;
+    return changed;
 }
 
-void ResultBuilder::markFailed(const QString &error)
+QList<int> RunFold::markFailed(const QString &error)
 {
     const QString why = error.isEmpty() ? u"the invocation failed"_s : error;
     // Steps still running never finished: they failed with the run.
-    for (StepRecord &step : m_result.steps) {
-        if (step.status == QLatin1String(StepStatus::Running)) {
-            step.status = QString::fromLatin1(StepStatus::Error);
+    QList<int> changed;
+    for (qsizetype i = 0; i < m_result.steps.size(); ++i) {
+        StepRecord &step = m_result.steps[i];
+        if (step.status == StepStatus::Running) {
+            step.status = StepStatus::Error;
             step.error = why;
+            changed.append(int(i));
         }
     }
     m_result.success = false;
     m_result.error = why;
+    return changed;
 }
 
-int ResultBuilder::stepIndex(const QString &path) const
+int RunFold::stepIndex(const QString &path) const
 {
     return m_stepByPath.value(path, -1);
 }
