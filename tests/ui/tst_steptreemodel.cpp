@@ -314,6 +314,34 @@ child | utils.echo | running
         QCOMPARE(text, expected);
     }
 
+    void stepRunTwiceAndStepThatOnlyEnds()
+    {
+        // The fold says which step each event touched (core/fold/runfold.h): a path run
+        // again is a new row, its end changes that row and not the first; an end with no
+        // start (a skipped step) is a new row too; the invocation id is the fold's.
+        RunScript run(u"inv-twice"_s);
+        StepTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(model.invocationId(), QString());
+        model.addEvents({run.begin(), run.started(u"loop"_s, u"utils.echo"_s),
+                         run.finished(u"loop"_s, u"utils.echo"_s, u"success"_s, u"live"_s, 3)});
+        QCOMPARE(model.invocationId(), u"inv-twice"_s);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.addEvents({run.started(u"loop"_s, u"utils.echo"_s), run.chunk(u"loop"_s, u"text"_s)});
+        QCOMPARE(insertsOf(inserted), (QList<Insert>{{QString(), 1, 1}}));
+        QCOMPARE(changed.count(), 0); // a text chunk changes no step row
+        model.addEvents({run.finished(u"loop"_s, u"utils.echo"_s, u"error"_s, u"live"_s, 4, {}, u"no"_s),
+                         run.finished(u"after"_s, u"utils.echo"_s, u"skipped"_s)});
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(changed.first().at(0).value<QModelIndex>().row(), 1);
+        QCOMPARE(dumpTree(&model), uR"(loop | utils.echo | succeeded | live | 3 ms
+loop | utils.echo | failed | live | 4 ms
+after | utils.echo | skipped
+)"_s);
+        QCOMPARE(model.indexOfPath(u"loop"_s).row(), 1);
+    }
+
     void clearStartsOver()
     {
         StepTreeModel model;

@@ -151,6 +151,7 @@ private Q_SLOTS:
     void plainSdkMessageContent()
     {
         TranscriptModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         const QList<Event> events{
             Event::fromJson(Json{{"payload", "Hello "}, {"metadata", {{"message_content_id", "m"}}}}),
             Event::fromJson(Json{{"payload", "world"}, {"metadata", {{"message_content_id", "m"},
@@ -200,6 +201,7 @@ private Q_SLOTS:
         }
         QCOMPARE(expected.left(9), u"café \"q\" "_s); // the reference read the first one right
         TranscriptModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.addEvents(events);
         QCOMPARE(model.rowCount(), 1);
         QCOMPARE(model.textAt(0), expected);
@@ -251,6 +253,7 @@ private Q_SLOTS:
     void jsonMessagesAreFencedForMarkdown()
     {
         TranscriptModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         RunScript run;
         const QList<Event> events{run.chunk(u"a"_s, u"Here:"_s, u"m1"_s),
                                   run.chunk(u"b"_s, u"{\"x\": 1}"_s, u"m2"_s, true, u"json"_s), run.end()};
