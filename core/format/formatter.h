@@ -13,7 +13,8 @@ namespace invoke::format {
 QString text(const InvokeResult &result, bool verbose);
 // The InvocationSummary as JSON, indented by 2.
 QString json(const InvokeResult &result);
-// {"events": [...]}, indented by 2.
+// {"events": [...]}, indented by 2: result.events, which an invocation fills only when
+// asked (Invocation::setKeepEvents; invoke-cli asks for this format).
 QString events(const InvokeResult &result);
 
 QString render(const InvokeResult &result, OutputFormat format, bool verbose);
