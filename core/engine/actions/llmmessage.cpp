@@ -144,7 +144,7 @@ ActionOutcome LlmMessageAction::run(const ActionCall &call, ActionContext &conte
 
 void registerLlmAction(ActionRegistry &registry, const LlmSettings &llm)
 {
-    registry.add(u"llm.message"_s, std::make_shared<LlmMessageAction>(llm));
+    registry.add(ActionType::LlmMessage, std::make_shared<LlmMessageAction>(llm));
 }
 
 } // namespace invoke::engine
