@@ -4,7 +4,6 @@
 #include "app/cli/commands.h"
 #include "app/cli/console.h"
 #include "core/backend/localbackend.h"
-#include "core/backend/remotebackend.h"
 #include "core/config/environmentsecret.h"
 #include "core/config/llmsettings.h"
 #include "core/config/paths.h"
@@ -98,9 +97,8 @@ int main(int argc, char *argv[])
                           [&](Backend &backend) {
                               // Masked in what --save-mocks writes: the LLM key and the server's
                               // token, from the environment or from the --profile's keychain entry.
-                              QStringList secrets{llm.apiKey, takeSecretFromEnvironment("INVOKE_AUTH_TOKEN").value_or(QString())};
-                              if (const auto *remote = qobject_cast<RemoteBackend *>(&backend))
-                                  secrets << remote->options().token;
+                              const QStringList secrets = QStringList{llm.apiKey,
+                                  takeSecretFromEnvironment("INVOKE_AUTH_TOKEN").value_or(QString())} + backend.secrets();
                               return cli::runInvoke(backend, args->invoke, secrets);
                           });
     }
