@@ -31,7 +31,7 @@ qint64 ConnectionGuard::nowMs()
 
 ConnectionGuard::ConnectionGuard(QTcpSocket *socket, const ConnectionLimits &limits, RequestHandler *handler)
     : QObject(socket), m_socket(socket), m_limits(limits), m_handler(handler), m_idle(new QTimer(this)),
-      m_headDeadline(new QTimer(this))
+      m_headDeadline(new QTimer(this)), m_bodyDeadline(new QTimer(this))
 {
     socket->setReadBufferSize(kReadAheadBytes);
     connect(socket, &QTcpSocket::readyRead, this, &ConnectionGuard::onReadyRead);
@@ -46,6 +46,9 @@ ConnectionGuard::ConnectionGuard(QTcpSocket *socket, const ConnectionLimits &lim
     m_headDeadline->setSingleShot(true);
     m_headDeadline->setInterval(limits.headTimeoutMs);
     connect(m_headDeadline, &QTimer::timeout, this, &ConnectionGuard::onHeadTimeout);
+    m_bodyDeadline->setSingleShot(true);
+    m_bodyDeadline->setInterval(limits.bodyTimeoutMs);
+    connect(m_bodyDeadline, &QTimer::timeout, this, &ConnectionGuard::onBodyTimeout);
     touch();
     m_idle->start();
 }
@@ -166,9 +169,11 @@ bool ConnectionGuard::takeHead()
     if (m_head.chunked) {
         m_chunked.emplace(m_limits.maxBodyBytes);
         m_state = State::ChunkedBody;
+        m_bodyDeadline->start();
     } else if (m_head.contentLength > 0) {
         m_bodyLeft = m_head.contentLength;
         m_state = State::Body;
+        m_bodyDeadline->start();
     } else {
         dispatch();
     }
@@ -178,6 +183,7 @@ bool ConnectionGuard::takeHead()
 void ConnectionGuard::dispatch()
 {
     m_state = State::InFlight;
+    m_bodyDeadline->stop();
     m_idle->stop(); // the server is working: the connection is not idle
     m_chunked.reset();
     const bool keepAlive = m_head.keepAlive;
@@ -258,6 +264,14 @@ void ConnectionGuard::lingerAndClose()
     shutWhenSent();
     QTimer::singleShot(kLingerMs, socket, [socket] { socket->abort(); });
     m_drained = qMax<qint64>(m_socket->skip(m_socket->bytesAvailable()), 0);
+}
+
+void ConnectionGuard::onBodyTimeout()
+{
+    if (m_state != State::Body && m_state != State::ChunkedBody)
+        return;
+    refuse(408, u"the request body did not arrive within %1 s (--body-timeout)"_s.arg(m_limits.bodyTimeoutMs / 1000.0),
+           {}, false);
 }
 
 void ConnectionGuard::onHeadTimeout()

@@ -28,6 +28,7 @@ struct ConnectionLimits
     qint64 maxBodyBytes = 1024 * 1024;
     int idleTimeoutMs = 60000;  // no traffic between requests (a stream excepted)
     int headTimeoutMs = 10000;  // the whole head, from its first byte
+    int bodyTimeoutMs = 30000;  // the whole body, from the end of an admitted head
     int maxConnections = 1024;  // GuardedTcpServer
 };
 
@@ -65,6 +66,7 @@ private:
     void refuse(int status, const QString &message, const HeaderList &headers = {}, bool linger = true);
     void lingerAndClose();
     void onHeadTimeout();
+    void onBodyTimeout();
     void touch();
 
     QTcpSocket *m_socket;
@@ -72,6 +74,7 @@ private:
     RequestHandler *m_handler;
     QTimer *m_idle;
     QTimer *m_headDeadline;
+    QTimer *m_bodyDeadline; // a body dripped by an admitted client cannot hold the connection
     State m_state = State::Head;
     QByteArray m_buffer;      // bytes read and not yet consumed
     qsizetype m_headScanned = 0; // bytes of a partial head already seen to hold no new LF

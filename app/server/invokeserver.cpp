@@ -81,6 +81,7 @@ bool InvokeServer::listen(const QHostAddress &host, quint16 port, QString *error
     limits.maxBodyBytes = m_options.maxBodyBytes;
     limits.idleTimeoutMs = m_options.idleTimeoutMs;
     limits.headTimeoutMs = m_options.headTimeoutMs;
+    limits.bodyTimeoutMs = m_options.bodyTimeoutMs;
     limits.maxConnections = m_options.maxConnections;
     auto *tcp = new GuardedTcpServer(limits, this, this);
     if (!tcp->start(host, port)) {

@@ -28,6 +28,7 @@ struct ServerOptions
     int shutdownGraceMs = 5000;
     int idleTimeoutMs = 60000;
     int headTimeoutMs = 10000;
+    int bodyTimeoutMs = 30000;
     int maxConnections = 1024;
     int maxStreamsPerToken = 64;
 };

@@ -87,6 +87,7 @@ int main(int argc, char *argv[])
     options.shutdownGraceMs = args->shutdownGraceMs;
     options.idleTimeoutMs = args->idleTimeoutMs;
     options.headTimeoutMs = args->headTimeoutMs;
+    options.bodyTimeoutMs = args->bodyTimeoutMs;
     options.maxStreamsPerToken = args->maxStreamsPerToken;
     const qint64 fileLimit = server::raiseFileLimit(); // every connection is a descriptor
     options.maxConnections = args->maxConnections > 0 ? args->maxConnections

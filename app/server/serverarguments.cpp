@@ -85,7 +85,7 @@ std::optional<ServerArguments> parseServerArguments(const QStringList &arguments
         } else if (flag == u"--listen"_s || flag == u"--tokens"_s || flag == u"--bots-dir"_s
                    || flag == u"--cache"_s || flag == u"--max-body"_s || flag == u"--shutdown-grace"_s
                    || flag == u"--max-unsent"_s || flag == u"--llm-base-url"_s || flag == u"--llm-model"_s
-                   || flag == u"--idle-timeout"_s || flag == u"--head-timeout"_s
+                   || flag == u"--idle-timeout"_s || flag == u"--head-timeout"_s || flag == u"--body-timeout"_s
                    || flag == u"--max-connections"_s || flag == u"--max-streams-per-token"_s) {
             const auto v = value();
             if (!v || v->isEmpty())
@@ -105,13 +105,15 @@ std::optional<ServerArguments> parseServerArguments(const QStringList &arguments
             } else if (flag == u"--max-unsent"_s) {
                 if (!parseSize(flag, *v, args.maxUnsentBytes, error))
                     return std::nullopt;
-            } else if (flag == u"--shutdown-grace"_s || flag == u"--idle-timeout"_s || flag == u"--head-timeout"_s) {
+            } else if (flag == u"--shutdown-grace"_s || flag == u"--idle-timeout"_s || flag == u"--head-timeout"_s
+                       || flag == u"--body-timeout"_s) {
                 bool ok = false;
                 const double seconds = v->toDouble(&ok);
                 if (!ok || seconds < 0 || seconds > 3600 || (flag != u"--shutdown-grace"_s && seconds <= 0))
                     return fail(u"%1: expected seconds between 0 and 3600, got \"%2\""_s.arg(flag, *v));
                 (flag == u"--idle-timeout"_s   ? args.idleTimeoutMs
                  : flag == u"--head-timeout"_s ? args.headTimeoutMs
+                 : flag == u"--body-timeout"_s ? args.bodyTimeoutMs
                                                : args.shutdownGraceMs) = int(seconds * 1000);
             } else if (flag == u"--max-connections"_s || flag == u"--max-streams-per-token"_s) {
                 bool ok = false;
@@ -176,6 +178,8 @@ Options:
   --idle-timeout SECS    a connection without traffic is closed (default 60; streams excepted)
   --head-timeout SECS    a request head must be complete this long after its first byte
                          (default 10); a slower one gets 408 and the connection closes
+  --body-timeout SECS    an admitted request's body must be complete this long after its
+                         head (default 30); a slower one gets 408 and the connection closes
   --max-connections N    open connections at most (default: the file limit, raised to its
                          hard value at start, less a tenth); at the limit the longest-idle
                          connections without a request in flight are closed for new ones

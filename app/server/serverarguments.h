@@ -27,6 +27,7 @@ struct ServerArguments
     int idleTimeoutMs = 60000;    // a connection without traffic (and no stream) is closed
     qint64 maxUnsentBytes = 4 * 1024 * 1024; // a stream whose client lags this far behind is dropped
     int headTimeoutMs = 10000;    // a request head must be complete this long after its first byte
+    int bodyTimeoutMs = 30000;    // an admitted request's body must be complete this long after its head
     int maxConnections = 0;       // 0: sized to the file limit (defaultMaxConnections)
     int maxStreamsPerToken = 64;  // concurrent event streams of one token; more get 429
     QString llmBaseUrl;           // override INVOKE_LLM_BASE_URL

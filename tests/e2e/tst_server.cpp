@@ -241,6 +241,8 @@ void TstServer::usageErrors_data()
                               << u"--max-body: expected a positive number of bytes"_s;
     QTest::newRow("bad head timeout") << QStringList{u"--insecure-no-auth"_s, u"--head-timeout"_s, u"0"_s}
                                       << u"--head-timeout: expected seconds between 0 and 3600"_s;
+    QTest::newRow("bad body timeout") << QStringList{u"--insecure-no-auth"_s, u"--body-timeout"_s, u"never"_s}
+                                      << u"--body-timeout: expected seconds between 0 and 3600"_s;
     QTest::newRow("bad connection cap") << QStringList{u"--insecure-no-auth"_s, u"--max-connections"_s, u"many"_s}
                                         << u"--max-connections: expected a count between 1 and 1000000"_s;
     QTest::newRow("bad stream cap") << QStringList{u"--insecure-no-auth"_s, u"--max-streams-per-token=0"_s}

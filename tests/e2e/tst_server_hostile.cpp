@@ -177,6 +177,7 @@ private Q_SLOTS:
     void duplicateContentLengthIsNotRead();
     void tokenIsCheckedBeforeTheBody();
     void slowDripHeadIsCut();
+    void slowDripBodyIsCut();
     void idleConnectionsDoNotStarveHealthz();
     void acceptBacksOffWithoutDescriptors();
     void connectionCapClosesTheLongestIdle();
@@ -332,6 +333,31 @@ void TstServerHostile::slowDripHeadIsCut()
     QCOMPARE(drip.status(), 408);
     QVERIFY2(drip.error().contains(u"--head-timeout"_s), drip.body().constData());
     QVERIFY(sent < head.size());
+    expectServes(*server);
+}
+
+void TstServerHostile::slowDripBodyIsCut()
+{
+    // A client with a good token is admitted, then drips its body a byte every 250 ms:
+    // never idle, never over --max-body, but the body must be complete within
+    // --body-timeout (1 s here) of its head, or the connection would be held for hours.
+    auto server = startServer({u"--body-timeout"_s, u"1"_s});
+    QVERIFY(server);
+    RawClient drip(server->port());
+    QVERIFY(drip.waitConnected());
+    const QByteArray body = R"({"messages": [{"role": "user", "content": ")" + QByteArray(400, 'a') + R"("}]})";
+    const QByteArray request = post(server->port(), "/bots/chat/invoke", kTokenAcme, body);
+    const qsizetype headEnd = request.indexOf("\r\n\r\n") + 4;
+    drip.send(request.first(headEnd));
+    qsizetype sent = headEnd;
+    while (!drip.closed && sent < request.size()) {
+        drip.send(request.mid(sent++, 1));
+        QTest::qWait(250);
+    }
+    QVERIFY2(drip.closed, "the connection outlived its body deadline by minutes");
+    QCOMPARE(drip.status(), 408);
+    QVERIFY2(drip.error().contains(u"--body-timeout"_s), drip.body().constData());
+    QVERIFY(sent < request.size());
     expectServes(*server);
 }
 
