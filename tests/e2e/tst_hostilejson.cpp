@@ -83,15 +83,9 @@ private:
 
     std::unique_ptr<test::ServerProcess> startServer(const QStringList &extra = {})
     {
-        auto server = std::make_unique<test::ServerProcess>(
+        return test::ServerProcess::launch(
             QStringList{u"--tokens"_s, m_tokens, u"--cache"_s, m_home.filePath(u"cache.sqlite"_s)} + extra,
             test::ServerProcess::scratchEnvironment(m_home.path()));
-        QString error;
-        if (!server->start(&error)) {
-            qWarning("%s", qPrintable(error));
-            return nullptr;
-        }
-        return server;
     }
 
     // The server still serves: healthz, and a whole manual run of a bundled bot.

@@ -185,20 +185,9 @@ void TstServer::writeTokens(const QByteArray &content)
 
 std::unique_ptr<test::ServerProcess> TstServer::startServer(const QStringList &extra, const QString &llmUrl)
 {
-    QProcessEnvironment env = test::ServerProcess::scratchEnvironment(m_home.path());
-    if (!llmUrl.isEmpty()) {
-        env.insert(u"INVOKE_LLM_BASE_URL"_s, llmUrl);
-        env.insert(u"INVOKE_LLM_MODEL"_s, u"stub-model"_s);
-    }
-    const QString cache = m_home.filePath(u"cache-%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentTestFunction())));
-    auto server = std::make_unique<test::ServerProcess>(
-        QStringList{u"--tokens"_s, m_tokens, u"--cache"_s, cache} + extra, env);
-    QString error;
-    if (!server->start(&error)) {
-        qWarning("%s", qPrintable(error));
-        return nullptr;
-    }
-    return server;
+    return test::ServerProcess::launch(
+        QStringList{u"--tokens"_s, m_tokens, u"--cache"_s, test::ServerProcess::cacheFileForTest(m_home.path())} + extra,
+        test::ServerProcess::scratchEnvironment(m_home.path(), llmUrl));
 }
 
 HttpResult TstServer::send(const QByteArray &method, const QUrl &url, const QByteArray &token, const QByteArray &body)

@@ -206,26 +206,17 @@ void TstServerHostile::initTestCase()
 std::unique_ptr<test::ServerProcess> TstServerHostile::startServer(const QStringList &extra, const QString &llmUrl,
                                                                    int fileLimit, bool tokens)
 {
-    QProcessEnvironment env = test::ServerProcess::scratchEnvironment(m_home.path());
-    if (!llmUrl.isEmpty()) {
-        env.insert(u"INVOKE_LLM_BASE_URL"_s, llmUrl);
-        env.insert(u"INVOKE_LLM_MODEL"_s, u"stub-model"_s);
-    }
-    const QString cache = m_home.filePath(u"cache-%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentTestFunction())));
     const QStringList auth = tokens ? QStringList{u"--tokens"_s, m_tokens} : QStringList{u"--insecure-no-auth"_s};
-    auto server = std::make_unique<test::ServerProcess>(auth + QStringList{u"--cache"_s, cache} + extra, env);
-    if (fileLimit > 0) {
-        server->process().setChildProcessModifier([fileLimit] {
-            const rlimit limit{rlim_t(fileLimit), rlim_t(fileLimit)};
-            ::setrlimit(RLIMIT_NOFILE, &limit);
+    return test::ServerProcess::launch(
+        auth + QStringList{u"--cache"_s, test::ServerProcess::cacheFileForTest(m_home.path())} + extra,
+        test::ServerProcess::scratchEnvironment(m_home.path(), llmUrl), [fileLimit](test::ServerProcess &server) {
+            if (fileLimit > 0) {
+                server.process().setChildProcessModifier([fileLimit] {
+                    const rlimit limit{rlim_t(fileLimit), rlim_t(fileLimit)};
+                    ::setrlimit(RLIMIT_NOFILE, &limit);
+                });
+            }
         });
-    }
-    QString error;
-    if (!server->start(&error)) {
-        qWarning("%s", qPrintable(error));
-        return nullptr;
-    }
-    return server;
 }
 
 void TstServerHostile::expectServes(test::ServerProcess &server, bool tokens)

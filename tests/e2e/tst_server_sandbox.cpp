@@ -42,15 +42,10 @@ private:
 
     std::unique_ptr<test::ServerProcess> startServer(const QStringList &extra, const QProcessEnvironment &env)
     {
-        const QString cache = m_home.filePath(u"cache-%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentTestFunction())));
-        auto server = std::make_unique<test::ServerProcess>(
-            QStringList{u"--tokens"_s, m_tokens, u"--cache"_s, cache, u"--bots-dir"_s, botsFolder()} + extra, env);
-        QString error;
-        if (!server->start(&error)) {
-            qWarning("%s", qPrintable(error));
-            return nullptr;
-        }
-        return server;
+        return test::ServerProcess::launch(QStringList{u"--tokens"_s, m_tokens, u"--cache"_s,
+                                                       test::ServerProcess::cacheFileForTest(m_home.path()),
+                                                       u"--bots-dir"_s, botsFolder()} + extra,
+                                           env);
     }
 
     static QString botsFolder() { return test::sourcePath(u"tests/data/sandbox-bots"_s); }

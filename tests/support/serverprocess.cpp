@@ -4,6 +4,7 @@
 
 #include <QtCore/QElapsedTimer>
 #include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
 
 #include <csignal>
 
@@ -37,6 +38,36 @@ QProcessEnvironment ServerProcess::scratchEnvironment(const QString &home)
     environment.insert(u"XDG_CACHE_HOME"_s, home + u"/cache"_s);
     environment.insert(u"XDG_CONFIG_HOME"_s, home + u"/config"_s);
     return environment;
+}
+
+QProcessEnvironment ServerProcess::scratchEnvironment(const QString &home, const QString &llmUrl)
+{
+    QProcessEnvironment environment = scratchEnvironment(home);
+    if (!llmUrl.isEmpty()) {
+        environment.insert(u"INVOKE_LLM_BASE_URL"_s, llmUrl);
+        environment.insert(u"INVOKE_LLM_MODEL"_s, u"stub-model"_s);
+    }
+    return environment;
+}
+
+QString ServerProcess::cacheFileForTest(const QString &home)
+{
+    return home + u"/cache-%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentTestFunction()));
+}
+
+std::unique_ptr<ServerProcess> ServerProcess::launch(const QStringList &arguments,
+                                                     const QProcessEnvironment &environment,
+                                                     const std::function<void(ServerProcess &)> &prepare)
+{
+    auto server = std::make_unique<ServerProcess>(arguments, environment);
+    if (prepare)
+        prepare(*server);
+    QString error;
+    if (!server->start(&error)) {
+        qWarning("%s", qPrintable(error));
+        return nullptr;
+    }
+    return server;
 }
 
 bool ServerProcess::start(QString *error)

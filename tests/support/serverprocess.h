@@ -7,6 +7,9 @@
 #include <QtCore/QProcess>
 #include <QtCore/QUrl>
 
+#include <functional>
+#include <memory>
+
 namespace invoke::test {
 
 class ServerProcess : public QObject
@@ -32,6 +35,14 @@ public:
     // The system environment without the LLM settings of this machine, with XDG_* folders
     // under `home` (so the server's cache and user folders are the test's own).
     static QProcessEnvironment scratchEnvironment(const QString &home);
+    // The same, with the LLM at `llmUrl` under the stub's model name (none when empty).
+    static QProcessEnvironment scratchEnvironment(const QString &home, const QString &llmUrl);
+    // A replay cache file under `home` of the running test function's own.
+    static QString cacheFileForTest(const QString &home);
+    // Makes and starts a server (`prepare` may adjust its process first); nullptr, with the
+    // reason and the log as a warning, when it does not start.
+    static std::unique_ptr<ServerProcess> launch(const QStringList &arguments, const QProcessEnvironment &environment,
+                                                 const std::function<void(ServerProcess &)> &prepare = {});
 
 private:
     QStringList m_arguments;
