@@ -26,6 +26,14 @@ bool visibleByDefault(const QString &actionType)
     return actionType == ActionType::LlmMessage || actionType == ActionType::UtilsWrite;
 }
 
+// The step's visibility setting: its user_output_visibility, else the action's default.
+// Its messages and its own step events (metadata.user_visibility) carry it.
+bool stepVisible(const StepDefinition &step)
+{
+    return step.userOutputVisibility.isEmpty() ? visibleByDefault(step.actionType)
+                                               : step.userOutputVisibility == u"visible"_s;
+}
+
 // The executor's side of one running step: its content goes out as one message.
 class StepContext final : public ActionContext
 {
@@ -222,8 +230,7 @@ InvocationRun::StepOutcome InvocationRun::runStep(const StepDefinition &step, Bo
     QElapsedTimer clock;
     clock.start();
 
-    const bool visible = step.userOutputVisibility.isEmpty() ? visibleByDefault(type)
-                                                             : step.userOutputVisibility == u"visible"_s;
+    const bool visible = stepVisible(step);
     StepContext context(m_events, path, step.outputContentType.isEmpty() ? u"text"_s : step.outputContentType,
                         visible, m_cancel, scope.templates.messages, m_datasets);
 
@@ -231,11 +238,12 @@ InvocationRun::StepOutcome InvocationRun::runStep(const StepDefinition &step, Bo
     std::optional<Json> rendered = renderTemplates(step.parameters, scope.templates, &templateError);
     if (const Action *action = m_registry.find(type); rendered && action)
         rendered = action->effectiveParameters(*rendered, context);
-    m_events.emitEvent(wire::stepStarted(m_events.stamp(path), step.key, type, rendered ? *rendered : step.parameters));
+    m_events.emitEvent(wire::stepStarted(m_events.stamp(path), step.key, type, rendered ? *rendered : step.parameters,
+                                         wire::stepVisibility(visible)));
     if (!rendered) {
         m_events.emitEvent(wire::stepFinished(m_events.stamp(path), step.key, type,
                                               StepStatus::Error, Json(), templateError,
-                                              Source::Unknown, clock.elapsed()));
+                                              Source::Unknown, clock.elapsed(), {}, wire::stepVisibility(visible)));
         return {false, Json(), templateError, stepFailure(path, type, templateError)};
     }
 
@@ -278,7 +286,8 @@ InvocationRun::StepOutcome InvocationRun::runStep(const StepDefinition &step, Bo
     }
 
     m_events.emitEvent(wire::stepFinished(m_events.stamp(path), step.key, type, status, outcome.output,
-                                          outcome.error, answer.source, clock.elapsed(), outcome.usage));
+                                          outcome.error, answer.source, clock.elapsed(), outcome.usage,
+                                          wire::stepVisibility(visible)));
     return {outcome.ok, outcome.output, outcome.error, failure};
 }
 
@@ -344,7 +353,8 @@ void InvocationRun::skip(const QList<const StepDefinition *> &steps, qsizetype f
     for (qsizetype i = from; i < steps.size(); ++i) {
         const StepDefinition &step = *steps[i];
         m_events.emitEvent(wire::stepFinished(m_events.stamp(scope.prefix + step.key), step.key, step.actionType,
-                                              StepStatus::Skipped, Json(), {}, Source::Unknown, -1));
+                                              StepStatus::Skipped, Json(), {}, Source::Unknown, -1, {},
+                                              wire::stepVisibility(stepVisible(step))));
     }
 }
 

@@ -13,6 +13,12 @@ static Json metadata(const Stamp &stamp)
     return meta;
 }
 
+static void addVisibility(Json &meta, StepVisibility visibility)
+{
+    if (visibility != StepVisibility::Unstated)
+        meta["user_visibility"] = visibility == StepVisibility::Visible ? "visible" : "hidden";
+}
+
 static Event make(const char *type, Json payload, Json meta)
 {
     return Event::fromJson(Json{{"type", type}, {"payload", std::move(payload)}, {"metadata", std::move(meta)}});
@@ -28,11 +34,13 @@ Event invocationStarted(const Stamp &stamp, const QString &botName, const QStrin
 }
 
 Event stepStarted(const Stamp &stamp, const QString &key, const QString &actionType,
-                  const Json &parameters)
+                  const Json &parameters, StepVisibility visibility)
 {
+    Json meta = metadata(stamp);
+    addVisibility(meta, visibility);
     return make(EventType::StepStarted,
                 Json{{"key", toStd(key)}, {"action_type", toStd(actionType)}, {"parameters", parameters}},
-                metadata(stamp));
+                std::move(meta));
 }
 
 Event messageContent(const Stamp &stamp, const QString &chunk, const QString &messageContentId,
@@ -47,7 +55,7 @@ Event messageContent(const Stamp &stamp, const QString &chunk, const QString &me
 
 Event stepFinished(const Stamp &stamp, const QString &key, const QString &actionType,
                    StepStatus status, const Json &output, const QString &error,
-                   Source source, qint64 durationMs, const Usage &usage)
+                   Source source, qint64 durationMs, const Usage &usage, StepVisibility visibility)
 {
     Json result{{"status", toStd(wireName(status))}, {"output", output}};
     result["error"] = error.isEmpty() ? Json() : Json(toStd(error));
@@ -58,6 +66,7 @@ Event stepFinished(const Stamp &stamp, const QString &key, const QString &action
         meta["duration_ms"] = durationMs;
     if (usage.known())
         meta["usage"] = Json{{"input_tokens", usage.inputTokens}, {"output_tokens", usage.outputTokens}};
+    addVisibility(meta, visibility);
     return make(EventType::StepFinished,
                 Json{{"status", "step finished"}, {"key", toStd(key)},
                      {"action_type", toStd(actionType)}, {"result", std::move(result)}},

@@ -39,21 +39,31 @@ struct Usage
     bool known() const { return inputTokens >= 0 || outputTokens >= 0; }
 };
 
+// metadata.user_visibility of a step's own events (step_started, step_finished): the
+// step's visibility setting, which the public SDK's text output reads to decide whether
+// to print the step. Unstated writes nothing (a producer that does not know it).
+enum class StepVisibility { Unstated, Visible, Hidden };
+inline StepVisibility stepVisibility(bool visible)
+{
+    return visible ? StepVisibility::Visible : StepVisibility::Hidden;
+}
+
 // payload {bot_name, bot_key, bot_id, invocation_id}
 Event invocationStarted(const Stamp &stamp, const QString &botName, const QString &botKey,
                         const QString &botId);
-// payload {key, action_type, parameters}
+// payload {key, action_type, parameters}; metadata {user_visibility} unless Unstated
 Event stepStarted(const Stamp &stamp, const QString &key, const QString &actionType,
-                  const Json &parameters);
+                  const Json &parameters, StepVisibility visibility = StepVisibility::Unstated);
 // payload: the text chunk (a string); metadata {message_content_id, content_type, user_visibility}
 Event messageContent(const Stamp &stamp, const QString &chunk, const QString &messageContentId,
                      const QString &contentType, bool visible);
 // payload {status: "step finished", key, action_type, result: {status, output, error}};
-// metadata {source, duration_ms, usage: {input_tokens, output_tokens}}
-// (source omitted when Unknown)
+// metadata {source, duration_ms, usage: {input_tokens, output_tokens}, user_visibility}
+// (source omitted when Unknown, user_visibility when Unstated)
 Event stepFinished(const Stamp &stamp, const QString &key, const QString &actionType,
                    StepStatus status, const Json &output, const QString &error,
-                   Source source, qint64 durationMs, const Usage &usage = {});
+                   Source source, qint64 durationMs, const Usage &usage = {},
+                   StepVisibility visibility = StepVisibility::Unstated);
 // payload {status, message} (utils.send_status)
 Event statusUpdate(const Stamp &stamp, const QString &status, const QString &message);
 // payload {status, output: {content: [{content_type, content}]}, error}: always the last event
