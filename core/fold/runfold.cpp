@@ -95,6 +95,7 @@ FoldChange RunFold::add(const Event &event)
         change.stepIsNew = true;
         m_stepByPath.insert(step.path, change.step);
         m_result.steps.append(std::move(step));
+        m_open.append(change.step);
         break;
     }
 
@@ -113,7 +114,9 @@ FoldChange RunFold::add(const Event &event)
 
     case EventKind::StepFinished: {
         const QString path = stepPathOf(event, payload);
-        int index = stepIndex(path);
+        int index = path.isEmpty() ? innermostRunningStep() : stepIndex(path);
+        if (index < 0 && path.isEmpty())
+            break; // nothing running to close, and no name to open a step by
         if (index < 0) {
             // Skipped steps (and servers that only report ends) send no step_started.
             StepRecord step;
@@ -125,6 +128,7 @@ FoldChange RunFold::add(const Event &event)
             change.stepIsNew = true;
         }
         change.step = index;
+        m_open.removeOne(index);
         StepRecord &step = m_result.steps[index];
         if (step.actionType.isEmpty())
             step.actionType = stringField(payload, "action_type");
@@ -194,6 +198,16 @@ QList<int> RunFold::markFailed(const QString &error)
     m_result.success = false;
     m_result.error = why;
     return changed;
+}
+
+int RunFold::innermostRunningStep() const
+{
+    // Steps leave m_open when they finish; one marked cancelled or failed is not running
+    // either, though nothing more will finish after that.
+    for (qsizetype i = m_open.size() - 1; i >= 0; --i)
+        if (m_result.steps[m_open[i]].status == StepStatus::Running)
+            return m_open[i];
+    return -1;
 }
 
 int RunFold::stepIndex(const QString &path) const

@@ -31,6 +31,10 @@ class RunFold
 public:
     // Folds one event (events arrive in order); tolerates events without type or
     // metadata, and events that are not JSON (kind Unknown, nothing touched).
+    // A step_finished names its step by metadata.path, else by the payload's key; one
+    // with neither closes the most recently started step still running (stack order,
+    // as the public SDK reads it) and never opens a step: with none running it changes
+    // nothing (step -1).
     FoldChange add(const Event &event);
     void add(const QList<Event> &events);
 
@@ -51,8 +55,14 @@ public:
     int stepIndex(const QString &path) const;
 
 private:
+    // The step a finish without key or path closes (see add()), or -1.
+    int innermostRunningStep() const;
+
     InvokeResult m_result;
     QHash<QString, int> m_stepByPath;
+    // Indexes of the steps started and not yet finished, oldest first: a finish without
+    // key or path (the public SDK's backend sends them) closes the last one still running.
+    QList<int> m_open;
     QHash<QString, int> m_messageById;
     qint64 m_eventCount = 0;
     bool m_finalSeen = false;
