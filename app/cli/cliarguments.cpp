@@ -1,4 +1,5 @@
 #include "app/cli/cliarguments.h"
+#include "app/cli/filter/eventfilteroption.h"
 
 #include "core/config/sandboxsettings.h"
 
@@ -118,6 +119,7 @@ std::optional<Arguments> parseInvoke(const QStringList &args, UsageError *error)
     parser.addOption({u"format"_s, u"format"_s, u"FORMAT"_s});
     parser.addOption({{u"v"_s, u"verbose"_s}, u"verbose"_s});
     parser.addOption({u"stream"_s, u"stream"_s});
+    parser.addOption({u"filter"_s, u"filter"_s, u"EXPR"_s});
     parser.addOption({u"bots-dir"_s, u"folder"_s, u"DIR"_s});
     parser.addOption({u"datasets-dir"_s, u"folder"_s, u"DIR"_s});
     parser.addOption({u"allow-unsandboxed-code"_s, u"allow-unsandboxed-code"_s});
@@ -202,6 +204,13 @@ std::optional<Arguments> parseInvoke(const QStringList &args, UsageError *error)
     inv.stream = parser.isSet(u"stream"_s);
     if (inv.stream && req.outputFormat == OutputFormat::Json)
         return fail(error, cmd, u"--stream prints text or events as they arrive; it does not apply to --format json"_s);
+    if (parser.isSet(u"filter"_s)) {
+        if (req.outputFormat != OutputFormat::Events)
+            return fail(error, cmd, u"--filter selects events; use it with --format events"_s);
+        inv.eventFilter = parseFilterOption(parser.value(u"filter"_s), &why);
+        if (!inv.eventFilter)
+            return fail(error, cmd, why, false);
+    }
 
     auto folders = botFolders(parser, cmd, error);
     if (!folders)

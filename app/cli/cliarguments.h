@@ -3,6 +3,7 @@
 // options name (--messages, --mocks) so that every problem with the input is reported
 // before anything runs.
 #include "app/cli/remotetarget.h"
+#include "core/filter/filter.h"
 #include "core/model/invokerequest.h"
 
 #include <QtCore/QStringList>
@@ -49,6 +50,8 @@ struct InvokeArguments
     std::optional<bool> allowUnsandboxedCode;
     std::optional<qint64> sandboxTmpBytes;
     std::optional<qint64> sandboxWorkBytes;
+    // --filter EXPR: print only the events this display filter matches (app/cli/filter/).
+    std::optional<filter::Filter> eventFilter;
 };
 
 struct MocksArguments

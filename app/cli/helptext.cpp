@@ -89,6 +89,8 @@ Output:
   -v, --verbose        With text: list the steps and their status
   --stream             Print the visible text as it arrives (text), or one JSON event
                        per line as it arrives (events); not with json
+  --filter EXPR        With events: print only the events a display filter matches,
+                       e.g. 'step ^= "research/" and duration_ms > 100' (docs/filters.md)
   --bots-dir DIR       Also load the *.bot.json files of DIR (repeatable)
 
 Code steps (codeexec on the embedded engine; defaults from the studio's settings):

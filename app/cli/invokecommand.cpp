@@ -3,6 +3,7 @@
 #include "app/cli/interruptwatcher.h"
 #include "app/cli/commands.h"
 #include "app/cli/console.h"
+#include "app/cli/filter/eventfilteroption.h"
 #include "core/backend/backend.h"
 #include "core/backend/invocation.h"
 #include "core/config/paths.h"
@@ -115,9 +116,10 @@ int runInvoke(Backend &backend, const InvokeArguments &args, const QStringList &
     // they arrive, and the text and JSON formats read the fold's steps and messages.
     invocation->setKeepEvents(request.outputFormat == OutputFormat::Events && !args.stream);
     StreamPrinter printer(request.outputFormat, request.verbose);
+    EventSelection selection(args.eventFilter.value_or(filter::Filter())); // --filter; empty: all
     if (args.stream)
         QObject::connect(invocation.get(), &Invocation::eventsArrived, invocation.get(),
-                         [&printer](const QList<Event> &events) { printer.print(events); });
+                         [&](const QList<Event> &events) { printer.print(selection.select(events)); });
     // Ctrl+C cancels the run: the partial output is printed and marked cancelled.
     InterruptWatcher interrupts;
     QObject::connect(&interrupts, &InterruptWatcher::interrupted, invocation.get(), &Invocation::cancel);
@@ -132,7 +134,9 @@ int runInvoke(Backend &backend, const InvokeArguments &args, const QStringList &
     if (args.stream)
         printer.finish();
     else if (!nothingRan) {
-        QString output = format::render(result, request.outputFormat, request.verbose);
+        InvokeResult shown = result;
+        shown.events = selection.select(result.events);
+        QString output = format::render(shown, request.outputFormat, request.verbose);
         if (!output.endsWith(u'\n'))
             output += u'\n';
         printOut(output);
