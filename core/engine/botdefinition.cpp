@@ -52,7 +52,7 @@ JsonPath operator/(JsonPath path, size_t index)
 class Parser
 {
 public:
-    Parser(QByteArrayView bytes, const QString &file) : m_bytes(bytes), m_file(file) {}
+    Parser(QByteArrayView bytes, const QString &file) : m_lines(bytes), m_file(file) {}
 
     std::optional<BotDefinition> parse(const Json &root);
     LoadProblem problem() const { return m_problem; }
@@ -60,10 +60,10 @@ public:
 private:
     bool fail(const JsonPath &at, const QString &reason)
     {
-        m_problem = {m_file, lineOfJson(m_bytes, at), reason};
+        m_problem = {m_file, m_lines.line(at), reason};
         return false;
     }
-    int lineOf(const JsonPath &at) const { return lineOfJson(m_bytes, at); }
+    int lineOf(const JsonPath &at) { return m_lines.line(at); }
 
     bool parseBot(const Json &root, BotInfo *info);
     bool parseParameters(const Json &root, QList<ParameterDefinition> *parameters);
@@ -76,7 +76,7 @@ private:
     bool parseCondition(const Json &condition, const JsonPath &at, const QString &step,
                         Condition *out);
 
-    QByteArrayView m_bytes;
+    JsonIndex m_lines; // every step's line, from one scan of each array on its path
     QString m_file;
     LoadProblem m_problem;
     DependencyGraph m_graph; // every step of the bot, handler steps included

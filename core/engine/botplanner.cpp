@@ -25,16 +25,17 @@ public:
     void bot(const BotDefinition &definition, const QString &prefix, int depth, bool conditional)
     {
         m_stack.append(definition.info.key);
-        QStringList known;
+        QSet<QString> known; // what its handlers' steps may depend on
+        known.reserve(definition.steps.size());
         for (const StepDefinition &s : definition.steps)
-            known.append(s.key);
+            known.insert(s.key);
         list(definition, definition.steps, {}, prefix, depth, conditional, known);
         m_stack.removeLast();
     }
 
 private:
-    void list(const BotDefinition &definition, const QList<StepDefinition> &group, const QStringList &outside,
-              const QString &prefix, int depth, bool conditional, const QStringList &known)
+    void list(const BotDefinition &definition, const QList<StepDefinition> &group, const QSet<QString> &outside,
+              const QString &prefix, int depth, bool conditional, const QSet<QString> &known)
     {
         QList<const StepDefinition *> order;
         if (const auto ordered = orderSteps(group, outside))
@@ -47,7 +48,7 @@ private:
     }
 
     void step(const BotDefinition &definition, const StepDefinition &s, const QString &prefix, int depth,
-              bool conditional, const QStringList &known)
+              bool conditional, const QSet<QString> &known)
     {
         PlannedStep planned{prefix + s.key, s.key, s.actionType, definition.info.key, depth, conditional, s.line, {}};
         const qsizetype at = steps.size();

@@ -2,7 +2,10 @@
 // The order steps run in: every step after the steps it depends on, otherwise in file order.
 #include "core/engine/botdefinition.h"
 
+#include <QtCore/QSet>
+
 #include <optional>
+#include <type_traits>
 
 namespace invoke::engine {
 
@@ -10,7 +13,14 @@ namespace invoke::engine {
 // `steps` are treated as met when `outside` holds them (handler steps may depend on the
 // bot's steps); an unknown key or a cycle returns nullopt and `error` names the steps.
 std::optional<QList<const StepDefinition *>> orderSteps(const QList<StepDefinition> &steps,
-                                                        const QStringList &outside = {},
+                                                        const QSet<QString> &outside = {},
                                                         QString *error = nullptr);
+// `outside` as a list (a template, so that `{}` still means the set above).
+template <typename List, std::enable_if_t<std::is_same_v<List, QStringList>, int> = 0>
+std::optional<QList<const StepDefinition *>> orderSteps(const QList<StepDefinition> &steps,
+                                                        const List &outside, QString *error = nullptr)
+{
+    return orderSteps(steps, QSet<QString>(outside.cbegin(), outside.cend()), error);
+}
 
 } // namespace invoke::engine

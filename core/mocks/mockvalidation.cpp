@@ -8,7 +8,6 @@
 #include <QtCore/QRegularExpression>
 
 #include <algorithm>
-#include <unordered_map>
 
 using namespace Qt::StringLiterals;
 
@@ -16,106 +15,11 @@ namespace invoke::mocks {
 
 namespace {
 
-// Lines of problems in a large file, found fast: one pass records where each line and
-// each top-level member starts, and a problem's line is then looked for inside its own
-// entry. (lineOfJson over the whole file for each problem took 28 s for 5,000 problems
-// in a 2 MB file; this takes well under a second.)
-class LineIndex
-{
-public:
-    explicit LineIndex(QByteArrayView bytes) : m_bytes(bytes)
-    {
-        m_lineStarts.append(0);
-        for (qsizetype i = 0; i < bytes.size(); ++i)
-            if (bytes[i] == '\n')
-                m_lineStarts.append(i + 1);
-        scanMembers();
-    }
-
-    int line(const JsonPath &path) const
-    {
-        if (path.empty() || m_bytes.isEmpty())
-            return m_bytes.isEmpty() ? 0 : 1;
-        const auto *name = std::get_if<std::string>(&path.front());
-        const auto member = name ? m_members.find(*name) : m_members.end();
-        if (member == m_members.end())
-            return lineOfJson(m_bytes, path);
-        const Member &m = member->second;
-        if (path.size() == 1)
-            return lineAt(m.key);
-        const JsonPath rest(path.begin() + 1, path.end());
-        return lineAt(m.value) + lineOfJson(m_bytes.sliced(m.value, m.end - m.value), rest) - 1;
-    }
-
-private:
-    struct Member
-    {
-        qsizetype key = 0;   // the offset of the member's key
-        qsizetype value = 0; // of its value
-        qsizetype end = 0;   // just past its value (the ',' or '}' after it)
-    };
-
-    int lineAt(qsizetype offset) const
-    {
-        const auto it = std::upper_bound(m_lineStarts.cbegin(), m_lineStarts.cend(), offset);
-        return int(it - m_lineStarts.cbegin());
-    }
-
-    // The members of the top-level object; for a key written twice, the last (as
-    // nlohmann and lineOfJson keep it).
-    void scanMembers()
-    {
-        const QByteArrayView b = m_bytes;
-        int depth = 0;
-        bool expectKey = false;
-        bool open = false; // a member's key was read, its value not yet ended
-        std::string pending;
-        Member current;
-        for (qsizetype i = 0; i < b.size(); ++i) {
-            const char c = b[i];
-            if (c == '"') {
-                const qsizetype start = i;
-                for (++i; i < b.size() && b[i] != '"'; ++i)
-                    if (b[i] == '\\')
-                        ++i;
-                if (depth != 1 || !expectKey)
-                    continue;
-                const QByteArrayView quoted = b.sliced(start, qMin(i + 1, b.size()) - start);
-                const Json decoded = parseJson(quoted);
-                pending = decoded.is_string() ? decoded.get<std::string>() : std::string();
-                qsizetype j = i + 1;
-                while (j < b.size() && (QChar::isSpace(uchar(b[j])) || b[j] == ':'))
-                    ++j;
-                current = Member{start, j, j};
-                expectKey = false;
-                open = true;
-            } else if (c == '{' || c == '[') {
-                if (++depth == 1)
-                    expectKey = c == '{';
-            } else if (c == '}' || c == ']') {
-                if (depth-- == 1 && open) {
-                    m_members[pending] = Member{current.key, current.value, i};
-                    open = false;
-                }
-            } else if (c == ',' && depth == 1) {
-                if (open)
-                    m_members[pending] = Member{current.key, current.value, i};
-                open = false;
-                expectKey = true;
-            }
-        }
-    }
-
-    QByteArrayView m_bytes;
-    QList<qsizetype> m_lineStarts;
-    std::unordered_map<std::string, Member> m_members;
-};
-
 class Validator
 {
 public:
     Validator(const BotPlan *plan, QByteArrayView bytes)
-        : m_lines(bytes)
+        : m_lines(bytes), m_noBytes(bytes.isEmpty())
     {
         if (plan) {
             m_botKey = plan->botKey;
@@ -209,9 +113,13 @@ private:
         return false;
     }
 
-    int lineOf(const JsonPath &path) const { return m_lines.line(path); }
+    // Lines of problems in a large file, found fast: each container on a problem's path
+    // is scanned once (lineOfJson over the whole file for each problem took 28 s for
+    // 5,000 problems in a 2 MB file).
+    int lineOf(const JsonPath &path) const { return m_noBytes ? 0 : m_lines.line(path); }
 
-    LineIndex m_lines;
+    mutable JsonIndex m_lines;
+    bool m_noBytes; // a document given without its text has no lines
     QString m_botKey;
     QHash<QString, QString> m_stepTypes; // step path -> action type, when the bot is known
 };
@@ -250,11 +158,12 @@ private:
     int m_depth = 0;
 };
 
-QList<MockProblem> repeatedKeys(QByteArrayView bytes, const LineIndex &lines)
+QList<MockProblem> repeatedKeys(QByteArrayView bytes)
 {
     TopLevelKeys keys;
     Json::sax_parse(bytes.begin(), bytes.end(), &keys);
     QList<MockProblem> problems;
+    JsonIndex lines(bytes);
     for (const QString &key : std::as_const(keys.order)) {
         if (const int n = keys.counts.value(key); n > 1)
             problems.append(MockProblem{key, {}, u"is written %1 times; only this last one is kept, the earlier ones are lost"_s.arg(n),
@@ -293,7 +202,7 @@ MockValidation validateMockBytes(QByteArrayView bytes, const BotPlan *plan)
         result.problems.append(MockProblem{{}, {}, u"not valid JSON: "_s + error, m.hasMatch() ? m.captured(1).toInt() : 0});
         return result;
     }
-    result.problems = repeatedKeys(bytes, LineIndex(bytes)) + validateDocument(document, plan, bytes);
+    result.problems = repeatedKeys(bytes) + validateDocument(document, plan, bytes);
     std::stable_sort(result.problems.begin(), result.problems.end(),
                      [](const MockProblem &a, const MockProblem &b) { return a.line < b.line; });
     result.mocks = MockSet::fromJson(document);

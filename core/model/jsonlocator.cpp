@@ -2,6 +2,9 @@
 
 #include "core/model/json.h"
 
+#include <algorithm>
+#include <cstring>
+
 namespace invoke {
 
 namespace {
@@ -170,14 +173,23 @@ qsizetype enterIndex(Scanner &s, size_t index)
     }
 }
 
+// Where the document's value starts: past a UTF-8 BOM (nlohmann reads past one: so do
+// we) and white space.
+qsizetype rootOffset(QByteArrayView bytes)
+{
+    Scanner s(bytes);
+    if (bytes.startsWith("\xEF\xBB\xBF"))
+        s.setPos(3);
+    s.skipSpace();
+    return s.pos();
+}
+
 // Offsets of each prefix of `path` that was found, outermost first.
 std::vector<qsizetype> walk(QByteArrayView bytes, const JsonPath &path)
 {
     std::vector<qsizetype> offsets;
     Scanner s(bytes);
-    if (bytes.startsWith("\xEF\xBB\xBF")) // nlohmann reads past a UTF-8 BOM: so do we
-        s.setPos(3);
-    s.skipSpace();
+    s.setPos(rootOffset(bytes));
     offsets.push_back(s.pos());
     for (const auto &item : path) {
         const qsizetype at = std::holds_alternative<std::string>(item)
@@ -206,6 +218,99 @@ int lineOfJson(QByteArrayView bytes, const JsonPath &path)
         if (bytes[i] == '\n')
             ++line;
     return line;
+}
+
+JsonIndex::JsonIndex(QByteArrayView bytes) : m_bytes(bytes), m_root(rootOffset(bytes)) {}
+
+const JsonIndex::Container *JsonIndex::containerAt(qsizetype offset)
+{
+    if (offset >= m_bytes.size() || (m_bytes[offset] != '{' && m_bytes[offset] != '['))
+        return nullptr;
+    const auto known = m_containers.find(offset);
+    if (known != m_containers.end())
+        return &known->second;
+
+    // One scan of this container's members or items; a malformed one keeps what was read.
+    Container c;
+    c.object = m_bytes[offset] == '{';
+    const char close = c.object ? '}' : ']';
+    Scanner s(m_bytes);
+    s.setPos(offset + 1);
+    s.skipSpace();
+    if (s.peek() != close) {
+        for (;;) {
+            Child child;
+            s.skipSpace();
+            std::string name;
+            if (c.object) {
+                child.key = s.pos();
+                if (!s.readString(&name) || !s.expect(':'))
+                    break;
+                s.skipSpace();
+            }
+            child.value = s.pos();
+            if (s.atEnd())
+                break;
+            if (c.object)
+                c.named[std::move(name)] = c.children.size(); // the last of duplicates wins
+            c.children.push_back(child);
+            if (!s.skipValue())
+                break;
+            s.skipSpace();
+            if (s.peek() != ',')
+                break;
+            s.setPos(s.pos() + 1);
+        }
+    }
+    return &m_containers.emplace(offset, std::move(c)).first->second;
+}
+
+std::vector<qsizetype> JsonIndex::walk(const JsonPath &path)
+{
+    std::vector<qsizetype> offsets{m_root};
+    qsizetype value = m_root;
+    for (const auto &item : path) {
+        const Container *c = containerAt(value);
+        if (!c)
+            break;
+        const Child *child = nullptr;
+        if (const auto *name = std::get_if<std::string>(&item)) {
+            const auto it = c->object ? c->named.find(*name) : c->named.end();
+            if (it != c->named.end())
+                child = &c->children[it->second];
+        } else if (!c->object && std::get<size_t>(item) < c->children.size()) {
+            child = &c->children[std::get<size_t>(item)];
+        }
+        if (!child)
+            break;
+        offsets.push_back(child->key >= 0 ? child->key : child->value);
+        value = child->value;
+    }
+    return offsets;
+}
+
+qsizetype JsonIndex::locate(const JsonPath &path)
+{
+    const std::vector<qsizetype> offsets = walk(path);
+    return offsets.size() == path.size() + 1 ? offsets.back() : -1;
+}
+
+int JsonIndex::line(const JsonPath &path)
+{
+    return lineAt(walk(path).back());
+}
+
+int JsonIndex::lineAt(qsizetype offset)
+{
+    if (m_lineStarts.empty()) {
+        m_lineStarts.push_back(0);
+        const char *data = m_bytes.data();
+        for (const char *p = data, *end = data + m_bytes.size();
+             (p = static_cast<const char *>(memchr(p, '\n', size_t(end - p)))) != nullptr; ++p)
+            m_lineStarts.push_back(p - data + 1);
+    }
+    const auto it = std::upper_bound(m_lineStarts.cbegin(), m_lineStarts.cend(), offset);
+    return int(it - m_lineStarts.cbegin());
 }
 
 } // namespace invoke

@@ -1,5 +1,7 @@
 #include "core/model/mockset.h"
 
+#include "core/model/jsonlocator.h"
+
 #include <QtCore/QFile>
 
 using namespace Qt::StringLiterals;
@@ -110,24 +112,6 @@ std::optional<MockSet> MockSet::fromJson(const Json &value, QList<MockProblem> *
     return set;
 }
 
-// The 1-based line on which `"key":` first appears, 0 when not found.
-static int lineOfKey(QByteArrayView bytes, const QString &key)
-{
-    const QByteArray quoted = QByteArray(dumpJson(Json(toStd(key))));
-    qsizetype from = 0;
-    while (true) {
-        const qsizetype at = QByteArrayView(bytes).indexOf(quoted, from);
-        if (at < 0)
-            return 0;
-        qsizetype after = at + quoted.size();
-        while (after < bytes.size() && QChar::isSpace(uchar(bytes[after])))
-            ++after;
-        if (after < bytes.size() && bytes[after] == ':')
-            return int(QByteArrayView(bytes).first(at).count('\n') + 1);
-        from = at + 1;
-    }
-}
-
 std::optional<MockSet> MockSet::parse(QByteArrayView bytes, QList<MockProblem> *problems)
 {
     QString error;
@@ -139,9 +123,10 @@ std::optional<MockSet> MockSet::parse(QByteArrayView bytes, QList<MockProblem> *
     }
     QList<MockProblem> found;
     auto set = fromJson(value, &found);
+    JsonIndex lines(bytes); // one scan of the top-level object for every problem's line
     for (MockProblem &p : found)
         if (!p.key.isEmpty())
-            p.line = lineOfKey(bytes, p.key);
+            p.line = lines.line({toStd(p.key)});
     if (problems)
         problems->append(found);
     return set;
