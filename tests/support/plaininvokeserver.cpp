@@ -1,8 +1,11 @@
 #include "tests/support/plaininvokeserver.h"
 #include "core/wire/listingcodec.h"
 
+#include <QtCore/QTimer>
 #include <QtCore/QUrl>
 #include <QtNetwork/QTcpSocket>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -10,10 +13,36 @@ namespace invoke::test {
 
 namespace {
 
-Json textChunk(const QString &text, const char *id)
+Json textChunk(const QString &text, const char *id, bool visible = true)
 {
     return Json{{"payload", toStd(text)},
-                {"metadata", {{"message_content_id", id}, {"content_type", "text"}, {"user_visibility", "visible"}}}};
+                {"metadata", {{"message_content_id", id}, {"content_type", "text"},
+                              {"user_visibility", visible ? "visible" : "hidden"}}}};
+}
+
+QByteArray frameOf(const PlainScript &script, const Json &event)
+{
+    const QByteArray end = script.crlf ? "\r\n" : "\n";
+    return "data: " + dumpJson(event) + end + end;
+}
+
+// A frame cut in the middle of its JSON and after every CR (between the CR and LF).
+QList<QByteArray> piecesOf(const QByteArray &frame)
+{
+    QList<qsizetype> cuts{frame.size() / 2};
+    for (qsizetype at = frame.indexOf('\r'); at >= 0; at = frame.indexOf('\r', at + 1))
+        cuts.append(at + 1);
+    std::sort(cuts.begin(), cuts.end());
+    QList<QByteArray> pieces;
+    qsizetype from = 0;
+    for (const qsizetype cut : std::as_const(cuts)) {
+        if (cut > from && cut < frame.size()) {
+            pieces.append(frame.mid(from, cut - from));
+            from = cut;
+        }
+    }
+    pieces.append(frame.mid(from));
+    return pieces;
 }
 
 } // namespace
@@ -49,6 +78,30 @@ QList<Json> PlainInvokeServer::plainRun(const QString &botName, const QStringLis
                    {"metadata", Json::object()}};
     events << Json{{"payload", {{"status", "success"},
                                 {"output", {{"content", Json::array({{{"content_type", "text"}, {"content", toStd(text)}}})}}},
+                                {"error", nullptr}}},
+                   {"metadata", Json::object()}};
+    return events;
+}
+
+QList<Json> PlainInvokeServer::keylessFinishRun(const QString &botName)
+{
+    const auto finished = [](const char *visibility, Json output) {
+        return Json{{"payload", {{"status", "step finished"},
+                                 {"result", {{"status", "success"}, {"output", std::move(output)}, {"error", nullptr}}}}},
+                    {"metadata", {{"user_visibility", visibility}}}};
+    };
+    QList<Json> events;
+    events << Json{{"payload", {{"bot_name", toStd(botName)}, {"invocation_id", "inv-keyless-1"}}}, {"metadata", Json::object()}};
+    events << Json{{"payload", {{"key", "think"}, {"action_type", "llm.message"}, {"parameters", Json::object()}}},
+                   {"metadata", {{"user_visibility", "hidden"}}}};
+    events << textChunk(u"private "_s, "msg-think", false) << textChunk(u"notes"_s, "msg-think", false);
+    events << finished("hidden", Json{{"content", "private notes"}});
+    events << Json{{"payload", {{"key", "tidy"}, {"action_type", "utils.write"}, {"parameters", Json::object()}}},
+                   {"metadata", {{"user_visibility", "visible"}}}};
+    events << textChunk(u"Clean "_s, "msg-tidy") << textChunk(u"answer."_s, "msg-tidy");
+    events << finished("visible", "Clean answer.");
+    events << Json{{"payload", {{"status", "success"},
+                                {"output", {{"content", Json::array({{{"content_type", "text"}, {"content", "Clean answer."}}})}}},
                                 {"error", nullptr}}},
                    {"metadata", Json::object()}};
     return events;
@@ -130,6 +183,13 @@ void PlainInvokeServer::respond(Connection *connection, const RecordedRequest &r
 void PlainInvokeServer::streamFrom(Client *client, int first)
 {
     const PlainScript &script = client->script;
+    if (script.split) {
+        QList<QByteArray> pieces;
+        for (int i = first; i < script.events.size(); ++i)
+            pieces += piecesOf(frameOf(script, script.events[i]));
+        sendPieces(client, std::move(pieces), 0);
+        return;
+    }
     QByteArray burst;
     for (int i = first; i < script.events.size(); ++i) {
         if (i == script.cutAfter) {
@@ -149,7 +209,7 @@ void PlainInvokeServer::streamFrom(Client *client, int first)
             Q_EMIT held();
             return;
         }
-        const QByteArray frame = "data: " + dumpJson(script.events[i]) + "\n\n";
+        const QByteArray frame = frameOf(script, script.events[i]);
         if (script.batched)
             burst += frame;
         else
@@ -170,6 +230,22 @@ void PlainInvokeServer::streamFrom(Client *client, int first)
         const QByteArray piece(1 << 20, 'x');
         for (qsizetype sent = 0; sent < script.hugeEventBytes && client->socket; sent += piece.size())
             writeChunk(client, piece);
+        return;
+    }
+    writeLastChunk(client);
+    finish(client);
+}
+
+void PlainInvokeServer::sendPieces(Client *client, QList<QByteArray> pieces, int next)
+{
+    if (next < pieces.size()) {
+        writeChunk(client, pieces[next]);
+        if (client->socket)
+            client->socket->flush();
+        // The connection lives as long as the server, the timer's context.
+        QTimer::singleShot(kSplitPauseMs, this, [this, client, pieces = std::move(pieces), next]() mutable {
+            sendPieces(client, std::move(pieces), next + 1);
+        });
         return;
     }
     writeLastChunk(client);

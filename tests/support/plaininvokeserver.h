@@ -26,6 +26,11 @@ struct PlainScript
     int holdAfter = -1;        // wait for release() after this many events
     qsizetype hugeEventBytes = 0; // then one data line this long, never ended
     bool batched = false;      // every event in one HTTP chunk (a burst), not one chunk each
+    bool crlf = false;         // line ends are CRLF ("data: <json>\r\n\r\n"), not LF
+    // Each event goes out in pieces, one HTTP chunk each, kSplitPauseMs apart, so the
+    // client reads them separately: cut inside its JSON and between the CR and LF of
+    // every line end. The options that stop a stream part-way are not used with it.
+    bool split = false;
 
     static PlainScript stream(QList<Json> events);
     static PlainScript error(int status, const QString &message);
@@ -50,6 +55,12 @@ public:
     // A two-step run in the plain SDK shape: "lookup" (utils.echo) then "answer"
     // (llm.message) streaming `chunks` as text, then the final result.
     static QList<Json> plainRun(const QString &botName, const QStringList &chunks);
+    // A two-step run as the public SDK's backend sends it: "think" (llm.message, hidden,
+    // writing "private notes") then "tidy" (utils.write, visible, writing "Clean answer."),
+    // each ended by a "step finished" with neither key nor path; invocation "inv-keyless-1".
+    static QList<Json> keylessFinishRun(const QString &botName);
+
+    static constexpr int kSplitPauseMs = 10;
 
 private:
     struct Client;
@@ -57,6 +68,7 @@ private:
     void respond(Connection *connection, const RecordedRequest &request) override;
     void resume(Connection *connection, int from) override;
     void streamFrom(Client *client, int first);
+    void sendPieces(Client *client, QList<QByteArray> pieces, int next);
 
     QString m_token;
     QList<BotInfo> m_bots;
