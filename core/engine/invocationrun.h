@@ -7,6 +7,8 @@
 #include "core/engine/executor.h"
 #include "core/engine/templates.h"
 
+#include <QtCore/QSet>
+
 namespace invoke::engine {
 
 class InvocationRun
@@ -25,6 +27,7 @@ private:
         TemplateScope templates;
         Json output;     // the last step's output (a final handler's last step at the end)
         QString failure; // why the bot failed, when a step failure went unhandled
+        QSet<QString> stepKeys; // the bot's step keys, once a result handler needs them
     };
     struct BotOutcome
     {
