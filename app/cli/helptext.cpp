@@ -13,6 +13,7 @@ Commands:
   bots                 List the bots (the bundled examples, your bots folder, --bots-dir)
   datasets             List the datasets memory.search can read, with their row counts
   invoke BOT_KEY       Invoke a bot and print its result
+  test [FILES|DIRS]    Run agent tests (*.tests.json) and check what each run did
   cache ACTION         Inspect or clear the replay cache (stats, list, show KEY, clear)
   mocks validate FILE  Check a mock set and show which steps of a bot it answers
   help [COMMAND]       Show this help, or the help of one command

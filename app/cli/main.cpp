@@ -3,13 +3,13 @@
 #include "app/cli/cliarguments.h"
 #include "app/cli/commands.h"
 #include "app/cli/console.h"
-#include "core/backend/localbackend.h"
+#include "app/cli/localengine.h"
+#include "app/cli/tests/testcommand.h"
+#include "core/backend/backend.h"
 #include "core/config/environmentsecret.h"
 #include "core/config/llmsettings.h"
 #include "core/config/paths.h"
 #include "core/config/sandboxsettings.h"
-#include "core/datasets/datasetcatalog.h"
-#include "core/engine/botcatalog.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QSettings>
@@ -20,21 +20,6 @@ using namespace Qt::StringLiterals;
 using namespace invoke;
 
 namespace {
-
-// The embedded engine over the bundled bots, the user's bots and `extraFolders` (and the
-// same for datasets).
-std::unique_ptr<Backend> localBackend(const QStringList &extraFolders, const LlmSettings &llm = {},
-                                      const QStringList &extraDatasetFolders = {},
-                                      const SandboxSettings &sandbox = {})
-{
-    LocalBackend::Options options;
-    options.botFolders = engine::BotCatalog::defaultFolders(extraFolders);
-    options.datasetFolders = datasets::DatasetCatalog::defaultFolders(extraDatasetFolders);
-    options.replayCacheFile = paths::replayCacheFile();
-    options.llm = llm;
-    options.sandbox = sandbox;
-    return std::make_unique<LocalBackend>(options);
-}
 
 int usage(const cli::UsageError &error)
 {
@@ -69,8 +54,17 @@ int main(int argc, char *argv[])
     invoke::applyAppIdentity();
     QCoreApplication::setApplicationVersion(QStringLiteral(INVOKE_VERSION));
 
+    // `test` reads its own command line (app/cli/tests/).
+    const QStringList arguments = app.arguments().mid(1);
+    if (arguments.value(0) == u"test"_s)
+        return cli::runTestCommand(arguments.mid(1));
+    if (arguments.value(0) == u"help"_s && arguments.value(1) == u"test"_s) {
+        cli::printOut(cli::testHelpText());
+        return cli::ExitOk;
+    }
+
     cli::UsageError error;
-    const auto args = cli::parseArguments(app.arguments().mid(1), &error);
+    const auto args = cli::parseArguments(arguments, &error);
     if (!args)
         return usage(error);
 
@@ -82,7 +76,7 @@ int main(int argc, char *argv[])
         cli::printOut(u"invoke-cli "_s + QCoreApplication::applicationVersion() + u'\n');
         return cli::ExitOk;
     case cli::Arguments::Bots:
-        return cli::runOn(args->bots.remote, [&] { return localBackend(args->bots.botFolders); },
+        return cli::runOn(args->bots.remote, [&] { return cli::localBackend({.extraBotFolders = args->bots.botFolders}); },
                           [&](Backend &backend) { return cli::runBots(backend, args->bots); });
     case cli::Arguments::Invoke:
     {
@@ -91,8 +85,10 @@ int main(int argc, char *argv[])
         const LlmSettings llm = cli::llmSettings(needsLlm);
         return cli::runOn(args->invoke.remote,
                           [&] {
-                              return localBackend(args->invoke.botFolders, llm, args->invoke.datasetFolders,
-                                                  sandboxSettings(args->invoke));
+                              return cli::localBackend({.extraBotFolders = args->invoke.botFolders,
+                                                        .extraDatasetFolders = args->invoke.datasetFolders,
+                                                        .llm = llm,
+                                                        .sandbox = sandboxSettings(args->invoke)});
                           },
                           [&](Backend &backend) {
                               // Masked in what --save-mocks writes: the LLM key and the server's
@@ -103,7 +99,7 @@ int main(int argc, char *argv[])
                           });
     }
     case cli::Arguments::Datasets:
-        return cli::runOn(args->datasets.remote, [&] { return localBackend({}, {}, args->datasets.datasetFolders); },
+        return cli::runOn(args->datasets.remote, [&] { return cli::localBackend({.extraDatasetFolders = args->datasets.datasetFolders}); },
                           [&](Backend &backend) { return cli::runDatasets(backend, args->datasets); });
     case cli::Arguments::Cache:
         return cli::runCache(paths::replayCacheFile(), args->cache);

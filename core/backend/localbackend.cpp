@@ -24,6 +24,7 @@ LocalBackend::LocalBackend(Options options, QObject *parent)
     m_state->setLlm(options.llm);
     m_state->cacheableTypes = options.cacheableTypes;
     m_state->cacheScope = options.cacheScope;
+    m_state->replayLookupOnly = options.replayLookupOnly;
     m_state->sandbox = options.sandbox;
     m_state->datasets = std::make_shared<const datasets::DatasetStore>(options.datasetFolders,
                                                                         options.datasetIndexFile);

@@ -25,6 +25,9 @@ struct LocalBackendOptions
     // Part of every replay key: invoke-server gives each organisation its own scope, so
     // one never replays another's answers from a shared cache file.
     QString cacheScope = QStringLiteral("local");
+    // Replay reads the cache only: a miss fails the step, nothing is stored (offline
+    // test runs, `invoke-cli test --offline`: no call may cost or reach out).
+    bool replayLookupOnly = false;
     // Datasets for memory.search and listDatasets().
     QStringList datasetFolders; // empty: datasets::DatasetCatalog::defaultFolders()
     QString datasetIndexFile;   // empty: paths::datasetIndexFile()

@@ -116,6 +116,7 @@ void LocalInvocation::work()
     gateOptions.cache = cache;
     gateOptions.cacheableTypes = m_state->cacheableTypes;
     gateOptions.scope = m_state->cacheScope;
+    gateOptions.lookupOnly = m_state->replayLookupOnly;
     engine::ActionGate gate(std::move(gateOptions));
     engine::Executor executor(catalog, registry, gate);
     const engine::ExecutionOutcome outcome =

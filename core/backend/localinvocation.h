@@ -32,6 +32,7 @@ struct LocalEngineState
     QString replayCacheFile;
     QSet<QString> cacheableTypes;
     QString cacheScope;
+    bool replayLookupOnly = false;
     SandboxSettings sandbox;
     engine::BotFileCache botFiles; // unchanged bot files are not parsed again per invocation
     std::shared_ptr<const datasets::DatasetStore> datasets; // never null
