@@ -5,7 +5,9 @@
 #include "app/server/requestlog.h"
 #include "app/server/serverarguments.h"
 #include "app/server/tokenstore.h"
+#include "core/cache/cacheurl.h"
 #include "core/config/appidentity.h"
+#include "core/config/environmentsecret.h"
 #include "core/config/paths.h"
 #include "core/engine/botcatalog.h"
 
@@ -74,9 +76,15 @@ int main(int argc, char *argv[])
 
     server::ServerOptions options;
     options.engine.botFolders = engine::BotCatalog::defaultFolders(args->botFolders);
-    options.engine.replayCacheFile = args->cacheFile.isEmpty()
-        ? QFileInfo(paths::replayCacheFile()).absolutePath() + u"/server-replay.sqlite"_s
-        : args->cacheFile;
+    // --cache, else INVOKE_CACHE_URL (taken from the environment: it may hold a password).
+    options.engine.replayCacheFile = args->cacheFile;
+    if (options.engine.replayCacheFile.isEmpty())
+        options.engine.replayCacheFile = takeSecretFromEnvironment("INVOKE_CACHE_URL").value_or(QString()).trimmed();
+    if (options.engine.replayCacheFile.isEmpty())
+        options.engine.replayCacheFile = QFileInfo(paths::replayCacheFile()).absolutePath() + u"/server-replay.sqlite"_s;
+    const auto cacheUrl = cache::CacheUrl::parse(options.engine.replayCacheFile, &error);
+    if (!cacheUrl)
+        return failStart(u"INVOKE_CACHE_URL: "_s + error);
     server::applyEngineSettings(*args, &options.engine); // the LLM key only from INVOKE_LLM_API_KEY; sandbox
     if (!args->llmBaseUrl.isEmpty())
         options.engine.llm.baseUrl = args->llmBaseUrl;
@@ -103,7 +111,7 @@ int main(int argc, char *argv[])
                              .arg(QCoreApplication::applicationVersion(),
                                   tokens ? u"%1 token(s) from %2"_s.arg(tokens->size()).arg(tokens->filePath())
                                          : u"NO AUTHENTICATION (--insecure-no-auth)"_s,
-                                  options.engine.replayCacheFile,
+                                  cacheUrl->display(),
                                   options.engine.llm.isConfigured() ? u"; LLM at "_s + options.engine.llm.baseUrl
                                                                     : u"; no LLM configured (manual mode only)"_s));
     server::writeLogNote(u"limits: %1 connections (file limit %2), %3 streams per token, head within %4 s"_s

@@ -1,5 +1,7 @@
 #include "app/server/serverarguments.h"
 
+#include "core/cache/cacheurl.h"
+
 #include "core/config/sandboxsettings.h"
 
 using namespace Qt::StringLiterals;
@@ -98,6 +100,8 @@ std::optional<ServerArguments> parseServerArguments(const QStringList &arguments
             } else if (flag == u"--bots-dir"_s) {
                 args.botFolders.append(*v);
             } else if (flag == u"--cache"_s) {
+                if (!cache::CacheUrl::parse(*v, error))
+                    return fail(u"--cache: "_s + *error);
                 args.cacheFile = *v;
             } else if (flag == u"--max-body"_s) {
                 if (!parseSize(flag, *v, args.maxBodyBytes, error))
@@ -169,7 +173,10 @@ Options:
                          Origin (else 403) and post application/json (else 415)
   --bots-dir DIR         more bot folders (repeatable), after the bundled examples and the
                          user's bots folder
-  --cache FILE           the replay cache (default: server-replay.sqlite in the user's cache folder)
+  --cache URL            the replay cache: a file, sqlite:PATH, or a team's shared
+                         postgresql://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=MODE]
+                         (or INVOKE_CACHE_URL, which keeps a password out of ps; default:
+                         server-replay.sqlite in the user's cache folder)
   --max-body BYTES       the largest request body (default 1048576); larger gets 413
   --max-unsent BYTES     a client that lags this far behind its stream is dropped and its run
                          cancelled (default 4194304, per stream)

@@ -5,7 +5,7 @@
 #include "core/engine/botcatalog.h"
 #include "core/engine/botplanner.h"
 #include "core/engine/executor.h"
-#include "core/cache/sqlitereplaycache.h"
+#include "core/cache/openreplaycache.h"
 
 #include <QtCore/QPointer>
 #include <QtCore/QThread>
@@ -32,14 +32,15 @@ void LocalEngineState::setLlm(const LlmSettings &settings)
 cache::ReplayCache *LocalEngineState::replayCache(QString *error)
 {
     QMutexLocker lock(&m_mutex);
-    if (!m_cacheTried) {
-        m_cacheTried = true;
-        auto cache = std::make_unique<cache::SqliteReplayCache>(replayCacheFile);
+    // Tried again by every invocation until it opens: a team cache's server that was down
+    // when the first run came serves the next one without a restart.
+    if (!m_cache) {
         QString why;
-        if (cache->open(&why))
+        auto cache = cache::makeReplayCache(replayCacheFile, &why);
+        if (cache && cache->open(&why))
             m_cache = std::move(cache);
         else
-            m_cacheError = u"the replay cache %1 cannot be opened: %2"_s.arg(replayCacheFile, why);
+            m_cacheError = u"the replay cache cannot be opened: %1"_s.arg(why); // `why` names the file or server
     }
     if (!m_cache && error)
         *error = m_cacheError;

@@ -29,7 +29,7 @@ class DatasetStore;
 struct LocalEngineState
 {
     QStringList botFolders;
-    QString replayCacheFile;
+    QString replayCacheFile; // a file or a cache URL (core/cache/cacheurl.h)
     QSet<QString> cacheableTypes;
     QString cacheScope;
     bool replayLookupOnly = false;
@@ -42,8 +42,8 @@ struct LocalEngineState
     LlmSettings llm() const;
     void setLlm(const LlmSettings &settings);
 
-    // The replay cache, opened on first use and only once; nullptr with `error` when
-    // it cannot be opened (the error is kept and given again every time).
+    // The replay cache, opened on first use and then kept; nullptr with `error` when it
+    // cannot be opened (tried again on the next call).
     cache::ReplayCache *replayCache(QString *error);
 
     LocalEngineState();
@@ -52,7 +52,6 @@ struct LocalEngineState
 private:
     mutable QMutex m_mutex;
     LlmSettings m_llm;
-    bool m_cacheTried = false;
     std::unique_ptr<cache::ReplayCache> m_cache;
     QString m_cacheError;
 };

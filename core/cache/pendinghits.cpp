@@ -39,18 +39,25 @@ void PendingHits::forget(const QString &key)
 
 bool PendingHits::flush(SqliteConnection *c)
 {
+    return flush([c](const QHash<QString, qint64> &hits) {
+        bool ok = c->db.transaction();
+        for (auto it = hits.cbegin(); ok && it != hits.cend(); ++it) {
+            c->addHits->bindValue(0, it.value());
+            c->addHits->bindValue(1, it.key());
+            ok = c->addHits->exec();
+        }
+        return ok ? c->db.commit() : (c->db.rollback(), false);
+    });
+}
+
+bool PendingHits::flush(const std::function<bool(const QHash<QString, qint64> &)> &write)
+{
     QMutexLocker lock(&m_mutex);
     const auto hits = std::exchange(m_hits, {});
     lock.unlock();
     if (hits.isEmpty())
         return true;
-    bool ok = c->db.transaction();
-    for (auto it = hits.cbegin(); ok && it != hits.cend(); ++it) {
-        c->addHits->bindValue(0, it.value());
-        c->addHits->bindValue(1, it.key());
-        ok = c->addHits->exec();
-    }
-    ok = ok ? c->db.commit() : (c->db.rollback(), false);
+    const bool ok = write(hits);
     if (!ok) {
         lock.relock();
         for (auto it = hits.cbegin(); it != hits.cend(); ++it)

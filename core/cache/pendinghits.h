@@ -7,6 +7,8 @@
 #include <QtCore/QMutex>
 #include <QtCore/QString>
 
+#include <functional>
+
 namespace invoke::cache {
 
 struct SqliteConnection;
@@ -22,6 +24,9 @@ public:
 
     // Adds the pending counts to the rows through `connection`'s addHits statement.
     bool flush(SqliteConnection *connection);
+    // The same through any store: `write` adds the counts and says whether it did; on
+    // false they stay pending.
+    bool flush(const std::function<bool(const QHash<QString, qint64> &)> &write);
 
 private:
     mutable QMutex m_mutex;

@@ -1,13 +1,32 @@
 #pragma once
 // The replay cache behind one interface (docs/cache.md). The action gate answers replay
-// mode through it; invoke-cli's `cache` commands read it; a store is SQLite today
-// (SqliteReplayCache), and a team store on another database plugs in here. Every call is
-// safe from several threads; failures return with `error` set, never throw.
+// mode through it; invoke-cli's `cache` commands read it; a store is SQLite
+// (SqliteReplayCache, the embedded default) or PostgreSQL (PostgresReplayCache, a team's
+// shared cache), chosen by a cache URL (openreplaycache.h). Every call is safe from
+// several threads; failures return with `error` set, never throw.
 #include "core/cache/cacheentry.h"
 
+#include <memory>
 #include <optional>
 
 namespace invoke::cache {
+
+// A claim on recording one key's answer, released when destroyed.
+class FillClaim
+{
+public:
+    virtual ~FillClaim() = default;
+};
+
+// What claimFill() found: whether another process was recording the same key (so the
+// caller looks again before running live) and whether the wait ran out.
+struct FillTicket
+{
+    std::unique_ptr<FillClaim> claim; // null when the store needs none (one process) or the wait ran out
+    bool waited = false;              // another process held the key for a while
+    bool timedOut = false;            // ...longer than the store's timeout: go live anyway
+    qint64 waitedMs = 0;
+};
 
 class ReplayCache
 {
@@ -43,6 +62,18 @@ public:
     virtual bool insert(const QList<CacheEntry> &entries, QString *error = nullptr) = 0;
     // Removes every entry (of `scope` when given); the number removed, -1 on failure.
     virtual qint64 clear(const QString &scope = {}, QString *error = nullptr) = 0;
+
+    // Called after a miss, before the answer is fetched live: a store several processes
+    // share makes a second process that missed the same key wait here until the first has
+    // stored it (then lookup() again), up to a timeout. The default claims nothing.
+    // On failure `error` is set and the caller must not go live.
+    virtual FillTicket claimFill(const QString &key, QString *error = nullptr)
+    {
+        Q_UNUSED(key);
+        if (error)
+            error->clear();
+        return {};
+    }
 };
 
 } // namespace invoke::cache

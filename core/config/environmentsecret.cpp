@@ -93,6 +93,7 @@ void takeKnownSecretsFromEnvironment()
 {
     takeSecretFromEnvironment("INVOKE_LLM_API_KEY");
     takeSecretFromEnvironment("INVOKE_AUTH_TOKEN");
+    takeSecretFromEnvironment("INVOKE_CACHE_URL"); // a team cache's URL may hold its password
 }
 
 } // namespace invoke

@@ -15,7 +15,7 @@ namespace invoke {
 // Call it at start-up, before other threads read the environment.
 std::optional<QString> takeSecretFromEnvironment(const char *name);
 
-// Takes INVOKE_LLM_API_KEY and INVOKE_AUTH_TOKEN (see above), for a program that runs
+// Takes INVOKE_LLM_API_KEY, INVOKE_AUTH_TOKEN and INVOKE_CACHE_URL (see above), for a program that runs
 // code it did not write (the engine).
 void takeKnownSecretsFromEnvironment();
 

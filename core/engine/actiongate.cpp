@@ -91,9 +91,33 @@ GateAnswer ActionGate::run(const ActionCall &call, const std::function<ActionOut
                                                            cache->location())),
                       Source::Unknown, false);
 
+    // A store shared by several processes lets one of them fetch a missed answer while
+    // the others wait for it (docs/cache.md, Concurrency); the claim is let go on return.
+    QString notice;
+    cache::FillTicket ticket;
+    if (!m_options.mode.refresh) {
+        QString error;
+        ticket = cache->claimFill(key, &error);
+        if (!error.isEmpty())
+            return answer(ActionOutcome::failure(u"replay cache: %1"_s.arg(error)), Source::Unknown, false);
+        if (ticket.waited && !ticket.timedOut) {
+            if (const auto entry = cache->lookup(key, &error))
+                return answer(ActionOutcome::success(entry->output, entry->usage), Source::ReplayHit, false);
+            if (!error.isEmpty())
+                return answer(ActionOutcome::failure(u"replay cache: %1"_s.arg(error)), Source::Unknown, false);
+        }
+        if (ticket.timedOut)
+            notice = u"waited %1 s for another process recording the same answer (key %2) in the replay cache "
+                     "%3; running live"_s.arg(ticket.waitedMs / 1000.0, 0, 'f', 1).arg(key.left(12), cache->location());
+    }
+
     ActionOutcome outcome = compute();
+    const auto withNotice = [&notice](GateAnswer a) {
+        a.notice = notice;
+        return a;
+    };
     if (!outcome.ok)
-        return answer(std::move(outcome), Source::Live, true); // errors are never stored
+        return withNotice(answer(std::move(outcome), Source::Live, true)); // errors are never stored
     QString error;
     const cache::CacheKeyParts parts{m_options.scope, call.botKey, call.botUpdatedAt, call.actionType,
                               call.parameters};
@@ -102,9 +126,9 @@ GateAnswer ActionGate::run(const ActionCall &call, const std::function<ActionOut
         ActionOutcome failed = ActionOutcome::failure(
             u"the live answer could not be stored in the replay cache: %1"_s.arg(error), outcome.output);
         failed.usage = outcome.usage;
-        return answer(std::move(failed), Source::Live, true);
+        return withNotice(answer(std::move(failed), Source::Live, true));
     }
-    return answer(std::move(outcome), m_options.mode.refresh ? Source::Refreshed : Source::ReplayStored, true);
+    return withNotice(answer(std::move(outcome), m_options.mode.refresh ? Source::Refreshed : Source::ReplayStored, true));
 }
 
 } // namespace invoke::engine

@@ -32,6 +32,7 @@ struct GateAnswer
     Source source = Source::Unknown;
     bool computed = false;   // compute() ran (a live action streamed its own content)
     bool missingMock = false; // manual mode found no mock: the invocation must fail
+    QString notice;           // something the run should tell (a replay that waited, then went live)
 };
 
 class ActionGate

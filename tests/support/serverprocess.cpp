@@ -32,7 +32,9 @@ ServerProcess::~ServerProcess()
 QProcessEnvironment ServerProcess::scratchEnvironment(const QString &home)
 {
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    for (const char *name : {"INVOKE_LLM_BASE_URL", "INVOKE_LLM_MODEL", "INVOKE_LLM_API_KEY"})
+    // A developer's own team cache (INVOKE_CACHE_URL) must never receive a test's entries.
+    for (const char *name : {"INVOKE_LLM_BASE_URL", "INVOKE_LLM_MODEL", "INVOKE_LLM_API_KEY", "INVOKE_CACHE_URL",
+                             "INVOKE_CACHE_SCOPE"})
         environment.remove(QString::fromLatin1(name));
     environment.insert(u"XDG_DATA_HOME"_s, home + u"/data"_s);
     environment.insert(u"XDG_CACHE_HOME"_s, home + u"/cache"_s);
