@@ -14,6 +14,7 @@ Commands:
   datasets             List the datasets memory.search can read, with their row counts
   invoke BOT_KEY       Invoke a bot and print its result
   test [FILES|DIRS]    Run agent tests (*.tests.json) and check what each run did
+  batch BOT_KEY        Run a bot over every row of a JSON Lines or CSV file
   cache ACTION         Inspect or clear the replay cache (stats, list, show KEY, clear)
   mocks validate FILE  Check a mock set and show which steps of a bot it answers
   help [COMMAND]       Show this help, or the help of one command

@@ -4,6 +4,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/console.h"
 #include "app/cli/localengine.h"
+#include "app/cli/tests/batchcommand.h"
 #include "app/cli/tests/testcommand.h"
 #include "core/backend/backend.h"
 #include "core/config/environmentsecret.h"
@@ -54,12 +55,14 @@ int main(int argc, char *argv[])
     invoke::applyAppIdentity();
     QCoreApplication::setApplicationVersion(QStringLiteral(INVOKE_VERSION));
 
-    // `test` reads its own command line (app/cli/tests/).
+    // `test` and `batch` read their own command lines (app/cli/tests/).
     const QStringList arguments = app.arguments().mid(1);
     if (arguments.value(0) == u"test"_s)
         return cli::runTestCommand(arguments.mid(1));
-    if (arguments.value(0) == u"help"_s && arguments.value(1) == u"test"_s) {
-        cli::printOut(cli::testHelpText());
+    if (arguments.value(0) == u"batch"_s)
+        return cli::runBatchCommand(arguments.mid(1));
+    if (arguments.value(0) == u"help"_s && (arguments.value(1) == u"test"_s || arguments.value(1) == u"batch"_s)) {
+        cli::printOut(arguments.value(1) == u"test"_s ? cli::testHelpText() : cli::batchHelpText());
         return cli::ExitOk;
     }
 

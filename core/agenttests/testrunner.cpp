@@ -20,6 +20,14 @@ bool usesDataset(const Assertion &a)
 
 } // namespace
 
+std::optional<MockSet> bundledMockSet(const QString &botKey, QString *error)
+{
+    const QString file = paths::bundledMocks() + u'/' + botKey + u".mocks.json"_s;
+    if (!QFileInfo::exists(file))
+        return std::nullopt;
+    return MockSet::load(file, error);
+}
+
 bool needsDatasetListing(const QList<QueuedCase> &cases)
 {
     for (const QueuedCase &c : cases)
@@ -98,15 +106,12 @@ std::optional<InvokeRequest> TestRunner::requestFor(const TestCase &testCase, QS
         request.mode = Mode::replay(true);
     if (request.mode.kind == Mode::Manual && !testCase.mocksGiven) {
         // As `invoke-cli invoke --mode manual`: the bot's bundled mock set, when it has one.
-        const QString file = paths::bundledMocks() + u'/' + request.botKey + u".mocks.json"_s;
-        if (QFileInfo::exists(file)) {
-            QString error;
-            auto mocks = MockSet::load(file, &error);
-            if (!mocks) {
-                *whyNot = error;
-                return std::nullopt;
-            }
+        QString error;
+        if (auto mocks = bundledMockSet(request.botKey, &error))
             request.manualMocks = std::move(*mocks);
+        else if (!error.isEmpty()) {
+            *whyNot = error;
+            return std::nullopt;
         }
     }
     return request;

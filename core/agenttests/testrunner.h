@@ -68,6 +68,11 @@ private:
     bool m_running = false;
 };
 
+// The bot's bundled example mock set (resources/mocks), which manual mode uses when a
+// case or a batch names none: nullopt when there is none, an empty optional with `error`
+// set when it does not load.
+std::optional<MockSet> bundledMockSet(const QString &botKey, QString *error);
+
 // Whether any assertion of the cases (negated ones included) is has_dataset.
 bool needsDatasetListing(const QList<QueuedCase> &cases);
 

@@ -1,6 +1,7 @@
 #include "core/datasets/datasetreader.h"
 
-#include <QtCore/QStringDecoder>
+#include "core/model/csvtext.h"
+
 
 using namespace Qt::StringLiterals;
 
@@ -8,107 +9,13 @@ namespace invoke::datasets {
 
 namespace {
 
-struct Refusal
-{
-    int line = 0;
-    QString reason;
-};
+using Refusal = TextProblem;
 
 MemoryRecord record(const QString &file, int line, QString content, Json metadata = Json::object())
 {
     metadata["file"] = toStd(file);
     metadata["line"] = line;
     return MemoryRecord{u"%1:%2"_s.arg(file).arg(line), std::move(content), std::move(metadata)};
-}
-
-// The file's lines as text; a refusal names the first line that is not UTF-8.
-std::optional<QString> decodeUtf8(const QByteArray &bytes, Refusal *refusal)
-{
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    QString text = decoder.decode(bytes);
-    if (!decoder.hasError()) {
-        if (text.startsWith(QChar(0xfeff)))
-            text.remove(0, 1);
-        return text;
-    }
-    int line = 1;
-    for (const QByteArray &part : bytes.split('\n')) {
-        QStringDecoder lineDecoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-        // The line end makes a sequence cut short at the end of the line an error too.
-        const QString decoded = lineDecoder.decode(part + '\n'); // decode() is lazy: convert
-        Q_UNUSED(decoded);
-        if (lineDecoder.hasError())
-            break;
-        ++line;
-    }
-    *refusal = {line, u"the file is not UTF-8 text"_s};
-    return std::nullopt;
-}
-
-struct CsvRow
-{
-    int line = 0;
-    QStringList fields;
-};
-
-// RFC 4180, leniently: a quote inside an unquoted field is kept as text.
-std::optional<QList<CsvRow>> parseCsv(const QString &text, Refusal *refusal)
-{
-    QList<CsvRow> rows;
-    CsvRow row{1, {}};
-    QString field;
-    bool inQuotes = false;
-    bool fieldStarted = false;
-    int line = 1;
-    int quoteLine = 0;
-    const auto endField = [&] {
-        row.fields.append(field);
-        field.clear();
-        fieldStarted = false;
-    };
-    const auto endRow = [&] {
-        endField();
-        const bool blank = row.fields.size() == 1 && row.fields.first().trimmed().isEmpty();
-        if (!blank)
-            rows.append(row);
-        row = CsvRow{line + 1, {}};
-    };
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        const QChar c = text.at(i);
-        if (inQuotes) {
-            if (c == u'"' && i + 1 < text.size() && text.at(i + 1) == u'"') {
-                field += u'"';
-                ++i;
-            } else if (c == u'"') {
-                inQuotes = false;
-            } else {
-                if (c == u'\n')
-                    ++line;
-                field += c;
-            }
-        } else if (c == u',') {
-            endField();
-        } else if (c == u'"' && !fieldStarted) {
-            inQuotes = true;
-            fieldStarted = true;
-            quoteLine = line;
-        } else if (c == u'\r' || c == u'\n') {
-            if (c == u'\r' && i + 1 < text.size() && text.at(i + 1) == u'\n')
-                ++i;
-            endRow();
-            ++line;
-        } else {
-            field += c;
-            fieldStarted = true;
-        }
-    }
-    if (inQuotes) {
-        *refusal = {quoteLine, u"a quoted field is not closed"_s};
-        return std::nullopt;
-    }
-    if (fieldStarted || !row.fields.isEmpty())
-        endRow();
-    return rows;
 }
 
 std::optional<QList<MemoryRecord>> readCsv(const QString &text, const QString &file, Refusal *refusal)
@@ -283,7 +190,7 @@ std::optional<QList<MemoryRecord>> readDatasetFile(const QByteArray &bytes, cons
 {
     Refusal refusal;
     std::optional<QList<MemoryRecord>> records;
-    if (const auto text = decodeUtf8(bytes, &refusal)) {
+    if (const auto text = decodeUtf8Text(bytes, &refusal)) {
         const QString suffix = suffixOf(relativeName);
         if (suffix == u"csv"_s)
             records = readCsv(*text, relativeName, &refusal);
