@@ -90,7 +90,10 @@ Output:
   --format FORMAT      text (default), json (a summary) or events (every event)
   -v, --verbose        With text: list the steps and their status
   --stream             Print the visible text as it arrives (text), or one JSON event
-                       per line as it arrives (events); not with json
+                       per line as it arrives (events); not with json. With -v, stderr
+                       shows the Bot: and Invocation ID: lines first, then ▸ STEP
+                       and ✓ STEP as visible steps start and end (coloured, with a
+                       live elapsed time, on a terminal unless NO_COLOR is set)
   --filter EXPR        With events: print only the events a display filter matches,
                        e.g. 'step ^= "research/" and duration_ms > 100' (docs/filters.md)
   --bots-dir DIR       Also load the *.bot.json files of DIR (repeatable)

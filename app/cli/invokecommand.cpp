@@ -3,6 +3,7 @@
 #include "app/cli/interruptwatcher.h"
 #include "app/cli/commands.h"
 #include "app/cli/console.h"
+#include "app/cli/streamprogress.h"
 #include "app/cli/filter/eventfilteroption.h"
 #include "core/backend/backend.h"
 #include "core/backend/invocation.h"
@@ -21,69 +22,6 @@ namespace invoke::cli {
 
 namespace {
 
-// Prints events as they arrive: the visible text (text format) or one compact JSON
-// event per line (events format). With verbose text, finished steps go to stderr.
-class StreamPrinter
-{
-public:
-    StreamPrinter(OutputFormat format, bool verbose) : m_format(format), m_verbose(verbose) {}
-
-    void print(const QList<Event> &events)
-    {
-        for (const Event &event : events) {
-            if (m_format == OutputFormat::Events) {
-                printOut(QString::fromUtf8(event.raw) + u'\n');
-                continue;
-            }
-            const Json parsed = event.json();
-            switch (wire::kindOf(event, parsed)) {
-            case EventKind::MessageContent:
-                printVisibleText(parsed);
-                break;
-            case EventKind::StepFinished:
-                if (m_verbose)
-                    printStep(event, parsed);
-                break;
-            default:
-                break;
-            }
-        }
-    }
-
-    // Ends the streamed text with a newline, so the shell prompt starts on its own line.
-    void finish()
-    {
-        if (m_format == OutputFormat::Text && !m_endsWithNewline)
-            printOut(u"\n"_s);
-    }
-
-private:
-    void printVisibleText(const Json &parsed)
-    {
-        const Json &payload = wire::payloadOf(parsed);
-        if (!payload.is_string() || stringField(wire::metadataOf(parsed), "user_visibility") == u"hidden"_s)
-            return;
-        const QString chunk = toQString(payload.get_ref<const std::string &>());
-        if (chunk.isEmpty())
-            return;
-        printOut(chunk);
-        m_endsWithNewline = chunk.endsWith(u'\n');
-    }
-
-    void printStep(const Event &event, const Json &parsed)
-    {
-        const Json &payload = wire::payloadOf(parsed);
-        const Json result = payload.value("result", Json::object());
-        const bool ok = stepStatusFromWire(stringField(result, "status")) == StepStatus::Success;
-        const QString path = event.path.isEmpty() ? stringField(payload, "key") : event.path;
-        printErr(u"  %1 %2 (%3)\n"_s.arg(ok ? u"✓"_s : u"•"_s, path, stringField(payload, "action_type")));
-    }
-
-    OutputFormat m_format;
-    bool m_verbose;
-    bool m_endsWithNewline = true;
-};
-
 // Manual mode without --mocks: the bot's bundled mock set, when it has one.
 bool addBundledMocks(InvokeRequest &request, QString *error)
 {
@@ -94,8 +32,8 @@ bool addBundledMocks(InvokeRequest &request, QString *error)
     if (!mocks)
         return false;
     request.manualMocks = *mocks;
-    if (request.verbose)
-        printErr(u"Using the bundled mock set %1\n"_s.arg(file));
+    if (request.verbose) // named for people, not by its resource path
+        printErr(u"Using the bundled example mock set for %1\n"_s.arg(request.botKey));
     return true;
 }
 
@@ -115,7 +53,7 @@ int runInvoke(Backend &backend, const InvokeArguments &args, const QStringList &
     // kept (docs/architecture.md, "Who keeps a run's events"); --stream prints them as
     // they arrive, and the text and JSON formats read the fold's steps and messages.
     invocation->setKeepEvents(request.outputFormat == OutputFormat::Events && !args.stream);
-    StreamPrinter printer(request.outputFormat, request.verbose);
+    StreamProgress printer(request.outputFormat, request.verbose, request.botKey, StreamProgress::Terminal::detect());
     EventSelection selection(args.eventFilter.value_or(filter::Filter())); // --filter; empty: all
     if (args.stream)
         QObject::connect(invocation.get(), &Invocation::eventsArrived, invocation.get(),
