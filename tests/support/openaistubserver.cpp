@@ -1,5 +1,6 @@
 #include "tests/support/openaistubserver.h"
 
+#include <QtCore/QTimer>
 #include <QtNetwork/QTcpSocket>
 
 using namespace Qt::StringLiterals;
@@ -29,6 +30,7 @@ struct OpenAiStubServer::Client : Connection
     StubReply reply;       // the reply configured when the request arrived
     std::string model;
     bool wasHeld = false;
+    bool delayed = false;
 };
 
 OpenAiStubServer::OpenAiStubServer(QObject *parent)
@@ -59,6 +61,11 @@ void OpenAiStubServer::resume(Connection *connection, int from)
 void OpenAiStubServer::respond(Connection *connection, const RecordedRequest &request)
 {
     auto *client = static_cast<Client *>(connection);
+    if (m_reply.delayMs > 0 && !client->delayed) {
+        client->delayed = true;
+        QTimer::singleShot(m_reply.delayMs, client->socket, [this, connection, request] { respond(connection, request); });
+        return;
+    }
     client->reply = m_reply;
     const Json body = request.json();
     client->model = body.is_object() && body.value("model", Json()).is_string()

@@ -26,6 +26,7 @@ struct StubReply
     int holdAfter = -1;             // wait for release() after this many deltas
     int maxChunkBytes = 0;          // > 0: split every SSE frame into HTTP chunks this small
     bool ignoreStream = false;      // answer with one application/json chat.completion
+    int delayMs = 0;                // answer this long after the request came (a slow model)
 
     static StubReply text(const QStringList &deltas, qint64 promptTokens = -1,
                           qint64 completionTokens = -1);
