@@ -8,6 +8,7 @@
 #include "app/server/requestlog.h"
 #include "app/server/tokenstore.h"
 #include "core/backend/invocation.h"
+#include "core/engine/botcatalog.h"
 #include "core/wire/listingcodec.h"
 #include "core/wire/plancodec.h"
 #include "core/wire/requestcodec.h"
@@ -63,6 +64,10 @@ Route routeOf(const QByteArray &path)
 InvokeServer::InvokeServer(ServerOptions options, TokenStore *tokens, QObject *parent)
     : QObject(parent), m_options(std::move(options)), m_tokens(tokens)
 {
+    // One parse of each bot file for the listing and every organisation's backend; the
+    // replay scope stays each organisation's own (backendFor()).
+    if (!m_options.engine.botFiles)
+        m_options.engine.botFiles = std::make_shared<engine::BotFileCache>();
     LocalBackendOptions listing = m_options.engine;
     listing.cacheScope = u"listing"_s; // lists bots and datasets only, never runs one
     m_listing = new LocalBackend(listing, this);

@@ -24,6 +24,7 @@ LocalBackend::LocalBackend(Options options, QObject *parent)
     m_state->setLlm(options.llm);
     m_state->cacheableTypes = options.cacheableTypes;
     m_state->cacheScope = options.cacheScope;
+    m_state->botFiles = options.botFiles ? options.botFiles : std::make_shared<engine::BotFileCache>();
     m_state->replayLookupOnly = options.replayLookupOnly;
     m_state->sandbox = options.sandbox;
     m_state->datasets = std::make_shared<const datasets::DatasetStore>(options.datasetFolders,
@@ -70,7 +71,7 @@ void LocalBackend::listBots(QObject *context, std::function<void(const BotListin
     QThreadPool::globalInstance()->start([promise, state = m_state] {
         promise->start();
         engine::BotCatalog catalog;
-        catalog.load(state->botFolders, &state->botFiles);
+        catalog.load(state->botFolders, state->botFiles.get());
         promise->addResult(BotListing{catalog.infos(), catalog.problems(), {}});
         promise->finish();
     });
@@ -99,7 +100,7 @@ void LocalBackend::botPlan(const QString &key, QObject *context, std::function<v
     QThreadPool::globalInstance()->start([promise, state = m_state, key] {
         promise->start();
         engine::BotCatalog catalog;
-        catalog.load(state->botFolders, &state->botFiles);
+        catalog.load(state->botFolders, state->botFiles.get());
         BotPlanResult result;
         if (const engine::BotDefinition *bot = catalog.find(key))
             result.plan = engine::botPlan(*bot, catalog);

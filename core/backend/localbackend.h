@@ -15,6 +15,9 @@ namespace invoke {
 
 class LocalInvocation;
 struct LocalEngineState;
+namespace engine {
+class BotFileCache;
+}
 
 struct LocalBackendOptions
 {
@@ -25,6 +28,10 @@ struct LocalBackendOptions
     // Part of every replay key: invoke-server gives each organisation its own scope, so
     // one never replays another's answers from a shared cache file.
     QString cacheScope = QStringLiteral("local");
+    // The parsed bot files, shared with other backends on the same folders (invoke-server
+    // gives each organisation a backend, and parses each file once for all of them);
+    // null: the backend's own.
+    std::shared_ptr<engine::BotFileCache> botFiles;
     // Replay reads the cache only: a miss fails the step, nothing is stored (offline
     // test runs, `invoke-cli test --offline`: no call may cost or reach out).
     bool replayLookupOnly = false;

@@ -34,7 +34,8 @@ struct LocalEngineState
     QString cacheScope;
     bool replayLookupOnly = false;
     SandboxSettings sandbox;
-    engine::BotFileCache botFiles; // unchanged bot files are not parsed again per invocation
+    // Unchanged bot files are not parsed again per invocation; never null.
+    std::shared_ptr<engine::BotFileCache> botFiles;
     std::shared_ptr<const datasets::DatasetStore> datasets; // never null
 
     // The LLM settings can change while invocations run (a key read from the keychain

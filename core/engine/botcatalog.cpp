@@ -40,6 +40,7 @@ void BotFileCache::insert(const QString &path, Entry entry)
 void BotCatalog::load(const QStringList &folders, BotFileCache *cache)
 {
     m_bots.clear();
+    m_indexOf.clear();
     m_problems.clear();
     for (const QString &folder : folders) {
         const QDir dir(folder);
@@ -77,45 +78,43 @@ void BotCatalog::load(const QStringList &folders, BotFileCache *cache)
                 cached.emplace();
                 cached->size = file.size();
                 cached->modified = updatedAt;
-                cached->bot = BotDefinition::parse(in.readAll(), path, updatedAt, &cached->problem);
+                if (auto bot = BotDefinition::parse(in.readAll(), path, updatedAt, &cached->problem))
+                    cached->bot = std::make_shared<const BotDefinition>(std::move(*bot));
                 if (cache)
                     cache->insert(path, *cached);
             }
-            std::optional<BotDefinition> bot = std::move(cached->bot);
+            std::shared_ptr<const BotDefinition> bot = std::move(cached->bot);
             if (!bot) {
                 m_problems.append(cached->problem);
                 continue;
             }
-            const auto same = std::find_if(m_bots.begin(), m_bots.end(), [&](const BotDefinition &b) {
-                return b.info.key == bot->info.key;
-            });
-            if (same == m_bots.end()) {
-                m_bots.append(std::move(*bot));
+            const auto same = m_indexOf.constFind(bot->info.key);
+            if (same == m_indexOf.cend()) {
+                m_indexOf.insert(bot->info.key, m_bots.size());
+                m_bots.append(std::move(bot));
                 continue;
             }
             QFile in(path); // rare: read again for the line of its key
             const QByteArray bytes = in.open(QIODevice::ReadOnly) ? in.readAll() : QByteArray();
             m_problems.append({path, lineOfJson(bytes, {std::string("bot"), std::string("key")}),
-                               u"overrides the bot of the same key in "_s + same->info.sourceFile});
-            *same = std::move(*bot); // keeps the first one's place in the list
+                               u"overrides the bot of the same key in "_s + m_bots[*same]->info.sourceFile});
+            m_bots[*same] = std::move(bot); // keeps the first one's place in the list
         }
     }
 }
 
 const BotDefinition *BotCatalog::find(const QString &key) const
 {
-    for (const BotDefinition &bot : m_bots)
-        if (bot.info.key == key)
-            return &bot;
-    return nullptr;
+    const auto it = m_indexOf.constFind(key);
+    return it == m_indexOf.cend() ? nullptr : m_bots[*it].get();
 }
 
 QList<BotInfo> BotCatalog::infos() const
 {
     QList<BotInfo> infos;
     infos.reserve(m_bots.size());
-    for (const BotDefinition &bot : m_bots)
-        infos.append(bot.info);
+    for (const auto &bot : m_bots)
+        infos.append(bot->info);
     return infos;
 }
 

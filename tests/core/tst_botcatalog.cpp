@@ -50,8 +50,8 @@ QByteArray botFile(const char *key, const char *name)
 QStringList keys(const BotCatalog &catalog)
 {
     QStringList keys;
-    for (const BotDefinition &bot : catalog.bots())
-        keys.append(bot.info.key);
+    for (const auto &bot : catalog.bots())
+        keys.append(bot->info.key);
     return keys;
 }
 
@@ -108,7 +108,7 @@ void TestBotCatalog::loadsGoodFilesAndReportsBadOnes()
     const QList<BotInfo> infos = catalog.infos();
     QCOMPARE(infos.size(), 3);
     QCOMPARE(infos[1].displayName(), u"Second"_s);
-    QCOMPARE(infos[1], catalog.bots()[1].info);
+    QCOMPARE(infos[1], catalog.bots()[1]->info);
 
     // Loading again starts afresh.
     catalog.load({});

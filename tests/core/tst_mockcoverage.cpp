@@ -257,7 +257,8 @@ void TestMockCoverage::localBackendPlansTheBotItRuns()
         [&] { QTRY_VERIFY_WITH_TIMEOUT(answer.has_value(), 30000); }();
         return answer.value_or(BotPlanResult{});
     };
-    for (const BotDefinition &definition : m_catalog.bots()) {
+    for (const auto &bot : m_catalog.bots()) {
+        const BotDefinition &definition = *bot;
         const BotPlanResult result = planOf(definition.info.key);
         QVERIFY2(result.plan, qPrintable(definition.info.key + u": "_s + result.error));
         QVERIFY2(result.plan->steps == plannedSteps(definition, m_catalog), qPrintable(definition.info.key));
