@@ -17,14 +17,14 @@ QList<StepCoverage> mockCoverage(const QList<PlannedStep> &steps, const MockSet 
         c.step = step;
         if (!bypassedUnder.isEmpty() && step.path.startsWith(bypassedUnder)) {
             c.answer = MockAnswer::Bypassed;
-        } else if (const auto mock = mocks.value(step.path)) {
+        } else if (const MockResponse *mock = mocks.entry(step.path)) {
             bypassedUnder = step.actionType == ActionType::BotInvoke ? step.path + u'/' : QString();
             c.answer = MockAnswer::StepMock;
             c.mockKey = step.path;
             c.mockIsError = !mock->success;
         } else if (!isGovernedActionType(step.actionType)) {
             c.answer = MockAnswer::Computed;
-        } else if (const auto typeMock = mocks.value(step.actionType)) {
+        } else if (const MockResponse *typeMock = mocks.entry(step.actionType)) {
             c.answer = MockAnswer::ActionTypeMock;
             c.mockKey = step.actionType;
             c.mockIsError = !typeMock->success;

@@ -40,6 +40,12 @@ public:
     QStringList keys() const { return m_entries.keys(); }
     bool contains(const QString &key) const { return m_entries.contains(key); }
     std::optional<MockResponse> value(const QString &key) const;
+    // The entry itself, or null: no copy of its output (coverage asks this per step).
+    const MockResponse *entry(const QString &key) const
+    {
+        const auto it = m_entries.constFind(key);
+        return it == m_entries.cend() ? nullptr : &*it;
+    }
     void insert(const QString &key, const MockResponse &response) { m_entries.insert(key, response); }
     void remove(const QString &key) { m_entries.remove(key); }
 
