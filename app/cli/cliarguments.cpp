@@ -1,6 +1,8 @@
 #include "app/cli/cliarguments.h"
 #include "app/cli/filter/eventfilteroption.h"
 
+#include "app/cli/cache/cachechoice.h"
+#include "core/cache/cacheurl.h"
 #include "core/config/sandboxsettings.h"
 
 #include <QtCore/QCommandLineParser>
@@ -38,6 +40,28 @@ bool parseOptions(QCommandLineParser &parser, const QStringList &args, const QSt
         help.helpTopic = command;
         *early = std::move(help);
         return false;
+    }
+    return true;
+}
+
+// --cache URL (checked to parse) and --scope NAME (checked to be a name), when set.
+bool readCacheOptions(const QCommandLineParser &parser, const QString &command, QString *url, QString *scope,
+                      UsageError *error)
+{
+    QString why;
+    if (parser.isSet(u"cache"_s)) {
+        *url = parser.value(u"cache"_s);
+        if (!cache::CacheUrl::parse(*url, &why)) {
+            fail(error, command, u"--cache: "_s + why);
+            return false;
+        }
+    }
+    if (scope && parser.isSet(u"scope"_s)) {
+        *scope = parser.value(u"scope"_s);
+        if (const auto problem = scopeProblem(*scope)) {
+            fail(error, command, u"--scope: "_s + *problem);
+            return false;
+        }
     }
     return true;
 }
@@ -125,6 +149,8 @@ std::optional<Arguments> parseInvoke(const QStringList &args, UsageError *error)
     parser.addOption({u"allow-unsandboxed-code"_s, u"allow-unsandboxed-code"_s});
     parser.addOption({u"sandbox-tmp-size"_s, u"sandbox-tmp-size"_s, u"SIZE"_s});
     parser.addOption({u"sandbox-work-size"_s, u"sandbox-work-size"_s, u"SIZE"_s});
+    parser.addOption({u"cache"_s, u"cache"_s, u"URL"_s});
+    parser.addOption({u"scope"_s, u"scope"_s, u"NAME"_s});
     addRemoteOptions(parser);
     std::optional<Arguments> early;
     if (!parseOptions(parser, args, cmd, error, &early))
@@ -233,6 +259,11 @@ std::optional<Arguments> parseInvoke(const QStringList &args, UsageError *error)
     }
     if (!readRemoteOptions(parser, cmd, inv.remote, error))
         return std::nullopt;
+    if (!readCacheOptions(parser, cmd, &inv.cacheUrl, &inv.cacheScope, error))
+        return std::nullopt;
+    if (!inv.remote.endpoint.isEmpty() && (parser.isSet(u"cache"_s) || parser.isSet(u"scope"_s)))
+        return fail(error, cmd, u"--cache and --scope choose the embedded engine's replay cache; a server "
+                                "(--endpoint, --profile) uses its own"_s);
     return a;
 }
 
@@ -271,26 +302,45 @@ std::optional<Arguments> parseCache(const QStringList &args, UsageError *error)
     const QString cmd = u"cache"_s;
     QCommandLineParser parser;
     parser.addOption({u"json"_s, u"json"_s});
+    parser.addOption({u"cache"_s, u"cache"_s, u"URL"_s});
+    parser.addOption({u"scope"_s, u"scope"_s, u"NAME"_s});
     std::optional<Arguments> early;
     if (!parseOptions(parser, args, cmd, error, &early))
         return early;
     Arguments a;
     const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty())
-        return fail(error, cmd, u"missing action: stats, list, show KEY or clear"_s);
+        return fail(error, cmd, u"missing action: stats, list, show KEY, clear, export FILE or import FILE"_s);
     const QString action = positional.first();
-    static const QStringList actions{u"stats"_s, u"list"_s, u"show"_s, u"clear"_s};
+    static const QStringList actions{u"stats"_s, u"list"_s, u"show"_s, u"clear"_s, u"export"_s, u"import"_s};
     if (!actions.contains(action))
-        return fail(error, cmd, u"unknown cache action \"%1\" (expected stats, list, show KEY or clear)"_s.arg(action));
-    const qsizetype expected = action == u"show"_s ? 2 : 1;
+        return fail(error, cmd, u"unknown cache action \"%1\" (expected stats, list, show KEY, clear, export FILE "
+                                "or import FILE)"_s.arg(action));
+    const bool takesArgument = action == u"show"_s || action == u"export"_s || action == u"import"_s;
+    const qsizetype expected = takesArgument ? 2 : 1;
     if (positional.size() < expected)
-        return fail(error, cmd, u"cache show needs the KEY of an entry (or a unique prefix of it)"_s);
+        return fail(error, cmd, action == u"show"_s ? u"cache show needs the KEY of an entry (or a unique prefix of it)"_s
+                                                    : u"cache %1 needs a FILE (JSON Lines)"_s.arg(action));
     if (positional.size() > expected)
         return fail(error, cmd, u"unexpected argument \"%1\""_s.arg(positional.at(expected)));
+    if (parser.isSet(u"scope"_s) && (action == u"stats"_s || action == u"show"_s))
+        return fail(error, cmd, u"--scope applies to cache list, clear, export and import"_s);
     a.command = Arguments::Cache;
     a.cache.action = action;
-    a.cache.key = expected == 2 ? positional.at(1) : QString();
+    if (action == u"show"_s)
+        a.cache.key = positional.at(1);
+    else if (takesArgument)
+        a.cache.file = positional.at(1);
+    if (action == u"import"_s && !QFileInfo(a.cache.file).isFile())
+        return fail(error, cmd, u"cache import %1: no such file"_s.arg(a.cache.file));
+    if (action == u"export"_s && !QFileInfo(a.cache.file).absoluteDir().exists())
+        return fail(error, cmd, u"cache export %1: no such folder %2"_s.arg(a.cache.file, QFileInfo(a.cache.file).absolutePath()));
     a.cache.json = parser.isSet(u"json"_s);
+    // Only an explicit --scope narrows a cache command: INVOKE_CACHE_SCOPE is for runs.
+    QString scope;
+    if (!readCacheOptions(parser, cmd, &a.cache.cacheUrl, parser.isSet(u"scope"_s) ? &scope : nullptr, error))
+        return std::nullopt;
+    a.cache.scope = scope;
     return a;
 }
 

@@ -52,6 +52,10 @@ struct InvokeArguments
     std::optional<qint64> sandboxWorkBytes;
     // --filter EXPR: print only the events this display filter matches (app/cli/filter/).
     std::optional<filter::Filter> eventFilter;
+    // The replay cache (docs/cache.md): --cache URL and --scope NAME; empty ones fall back
+    // to INVOKE_CACHE_URL / INVOKE_CACHE_SCOPE, then the user's replay.sqlite and "local".
+    QString cacheUrl;
+    QString cacheScope;
 };
 
 struct MocksArguments
@@ -64,8 +68,11 @@ struct MocksArguments
 
 struct CacheArguments
 {
-    QString action; // stats | list | show | clear
+    QString action; // stats | list | show | clear | export | import
     QString key;    // for show: a key or a unique prefix
+    QString file;   // for export and import: the JSON Lines file
+    QString scope;  // --scope: list, clear and export only this scope; import into it
+    QString cacheUrl; // --cache URL; empty: INVOKE_CACHE_URL, then the user's replay.sqlite
     bool json = false;
 };
 

@@ -14,7 +14,8 @@ int runBots(Backend &backend, const BotsArguments &args);
 int runDatasets(Backend &backend, const DatasetsArguments &args);
 // `secrets` (the LLM API key) are masked in the mock set --save-mocks writes.
 int runInvoke(Backend &backend, const InvokeArguments &args, const QStringList &secrets = {});
-int runCache(const QString &cacheFile, const CacheArguments &args);
+// The replay cache --cache / INVOKE_CACHE_URL names (app/cli/cache/).
+int runCache(const CacheArguments &args);
 int runMocks(const MocksArguments &args);
 
 // Writes the run's mock set (engine::mockSetFromRun, redacted) to `filePath` and says on

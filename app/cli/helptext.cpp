@@ -15,7 +15,7 @@ Commands:
   invoke BOT_KEY       Invoke a bot and print its result
   test [FILES|DIRS]    Run agent tests (*.tests.json) and check what each run did
   batch BOT_KEY        Run a bot over every row of a JSON Lines or CSV file
-  cache ACTION         Inspect or clear the replay cache (stats, list, show KEY, clear)
+  cache ACTION         Inspect, clear, export or import the replay cache
   mocks validate FILE  Check a mock set and show which steps of a bot it answers
   help [COMMAND]       Show this help, or the help of one command
 
@@ -34,6 +34,11 @@ Environment:
                        the key the studio saved in the keychain is used
 Without these, the LLM settings saved by the studio apply.
   INVOKE_AUTH_TOKEN    The bearer token sent to --endpoint URL (never printed)
+  INVOKE_CACHE_URL     The replay cache: a file, sqlite:PATH or a team's
+                       postgresql://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=MODE]
+                       (the password is never printed); default: replay.sqlite in
+                       your cache folder
+  INVOKE_CACHE_SCOPE   The scope replay records under (default local)
 
 Try it offline:
   invoke-cli invoke chat -m "hi" --mode manual -v
@@ -78,6 +83,11 @@ Mode:
                        and is stored.
                        manual: answers come from a mock set; a missing mock fails.
   --refresh            With --mode replay: run live and overwrite the cached answers
+  --cache URL          The replay cache (or INVOKE_CACHE_URL): a file, sqlite:PATH or
+                       postgresql://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=MODE]
+  --scope NAME         Record and replay under this scope (or INVOKE_CACHE_SCOPE;
+                       default local). org:NAME shares an invoke-server organisation's
+                       answers, and gives yours to it (docs/cache.md)
   --mocks FILE         The mock set for manual mode (implies --mode manual). Without
                        it, manual mode uses the bot's bundled mock set if it has one.
   --save-mocks FILE    After the run, write its mock set to FILE: one mock per LLM
@@ -168,18 +178,32 @@ Example:
   invoke-cli mocks validate tea.mocks.json --bot research-assistant
 )";
 
-static const char cacheHelp[] = R"(Usage: invoke-cli cache ACTION [--json]
+static const char cacheHelp[] = R"(Usage: invoke-cli cache ACTION [--cache URL] [--scope NAME] [--json]
 
-The replay cache keeps the answers of LLM calls made in replay mode.
+The replay cache keeps the answers of LLM calls made in replay mode: a file of your
+own, or a team's PostgreSQL database (docs/cache.md).
 
 Actions:
-  stats                Where the cache is, how many entries, its size and hits
+  stats                Where the cache is, how many entries (per scope), size and hits
   list                 The entries, newest first: key, bot, action, created, hits
   show KEY             One entry in full (KEY may be a unique prefix)
-  clear                Remove every entry
+  clear                Remove every entry (of --scope only, when given)
+  export FILE          Write the entries (of --scope only) to FILE as JSON Lines;
+                       what looks like a secret is masked
+  import FILE          Add the entries of FILE (JSON Lines, as export writes it); with
+                       --scope they are rewritten into that scope
 
 Options:
+  --cache URL          The cache (or INVOKE_CACHE_URL): a file, sqlite:PATH or
+                       postgresql://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=MODE];
+                       the password is shown masked
+  --scope NAME         list, clear, export and import: only this scope (local,
+                       org:NAME, ...)
   --json               Print stats and list as JSON
+
+Examples:
+  invoke-cli cache export mine.jsonl --scope local
+  invoke-cli cache import mine.jsonl --scope org:acme --cache postgresql://ci@db/invoke
 )";
 
 QString helpText(const QString &command)

@@ -1,5 +1,6 @@
 #include "app/cli/localengine.h"
 
+#include "app/cli/cache/cachechoice.h"
 #include "core/backend/localbackend.h"
 #include "core/config/paths.h"
 #include "core/datasets/datasetcatalog.h"
@@ -12,7 +13,8 @@ std::unique_ptr<Backend> localBackend(const LocalEngineOptions &options)
     LocalBackend::Options engine;
     engine.botFolders = engine::BotCatalog::defaultFolders(options.extraBotFolders);
     engine.datasetFolders = datasets::DatasetCatalog::defaultFolders(options.extraDatasetFolders);
-    engine.replayCacheFile = paths::replayCacheFile();
+    engine.replayCacheFile = replayCacheUrl(options.cacheUrl);
+    engine.cacheScope = replayCacheScope(options.cacheScope);
     engine.llm = options.llm;
     engine.sandbox = options.sandbox;
     engine.replayLookupOnly = options.replayLookupOnly;

@@ -21,6 +21,8 @@ struct LocalEngineOptions
     LlmSettings llm;
     SandboxSettings sandbox;
     bool replayLookupOnly = false;   // --offline: replay reads the cache, never runs or stores
+    QString cacheUrl;   // --cache; empty: INVOKE_CACHE_URL, then the user's replay.sqlite
+    QString cacheScope; // --scope; empty: INVOKE_CACHE_SCOPE, then "local"
 };
 
 std::unique_ptr<Backend> localBackend(const LocalEngineOptions &options);

@@ -91,7 +91,9 @@ int main(int argc, char *argv[])
                               return cli::localBackend({.extraBotFolders = args->invoke.botFolders,
                                                         .extraDatasetFolders = args->invoke.datasetFolders,
                                                         .llm = llm,
-                                                        .sandbox = sandboxSettings(args->invoke)});
+                                                        .sandbox = sandboxSettings(args->invoke),
+                                                        .cacheUrl = args->invoke.cacheUrl,
+                                                        .cacheScope = args->invoke.cacheScope});
                           },
                           [&](Backend &backend) {
                               // Masked in what --save-mocks writes: the LLM key and the server's
@@ -105,7 +107,7 @@ int main(int argc, char *argv[])
         return cli::runOn(args->datasets.remote, [&] { return cli::localBackend({.extraDatasetFolders = args->datasets.datasetFolders}); },
                           [&](Backend &backend) { return cli::runDatasets(backend, args->datasets); });
     case cli::Arguments::Cache:
-        return cli::runCache(paths::replayCacheFile(), args->cache);
+        return cli::runCache(args->cache);
     case cli::Arguments::Mocks:
         return cli::runMocks(args->mocks);
     }

@@ -158,10 +158,10 @@ QString CacheUrl::toString() const
 
 QString maskCacheUrlPassword(const QString &text)
 {
-    // scheme://user:password@ -> scheme://user:***@ ; the user part has no '/', '@' or ':'.
-    // Greedy up to the last '@': a password with an unencoded '@' is masked whole.
-    static const QRegularExpression secret(u"(postgres(?:ql)?://[^/@:\\s]*):\\S*@"_s,
-                                           QRegularExpression::CaseInsensitiveOption);
+    // scheme://user:password@ -> scheme://user:***@ for any scheme (a mistyped one too).
+    // The user part has no '/', '@' or ':'; the password runs to the last '@' before the
+    // host's '/', so one with an unencoded '@' is masked whole.
+    static const QRegularExpression secret(u"([A-Za-z][A-Za-z0-9+.-]*://[^/@:\\s]*):[^/\\s]*@"_s);
     QString masked = text;
     return masked.replace(secret, u"\\1:***@"_s);
 }

@@ -43,7 +43,7 @@ struct CacheUrl
     QString toString() const;
 };
 
-// `text` with the password of a PostgreSQL URL masked; other text unchanged. For a URL
+// `text` with the password of any URL in it masked; other text unchanged. For a URL
 // that did not parse and is printed in an error message anyway.
 QString maskCacheUrlPassword(const QString &text);
 

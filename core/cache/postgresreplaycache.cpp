@@ -413,21 +413,33 @@ FillTicket PostgresReplayCache::claimFill(const QString &key, QString *error)
         error->clear();
     FillTicket ticket;
     QString why;
-    auto c = d->claims.take(&why);
-    if (!c) {
-        if (error)
-            *error = why;
-        return ticket;
-    }
     const QString args = lockArguments(key);
-    QSqlQuery q(c->db);
-    if (!c->exec(u"SELECT pg_try_advisory_lock(%1)"_s.arg(args), &why, &q) || !q.next()) {
+    std::unique_ptr<PostgresConnection> c;
+    bool free = false;
+    for (int attempt = 0;; ++attempt) {
+        bool reused = false;
+        c = d->claims.take(&why, &reused);
+        if (!c) {
+            if (error)
+                *error = why;
+            return ticket;
+        }
+        QSqlQuery q(c->db);
+        if (c->exec(u"SELECT pg_try_advisory_lock(%1)"_s.arg(args), &why, &q) && q.next()) {
+            free = q.value(0).toBool();
+            break;
+        }
+        c->broken = true;
         d->claims.give(std::move(c));
+        if (reused && attempt == 0) {
+            d->claims.dropIdle(); // it may have died while idle: once more on a new one
+            continue;
+        }
         if (error)
             *error = failure(u"lock a key in"_s, why);
         return ticket;
     }
-    if (!q.value(0).toBool()) {
+    if (!free) {
         // Another process is fetching this answer: wait for it, up to the timeout (a lock
         // wait past lock_timeout fails with SQLSTATE 55P03 and leaves the session usable).
         ticket.waited = true;

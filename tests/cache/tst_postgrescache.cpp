@@ -367,6 +367,7 @@ void TstPostgresCache::serverStoppedAndStartedIsUsedAgain()
     const CacheKeyParts p = parts(u"local"_s, u"survives"_s);
     QVERIFY2(cache.store(p, answer(u"kept"_s), {}, &error), qPrintable(error));
     QVERIFY(cache.lookup(p.key(), &error));
+    QVERIFY(cache.claimFill(p.key(), &error).claim); // leaves an idle lock connection behind
 
     QVERIFY2(m_pg.stopServer(&error), qPrintable(error));
     const bool missed = !cache.lookup(p.key(), &error);
@@ -379,6 +380,8 @@ void TstPostgresCache::serverStoppedAndStartedIsUsedAgain()
     const auto back = cache.lookup(p.key(), &error);
     QVERIFY2(back, qPrintable(error));
     QVERIFY(back->output == answer(u"kept"_s));
+    const FillTicket claim = cache.claimFill(parts(u"local"_s, u"after"_s).key(), &error);
+    QVERIFY2(claim.claim && error.isEmpty(), qPrintable(error));
 }
 
 QTEST_GUILESS_MAIN(TstPostgresCache)
