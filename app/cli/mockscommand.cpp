@@ -52,7 +52,7 @@ int runMocks(const MocksArguments &args)
     std::optional<BotPlan> plan;
     if (!args.botKey.isEmpty()) {
         engine::BotCatalog catalog;
-        catalog.load(engine::BotCatalog::defaultFolders(args.botFolders));
+        catalog.index(engine::BotCatalog::defaultFolders(args.botFolders)); // parses the bot and its sub-bots only
         const engine::BotDefinition *bot = catalog.find(args.botKey);
         if (!bot) {
             printErr(u"invoke-cli: --bot %1: no such bot (list them with 'invoke-cli bots')\n"_s.arg(args.botKey));

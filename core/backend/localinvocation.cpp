@@ -86,7 +86,8 @@ void LocalInvocation::work()
 {
     // Read per invocation: an edited bot file runs with its new content and updated_at.
     engine::BotCatalog catalog;
-    catalog.load(m_state->botFolders, m_state->botFiles.get());
+    // Only the files this run needs are parsed: the bot and the sub-bots it calls.
+    catalog.index(m_state->botFolders, m_state->botFiles.get());
     if (!catalog.find(m_request.botKey)) {
         const QString failure = engine::missingBotReason(catalog, m_request.botKey);
         QMutexLocker lock(&m_mutex);

@@ -37,11 +37,9 @@ void BotFileCache::insert(const QString &path, Entry entry)
     m_entries.insert(path, std::move(entry));
 }
 
-void BotCatalog::load(const QStringList &folders, BotFileCache *cache)
+QList<BotCatalog::File> BotCatalog::listFiles(const QStringList &folders)
 {
-    m_bots.clear();
-    m_indexOf.clear();
-    m_problems.clear();
+    QList<File> found;
     for (const QString &folder : folders) {
         const QDir dir(folder);
         if (!dir.exists()) {
@@ -68,45 +66,126 @@ void BotCatalog::load(const QStringList &folders, BotFileCache *cache)
             QDateTime updatedAt = file.lastModified().toUTC();
             if (!updatedAt.isValid())
                 updatedAt = QDateTime::fromMSecsSinceEpoch(0, Qt::UTC);
-            std::optional<BotFileCache::Entry> cached = cache ? cache->find(path, file.size(), updatedAt) : std::nullopt;
-            if (!cached) {
-                QFile in(path);
-                if (!in.open(QIODevice::ReadOnly)) {
-                    m_problems.append({path, 0, u"cannot read the file: "_s + in.errorString()});
-                    continue;
-                }
-                cached.emplace();
-                cached->size = file.size();
-                cached->modified = updatedAt;
-                if (auto bot = BotDefinition::parse(in.readAll(), path, updatedAt, &cached->problem))
-                    cached->bot = std::make_shared<const BotDefinition>(std::move(*bot));
-                if (cache)
-                    cache->insert(path, *cached);
-            }
-            std::shared_ptr<const BotDefinition> bot = std::move(cached->bot);
-            if (!bot) {
-                m_problems.append(cached->problem);
-                continue;
-            }
-            const auto same = m_indexOf.constFind(bot->info.key);
-            if (same == m_indexOf.cend()) {
-                m_indexOf.insert(bot->info.key, m_bots.size());
-                m_bots.append(std::move(bot));
-                continue;
-            }
-            QFile in(path); // rare: read again for the line of its key
-            const QByteArray bytes = in.open(QIODevice::ReadOnly) ? in.readAll() : QByteArray();
-            m_problems.append({path, lineOfJson(bytes, {std::string("bot"), std::string("key")}),
-                               u"overrides the bot of the same key in "_s + m_bots[*same]->info.sourceFile});
-            m_bots[*same] = std::move(bot); // keeps the first one's place in the list
+            found.append({path, file.size(), updatedAt});
         }
     }
+    return found;
+}
+
+BotFileCache::Entry BotCatalog::parse(const File &file) const
+{
+    std::optional<BotFileCache::Entry> cached = m_cache ? m_cache->find(file.path, file.size, file.updatedAt)
+                                                        : std::nullopt;
+    if (cached && cached->parsed)
+        return *cached;
+    BotFileCache::Entry entry;
+    entry.size = file.size;
+    entry.modified = file.updatedAt;
+    entry.parsed = true;
+    QFile in(file.path);
+    if (!in.open(QIODevice::ReadOnly)) {
+        entry.problem = {file.path, 0, u"cannot read the file: "_s + in.errorString()};
+        return entry; // not kept: the next load tries again
+    }
+    if (auto bot = BotDefinition::parse(in.readAll(), file.path, file.updatedAt, &entry.problem)) {
+        entry.scannedKey = bot->info.key;
+        entry.bot = std::make_shared<const BotDefinition>(std::move(*bot));
+    }
+    if (m_cache)
+        m_cache->insert(file.path, entry);
+    return entry;
+}
+
+void BotCatalog::add(std::shared_ptr<const BotDefinition> bot, const QString &path) const
+{
+    const auto same = m_indexOf.constFind(bot->info.key);
+    if (same == m_indexOf.cend()) {
+        m_indexOf.insert(bot->info.key, m_bots.size());
+        m_bots.append(std::move(bot));
+        return;
+    }
+    QFile in(path); // rare: read again for the line of its key
+    const QByteArray bytes = in.open(QIODevice::ReadOnly) ? in.readAll() : QByteArray();
+    m_problems.append({path, lineOfJson(bytes, {std::string("bot"), std::string("key")}),
+                       u"overrides the bot of the same key in "_s + m_bots[*same]->info.sourceFile});
+    m_bots[*same] = std::move(bot); // keeps the first one's place in the list
+}
+
+void BotCatalog::load(const QStringList &folders, BotFileCache *cache)
+{
+    *this = BotCatalog();
+    m_cache = cache;
+    for (const File &file : listFiles(folders)) {
+        BotFileCache::Entry entry = parse(file);
+        if (entry.bot)
+            add(std::move(entry.bot), file.path);
+        else
+            m_problems.append(entry.problem);
+    }
+}
+
+void BotCatalog::index(const QStringList &folders, BotFileCache *cache)
+{
+    *this = BotCatalog();
+    m_cache = cache;
+    m_files = listFiles(folders);
+    for (const File &file : std::as_const(m_files)) {
+        std::optional<BotFileCache::Entry> cached = cache ? cache->find(file.path, file.size, file.updatedAt)
+                                                          : std::nullopt;
+        if (!cached) {
+            QFile in(file.path);
+            cached.emplace();
+            cached->size = file.size;
+            cached->modified = file.updatedAt;
+            if (in.open(QIODevice::ReadOnly)) {
+                // A scan that skips over the steps: no parse, no allocation per step.
+                const QByteArray bytes = in.readAll();
+                JsonIndex json(bytes);
+                cached->scannedKey = QString::fromStdString(json.stringAt({std::string("bot"), std::string("key")})
+                                                                .value_or(std::string()));
+                if (cache)
+                    cache->insert(file.path, *cached);
+            } // else: parse() says why, if find() ever needs this file
+        }
+        if (cached->parsed ? cached->bot != nullptr : !cached->scannedKey.isEmpty())
+            m_claims[cached->parsed ? cached->bot->info.key : cached->scannedKey].append(file);
+    }
+}
+
+const BotDefinition *BotCatalog::findIndexed(const QString &key) const
+{
+    m_looked.insert(key);
+    const QList<File> claims = m_claims.value(key);
+    // The last claim wins, as in load(); one that does not parse leaves the one before.
+    for (auto it = claims.crbegin(); it != claims.crend(); ++it) {
+        BotFileCache::Entry entry = parse(*it);
+        if (entry.bot && entry.bot->info.key == key) {
+            add(std::move(entry.bot), it->path);
+            return m_bots.last().get();
+        }
+        if (!entry.bot)
+            m_problems.append(entry.problem);
+    }
+    // Not found: why a file named after the key did not load, as load() would tell.
+    for (const File &file : m_files) {
+        if (QFileInfo(file.path).fileName() != key + u".bot.json"_s)
+            continue;
+        const BotFileCache::Entry entry = parse(file);
+        if (!entry.bot && !std::any_of(m_problems.cbegin(), m_problems.cend(),
+                                       [&](const LoadProblem &p) { return p.file == file.path; }))
+            m_problems.append(entry.problem);
+    }
+    return nullptr;
 }
 
 const BotDefinition *BotCatalog::find(const QString &key) const
 {
     const auto it = m_indexOf.constFind(key);
-    return it == m_indexOf.cend() ? nullptr : m_bots[*it].get();
+    if (it != m_indexOf.cend())
+        return m_bots[*it].get();
+    if (m_files.isEmpty() || m_looked.contains(key))
+        return nullptr; // load()ed, or already looked for
+    return findIndexed(key);
 }
 
 QList<BotInfo> BotCatalog::infos() const

@@ -3,6 +3,7 @@
 
 #include <QtCore/QHash>
 #include <QtCore/QMutex>
+#include <QtCore/QSet>
 
 #include <memory>
 
@@ -20,8 +21,10 @@ public:
     {
         qint64 size = -1;
         QDateTime modified;
-        std::shared_ptr<const BotDefinition> bot; // or, when null, why the file did not load
-        LoadProblem problem;
+        bool parsed = false; // else only scannedKey is known (BotCatalog::index)
+        QString scannedKey;  // the bot.key a scan read without parsing; empty: none
+        std::shared_ptr<const BotDefinition> bot; // parsed: the bot, or when null...
+        LoadProblem problem;                      // ...why the file did not load
     };
     std::optional<Entry> find(const QString &path, qint64 size, const QDateTime &modified) const;
     void insert(const QString &path, Entry entry);
@@ -52,17 +55,45 @@ public:
 
     // `cache` (optional) answers for the files unchanged since an earlier load.
     void load(const QStringList &folders, BotFileCache *cache = nullptr);
+    // For a command about one bot: finds which file holds each key by a scan for its
+    // bot.key (no parse), and parses a file only when find() first asks for its key
+    // (sub-bots included). The same file wins as with load(), and a file that fails to
+    // parse never shadows an earlier one of the same key. problems() then holds only
+    // the files find() parsed, and those named after a key find() missed (so
+    // missingBotReason() still says why "x" in x.bot.json did not load). Not for use
+    // from several threads at once.
+    void index(const QStringList &folders, BotFileCache *cache = nullptr);
 
-    // Shared with the file cache; each stays valid while anyone holds it.
+    // Shared with the file cache; each stays valid while anyone holds it. After index(),
+    // only the bots find() has parsed so far.
     const QList<std::shared_ptr<const BotDefinition>> &bots() const { return m_bots; }
     const QList<LoadProblem> &problems() const { return m_problems; }
     const BotDefinition *find(const QString &key) const;
     QList<BotInfo> infos() const;
 
 private:
-    QList<std::shared_ptr<const BotDefinition>> m_bots;
-    QHash<QString, qsizetype> m_indexOf; // bot key -> its place in m_bots
-    QList<LoadProblem> m_problems;
+    struct File
+    {
+        QString path;
+        qint64 size = 0;
+        QDateTime updatedAt;
+    };
+    // Every *.bot.json that may be read, in load order; folders that do not exist, links
+    // that lead outside and files too big go to problems().
+    QList<File> listFiles(const QStringList &folders);
+    BotFileCache::Entry parse(const File &file) const;
+    void add(std::shared_ptr<const BotDefinition> bot, const QString &path) const;
+    const BotDefinition *findIndexed(const QString &key) const;
+
+    BotFileCache *m_cache = nullptr;
+    // After index(): the files that claim each key, in load order; files whose key no
+    // scan could read (they cannot load) are only in m_files.
+    QHash<QString, QList<File>> m_claims;
+    QList<File> m_files;
+    mutable QSet<QString> m_looked; // keys find() has resolved (found or not)
+    mutable QList<std::shared_ptr<const BotDefinition>> m_bots;
+    mutable QHash<QString, qsizetype> m_indexOf; // bot key -> its place in m_bots
+    mutable QList<LoadProblem> m_problems;
 };
 
 } // namespace invoke::engine

@@ -265,10 +265,12 @@ const JsonIndex::Container *JsonIndex::containerAt(qsizetype offset)
     return &m_containers.emplace(offset, std::move(c)).first->second;
 }
 
-std::vector<qsizetype> JsonIndex::walk(const JsonPath &path)
+std::vector<qsizetype> JsonIndex::walk(const JsonPath &path, qsizetype *valueAt)
 {
     std::vector<qsizetype> offsets{m_root};
     qsizetype value = m_root;
+    if (valueAt)
+        *valueAt = -1;
     for (const auto &item : path) {
         const Container *c = containerAt(value);
         if (!c)
@@ -286,7 +288,23 @@ std::vector<qsizetype> JsonIndex::walk(const JsonPath &path)
         offsets.push_back(child->key >= 0 ? child->key : child->value);
         value = child->value;
     }
+    if (valueAt && offsets.size() == path.size() + 1)
+        *valueAt = value;
     return offsets;
+}
+
+std::optional<std::string> JsonIndex::stringAt(const JsonPath &path)
+{
+    qsizetype value = -1;
+    walk(path, &value);
+    if (value < 0 || value >= m_bytes.size() || m_bytes[value] != '"')
+        return std::nullopt;
+    Scanner s(m_bytes);
+    s.setPos(value);
+    std::string text;
+    if (!s.readString(&text))
+        return std::nullopt;
+    return text;
 }
 
 qsizetype JsonIndex::locate(const JsonPath &path)

@@ -4,6 +4,7 @@
 // keeps no positions; these walk the bytes again.
 #include <QtCore/QByteArrayView>
 
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <variant>
@@ -36,6 +37,9 @@ public:
     int line(const JsonPath &path);
     // The 1-based line holding byte `offset`.
     int lineAt(qsizetype offset);
+    // The string value at `path`, decoded; nullopt when there is none or it is no string.
+    // (Reads bot.key without parsing the file: the scan skips over everything else.)
+    std::optional<std::string> stringAt(const JsonPath &path);
 
 private:
     struct Child
@@ -50,7 +54,8 @@ private:
         std::unordered_map<std::string, size_t> named; // member name -> its last child
     };
     // Offsets of each prefix of `path` that was found, outermost first (as in walk()).
-    std::vector<qsizetype> walk(const JsonPath &path);
+    // `value`, when given, gets the offset of the value at the end of the path (or -1).
+    std::vector<qsizetype> walk(const JsonPath &path, qsizetype *value = nullptr);
     const Container *containerAt(qsizetype offset);
 
     QByteArrayView m_bytes;

@@ -1,7 +1,10 @@
 // The bot catalog over real folders: good and bad files side by side, a later folder
-// overriding an earlier one, and the bundled examples compiled in as resources.
+// overriding an earlier one, the bundled examples compiled in as resources, and index():
+// a command about one bot parses that bot and its sub-bots only, with the same winner
+// and the same reason for a bot that did not load.
 #include "core/config/paths.h"
 #include "core/engine/botcatalog.h"
+#include "core/engine/botplanner.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFile>
@@ -65,6 +68,7 @@ private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
     void loadsGoodFilesAndReportsBadOnes();
     void laterFolderOverrides();
+    void indexParsesOnlyWhatIsAsked();
     void reportsAMissingFolder();
     void bundledExamplesComeFromResources();
     void defaultFolders();
@@ -142,6 +146,74 @@ void TestBotCatalog::laterFolderOverrides()
     QCOMPARE(catalog.find(u"helper"_s)->info.name, u"Bundled helper"_s);
     QCOMPARE(catalog.problems().size(), 1);
     QCOMPARE(catalog.problems()[0].file, shadowed);
+}
+
+void TestBotCatalog::indexParsesOnlyWhatIsAsked()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString first = dir.filePath(u"first"_s);
+    const QString second = dir.filePath(u"second"_s);
+    // "main" calls "helper" as a sub-bot; "big" and "other" are never asked for.
+    writeFile(first, u"main.bot.json"_s,
+              "{\"steps\": [{\"key\": \"call\", \"action_type\": \"bot.invoke\", "
+              "\"parameters\": {\"bot_key\": \"helper\"}}],\n \"bot\": {\"key\": \"main\"}}");
+    writeFile(first, u"helper.bot.json"_s, botFile("helper", "Helper"));
+    writeFile(first, u"big.bot.json"_s, botFile("big", "Big"));
+    // An escaped key and a BOM, read by the scan as the parse reads them.
+    writeFile(first, u"escaped.bot.json"_s, "\xEF\xBB\xBF" + botFile("esc\\u0061ped", "Escaped"));
+    // Two files of key "dup": the later folder's does not parse, so the earlier one stays.
+    writeFile(first, u"dup.bot.json"_s, botFile("dup", "Good dup"));
+    const QString brokenDup = writeFile(second, u"dup.bot.json"_s,
+                                        "{\"bot\": {\"key\": \"dup\"},\n \"steps\": 5}");
+    // Two good files of key "twice": the later folder's wins.
+    writeFile(first, u"twice.bot.json"_s, botFile("twice", "First twice"));
+    writeFile(second, u"twice.bot.json"_s, botFile("twice", "Second twice"));
+    // Broken beyond a key: asked for by its file name, the reason is the full load's.
+    writeFile(second, u"broken.bot.json"_s, "{ \"bot\": ");
+    const QStringList folders{first, second};
+
+    BotCatalog full;
+    full.load(folders);
+    BotCatalog lazy;
+    lazy.index(folders);
+    QVERIFY(lazy.bots().isEmpty());
+    QVERIFY(lazy.problems().isEmpty());
+
+    const BotDefinition *main = lazy.find(u"main"_s);
+    QVERIFY(main);
+    QCOMPARE(keys(lazy), QStringList{u"main"_s});
+    QVERIFY(botPlan(*main, lazy) == botPlan(*full.find(u"main"_s), full)); // the sub-bot is found
+    QCOMPARE(keys(lazy), (QStringList{u"main"_s, u"helper"_s}));
+    QCOMPARE(lazy.find(u"escaped"_s)->info.name, u"Escaped"_s);
+    QCOMPARE(lazy.find(u"twice"_s)->info.name, u"Second twice"_s);
+    QCOMPARE(lazy.find(u"twice"_s)->info.name, full.find(u"twice"_s)->info.name);
+    QCOMPARE(lazy.find(u"dup"_s)->info.name, u"Good dup"_s);
+    QCOMPARE(lazy.find(u"dup"_s)->info.name, full.find(u"dup"_s)->info.name);
+    QVERIFY(std::any_of(lazy.problems().cbegin(), lazy.problems().cend(),
+                        [&](const LoadProblem &p) { return p.file == brokenDup; }));
+
+    QVERIFY(!lazy.find(u"broken"_s));
+    QVERIFY(!lazy.find(u"nothing"_s));
+    QCOMPARE(missingBotReason(lazy, u"broken"_s), missingBotReason(full, u"broken"_s));
+    QVERIFY(missingBotReason(lazy, u"broken"_s).contains(u"broken.bot.json:"_s));
+    QCOMPARE(missingBotReason(lazy, u"nothing"_s), u"bot \"nothing\" not found"_s);
+
+    // From a cache: the parsed bot is shared, a scanned-only file is parsed when asked.
+    BotFileCache cache;
+    BotCatalog warm;
+    warm.load(folders, &cache);
+    BotCatalog fromCache;
+    fromCache.index(folders, &cache);
+    QCOMPARE(fromCache.find(u"main"_s), warm.find(u"main"_s));
+    BotFileCache scanned;
+    BotCatalog cold;
+    cold.index(folders, &scanned);
+    QVERIFY(cold.find(u"helper"_s));
+    BotCatalog again;
+    again.index(folders, &scanned);
+    QCOMPARE(again.find(u"helper"_s), cold.find(u"helper"_s));
+    QCOMPARE(again.find(u"big"_s)->info.name, u"Big"_s);
 }
 
 void TestBotCatalog::reportsAMissingFolder()
