@@ -173,8 +173,12 @@ void InvokeServer::handle(HttpRequest request, std::shared_ptr<HttpReply> reply)
         return fail(*reply, in, 503, u"the server is shutting down"_s);
     const Route route = routeOf(request.head.path);
     switch (route.endpoint) {
-    case Endpoint::Healthz:
-        return answer(*reply, in, 200, Json{{"status", "ok"}});
+    case Endpoint::Healthz: {
+        Json body{{"status", "ok"}};
+        if (m_options.cacheHealth)
+            body["replay_cache"] = m_options.cacheHealth();
+        return answer(*reply, in, 200, body);
+    }
     case Endpoint::Bots:
         return listBots(reply, in);
     case Endpoint::Datasets:

@@ -5,6 +5,8 @@
 #include "app/server/requesthandler.h"
 #include "core/backend/localbackend.h"
 
+#include <functional>
+
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QHash>
 #include <QtNetwork/QHostAddress>
@@ -31,6 +33,9 @@ struct ServerOptions
     int bodyTimeoutMs = 30000;
     int maxConnections = 1024;
     int maxStreamsPerToken = 64;
+    // GET /healthz adds this as "replay_cache" when set (a team cache's last known state,
+    // app/server/cachehealth.h); it must answer at once.
+    std::function<Json()> cacheHealth;
 };
 
 class InvokeServer final : public QObject, public RequestHandler

@@ -1,5 +1,6 @@
 // invoke-server: the embedded engine over HTTP and SSE (see serverarguments.cpp).
 #include "app/cli/interruptwatcher.h"
+#include "app/server/cachehealth.h"
 #include "app/server/filelimit.h"
 #include "app/server/invokeserver.h"
 #include "app/server/requestlog.h"
@@ -101,6 +102,12 @@ int main(int argc, char *argv[])
     options.maxConnections = args->maxConnections > 0 ? args->maxConnections
                                                       : server::defaultMaxConnections(fileLimit);
 
+    // A team cache's state for /healthz, checked in the background (never on the request).
+    std::unique_ptr<server::CacheHealth> cacheHealth;
+    if (cacheUrl->isPostgres()) {
+        cacheHealth = std::make_unique<server::CacheHealth>(options.engine.replayCacheFile, args->cacheCheckMs);
+        options.cacheHealth = [health = cacheHealth.get()] { return health->snapshot(); };
+    }
     server::InvokeServer httpServer(options, tokens.get());
     if (!httpServer.listen(args->host, args->port, &error))
         return failStart(error);

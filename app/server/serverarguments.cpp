@@ -88,7 +88,8 @@ std::optional<ServerArguments> parseServerArguments(const QStringList &arguments
                    || flag == u"--cache"_s || flag == u"--max-body"_s || flag == u"--shutdown-grace"_s
                    || flag == u"--max-unsent"_s || flag == u"--llm-base-url"_s || flag == u"--llm-model"_s
                    || flag == u"--idle-timeout"_s || flag == u"--head-timeout"_s || flag == u"--body-timeout"_s
-                   || flag == u"--max-connections"_s || flag == u"--max-streams-per-token"_s) {
+                   || flag == u"--max-connections"_s || flag == u"--max-streams-per-token"_s
+                   || flag == u"--cache-check"_s) {
             const auto v = value();
             if (!v || v->isEmpty())
                 return fail(u"%1 needs a value"_s.arg(flag));
@@ -109,6 +110,12 @@ std::optional<ServerArguments> parseServerArguments(const QStringList &arguments
             } else if (flag == u"--max-unsent"_s) {
                 if (!parseSize(flag, *v, args.maxUnsentBytes, error))
                     return std::nullopt;
+            } else if (flag == u"--cache-check"_s) {
+                bool ok = false;
+                const double seconds = v->toDouble(&ok);
+                if (!ok || seconds < 0.1 || seconds > 3600)
+                    return fail(u"%1: expected seconds between 0.1 and 3600, got \"%2\""_s.arg(flag, *v));
+                args.cacheCheckMs = int(seconds * 1000);
             } else if (flag == u"--shutdown-grace"_s || flag == u"--idle-timeout"_s || flag == u"--head-timeout"_s
                        || flag == u"--body-timeout"_s) {
                 bool ok = false;
@@ -160,7 +167,7 @@ Serves the embedded engine over HTTP (the wire contract of docs/events.md):
   POST /bots/{key}/invoke   run a bot; the answer streams as text/event-stream
   GET  /bots                the bots (key, name, description, updated_at, parameters)
   GET  /datasets            the datasets
-  GET  /healthz             {"status": "ok"}, without a token
+  GET  /healthz             {"status": "ok"} (and a team cache's last known state), without a token
 Every other request needs "Authorization: Bearer TOKEN".
 
 Options:
@@ -177,6 +184,8 @@ Options:
                          postgresql://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=MODE]
                          (or INVOKE_CACHE_URL, which keeps a password out of ps; default:
                          server-replay.sqlite in the user's cache folder)
+  --cache-check SECS     how often a PostgreSQL cache is checked in the background for
+                         GET /healthz's "replay_cache" (default 10)
   --max-body BYTES       the largest request body (default 1048576); larger gets 413
   --max-unsent BYTES     a client that lags this far behind its stream is dropped and its run
                          cancelled (default 4194304, per stream)

@@ -22,6 +22,7 @@ struct ServerArguments
     bool insecureNoAuth = false; // loopback only: every request counts as organisation "local"
     QStringList botFolders;      // after the bundled examples and the user's bots
     QString cacheFile;           // --cache: a file or cache URL; empty: INVOKE_CACHE_URL, then the default file
+    int cacheCheckMs = 10000;    // --cache-check: a PostgreSQL cache's background check for /healthz
     qint64 maxBodyBytes = 1024 * 1024;
     int shutdownGraceMs = 5000;   // SIGTERM: open streams may finish for this long, then are cancelled
     int idleTimeoutMs = 60000;    // a connection without traffic (and no stream) is closed

@@ -64,7 +64,9 @@ private:
     test::CliRun cli(const QStringList &arguments, const QProcessEnvironment &environment);
     StepReport cliReplay(const QString &question, const QProcessEnvironment &environment,
                          const QStringList &extra = {}, test::CliRun *run = nullptr);
-    std::unique_ptr<test::ServerProcess> server(const QString &name, const QString &cacheUrl);
+    std::unique_ptr<test::ServerProcess> server(const QString &name, const QString &cacheUrl,
+                                                const QStringList &extra = {});
+    Json health(test::ServerProcess &server); // GET /healthz's "replay_cache"
     StepReport serverReplay(test::ServerProcess &server, const QByteArray &token, const QString &question);
     // A fresh database of the running test function's own; its URL.
     QString freshDatabase();
@@ -157,13 +159,27 @@ StepReport TstTeamCache::cliReplay(const QString &question, const QProcessEnviro
     return report;
 }
 
-std::unique_ptr<test::ServerProcess> TstTeamCache::server(const QString &name, const QString &cacheUrl)
+std::unique_ptr<test::ServerProcess> TstTeamCache::server(const QString &name, const QString &cacheUrl,
+                                                        const QStringList &extra)
 {
     const QString home = m_home.filePath(QString::fromLatin1(QTest::currentTestFunction()) + u"-server-"_s + name);
     // The URL through the environment, as docs/cache.md advises (a flag shows in ps).
     QProcessEnvironment environment = test::ServerProcess::scratchEnvironment(home, m_llm.baseUrl());
     environment.insert(u"INVOKE_CACHE_URL"_s, cacheUrl);
-    return test::ServerProcess::launch({u"--tokens"_s, m_tokens}, environment);
+    return test::ServerProcess::launch(QStringList{u"--tokens"_s, m_tokens} + extra, environment);
+}
+
+Json TstTeamCache::health(test::ServerProcess &server)
+{
+    QNetworkReply *reply = m_nam.get(QNetworkRequest(server.url(u"/healthz"_s)));
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    if (!reply->isFinished())
+        finished.wait(30000);
+    const Json body = parseJson(reply->readAll());
+    reply->deleteLater();
+    if (stringField(body, "status") != u"ok"_s)
+        return Json();
+    return body.value("replay_cache", Json());
 }
 
 StepReport TstTeamCache::serverReplay(test::ServerProcess &server, const QByteArray &token, const QString &question)
@@ -365,9 +381,13 @@ void TstTeamCache::exportImportMovesEntriesBetweenStores()
 void TstTeamCache::databaseStoppedAndStartedMidTest()
 {
     const QString url = freshDatabase();
-    auto running = server(u"running"_s, url);
+    auto running = server(u"running"_s, url, {u"--cache-check"_s, u"0.2"_s});
     QVERIFY(running);
     QCOMPARE(serverReplay(*running, kTokenAcme, u"Before the outage"_s).source, u"replay_stored"_s);
+    QVERIFY(QTest::qWaitFor([&] { return stringField(health(*running), "state") == u"ok"_s; }, 30000));
+    const Json ok = health(*running);
+    QCOMPARE(stringField(ok, "store"), u"postgresql"_s);
+    QVERIFY(stringField(ok, "location").contains(u":***@"_s));
     const int before = m_llm.requestCount();
 
     QString error;
@@ -379,7 +399,16 @@ void TstTeamCache::databaseStoppedAndStartedMidTest()
     test::CliRun cliRun;
     const StepReport cliDown = cliReplay(u"During the outage"_s, developer(u"dev"_s), {u"--cache"_s, url}, &cliRun);
     const int during = m_llm.requestCount();
+    // /healthz tells, from its background check, without waiting on the database.
+    Json downHealth;
+    const bool reported = QTest::qWaitFor([&] {
+        downHealth = health(*running);
+        return stringField(downHealth, "state") == u"unreachable"_s;
+    }, 30000);
     QVERIFY2(m_pg.startServer(&error), qPrintable(error));
+    QVERIFY2(reported, dumpJson(downHealth).constData());
+    QVERIFY2(stringField(downHealth, "error").contains(where), dumpJson(downHealth).constData());
+    noPasswordIn(QString::fromUtf8(dumpJson(downHealth)));
 
     QCOMPARE(down.status, u"error"_s);
     QVERIFY2(down.error.contains(where) && down.error.contains(u"refused"_s), qPrintable(down.error));
@@ -393,6 +422,7 @@ void TstTeamCache::databaseStoppedAndStartedMidTest()
     QVERIFY2(after.source == u"replay_hit"_s, qPrintable(after.source + u' ' + after.error));
     QCOMPARE(serverReplay(*running, kTokenAcme, u"After the outage"_s).source, u"replay_stored"_s);
     QCOMPARE(m_llm.requestCount(), before + 1);
+    QVERIFY(QTest::qWaitFor([&] { return stringField(health(*running), "state") == u"ok"_s; }, 30000));
     QCOMPARE(running->terminate(), 0);
 }
 
