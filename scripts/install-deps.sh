@@ -5,7 +5,7 @@ set -eu
 
 packages="
   build-essential cmake ninja-build ccache pkg-config
-  qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libsqlite3-dev
+  qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libsqlite3-dev zlib1g-dev
   libqt6sql6-psql postgresql-15
   qt6-svg-dev libqt6svg6
   qtkeychain-qt6-dev libsecret-1-0 gnome-keyring dbus dbus-x11

@@ -350,7 +350,7 @@ std::optional<Arguments> parseArguments(const QStringList &args, UsageError *err
 {
     Arguments a;
     if (args.isEmpty())
-        return fail(error, {}, u"missing command (bots, datasets, invoke, test, batch, cache or mocks)"_s);
+        return fail(error, {}, u"missing command (bots, datasets, invoke, test, batch, runs, cache or mocks)"_s);
     const QString command = args.first();
     if (command == u"-h"_s || command == u"--help"_s)
         return a;
@@ -358,7 +358,7 @@ std::optional<Arguments> parseArguments(const QStringList &args, UsageError *err
         a.helpTopic = args.value(1);
         if (!a.helpTopic.isEmpty()
             && !QStringList{u"bots"_s, u"datasets"_s, u"invoke"_s, u"cache"_s, u"mocks"_s}.contains(a.helpTopic))
-            return fail(error, {}, u"no help for \"%1\": the commands are bots, datasets, invoke, test, batch, cache and mocks"_s.arg(a.helpTopic));
+            return fail(error, {}, u"no help for \"%1\": the commands are bots, datasets, invoke, test, batch, runs, cache and mocks"_s.arg(a.helpTopic));
         return a;
     }
     if (command == u"--version"_s) {
@@ -378,7 +378,7 @@ std::optional<Arguments> parseArguments(const QStringList &args, UsageError *err
         return parseMocks(args, error);
     if (command.startsWith(u'-'))
         return fail(error, {}, u"unknown option \"%1\" before the command"_s.arg(command));
-    return fail(error, {}, u"unknown command \"%1\" (expected bots, datasets, invoke, test, batch, cache or mocks)"_s.arg(command));
+    return fail(error, {}, u"unknown command \"%1\" (expected bots, datasets, invoke, test, batch, runs, cache or mocks)"_s.arg(command));
 }
 
 } // namespace invoke::cli

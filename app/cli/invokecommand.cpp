@@ -1,6 +1,7 @@
 // invoke-cli invoke: runs one invocation, prints it in the chosen format (or streams
 // it), and maps the outcome to the exit code.
 #include "app/cli/interruptwatcher.h"
+#include "app/cli/runs/clihistory.h"
 #include "app/cli/commands.h"
 #include "app/cli/console.h"
 #include "app/cli/streamprogress.h"
@@ -53,6 +54,8 @@ int runInvoke(Backend &backend, const InvokeArguments &args, const QStringList &
     // kept (docs/architecture.md, "Who keeps a run's events"); --stream prints them as
     // they arrive, and the text and JSON formats read the fold's steps and messages.
     invocation->setKeepEvents(request.outputFormat == OutputFormat::Events && !args.stream);
+    // Into the run history (docs/runs.md), written before this function returns.
+    const RecordedRun recorded(invocation.get(), request, args.remote, backend, secrets);
     StreamProgress printer(request.outputFormat, request.verbose, request.botKey, StreamProgress::Terminal::detect());
     EventSelection selection(args.eventFilter.value_or(filter::Filter())); // --filter; empty: all
     if (args.stream)

@@ -4,6 +4,8 @@
 #include "app/cli/commands.h"
 #include "app/cli/console.h"
 #include "app/cli/localengine.h"
+#include "app/cli/runs/clihistory.h"
+#include "app/cli/runs/runscommand.h"
 #include "app/cli/tests/batchcommand.h"
 #include "app/cli/tests/testcommand.h"
 #include "core/backend/backend.h"
@@ -55,8 +57,16 @@ int main(int argc, char *argv[])
     invoke::applyAppIdentity();
     QCoreApplication::setApplicationVersion(QStringLiteral(INVOKE_VERSION));
 
-    // `test` and `batch` read their own command lines (app/cli/tests/).
-    const QStringList arguments = app.arguments().mid(1);
+    // --no-history, anywhere on the line: this command records no run (docs/runs.md).
+    QStringList arguments = app.arguments().mid(1);
+    cli::setHistoryEnabled(arguments.removeAll(u"--no-history"_s) == 0);
+    // `test`, `batch` and `runs` read their own command lines (app/cli/tests/, app/cli/runs/).
+    if (arguments.value(0) == u"runs"_s)
+        return cli::runRunsCommand(arguments.mid(1));
+    if (arguments.value(0) == u"help"_s && arguments.value(1) == u"runs"_s) {
+        cli::printOut(cli::runsHelpText());
+        return cli::ExitOk;
+    }
     if (arguments.value(0) == u"test"_s)
         return cli::runTestCommand(arguments.mid(1));
     if (arguments.value(0) == u"batch"_s)

@@ -1,0 +1,215 @@
+// invoke-cli runs list|show|export|import|rm: reads and edits the run history
+// (core/history/historystore.h) and run files (core/history/runfile.h).
+#include "app/cli/runs/runscommand.h"
+
+#include "app/cli/cliarguments.h"
+#include "app/cli/console.h"
+#include "app/cli/runs/rundiffcommand.h"
+#include "core/format/formatter.h"
+#include "core/history/historystore.h"
+#include "core/history/runfile.h"
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QDir>
+#include <QtCore/QFileInfo>
+
+using namespace Qt::StringLiterals;
+
+namespace invoke::cli {
+
+using namespace history;
+
+namespace {
+
+const char kHelp[] = R"(Usage: invoke-cli runs ACTION [OPTIONS]
+
+The run history: every run of the studio and of 'invoke-cli invoke' (unless
+--no-history) with its request, its events as they streamed and its outcome.
+Runs are named by their invocation id or any unique prefix of it.
+
+Actions:
+  list [--bot KEY] [--limit N] [--json]
+                       The runs, newest first (default limit 20)
+  show ID|FILE [--format text|json|events] [-v]
+                       A run (or a run file) as 'invoke-cli invoke' printed it
+  export ID FILE       Write a run file (*.invokerun) to share or keep
+  import FILE          Add a run file's run to the history
+  diff A B [--json]    Compare two runs step by step (ids or run files)
+  rm ID                Remove a run from the history
+
+Options:
+  --json               list and diff: print JSON
+  --no-history         (any command) do not record this run
+)";
+
+int usage(const QString &message)
+{
+    printErr(u"invoke-cli: "_s + message + u"\nTry 'invoke-cli runs --help'.\n"_s);
+    return ExitUsage;
+}
+
+std::unique_ptr<HistoryStore> openStore(QString *error)
+{
+    auto store = std::make_unique<HistoryStore>(defaultHistoryFile());
+    if (!store->open(error))
+        return nullptr;
+    return store;
+}
+
+int failed(const QString &message)
+{
+    printErr(u"error: "_s + message + u'\n');
+    return ExitFailed;
+}
+
+int list(const QCommandLineParser &parser)
+{
+    HistoryQuery query;
+    query.botKey = parser.value(u"bot"_s);
+    query.limit = 20;
+    if (parser.isSet(u"limit"_s)) {
+        bool ok = false;
+        query.limit = parser.value(u"limit"_s).toInt(&ok);
+        if (!ok || query.limit < 1)
+            return usage(u"--limit %1: expected a number of runs, at least 1"_s.arg(parser.value(u"limit"_s)));
+    }
+    QString why;
+    const auto store = openStore(&why);
+    if (!store)
+        return failed(why);
+    const QList<RunSummary> runs = store->list(query, &why);
+    if (!why.isEmpty())
+        return failed(why);
+    if (parser.isSet(u"json"_s)) {
+        Json out = Json::array();
+        for (const RunSummary &r : runs)
+            out.push_back(r.toListJson());
+        printOut(QString::fromUtf8(dumpJson(out, 2)) + u'\n');
+        return ExitOk;
+    }
+    QList<QStringList> rows{{u"ID"_s, u"BOT"_s, u"STARTED"_s, u"MODE"_s, u"OUTCOME"_s, u"MS"_s, u"TOKENS"_s, u"PROFILE"_s}};
+    for (const RunSummary &r : runs)
+        rows.append({r.invocationId.left(8), r.botKey, r.startedAt.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s),
+                     r.mode, QString(outcomeName(r.outcome)), r.durationMs >= 0 ? QString::number(r.durationMs) : u"-"_s,
+                     QString::number(r.tokens), r.profile});
+    printOut(runs.isEmpty() ? u"No runs recorded yet.\n"_s : columns(rows));
+    return ExitOk;
+}
+
+} // namespace
+
+std::optional<RunRecord> loadRun(const QString &idOrFile, QString *error)
+{
+    const QFileInfo file(idOrFile);
+    if (file.isFile()) {
+        auto run = readRunFile(idOrFile, error);
+        return run ? std::optional<RunRecord>(run->record) : std::nullopt;
+    }
+    const auto store = openStore(error);
+    if (!store)
+        return std::nullopt;
+    return store->load(idOrFile, error);
+}
+
+QString runsHelpText()
+{
+    return QString::fromUtf8(kHelp);
+}
+
+int runRunsCommand(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
+    parser.addOption({{u"h"_s, u"help"_s}, u"help"_s});
+    parser.addOption({u"bot"_s, u"bot"_s, u"KEY"_s});
+    parser.addOption({u"limit"_s, u"limit"_s, u"N"_s});
+    parser.addOption({u"json"_s, u"json"_s});
+    parser.addOption({u"format"_s, u"format"_s, u"FORMAT"_s});
+    parser.addOption({{u"v"_s, u"verbose"_s}, u"verbose"_s});
+    if (!parser.parse(QStringList{u"runs"_s} + args))
+        return usage(parser.errorText());
+    if (parser.isSet(u"help"_s)) {
+        printOut(runsHelpText());
+        return ExitOk;
+    }
+    const QStringList positional = parser.positionalArguments();
+    const QString action = positional.value(0);
+    const auto expect = [&](int count, const QString &shape) -> bool {
+        if (positional.size() == count)
+            return true;
+        usage(u"runs %1: expected %2"_s.arg(action, shape));
+        return false;
+    };
+    QString why;
+    if (action == u"list"_s)
+        return expect(1, u"no argument"_s) ? list(parser) : ExitUsage;
+    if (action == u"show"_s) {
+        if (!expect(2, u"an ID or a run FILE"_s))
+            return ExitUsage;
+        OutputFormat format = OutputFormat::Text;
+        if (parser.isSet(u"format"_s)) {
+            auto parsed = outputFormatFromName(parser.value(u"format"_s), &why);
+            if (!parsed)
+                return usage(u"--format: "_s + why);
+            format = *parsed;
+        }
+        const auto run = loadRun(positional.at(1), &why);
+        if (!run)
+            return failed(why);
+        QString output = format::render(run->result(), format, parser.isSet(u"verbose"_s));
+        printOut(output.endsWith(u'\n') ? output : output + u'\n');
+        return ExitOk;
+    }
+    if (action == u"export"_s) {
+        if (!expect(3, u"an ID and a FILE"_s))
+            return ExitUsage;
+        const QFileInfo target(positional.at(2));
+        if (!target.absoluteDir().exists())
+            return usage(u"runs export %1: no such folder %2"_s.arg(target.filePath(), target.absolutePath()));
+        const auto store = openStore(&why);
+        const auto run = store ? store->load(positional.at(1), &why) : std::nullopt;
+        if (!run)
+            return failed(why);
+        RunFile file;
+        file.record = *run;
+        file.mocks = run->request.mode.kind == Mode::Manual ? run->request.manualMocks.toJson() : Json();
+        if (!writeRunFile(target.absoluteFilePath(), file, {}, &why))
+            return failed(why);
+        printErr(u"Wrote run %1 (%2 events) to %3\n"_s.arg(run->summary.invocationId).arg(run->events.size())
+                     .arg(target.filePath()));
+        return ExitOk;
+    }
+    if (action == u"import"_s) {
+        if (!expect(2, u"a run FILE"_s))
+            return ExitUsage;
+        const auto file = readRunFile(positional.at(1), &why);
+        if (!file)
+            return failed(why);
+        const auto store = openStore(&why);
+        if (!store || !store->insert(file->record, &why))
+            return failed(why);
+        printErr(u"Imported run %1 (%2, %3 events)\n"_s.arg(file->record.summary.invocationId, file->record.summary.botKey)
+                     .arg(file->record.events.size()));
+        return ExitOk;
+    }
+    if (action == u"rm"_s) {
+        if (!expect(2, u"an ID"_s))
+            return ExitUsage;
+        const auto store = openStore(&why);
+        const auto id = store ? store->resolve(positional.at(1), &why) : std::nullopt;
+        if (!id || !store->remove(*id, &why))
+            return failed(why);
+        printErr(u"Removed run %1\n"_s.arg(*id));
+        return ExitOk;
+    }
+    if (action == u"diff"_s) {
+        if (!expect(3, u"two runs, A and B (ids or run files)"_s))
+            return ExitUsage;
+        return runDiff(positional.at(1), positional.at(2), parser.isSet(u"json"_s));
+    }
+    if (action.isEmpty())
+        return usage(u"missing action: list, show, export, import, diff or rm"_s);
+    return usage(u"unknown runs action \"%1\" (expected list, show, export, import, diff or rm)"_s.arg(action));
+}
+
+} // namespace invoke::cli

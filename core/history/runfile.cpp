@@ -1,0 +1,176 @@
+#include "core/history/runfile.h"
+
+#include "core/model/redaction.h"
+
+#include <QtCore/QFile>
+#include <QtCore/QSaveFile>
+
+#include <unistd.h>
+#include <zlib.h>
+
+using namespace Qt::StringLiterals;
+
+namespace invoke::history {
+
+namespace {
+
+Json summaryJson(const RunSummary &s)
+{
+    Json out = s.toListJson();
+    out["bot_name"] = toStd(s.botName);
+    out["bot_updated_at"] = toStd(s.botUpdatedAt);
+    out["error"] = toStd(s.error);
+    out["event_count"] = s.eventCount;
+    return out;
+}
+
+RunSummary summaryFrom(const Json &j)
+{
+    RunSummary s;
+    s.invocationId = stringField(j, "invocation_id");
+    s.botKey = stringField(j, "bot_key");
+    s.botName = stringField(j, "bot_name");
+    s.startedAt = QDateTime::fromString(stringField(j, "started_at"), Qt::ISODateWithMs).toUTC();
+    s.mode = stringField(j, "mode");
+    s.profile = stringField(j, "profile");
+    s.botUpdatedAt = stringField(j, "bot_updated_at");
+    s.outcome = outcomeFromName(stringField(j, "outcome")).value_or(Outcome::Unfinished);
+    s.durationMs = j.value("duration_ms", Json()).is_number_integer() ? j["duration_ms"].get<qint64>() : -1;
+    s.tokens = intField(j, "tokens");
+    s.error = stringField(j, "error");
+    return s;
+}
+
+} // namespace
+
+bool writeRunFile(const QString &filePath, const RunFile &run, const QStringList &secrets, QString *error)
+{
+    const auto fail = [&](const QString &what) {
+        if (error)
+            *error = u"%1: %2"_s.arg(filePath, what);
+        return false;
+    };
+    QSaveFile file(filePath);
+    if (!file.open(QIODevice::WriteOnly))
+        return fail(file.errorString());
+    gzFile gz = gzdopen(::dup(file.handle()), "wb6");
+    if (!gz)
+        return fail(u"cannot compress"_s);
+    InvokeRequest request = run.record.request;
+    Json requestJson = request.toJson();
+    QList<Redaction> found;
+    redactJson(requestJson, secrets, {}, {}, &found);
+    Json mocks = run.mocks;
+    redactJson(mocks, secrets, {}, {}, &found);
+    Json entries = run.cacheEntries;
+    redactJson(entries, secrets, {}, {}, &found);
+    Json summary = summaryJson(run.record.summary);
+    summary["event_count"] = run.record.events.size();
+    const Json header = {{"format", "invoke-run"}, {"version", kRunFileVersion}, {"summary", summary},
+                         {"request", requestJson}, {"bot_plan", run.record.botPlan}, {"mocks", mocks},
+                         {"cache_entries", entries}};
+    QByteArray buffer = dumpJson(header) + '\n';
+    const auto flushBuffer = [&] {
+        const bool ok = buffer.isEmpty() || gzwrite(gz, buffer.constData(), unsigned(buffer.size())) == int(buffer.size());
+        buffer.clear();
+        return ok;
+    };
+    QList<QByteArray> secretBytes;
+    for (const QString &s : secrets)
+        if (s.size() >= 4)
+            secretBytes << s.toUtf8();
+    for (const TimedEvent &e : run.record.events) {
+        QByteArray raw = e.event.raw;
+        for (const QByteArray &s : std::as_const(secretBytes))
+            raw.replace(s, RedactedText);
+        buffer += "{\"t\":" + QByteArray::number(e.atMs) + ",\"event\":" + raw + "}\n";
+        if (buffer.size() > (1 << 20) && !flushBuffer())
+            break;
+    }
+    const bool written = flushBuffer();
+    if (gzclose(gz) != Z_OK || !written)
+        return fail(u"cannot write the compressed run"_s);
+    if (!file.commit())
+        return fail(file.errorString());
+    return true;
+}
+
+std::optional<RunFile> readRunFile(const QString &filePath, QString *error)
+{
+    const auto fail = [&](const QString &what) -> std::optional<RunFile> {
+        if (error)
+            *error = u"%1: %2"_s.arg(filePath, what);
+        return std::nullopt;
+    };
+    gzFile gz = gzopen(QFile::encodeName(filePath).constData(), "rb");
+    if (!gz)
+        return fail(u"cannot be opened"_s);
+    QByteArray text;
+    char chunk[1 << 16];
+    int n = 0;
+    while ((n = gzread(gz, chunk, sizeof chunk)) > 0)
+        text.append(chunk, n);
+    int status = Z_OK;
+    const char *message = gzerror(gz, &status);
+    const bool truncated = n < 0 || (status != Z_OK && status != Z_STREAM_END);
+    const QString why = QString::fromUtf8(message);
+    gzclose(gz);
+    if (truncated)
+        return fail(u"the file is damaged or cut short (%1)"_s.arg(why));
+
+    RunFile run;
+    qint64 promised = -1; // the events the header says follow
+    qsizetype start = 0;
+    int line = 0;
+    bool haveHeader = false;
+    while (start < text.size()) {
+        qsizetype end = text.indexOf('\n', start);
+        const bool lastLineOpen = end < 0;
+        if (lastLineOpen)
+            end = text.size();
+        ++line;
+        const QByteArrayView bytes = QByteArrayView(text).sliced(start, end - start);
+        start = end + 1;
+        if (bytes.trimmed().isEmpty())
+            continue;
+        QString parseError;
+        const Json value = parseJson(bytes, &parseError, kJsonMaxWireDepth);
+        if (value.is_discarded())
+            return fail(u"line %1: %2%3"_s.arg(line).arg(parseError,
+                                                          lastLineOpen ? u" (the file looks cut short)"_s : QString()));
+        if (!haveHeader) {
+            if (!value.is_object() || stringField(value, "format") != u"invoke-run"_s)
+                return fail(u"not a run file (its first line does not say \"format\": \"invoke-run\")"_s);
+            const qint64 version = intField(value, "version");
+            if (version > kRunFileVersion)
+                return fail(u"written by a newer version (run file version %1; this one reads up to %2)"_s
+                                .arg(version).arg(kRunFileVersion));
+            if (version < 1)
+                return fail(u"line 1: \"version\" must be a whole number from 1"_s);
+            run.record.summary = summaryFrom(value.value("summary", Json::object()));
+            promised = intField(value.value("summary", Json::object()), "event_count", -1);
+            QString requestError;
+            auto request = InvokeRequest::fromJson(value.value("request", Json::object()), &requestError);
+            if (!request)
+                return fail(u"line 1: request: "_s + requestError);
+            run.record.request = *request;
+            run.record.botPlan = value.value("bot_plan", Json());
+            run.mocks = value.value("mocks", Json());
+            run.cacheEntries = value.value("cache_entries", Json::array());
+            haveHeader = true;
+            continue;
+        }
+        if (!value.is_object() || !value.contains("t") || !value["t"].is_number_integer() || !value.contains("event")
+            || !value["event"].is_object())
+            return fail(u"line %1: an event line is {\"t\": MS, \"event\": {...}}"_s.arg(line));
+        run.record.events.append(TimedEvent{value["t"].get<qint64>(), Event::fromJson(value["event"])});
+    }
+    if (!haveHeader)
+        return fail(u"empty: not a run file"_s);
+    if (promised >= 0 && run.record.events.size() != promised)
+        return fail(u"cut short: %1 of the %2 events it holds are there"_s.arg(run.record.events.size()).arg(promised));
+    run.record.summary.eventCount = run.record.events.size();
+    return run;
+}
+
+} // namespace invoke::history

@@ -1,0 +1,27 @@
+#pragma once
+// Run files (*.invokerun, docs/runs.md): one run to keep, share and re-run offline. A
+// gzip-compressed JSON Lines file (zcat shows it): a header line
+//   {"format": "invoke-run", "version": 1, "summary": {...}, "request": {...},
+//    "bot_plan": {...}|null, "mocks": {...}|null, "cache_entries": [...]}
+// then one line per event as it streamed: {"t": MS_AFTER_START, "event": {...}}.
+// Written atomically; secrets are masked before a run reaches the history, and again
+// with the caller's secrets when written.
+#include "core/history/runrecord.h"
+
+namespace invoke::history {
+
+struct RunFile
+{
+    RunRecord record;
+    Json mocks = nullptr;                // the mock set a manual run used
+    Json cacheEntries = Json::array();   // replay-cache entries it used (docs/cache.md's shape)
+};
+
+inline constexpr int kRunFileVersion = 1;
+
+bool writeRunFile(const QString &filePath, const RunFile &run, const QStringList &secrets, QString *error);
+// nullopt with `error` naming the file and what is wrong: not a run file, a newer
+// version, damaged or cut short (with the line).
+std::optional<RunFile> readRunFile(const QString &filePath, QString *error);
+
+} // namespace invoke::history

@@ -1,0 +1,200 @@
+#include "core/history/runhistory.h"
+
+#include "core/backend/backend.h"
+#include "core/backend/invocation.h"
+#include "core/history/historywriter.h"
+#include "core/model/redaction.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QThread>
+#include <QtCore/QTimer>
+
+using namespace Qt::StringLiterals;
+
+namespace invoke::history {
+
+namespace {
+
+constexpr int kBatchEvents = 2000; // a batch goes to the writer at this size...
+constexpr int kBatchMs = 250;      // ...or this often, so a crash loses little
+
+QList<QByteArray> secretBytes(const QStringList &secrets)
+{
+    QList<QByteArray> out;
+    for (const QString &s : secrets)
+        if (s.size() >= 4)
+            out << s.toUtf8();
+    return out;
+}
+
+// An event that quotes a secret is stored with it masked (rare: a cheap search first).
+Event masked(const Event &event, const QList<QByteArray> &secrets)
+{
+    for (const QByteArray &secret : secrets) {
+        if (event.raw.contains(secret)) {
+            Event copy = event;
+            for (const QByteArray &s : secrets)
+                copy.raw.replace(s, RedactedText);
+            return copy;
+        }
+    }
+    return event;
+}
+
+InvokeRequest maskedRequest(InvokeRequest request, const QStringList &secrets)
+{
+    for (Message &m : request.messages)
+        m.content = redactText(m.content, secrets);
+    QList<Redaction> found;
+    redactJson(request.parameters, secrets, {}, {}, &found);
+    redactMockSet(request.manualMocks, secrets);
+    return request;
+}
+
+} // namespace
+
+struct RunHistory::Live
+{
+    int token = 0;
+    QElapsedTimer clock;
+    QList<TimedEvent> pending;
+    QList<QByteArray> secrets;
+    QTimer timer;
+    QString botKey;
+    QString mode;
+};
+
+RunHistory::RunHistory(Options options, QObject *parent)
+    : QObject(parent), m_path(options.filePath.isEmpty() ? defaultHistoryFile() : options.filePath)
+{
+    m_thread = new QThread(this);
+    m_thread->setObjectName(u"run history"_s);
+    m_writer = new HistoryWriter(m_path, options.maxBytes);
+    m_writer->moveToThread(m_thread);
+    connect(m_thread, &QThread::finished, m_writer, &QObject::deleteLater);
+    connect(m_writer, &HistoryWriter::runRecorded, this, &RunHistory::runRecorded);
+    connect(m_writer, &HistoryWriter::unavailable, this, &RunHistory::unavailable);
+    m_thread->start();
+}
+
+RunHistory::~RunHistory()
+{
+    for (auto it = m_live.begin(); it != m_live.end(); ++it) {
+        it.key()->disconnect(this);
+        sendPending(*it.value());
+        delete it.value();
+    }
+    m_live.clear();
+    QMetaObject::invokeMethod(m_writer, [w = m_writer] { w->close(); }, Qt::BlockingQueuedConnection);
+    m_thread->quit();
+    m_thread->wait();
+}
+
+QString RunHistory::unavailableReason() const
+{
+    return m_writer->unavailableReason();
+}
+
+void RunHistory::record(Invocation *invocation, const InvokeRequest &request, const RunContext &context)
+{
+    auto *live = new Live;
+    live->token = m_nextToken++;
+    live->clock.start();
+    live->secrets = secretBytes(context.secrets);
+    live->botKey = request.botKey;
+    live->mode = request.mode.displayName();
+    m_live.insert(invocation, live);
+
+    RunSummary start;
+    start.botKey = request.botKey;
+    start.startedAt = QDateTime::currentDateTimeUtc();
+    start.mode = live->mode;
+    start.profile = context.profile;
+    const InvokeRequest stored = maskedRequest(request, context.secrets);
+    const int token = live->token;
+    QMetaObject::invokeMethod(m_writer, [w = m_writer, token, start, stored] { w->begin(token, start, stored); },
+                              Qt::QueuedConnection);
+    if (context.backend) {
+        ++m_pendingPlans;
+        context.backend->botPlan(request.botKey, this, [this, token](const BotPlanResult &plan) {
+            --m_pendingPlans;
+            if (!plan.plan)
+                return;
+            const Json json = plan.plan->toJson();
+            const QString updatedAt = plan.plan->updatedAt.toUTC().toString(Qt::ISODateWithMs);
+            QMetaObject::invokeMethod(m_writer, [w = m_writer, token, json, updatedAt] { w->setPlan(token, json, updatedAt); },
+                                      Qt::QueuedConnection);
+        });
+    }
+
+    live->timer.setInterval(kBatchMs);
+    connect(&live->timer, &QTimer::timeout, this, [this, live] { sendPending(*live); });
+    live->timer.start();
+    connect(invocation, &Invocation::eventsArrived, this, [this, live](const QList<Event> &events) {
+        const qint64 at = live->clock.elapsed();
+        for (const Event &e : events)
+            live->pending.append(TimedEvent{at, live->secrets.isEmpty() ? e : masked(e, live->secrets)});
+        if (live->pending.size() >= kBatchEvents)
+            sendPending(*live);
+    });
+    connect(invocation, &Invocation::finished, this, [this, invocation] { finishRun(invocation); });
+    connect(invocation, &QObject::destroyed, this, [this, invocation] {
+        // Destroyed before it finished: what streamed stays, marked unfinished.
+        if (Live *gone = m_live.take(invocation)) {
+            sendPending(*gone);
+            delete gone;
+        }
+    });
+}
+
+void RunHistory::sendPending(Live &live)
+{
+    if (live.pending.isEmpty())
+        return;
+    QList<TimedEvent> batch = std::move(live.pending);
+    live.pending = {};
+    const int token = live.token;
+    QMetaObject::invokeMethod(m_writer, [w = m_writer, token, batch] { w->append(token, batch); },
+                              Qt::QueuedConnection);
+}
+
+void RunHistory::finishRun(Invocation *invocation)
+{
+    Live *live = m_live.take(invocation);
+    if (!live)
+        return;
+    sendPending(*live);
+    const InvokeResult &result = invocation->result();
+    RunSummary end;
+    end.invocationId = result.invocationId;
+    end.botKey = live->botKey;
+    end.botName = result.botName;
+    end.outcome = result.cancelled ? Outcome::Cancelled : result.success ? Outcome::Succeeded : Outcome::Failed;
+    end.durationMs = live->clock.elapsed();
+    end.tokens = runTokens(result);
+    end.error = result.error;
+    end.resultText = result.visibleText();
+    const int token = live->token;
+    delete live;
+    QMetaObject::invokeMethod(m_writer, [w = m_writer, token, end] { w->finish(token, end); }, Qt::QueuedConnection);
+}
+
+void RunHistory::recordFinished(const RunRecord &record)
+{
+    QMetaObject::invokeMethod(m_writer, [w = m_writer, record] { w->insert(record); }, Qt::QueuedConnection);
+}
+
+void RunHistory::flush()
+{
+    // A plan still being read (a command about to exit): wait a little for it.
+    QElapsedTimer waited;
+    waited.start();
+    while (m_pendingPlans > 0 && waited.elapsed() < 5000)
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    for (Live *live : std::as_const(m_live))
+        sendPending(*live);
+    QMetaObject::invokeMethod(m_writer, [] {}, Qt::BlockingQueuedConnection);
+}
+
+} // namespace invoke::history

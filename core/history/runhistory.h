@@ -1,0 +1,73 @@
+#pragma once
+// Records runs into the history (docs/runs.md) without slowing them: events are
+// timestamped as they arrive, gathered, and written in batches by a thread of its own;
+// a run's row exists from its start, so a crash keeps what streamed so far, marked
+// unfinished. A history that cannot be opened or written never stops a run: it says
+// why once (unavailable()) and records nothing more.
+#include "core/history/runrecord.h"
+
+#include <QtCore/QHash>
+#include <QtCore/QObject>
+
+class QThread;
+
+namespace invoke {
+class Backend;
+class Invocation;
+}
+
+namespace invoke::history {
+
+class HistoryWriter;
+
+struct RunHistoryOptions
+{
+    QString filePath;              // empty: defaultHistoryFile()
+    qint64 maxBytes = 512LL << 20; // stored events beyond this evict the oldest unpinned runs
+};
+
+class RunHistory : public QObject
+{
+    Q_OBJECT
+public:
+    using Options = RunHistoryOptions;
+    struct RunContext
+    {
+        QString profile;     // where the run goes: "Embedded", a profile name, an endpoint
+        QStringList secrets; // masked in the recorded request and events
+        Backend *backend = nullptr; // when given, the bot's plan is recorded with the run
+    };
+
+    explicit RunHistory(Options options = {}, QObject *parent = nullptr);
+    ~RunHistory() override; // writes what is pending, then stops its thread
+
+    QString filePath() const { return m_path; }
+
+    // Records `invocation` from now on (connect right after Backend::invoke()).
+    void record(Invocation *invocation, const InvokeRequest &request, const RunContext &context);
+    // A run already finished, whole (a failed test case, an imported run).
+    void recordFinished(const RunRecord &record);
+    // Returns once everything handed over so far is written (waiting up to 5 s for a bot
+    // plan still being read).
+    void flush();
+    // Why the history cannot be used, or empty.
+    QString unavailableReason() const;
+
+Q_SIGNALS:
+    void runRecorded(const QString &invocationId);
+    void unavailable(const QString &reason);
+
+private:
+    struct Live;
+    void sendPending(Live &live);
+    void finishRun(Invocation *invocation);
+
+    QString m_path;
+    QThread *m_thread = nullptr;
+    HistoryWriter *m_writer = nullptr;
+    QHash<Invocation *, Live *> m_live;
+    int m_nextToken = 1;
+    int m_pendingPlans = 0;
+};
+
+} // namespace invoke::history
