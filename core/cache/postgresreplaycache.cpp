@@ -160,23 +160,17 @@ bool PostgresReplayCache::open(QString *error)
 void PostgresReplayCache::flushHits() const
 {
     d->hits.flush([this](const QHash<QString, qint64> &hits) {
+        // One statement for all of them: a flush inside lookup() costs one round trip.
+        QString values;
+        QVariantList bound;
+        for (auto it = hits.cbegin(); it != hits.cend(); ++it) {
+            values += values.isEmpty() ? u"(?, ?::bigint)"_s : u", (?, ?::bigint)"_s;
+            bound << it.key() << it.value();
+        }
         return withConnection(u"count hits in"_s, [&](PostgresConnection &c, QString *why) {
-            if (!c.db.transaction()) {
-                c.broken = true;
-                *why = postgresText(c.db.lastError());
-                return false;
-            }
-            for (auto it = hits.cbegin(); it != hits.cend(); ++it)
-                if (!c.exec(u"UPDATE invoke_replay_entries SET hits = hits + ? WHERE key = ?"_s,
-                            {it.value(), it.key()}, why)) {
-                    c.db.rollback();
-                    return false;
-                }
-            if (c.db.commit())
-                return true;
-            c.broken = true;
-            *why = postgresText(c.db.lastError());
-            return false;
+            return c.exec(u"UPDATE invoke_replay_entries AS e SET hits = e.hits + v.n FROM (VALUES "_s + values
+                              + u") AS v(key, n) WHERE e.key = v.key"_s,
+                          bound, why);
         }, nullptr);
     });
 }

@@ -106,9 +106,11 @@ GateAnswer ActionGate::run(const ActionCall &call, const std::function<ActionOut
             if (!error.isEmpty())
                 return answer(ActionOutcome::failure(u"replay cache: %1"_s.arg(error)), Source::Unknown, false);
         }
-        if (ticket.timedOut)
+        if (ticket.timedOut) {
             notice = u"waited %1 s for another process recording the same answer (key %2) in the replay cache "
                      "%3; running live"_s.arg(ticket.waitedMs / 1000.0, 0, 'f', 1).arg(key.left(12), cache->location());
+            qWarning("%s", qUtf8Printable(notice)); // on stderr too: the CLI's user and the server's log see it
+        }
     }
 
     ActionOutcome outcome = compute();

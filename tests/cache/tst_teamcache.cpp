@@ -85,6 +85,7 @@ private Q_SLOTS:
     void cliScopeSharesAnOrganisationWithTheServer();
     void twoServersShareWithOrganisationsApart();
     void simultaneousMissesMakeOneLiveCall();
+    void waiterGoesLiveAfterTheTimeoutAndSaysSo();
     void exportImportMovesEntriesBetweenStores();
     void databaseStoppedAndStartedMidTest();
 };
@@ -320,6 +321,39 @@ void TstTeamCache::simultaneousMissesMakeOneLiveCall()
     QCOMPARE(report(first), u"replay_stored"_s);
     QCOMPARE(report(second), u"replay_hit"_s);
     QCOMPARE(m_llm.requestCount(), before + 1);
+    const test::CliRun stats = cli({u"cache"_s, u"stats"_s, u"--json"_s, u"--cache"_s, url}, developer(u"ops"_s));
+    QCOMPARE(parseJson(stats.out.toUtf8()).value("entries", -1), 1);
+}
+
+void TstTeamCache::waiterGoesLiveAfterTheTimeoutAndSaysSo()
+{
+    const QString database = freshDatabase();
+    const QString url = database + u"?fill_timeout=0.5"_s;
+    const int before = m_llm.requestCount();
+    test::StubReply held = test::StubReply::text({u"Slow"_s, u" answer."_s});
+    held.holdAfter = 1;
+    m_llm.setReply(held);
+    const QStringList arguments{u"invoke"_s, u"chat"_s, u"-m"_s, u"Too slow"_s, u"--mode"_s, u"replay"_s,
+                                u"--format"_s, u"events"_s, u"--cache"_s, url};
+    QProcess first, second;
+    first.setProcessEnvironment(developer(u"first"_s));
+    second.setProcessEnvironment(developer(u"second"_s));
+    first.start(test::cliProgram(), arguments);
+    QVERIFY2(QTest::qWaitFor([&] { return m_llm.requestCount() == before + 1; }, 60000), "no first call");
+    second.start(test::cliProgram(), arguments);
+    // The second waits half a second for the first's answer, then calls the LLM itself.
+    QVERIFY2(QTest::qWaitFor([&] { return m_llm.requestCount() == before + 2; }, 60000),
+             "the waiter never went live");
+    m_llm.release();
+    QVERIFY(QTest::qWaitFor([&] { return first.state() == QProcess::NotRunning && second.state() == QProcess::NotRunning; },
+                            90000));
+    QCOMPARE(first.exitCode(), 0);
+    QCOMPARE(second.exitCode(), 0);
+    const QString said = QString::fromUtf8(second.readAllStandardError());
+    QVERIFY2(said.contains(u"for another process recording the same answer"_s) && said.contains(u"running live"_s),
+             qPrintable(said));
+    noPasswordIn(said);
+    // Both answers were stored under the one key: one entry.
     const test::CliRun stats = cli({u"cache"_s, u"stats"_s, u"--json"_s, u"--cache"_s, url}, developer(u"ops"_s));
     QCOMPARE(parseJson(stats.out.toUtf8()).value("entries", -1), 1);
 }
