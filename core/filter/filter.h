@@ -70,3 +70,5 @@ private:
 QString caretDiagram(const QString &text, const ParseError &error);
 
 } // namespace invoke::filter
+
+Q_DECLARE_METATYPE(invoke::filter::Filter)

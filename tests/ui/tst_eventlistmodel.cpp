@@ -1,5 +1,4 @@
 #include "tests/ui/runscript.h"
-#include "ui/events/eventfilterproxy.h"
 #include "ui/events/eventlistmodel.h"
 
 #include <QtTest/QAbstractItemModelTester>
@@ -11,7 +10,6 @@ using invoke::Event;
 using invoke::Json;
 using invoke::test::RunScript;
 using invoke::test::batchesOf;
-using invoke::ui::EventFilterProxy;
 using invoke::ui::EventListModel;
 
 namespace {
@@ -197,76 +195,6 @@ private Q_SLOTS:
         QCOMPARE(model.rowsForPath(u"answer"_s), QList<int>());
         model.addEvents(sampleRun());
         QCOMPARE(dumpRows(model), kSampleGolden);
-    }
-
-    void filterByTypedText_data()
-    {
-        QTest::addColumn<QString>("text");
-        QTest::addColumn<QString>("type");
-        QTest::addColumn<QString>("step");
-        QTest::addColumn<QList<qint64>>("seqs");
-        QTest::newRow("nothing") << QString() << QString() << QString() << QList<qint64>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
-        QTest::newRow("type name") << u"STEP_FIN"_s << QString() << QString() << QList<qint64>{3, 9};
-        QTest::newRow("path") << u"/SEARCH"_s << QString() << QString() << QList<qint64>{2, 3};
-        QTest::newRow("raw json, any case") << u"rate limited"_s << QString() << QString() << QList<qint64>{9, 10};
-        QTest::newRow("parameters") << u"tides"_s << QString() << QString() << QList<qint64>{2};
-        QTest::newRow("non-ascii") << u"GRÜSSE"_s << QString() << QString() << QList<qint64>{};
-        QTest::newRow("non-ascii, case") << u"GRÜßE"_s << QString() << QString() << QList<qint64>{6};
-        QTest::newRow("no match") << u"zebra"_s << QString() << QString() << QList<qint64>{};
-        QTest::newRow("type filter") << QString() << u"message_content"_s << QString() << QList<qint64>{4, 6, 7};
-        QTest::newRow("step and nested") << QString() << QString() << u"research"_s << QList<qint64>{1, 2, 3, 4};
-        QTest::newRow("step, not prefix") << QString() << QString() << u"answ"_s << QList<qint64>{};
-        QTest::newRow("all three") << u"line"_s << u"message_content"_s << u"answer"_s << QList<qint64>{7};
-    }
-
-    void filterByTypedText()
-    {
-        QFETCH(QString, text);
-        QFETCH(QString, type);
-        QFETCH(QString, step);
-        QFETCH(QList<qint64>, seqs);
-        EventListModel model;
-        EventFilterProxy proxy;
-        proxy.setSourceModel(&model);
-        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        proxy.setText(text);
-        proxy.setTypeFilter(type);
-        proxy.setStepFilter(step);
-        // Rows arriving after the filter was set are filtered too.
-        for (const QList<Event> &batch : batchesOf(sampleRun(), 4))
-            model.addEvents(batch);
-        QList<qint64> shown;
-        for (int row = 0; row < proxy.rowCount(); ++row)
-            shown.append(proxy.index(row, EventListModel::SeqColumn).data().toLongLong());
-        QCOMPARE(shown, seqs);
-
-        // Clearing the filters shows everything again.
-        proxy.setText({});
-        proxy.setTypeFilter({});
-        proxy.setStepFilter({});
-        QCOMPARE(proxy.rowCount(), model.rowCount());
-    }
-
-    void filterChangesAsYouType()
-    {
-        EventListModel model;
-        EventFilterProxy proxy;
-        proxy.setSourceModel(&model);
-        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        const QList<Event> events = sampleRun();
-        model.addEvents(events);
-        // Each keystroke narrows or widens the rows to exactly those whose type, path or
-        // decoded JSON holds the text.
-        for (const QString &typed : {u"l"_s, u"li"_s, u"lin"_s, u"line"_s, u"line t"_s, u"line"_s, u"ü"_s, QString()}) {
-            proxy.setText(typed);
-            int expected = 0;
-            for (const Event &event : events)
-                expected += QString::fromUtf8(event.raw).contains(typed, Qt::CaseInsensitive) ? 1 : 0;
-            QCOMPARE(proxy.rowCount(), expected);
-        }
-        proxy.setText(u"line t"_s);
-        QCOMPARE(proxy.rowCount(), 1);
-        QCOMPARE(proxy.index(0, 0).data().toLongLong(), 7);
     }
 };
 

@@ -172,7 +172,7 @@ private Q_SLOTS:
         ui::EventsView *events = window->eventsView();
         const int all = events->proxy()->rowCount();
         QVERIFY(all > 5);
-        QTest::keyClicks(events->filterField(), u"step_finished"_s);
+        QTest::keyClicks(events->filterField(), u"type == \"step_finished\""_s);
         QTRY_VERIFY(events->proxy()->rowCount() < all);
         QCOMPARE(events->proxy()->rowCount(), 4); // announce, gather, summarise, summarise/answer
         clickIndex(events->view(), events->proxy()->index(0, 0));

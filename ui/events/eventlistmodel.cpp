@@ -50,7 +50,8 @@ EventListModel::EventListModel(QObject *parent)
 void EventListModel::clear()
 {
     beginResetModel();
-    m_rows.clear();
+    m_blocks.clear();
+    m_rowCount = 0;
     m_store.clear();
     m_types = QStringList{QString()};
     m_typeIds = {{QString(), 0}};
@@ -104,52 +105,73 @@ void EventListModel::addEvents(const QList<Event> &events)
             if (path.isEmpty() && isStepType(type))
                 path = stringField(wire::payloadOf(parsed), "key");
         }
-        Row row;
+        EventRow row;
         row.seq = event.seq;
         row.tMs = event.tMs;
         const EventStore::Ref ref = m_store.append(event.raw);
         row.offset = ref.offset;
         row.length = ref.length;
         row.chunk = ref.chunk;
-        if (type != lastType || m_rows.empty()) {
+        if (type != lastType || m_rowCount == first) {
             lastTypeId = typeIdOf(type);
             lastType = type;
         }
-        if (path != lastPath || m_rows.empty()) {
+        if (path != lastPath || m_rowCount == first) {
             lastPathId = pathIdOf(path);
             lastPath = path;
         }
         row.typeId = lastTypeId;
         row.pathId = lastPathId;
-        m_rows.push_back(row);
+        if (m_rowCount % EventRowBlock::kRows == 0)
+            m_blocks.push_back(std::make_shared<EventRowBlock>());
+        m_blocks.back()->rows[m_rowCount % EventRowBlock::kRows] = row;
+        ++m_rowCount;
     }
     endInsertRows();
 }
 
 QByteArrayView EventListModel::rawAt(int row) const
 {
-    const Row &r = m_rows.at(size_t(row));
+    const EventRow &r = rowAt(row);
     return m_store.view({r.offset, r.length, r.chunk});
+}
+
+filter::EventRecord EventListModel::recordAt(int row) const
+{
+    const EventRow &r = rowAt(row);
+    return filter::EventRecord(m_types.at(r.typeId), m_paths.at(r.pathId), r.seq, r.tMs,
+                               m_store.view({r.offset, r.length, r.chunk}));
+}
+
+EventSnapshot EventListModel::snapshot() const
+{
+    EventSnapshot snapshot;
+    snapshot.m_blocks = m_blocks;
+    snapshot.m_rowCount = m_rowCount;
+    snapshot.m_store = m_store.snapshot();
+    snapshot.m_types = m_types;
+    snapshot.m_paths = m_paths;
+    return snapshot;
 }
 
 const QString &EventListModel::typeAt(int row) const
 {
-    return m_types.at(m_rows.at(size_t(row)).typeId);
+    return m_types.at(rowAt(row).typeId);
 }
 
 const QString &EventListModel::pathAt(int row) const
 {
-    return m_paths.at(m_rows.at(size_t(row)).pathId);
+    return m_paths.at(rowAt(row).pathId);
 }
 
 qint64 EventListModel::seqAt(int row) const
 {
-    return m_rows.at(size_t(row)).seq;
+    return rowAt(row).seq;
 }
 
 qint64 EventListModel::timeAt(int row) const
 {
-    return m_rows.at(size_t(row)).tMs;
+    return rowAt(row).tMs;
 }
 
 Event EventListModel::eventAt(int row) const
@@ -167,12 +189,9 @@ QList<int> EventListModel::rowsForPath(const QString &path) const
     if (found == m_pathIds.cend())
         return rows;
     const quint32 id = *found;
-    int index = 0;
-    for (const Row &r : m_rows) {
-        if (r.pathId == id)
-            rows.append(index);
-        ++index;
-    }
+    for (int row = 0; row < m_rowCount; ++row)
+        if (rowAt(row).pathId == id)
+            rows.append(row);
     return rows;
 }
 
@@ -220,7 +239,7 @@ QString EventListModel::summaryAt(int row) const
 
 int EventListModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_rows.size());
+    return parent.isValid() ? 0 : m_rowCount;
 }
 
 int EventListModel::columnCount(const QModelIndex &parent) const

@@ -1,12 +1,13 @@
 #pragma once
+#include "core/filter/eventrecord.h"
 #include "core/model/event.h"
+#include "ui/events/eventrows.h"
+#include "ui/events/eventsnapshot.h"
 #include "ui/events/eventstore.h"
 
 #include <QtCore/QAbstractTableModel>
 #include <QtCore/QHash>
 #include <QtCore/QStringList>
-
-#include <deque>
 
 namespace invoke::ui {
 
@@ -47,6 +48,13 @@ public:
     const QString &pathAt(int row) const;
     qint64 seqAt(int row) const;
     qint64 timeAt(int row) const;
+    // The row as a display filter reads it (core/filter/filter.h); its bytes are in place,
+    // as for rawAt().
+    filter::EventRecord recordAt(int row) const;
+    quint32 pathIdAt(int row) const { return rowAt(row).pathId; }
+    // The rows so far, frozen for a worker thread (ui/events/eventsnapshot.h).
+    EventSnapshot snapshot() const;
+
     // A step's own events (exact path), in arrival order.
     QList<int> rowsForPath(const QString &path) const;
 
@@ -66,22 +74,12 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
-    struct Row
-    {
-        qint64 seq;
-        qint64 tMs;
-        quint32 offset; // EventStore::Ref, unpacked to keep the row at 32 bytes
-        quint32 length;
-        quint32 pathId; // into m_paths
-        quint16 chunk;
-        quint16 typeId; // into m_types
-    };
-    static_assert(sizeof(Row) == 32);
-
+    const EventRow &rowAt(int row) const { return eventRowAt(m_blocks, row); }
     quint16 typeIdOf(const QString &type);
     quint32 pathIdOf(const QString &path);
 
-    std::deque<Row> m_rows;           // deque: no 2x capacity slack, stable growth
+    EventRowBlocks m_blocks; // blocks: no 2x capacity slack, and snapshots share them
+    int m_rowCount = 0;
     EventStore m_store;
     QStringList m_types;              // id -> type; id 0 is ""
     QHash<QString, quint16> m_typeIds;

@@ -88,6 +88,34 @@ QByteArrayView EventStore::view(const Ref &ref) const
     return QByteArrayView(plainChunk(ref.chunk)).sliced(ref.offset, ref.length);
 }
 
+EventStore::Snapshot EventStore::snapshot() const
+{
+    Snapshot snapshot;
+    snapshot.m_chunks.reserve(m_chunks.size());
+    for (size_t i = 0; i < m_chunks.size(); ++i) {
+        const Chunk &chunk = m_chunks[i];
+        if (i + 1 == m_chunks.size() && !chunk.plain.isNull()) // the open chunk: appended to
+            snapshot.m_chunks.emplace_back(QByteArray(chunk.plain.constData(), chunk.plain.size()), QByteArray());
+        else
+            snapshot.m_chunks.emplace_back(chunk.plain, chunk.packed);
+    }
+    return snapshot;
+}
+
+QByteArrayView EventStore::Snapshot::view(const Ref &ref) const
+{
+    if (ref.chunk >= m_chunks.size())
+        return {};
+    const auto &[plain, packed] = m_chunks[ref.chunk];
+    if (!plain.isNull())
+        return QByteArrayView(plain).sliced(ref.offset, ref.length);
+    if (m_cachedChunk != ref.chunk) {
+        m_cached = qUncompress(packed);
+        m_cachedChunk = ref.chunk;
+    }
+    return QByteArrayView(m_cached).sliced(ref.offset, ref.length);
+}
+
 void EventStore::clear()
 {
     ++m_generation;

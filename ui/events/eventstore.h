@@ -25,6 +25,21 @@ public:
         quint16 chunk = 0;
     };
 
+    // The chunks as they are now, for reading on another thread: sealed chunks are
+    // shared, the open one is copied (it is still being appended to).
+    class Snapshot
+    {
+    public:
+        // The bytes of `ref`, valid until the next view() of another compressed chunk.
+        QByteArrayView view(const Ref &ref) const;
+
+    private:
+        friend class EventStore;
+        std::vector<std::pair<QByteArray, QByteArray>> m_chunks; // plain, packed
+        mutable int m_cachedChunk = -1;
+        mutable QByteArray m_cached;
+    };
+
     explicit EventStore(QObject *parent = nullptr);
     ~EventStore() override;
 
@@ -36,6 +51,7 @@ public:
     // The bytes of `ref`, copied.
     QByteArray read(const Ref &ref) const { return view(ref).toByteArray(); }
     void clear();
+    Snapshot snapshot() const;
 
     // Turns compression off (tests of the plain path) or on; on by default.
     void setCompression(bool enabled) { m_compress = enabled; }

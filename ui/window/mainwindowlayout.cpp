@@ -11,6 +11,7 @@
 #include "ui/run/resultview.h"
 #include "ui/run/runstatuspanel.h"
 #include "ui/steps/stepdetailview.h"
+#include "ui/steps/stephider.h"
 #include "ui/steps/steptreemodel.h"
 #include "ui/run/transcriptview.h"
 
@@ -150,6 +151,10 @@ void MainWindow::buildLayout()
     steps->addWidget(m_stepView);
     steps->addWidget(m_stepDetail);
     m_eventsView = new EventsView(m_events);
+    m_eventsView->setSettings(m_settings); // saved filters
+    // The events filter can narrow the step tree too (docs/filters.md).
+    auto *stepHider = new StepTreeHider(m_stepView, m_steps, this);
+    connect(m_eventsView, &EventsView::stepFilterChanged, stepHider, &StepTreeHider::setMatchingPaths);
     m_result = new ResultView;
     m_inspector = new QTabWidget;
     m_inspector->setObjectName(u"inspectorTabs"_s);
