@@ -7,12 +7,34 @@
 #include "core/engine/botplanner.h"
 
 #include <QtCore/QFuture>
+#include <QtCore/QFutureWatcher>
 #include <QtCore/QPromise>
 #include <QtCore/QThreadPool>
 
 using namespace Qt::StringLiterals;
 
 namespace invoke {
+
+namespace {
+
+// Hands `future`'s result to `done` on the caller's thread, and never once `context` is
+// gone: a watcher made here, owned by the context, dies with it. Not QFuture::then(context,
+// ...): Qt 6.4's continuation asserts that the context still lives when the future
+// finishes (Q_ASSERT(context) in qfuture_impl.h), so a context destroyed first crashed a
+// debug build and was undefined behaviour in a release one.
+template <typename T>
+void deliver(QFuture<T> future, QObject *context, std::function<void(const T &)> done)
+{
+    auto *watcher = new QFutureWatcher<T>(context);
+    QObject::connect(watcher, &QFutureWatcherBase::finished, watcher, [watcher, done = std::move(done)] {
+        const T result = watcher->result();
+        watcher->deleteLater(); // before done(), which may destroy the context
+        done(result);
+    });
+    watcher->setFuture(std::move(future));
+}
+
+} // namespace
 
 LocalBackend::LocalBackend(Options options, QObject *parent)
     : Backend(parent), m_state(std::make_shared<LocalEngineState>())
@@ -66,8 +88,7 @@ QString LocalBackend::replayCacheFile() const
 void LocalBackend::listBots(QObject *context, std::function<void(const BotListing &)> done)
 {
     auto promise = std::make_shared<QPromise<BotListing>>();
-    // then(context, ...) runs on the context's thread and never after it is destroyed.
-    promise->future().then(context, [done = std::move(done)](const BotListing &listing) { done(listing); });
+    deliver(promise->future(), context, std::move(done));
     QThreadPool::globalInstance()->start([promise, state = m_state] {
         promise->start();
         engine::BotCatalog catalog;
@@ -85,7 +106,7 @@ QStringList LocalBackend::datasetFolders() const
 void LocalBackend::listDatasets(QObject *context, std::function<void(const DatasetListing &)> done)
 {
     auto promise = std::make_shared<QPromise<DatasetListing>>();
-    promise->future().then(context, [done = std::move(done)](const DatasetListing &listing) { done(listing); });
+    deliver(promise->future(), context, std::move(done));
     QThreadPool::globalInstance()->start([promise, store = m_state->datasets] {
         promise->start();
         promise->addResult(store->list());
@@ -96,7 +117,7 @@ void LocalBackend::listDatasets(QObject *context, std::function<void(const Datas
 void LocalBackend::botPlan(const QString &key, QObject *context, std::function<void(const BotPlanResult &)> done)
 {
     auto promise = std::make_shared<QPromise<BotPlanResult>>();
-    promise->future().then(context, [done = std::move(done)](const BotPlanResult &result) { done(result); });
+    deliver(promise->future(), context, std::move(done));
     QThreadPool::globalInstance()->start([promise, state = m_state, key] {
         promise->start();
         engine::BotCatalog catalog;

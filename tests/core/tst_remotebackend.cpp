@@ -188,7 +188,7 @@ private Q_SLOTS:
             QCOMPARE(event.seq, -1);
         }
 
-        const test::RecordedRequest &received = m_server->requests().last();
+        const test::RecordedRequest received = m_server->requests().last(); // a copy: requests() returns a new list
         QCOMPARE(received.method, "POST");
         QCOMPARE(received.path, "/bots/plain/invoke");
         QCOMPARE(received.header("authorization"), "Bearer " + kToken.toUtf8());

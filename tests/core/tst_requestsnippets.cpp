@@ -96,7 +96,7 @@ private Q_SLOTS:
         QVERIFY2(out.contains("\"step finished\""), out.constData());
 
         QCOMPARE(server.requests().size(), 1);
-        const test::RecordedRequest &sent = server.requests().first();
+        const test::RecordedRequest sent = server.requests().first(); // a copy: requests() returns a new list
         QCOMPARE(sent.method, "POST");
         QCOMPARE(sent.path, "/bots/research-assistant/invoke");
         QCOMPARE(sent.header("authorization"), "Bearer " + kToken.toUtf8());

@@ -110,7 +110,7 @@ private Q_SLOTS:
         const QString command = format::cliCommand(request, target);
         const CliRun r = run(u"sh"_s, {u"-c"_s, command});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        const test::RecordedRequest &sent = m_server.requests().last();
+        const test::RecordedRequest sent = m_server.requests().last(); // a copy: requests() returns a new list
         QCOMPARE(sent.path, "/bots/research-assistant/invoke");
         QCOMPARE(sent.json(), wire::requestBody(request));
     }

@@ -92,7 +92,18 @@ MockSetEditor::MockSetEditor(QSettings *settings, QWidget *parent)
     m_document->newDocument();
 }
 
-MockSetEditor::~MockSetEditor() = default;
+MockSetEditor::~MockSetEditor()
+{
+    // The document and its undo stack are children, destroyed by ~QWidget after this body,
+    // when this is no longer a MockSetEditor; ~QUndoStack clears the stack and signals
+    // canUndoChanged, undoTextChanged, cleanChanged (which the document passes on as
+    // modifiedChanged), and those reached this editor's lambdas. Cut them here.
+    QUndoStack *stack = m_document->undoStack();
+    stack->disconnect(m_undo);
+    stack->disconnect(m_redo);
+    stack->disconnect(this);
+    m_document->disconnect(this);
+}
 
 void MockSetEditor::buildActions()
 {
