@@ -161,6 +161,15 @@ bool HistoryStore::setPlan(qint64 run, const Json &plan, const QString &botUpdat
     return q.exec() || fail(error, m_path, u"cannot record the bot's plan"_s, q.lastError());
 }
 
+bool HistoryStore::setInvocationId(qint64 run, const QString &invocationId, QString *error)
+{
+    QSqlQuery q(m_db->db());
+    q.prepare(u"UPDATE runs SET invocation_id = ? WHERE id = ?"_s);
+    q.addBindValue(text(invocationId));
+    q.addBindValue(run);
+    return q.exec() || fail(error, m_path, u"cannot name a run"_s, q.lastError());
+}
+
 bool HistoryStore::append(qint64 run, const QList<TimedEvent> &events, QString *error)
 {
     if (events.isEmpty())

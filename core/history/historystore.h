@@ -34,6 +34,8 @@ public:
     // A new run, unfinished until finish(); returns its row id (0 on failure).
     qint64 begin(const RunSummary &summary, const InvokeRequest &maskedRequest, QString *error);
     bool setPlan(qint64 run, const Json &plan, const QString &botUpdatedAt, QString *error);
+    // Names the run as soon as its first event does, so a run cut short can be opened.
+    bool setInvocationId(qint64 run, const QString &invocationId, QString *error);
     // Appends one chunk of events (compressed), so a crash keeps what streamed so far.
     bool append(qint64 run, const QList<TimedEvent> &events, QString *error);
     // The run's end: outcome, duration, tokens, invocation id, result text, error.

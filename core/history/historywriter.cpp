@@ -61,6 +61,13 @@ void HistoryWriter::append(int token, const QList<TimedEvent> &events)
         failed(why);
 }
 
+void HistoryWriter::setInvocationId(int token, const QString &invocationId)
+{
+    QString why;
+    if (ready() && m_rows.contains(token) && !m_store->setInvocationId(m_rows.value(token), invocationId, &why))
+        failed(why);
+}
+
 void HistoryWriter::finish(int token, const RunSummary &summary)
 {
     const qint64 row = m_rows.value(token); // kept: the bot's plan may come after the end

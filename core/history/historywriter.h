@@ -19,6 +19,7 @@ public:
     void begin(int token, const RunSummary &summary, const InvokeRequest &request);
     void setPlan(int token, const Json &plan, const QString &botUpdatedAt);
     void append(int token, const QList<TimedEvent> &events);
+    void setInvocationId(int token, const QString &invocationId);
     void finish(int token, const RunSummary &summary);
     void insert(const RunRecord &record);
     void close();

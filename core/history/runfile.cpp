@@ -135,6 +135,8 @@ std::optional<RunFile> readRunFile(const QString &filePath, QString *error)
             continue;
         QString parseError;
         const Json value = parseJson(bytes, &parseError, kJsonMaxWireDepth);
+        if (value.is_discarded() && !haveHeader)
+            return fail(u"not a run file (its first line is not a JSON header)"_s);
         if (value.is_discarded())
             return fail(u"line %1: %2%3"_s.arg(line).arg(parseError,
                                                           lastLineOpen ? u" (the file looks cut short)"_s : QString()));

@@ -63,6 +63,7 @@ struct RunHistory::Live
     QTimer timer;
     QString botKey;
     QString mode;
+    bool named = false; // the invocation id went to the writer
 };
 
 RunHistory::RunHistory(Options options, QObject *parent)
@@ -131,8 +132,15 @@ void RunHistory::record(Invocation *invocation, const InvokeRequest &request, co
     live->timer.setInterval(kBatchMs);
     connect(&live->timer, &QTimer::timeout, this, [this, live] { sendPending(*live); });
     live->timer.start();
-    connect(invocation, &Invocation::eventsArrived, this, [this, live](const QList<Event> &events) {
+    connect(invocation, &Invocation::eventsArrived, this, [this, live, invocation](const QList<Event> &events) {
         const qint64 at = live->clock.elapsed();
+        if (!live->named && !invocation->fold().result().invocationId.isEmpty()) {
+            live->named = true;
+            const int token = live->token;
+            const QString id = invocation->fold().result().invocationId;
+            QMetaObject::invokeMethod(m_writer, [w = m_writer, token, id] { w->setInvocationId(token, id); },
+                                      Qt::QueuedConnection);
+        }
         for (const Event &e : events)
             live->pending.append(TimedEvent{at, live->secrets.isEmpty() ? e : masked(e, live->secrets)});
         if (live->pending.size() >= kBatchEvents)

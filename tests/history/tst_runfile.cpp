@@ -1,0 +1,144 @@
+// Run files: a run written and read back is the same run; secrets are masked in what is
+// written; a file cut short, damaged, of a newer version or not a run file is refused
+// with the file's name and what is wrong.
+#include "core/history/runfile.h"
+
+#include <QtCore/QFile>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <zlib.h>
+
+using namespace Qt::StringLiterals;
+using namespace invoke;
+using namespace invoke::history;
+
+namespace {
+
+RunFile sampleRun(int events = 50)
+{
+    RunFile run;
+    run.record.summary.invocationId = u"inv-42"_s;
+    run.record.summary.botKey = u"chat"_s;
+    run.record.summary.botName = u"Chat"_s;
+    run.record.summary.startedAt = QDateTime::fromMSecsSinceEpoch(1765000000000, Qt::UTC);
+    run.record.summary.mode = u"replay"_s;
+    run.record.summary.profile = u"Embedded"_s;
+    run.record.summary.outcome = Outcome::Succeeded;
+    run.record.summary.durationMs = 12;
+    run.record.summary.tokens = 30;
+    run.record.request.botKey = u"chat"_s;
+    run.record.request.messages = {Message::user(u"my key is sk-secret-value-123456789"_s)};
+    run.record.request.mode = Mode::replay();
+    run.record.botPlan = Json{{"bot", {{"key", "chat"}}}, {"steps", Json::array()}};
+    for (int i = 0; i < events; ++i)
+        run.record.events.append({i, Event::fromJson({{"type", "message_content"}, {"payload", toStd(u"chunk %1 "_s.arg(i))},
+                                                      {"metadata", {{"path", "answer"}, {"message_content_id", "m"}}}})});
+    run.cacheEntries = Json::array({Json{{"key", "abc"}, {"output", {{"content", "x"}}}}});
+    return run;
+}
+
+void gzipWrite(const QString &path, const QByteArray &bytes)
+{
+    gzFile gz = gzopen(QFile::encodeName(path).constData(), "wb");
+    gzwrite(gz, bytes.constData(), unsigned(bytes.size()));
+    gzclose(gz);
+}
+
+} // namespace
+
+class TestRunFile : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+
+private Q_SLOTS:
+    void writtenAndReadBack()
+    {
+        const QString path = m_dir.filePath(u"a.invokerun"_s);
+        const RunFile run = sampleRun();
+        QString why;
+        QVERIFY2(writeRunFile(path, run, {u"sk-secret-value-123456789"_s}, &why), qPrintable(why));
+        const auto back = readRunFile(path, &why);
+        QVERIFY2(back, qPrintable(why));
+        QCOMPARE(back->record.summary.invocationId, u"inv-42"_s);
+        QCOMPARE(back->record.summary.outcome, Outcome::Succeeded);
+        QCOMPARE(back->record.summary.startedAt, run.record.summary.startedAt);
+        QCOMPARE(back->record.summary.tokens, 30);
+        QVERIFY(back->record.events == run.record.events);
+        QVERIFY(back->record.botPlan == run.record.botPlan);
+        QVERIFY(back->cacheEntries == run.cacheEntries);
+        // The secret never reached the file.
+        QCOMPARE(back->record.request.messages.first().content, u"my key is [redacted]"_s);
+        gzFile gz = gzopen(QFile::encodeName(path).constData(), "rb");
+        QByteArray all(1 << 20, Qt::Uninitialized);
+        all.resize(gzread(gz, all.data(), unsigned(all.size())));
+        gzclose(gz);
+        QVERIFY(!all.contains("sk-secret-value"));
+        QVERIFY(all.startsWith("{"));
+    }
+
+    void refusals_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<bool>("gzip");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("not gzip, not a run") << QByteArray("hello") << false << u"not a run file"_s;
+        QTest::newRow("another format") << QByteArray("{\"format\": \"other\"}\n") << true << u"not a run file"_s;
+        QTest::newRow("newer") << QByteArray("{\"format\": \"invoke-run\", \"version\": 7, \"request\": {\"bot_key\": \"chat\"}}\n")
+                               << true << u"written by a newer version (run file version 7"_s;
+        QTest::newRow("bad event line") << QByteArray("{\"format\": \"invoke-run\", \"version\": 1, \"request\": {\"bot_key\": \"chat\"}}\n{\"t\": 1}\n")
+                                        << true << u"line 2: an event line is"_s;
+        QTest::newRow("missing events") << QByteArray("{\"format\": \"invoke-run\", \"version\": 1, \"summary\": {\"event_count\": 3}, \"request\": {\"bot_key\": \"chat\"}}\n{\"t\": 1, \"event\": {\"type\": \"status\"}}\n")
+                                        << true << u"cut short: 1 of the 3 events"_s;
+        QTest::newRow("empty") << QByteArray() << true << u"empty"_s;
+    }
+
+    void refusals()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(bool, gzip);
+        QFETCH(QString, message);
+        const QString path = m_dir.filePath(QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'_') + u".invokerun"_s);
+        if (gzip) {
+            gzipWrite(path, content);
+        } else {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(content);
+        }
+        QString why;
+        QVERIFY(!readRunFile(path, &why));
+        QVERIFY2(why.startsWith(path + u": "_s), qPrintable(why));
+        QVERIFY2(why.contains(message), qPrintable(why));
+    }
+
+    void aTruncatedFileIsRefused()
+    {
+        const QString path = m_dir.filePath(u"whole.invokerun"_s);
+        QString why;
+        QVERIFY(writeRunFile(path, sampleRun(5000), {}, &why));
+        QFile whole(path);
+        QVERIFY(whole.open(QIODevice::ReadOnly));
+        const QByteArray bytes = whole.readAll();
+        const QString cut = m_dir.filePath(u"cut.invokerun"_s);
+        QFile f(cut);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(bytes.left(bytes.size() / 2));
+        f.close();
+        QVERIFY(!readRunFile(cut, &why));
+        QVERIFY2(why.contains(u"cut short"_s) || why.contains(u"damaged"_s), qPrintable(why));
+    }
+
+    void aMissingFile()
+    {
+        QString why;
+        QVERIFY(!readRunFile(m_dir.filePath(u"none.invokerun"_s), &why));
+        QVERIFY2(why.contains(u"cannot be opened"_s), qPrintable(why));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRunFile)
+#include "tst_runfile.moc"
