@@ -121,7 +121,7 @@ void LocalBackend::botPlan(const QString &key, QObject *context, std::function<v
     QThreadPool::globalInstance()->start([promise, state = m_state, key] {
         promise->start();
         engine::BotCatalog catalog;
-        catalog.load(state->botFolders, state->botFiles.get());
+        catalog.index(state->botFolders, state->botFiles.get()); // the bot and its sub-bots only
         BotPlanResult result;
         if (const engine::BotDefinition *bot = catalog.find(key))
             result.plan = engine::botPlan(*bot, catalog);

@@ -3,11 +3,17 @@
 // on, problems far into such a file name their line, step ordering keeps its file-order
 // rule at size, and a mock set's problems carry the line of their key. (How fast these
 // are is measured by tests/bench/bench_scaling, never asserted here.)
+#include "core/engine/actiongate.h"
+#include "core/engine/actionregistry.h"
+#include "core/engine/botcatalog.h"
 #include "core/engine/botdefinition.h"
+#include "core/engine/executor.h"
 #include "core/engine/steporder.h"
+#include "core/wire/events.h"
 #include "core/model/jsonlocator.h"
 #include "core/model/mockset.h"
 
+#include <QtCore/QTemporaryDir>
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
@@ -56,6 +62,7 @@ private Q_SLOTS:
     void aLongCycleIsFoundWithoutDeepRecursion();
     void orderKeepsFileOrderAtSize();
     void mockProblemsCarryTheLineOfTheirKey();
+    void aLargeRunWithHandlersRunsInOrder();
 };
 
 void TestLargeBots::indexAnswersAsTheLocator()
@@ -222,6 +229,56 @@ void TestLargeBots::mockProblemsCarryTheLineOfTheirKey()
         else
             QCOMPARE(p.line, lineOf.value(p.key));
     }
+}
+
+void TestLargeBots::aLargeRunWithHandlersRunsInOrder()
+{
+    // 3,000 chained steps; every 100th has a handler whose step depends on the bot's
+    // first step (met outside the handler) and echoes the step before it.
+    const int n = 3000;
+    Json steps = Json::array();
+    for (int i = 0; i < n; ++i) {
+        const std::string key = "s" + std::to_string(i);
+        Json step{{"key", key}, {"action_type", "utils.echo"},
+                  {"parameters", {{"data", i == 0 ? std::string("0") : "{{steps.s" + std::to_string(i - 1) + "}}"}}}};
+        if (i > 0)
+            step["depends_on"] = "s" + std::to_string(i - 1);
+        if (i % 100 == 50)
+            step["result_handlers"] = Json::array({{{"type", "intermediate"}, {"if_conditions", {{"type", "IsSuccess"}}},
+                {"steps", Json::array({{{"key", "h" + std::to_string(i)}, {"action_type", "utils.echo"},
+                                        {"depends_on", "s0"}, {"parameters", {{"data", "{{steps." + key + "}}"}}}}})}}});
+        steps.push_back(std::move(step));
+    }
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QFile file(dir.filePath(u"long.bot.json"_s));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(dumpJson(Json{{"bot", {{"key", "long"}}}, {"steps", steps}}));
+    file.close();
+
+    BotCatalog catalog;
+    catalog.load({dir.path()});
+    QVERIFY(catalog.problems().isEmpty());
+    ActionRegistry registry;
+    registerUtilsActions(registry);
+    ActionGate gate(ActionGate::Options{});
+    Executor executor(catalog, registry, gate);
+    InvokeRequest request;
+    request.botKey = u"long"_s;
+    QStringList started;
+    const ExecutionOutcome outcome = executor.run(request, [&](const Event &event) {
+        if (event.type == u"step_started"_s)
+            started.append(event.path);
+    });
+    QVERIFY2(outcome.success(), qPrintable(outcome.error));
+    QVERIFY(outcome.output == Json("0"));
+    QStringList expected;
+    for (int i = 0; i < n; ++i) {
+        expected.append(u"s%1"_s.arg(i));
+        if (i % 100 == 50)
+            expected.append(u"h%1"_s.arg(i));
+    }
+    QCOMPARE(started, expected);
 }
 
 QTEST_GUILESS_MAIN(TestLargeBots)
