@@ -12,9 +12,15 @@
 // Every record has an id "<file>:<line>" and metadata {file, line} (the line where it
 // starts, 1-based). A file that is not UTF-8 or does not parse is refused as a whole,
 // with the line and the reason: a half-read file would give answers that look complete.
+// Files are read as a stream, in blocks of whole lines (core/datasets/linereader.h): each
+// record is handed on as soon as it is read, so memory stays flat in the file's size.
 #include "core/model/botinfo.h"
+#include "core/model/csvtext.h"
 #include "core/model/json.h"
 
+#include <QtCore/QIODevice>
+
+#include <functional>
 #include <optional>
 
 namespace invoke::datasets {
@@ -28,6 +34,27 @@ struct MemoryRecord
 
 // True when `fileName` has one of the extensions above.
 bool isDatasetFile(const QString &fileName);
+
+enum class ReadEnd { Finished, Refused, Stopped };
+
+struct ReadOptions
+{
+    // A record (a CSV row, a JSON line, a section, a paragraph) longer than this is
+    // refused: a quote left open would otherwise read the rest of a large file as one row.
+    qsizetype maxRecordChars = 8 << 20;
+    // Empty: the first bad row refuses the file. Set: every bad row (ragged, not JSON,
+    // not UTF-8) is handed here and reading goes on, for a check that lists them all; a
+    // problem after which nothing can be read (a quote never closed) still refuses.
+    std::function<void(const TextProblem &)> badRow;
+    // A CSV file's header, once read.
+    std::function<void(const QStringList &)> csvColumns;
+};
+
+// Reads the file named `relativeName` (its extension picks the format) from `in`,
+// handing each record to `sink` (false stops: ReadEnd::Stopped). Refused: `problem` says
+// where and why.
+ReadEnd readDatasetStream(QIODevice &in, const QString &relativeName, const std::function<bool(MemoryRecord &&)> &sink,
+                          const ReadOptions &options, TextProblem *problem);
 
 // Reads `bytes` of the file named `relativeName` (as it appears in ids and metadata).
 // `path` is used for the problem only. nullopt with `problem` filled when refused.

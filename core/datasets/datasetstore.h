@@ -9,6 +9,7 @@
 // lets a search read while another process indexes).
 #include "core/model/datasetinfo.h"
 
+#include <functional>
 #include <optional>
 
 namespace invoke::datasets {
@@ -25,9 +26,26 @@ struct Memory
     Json toJson() const;
 };
 
+// How far indexing has come, for a progress bar: handed to an IndexProgressFn every few
+// thousand rows and when a file starts; the function returns false to cancel (the index
+// keeps what it had, nothing half-written).
+struct IndexProgress
+{
+    QString slug;
+    QString file;
+    qint64 bytesDone = 0;  // of the dataset's files, together
+    qint64 bytesTotal = 0;
+    qint64 rows = 0;       // of this dataset so far
+};
+using IndexProgressFn = std::function<bool(const IndexProgress &)>;
+
 class DatasetStore
 {
 public:
+    // A file larger than this is not indexed (its problem says why): a folder of smaller
+    // files indexes the same rows without one multi-gigabyte read.
+    static constexpr qint64 DefaultMaxFileBytes = qint64(2) << 30;
+
     // Empty `folders`: DatasetCatalog::defaultFolders(); empty `indexFile`:
     // paths::datasetIndexFile().
     DatasetStore(QStringList folders, QString indexFile);
@@ -38,7 +56,12 @@ public:
     // Every dataset with its row count, indexing what changed. A file that cannot be
     // read is listed in `problems` (path, line, reason); a dataset none of whose files
     // could be read is left out. `error` is set when the index itself cannot be used.
-    DatasetListing list() const;
+    // With `progress`, reports indexing as it goes and stops when it returns false (the
+    // listing's error then says "indexing was cancelled").
+    DatasetListing list(const IndexProgressFn &progress = {}) const;
+
+    void setMaxFileBytes(qint64 bytes) { m_maxFileBytes = bytes; }
+    qint64 maxFileBytes() const { return m_maxFileBytes; }
 
     // The best `limit` records for `query` over the datasets `slugs`, best first. An
     // unknown slug, a dataset that could not be read, or an index that cannot be opened
@@ -49,6 +72,7 @@ public:
 private:
     QStringList m_folders;
     QString m_indexFile;
+    qint64 m_maxFileBytes = DefaultMaxFileBytes;
 };
 
 } // namespace invoke::datasets

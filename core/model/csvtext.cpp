@@ -2,6 +2,8 @@
 
 #include <QtCore/QStringDecoder>
 
+#include <utility>
+
 using namespace Qt::StringLiterals;
 
 namespace invoke {
@@ -32,60 +34,113 @@ std::optional<QString> decodeUtf8Text(const QByteArray &bytes, TextProblem *refu
 std::optional<QList<CsvRow>> parseCsv(const QString &text, TextProblem *refusal)
 {
     QList<CsvRow> rows;
-    CsvRow row{1, {}};
-    QString field;
-    bool inQuotes = false;
-    bool fieldStarted = false;
-    int line = 1;
-    int quoteLine = 0;
-    const auto endField = [&] {
-        row.fields.append(field);
-        field.clear();
-        fieldStarted = false;
-    };
-    const auto endRow = [&] {
-        endField();
-        const bool blank = row.fields.size() == 1 && row.fields.first().trimmed().isEmpty();
-        if (!blank)
-            rows.append(row);
-        row = CsvRow{line + 1, {}};
-    };
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        const QChar c = text.at(i);
-        if (inQuotes) {
-            if (c == u'"' && i + 1 < text.size() && text.at(i + 1) == u'"') {
-                field += u'"';
-                ++i;
-            } else if (c == u'"') {
-                inQuotes = false;
-            } else {
-                if (c == u'\n')
-                    ++line;
-                field += c;
-            }
-        } else if (c == u',') {
-            endField();
-        } else if (c == u'"' && !fieldStarted) {
-            inQuotes = true;
-            fieldStarted = true;
-            quoteLine = line;
-        } else if (c == u'\r' || c == u'\n') {
-            if (c == u'\r' && i + 1 < text.size() && text.at(i + 1) == u'\n')
-                ++i;
-            endRow();
-            ++line;
-        } else {
-            field += c;
-            fieldStarted = true;
-        }
-    }
-    if (inQuotes) {
-        *refusal = {quoteLine, u"a quoted field is not closed"_s};
+    CsvStreamParser parser([&rows](CsvRow &&row) {
+        rows.append(std::move(row));
+        return true;
+    });
+    if (!parser.feed(text) || !parser.finish()) {
+        *refusal = parser.problem();
         return std::nullopt;
     }
-    if (fieldStarted || !row.fields.isEmpty())
-        endRow();
     return rows;
+}
+
+CsvStreamParser::CsvStreamParser(RowSink onRow, qsizetype maxRowChars)
+    : m_onRow(std::move(onRow)), m_maxRowChars(maxRowChars)
+{
+}
+
+bool CsvStreamParser::feed(QStringView piece)
+{
+    if (m_failed || m_stopped)
+        return false;
+    if (m_carry.isEmpty())
+        return consume(piece, false);
+    const QString joined = m_carry + piece;
+    m_carry.clear();
+    return consume(joined, false);
+}
+
+bool CsvStreamParser::finish()
+{
+    if (m_failed || m_stopped)
+        return false;
+    const QString rest = std::exchange(m_carry, QString());
+    if (!consume(rest, true))
+        return false;
+    if (m_inQuotes) {
+        m_problem = {m_quoteLine, u"a quoted field is not closed"_s};
+        m_failed = true;
+        return false;
+    }
+    if (m_fieldStarted || !m_row.fields.isEmpty())
+        return endRow();
+    return true;
+}
+
+bool CsvStreamParser::endRow()
+{
+    m_row.fields.append(std::exchange(m_field, QString()));
+    m_fieldStarted = false;
+    m_rowChars = 0;
+    const bool blank = m_row.fields.size() == 1 && m_row.fields.first().trimmed().isEmpty();
+    CsvRow row = std::exchange(m_row, CsvRow{m_line + 1, {}});
+    if (!blank && !m_onRow(std::move(row))) {
+        m_stopped = true;
+        return false;
+    }
+    return true;
+}
+
+bool CsvStreamParser::consume(QStringView text, bool last)
+{
+    const qsizetype size = text.size();
+    for (qsizetype i = 0; i < size; ++i) {
+        const QChar c = text.at(i);
+        // A '"' in quotes or a '\r' at the end of a piece: the next piece says what it is.
+        if (!last && i + 1 == size && (c == u'\r' || (m_inQuotes && c == u'"'))) {
+            m_carry = c;
+            break;
+        }
+        if (m_inQuotes) {
+            if (c == u'"' && i + 1 < size && text.at(i + 1) == u'"') {
+                m_field += u'"';
+                ++i;
+            } else if (c == u'"') {
+                m_inQuotes = false;
+            } else {
+                if (c == u'\n')
+                    ++m_line;
+                m_field += c;
+            }
+        } else if (c == u',') {
+            m_row.fields.append(std::exchange(m_field, QString()));
+            m_fieldStarted = false;
+        } else if (c == u'"' && !m_fieldStarted) {
+            m_inQuotes = true;
+            m_fieldStarted = true;
+            m_quoteLine = m_line;
+        } else if (c == u'\r' || c == u'\n') {
+            if (c == u'\r' && i + 1 < size && text.at(i + 1) == u'\n')
+                ++i;
+            if (!endRow())
+                return false;
+            ++m_line;
+            continue;
+        } else {
+            m_field += c;
+            m_fieldStarted = true;
+        }
+        if (m_maxRowChars >= 0 && ++m_rowChars > m_maxRowChars) {
+            m_problem = {m_row.line, m_inQuotes
+                                         ? u"the row is longer than %1 characters: a quoted field opened on line %2 "
+                                           "is not closed"_s.arg(m_maxRowChars).arg(m_quoteLine)
+                                         : u"the row is longer than %1 characters"_s.arg(m_maxRowChars)};
+            m_failed = true;
+            return false;
+        }
+    }
+    return true;
 }
 
 } // namespace invoke
