@@ -459,6 +459,13 @@ FillTicket PostgresReplayCache::claimFill(const QString &key, QString *error)
             return ticket;
         }
         c->exec(u"SET lock_timeout = 0"_s, nullptr);
+    } else {
+        // Free at once, but another process may have stored the answer and let go between
+        // our miss and this claim: then the caller must look again rather than go live.
+        QSqlQuery q(c->db);
+        if (c->exec(u"SELECT 1 FROM invoke_replay_entries WHERE key = ?"_s, {key}, &why, &q) && q.next())
+            ticket.waited = true;
+        c->broken = false; // a failed check only costs the caller a live call it would make anyway
     }
     ticket.claim = std::make_unique<PostgresFillClaim>(d->claims, std::move(c), key);
     return ticket;

@@ -23,7 +23,7 @@ public:
 struct FillTicket
 {
     std::unique_ptr<FillClaim> claim; // null when the store needs none (one process) or the wait ran out
-    bool waited = false;              // another process held the key for a while
+    bool waited = false;              // another process held the key, or stored it since the miss: look again
     bool timedOut = false;            // ...longer than the store's timeout: go live anyway
     qint64 waitedMs = 0;
 };

@@ -315,6 +315,9 @@ void TstPostgresCache::secondClaimWaitsForTheFirst()
     const auto entry = second.lookup(p.key(), &error);
     QVERIFY(entry && entry->output == answer(u"fetched once"_s));
     theirs = {};
+    // A key stored (and let go) between a miss and the claim: free at once, yet "look again".
+    const FillTicket late = first.claimFill(p.key(), &error);
+    QVERIFY2(late.claim && late.waited && !late.timedOut, qPrintable(error));
     // Another key is never held up by this one.
     FillTicket other = second.claimFill(parts(u"local"_s, u"other"_s).key(), &error);
     QVERIFY(other.claim && !other.waited);
