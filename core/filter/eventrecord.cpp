@@ -82,6 +82,16 @@ FieldValue stringValue(const QString &text)
     return out;
 }
 
+// A wire word (ASCII, static): compared as UTF-8 like the words read from JSON.
+FieldValue wordValue(QLatin1StringView word)
+{
+    FieldValue out;
+    out.kind = FieldValue::String;
+    out.isUtf8 = true;
+    out.utf8 = std::string_view(word.data(), size_t(word.size()));
+    return out;
+}
+
 FieldValue numberValue(qint64 number)
 {
     FieldValue out;
@@ -95,7 +105,15 @@ FieldValue numberValue(qint64 number)
 } // namespace
 
 EventRecord::EventRecord(const QString &type, const QString &path, qint64 seq, qint64 tMs, QByteArrayView raw)
-    : m_type(type), m_path(path), m_seq(seq), m_tMs(tMs), m_raw(raw), m_kind(wire::kindOfType(type))
+    : m_type(&type), m_path(&path), m_seq(seq), m_tMs(tMs), m_raw(raw), m_rawRead(true),
+      m_kind(wire::kindOfType(type))
+{
+}
+
+EventRecord::EventRecord(const QString &type, const QString &path, EventKind kind, qint64 seq, qint64 tMs,
+                         RawLoader loader, const void *source, qint64 key)
+    : m_type(&type), m_path(&path), m_seq(seq), m_tMs(tMs), m_loader(loader), m_source(source), m_key(key),
+      m_kind(kind)
 {
 }
 
@@ -107,19 +125,31 @@ EventRecord EventRecord::fromEvent(const Event &event)
         const Json &parsed = record.json();
         if (event.type.isEmpty()) {
             record.m_kind = wire::kindOf(event, parsed);
-            record.m_type = wire::typeName(record.m_kind);
+            record.m_ownType = wire::typeName(record.m_kind);
+            record.m_ownsType = true;
         }
         const bool isStep = record.m_kind == EventKind::StepStarted || record.m_kind == EventKind::StepFinished;
-        if (event.path.isEmpty() && isStep)
-            record.m_path = stringField(wire::payloadOf(parsed), "key");
+        if (event.path.isEmpty() && isStep) {
+            record.m_ownPath = stringField(wire::payloadOf(parsed), "key");
+            record.m_ownsPath = true;
+        }
     }
     return record;
+}
+
+QByteArrayView EventRecord::raw() const
+{
+    if (!m_rawRead) {
+        m_raw = m_loader ? m_loader(m_source, m_key) : QByteArrayView();
+        m_rawRead = true;
+    }
+    return m_raw;
 }
 
 const Json &EventRecord::json() const
 {
     if (!m_json)
-        m_json = parseJson(m_raw, nullptr, kJsonMaxWireDepth);
+        m_json = parseJson(raw(), nullptr, kJsonMaxWireDepth);
     return *m_json;
 }
 
@@ -129,8 +159,8 @@ FieldValue EventRecord::value(const FieldRef &field) const
     // Fields that only some kinds of event carry are missing on the others without a
     // parse: a filter on them skips the bulk of a run (its text deltas) at header cost.
     switch (field.id) {
-    case FieldId::Type: return stringValue(m_type);
-    case FieldId::Step: return stringValue(m_path);
+    case FieldId::Type: return stringValue(type());
+    case FieldId::Step: return stringValue(path());
     case FieldId::Seq: return numberValue(m_seq);
     case FieldId::TMs: return numberValue(m_tMs);
     case FieldId::Action:
@@ -154,7 +184,7 @@ FieldValue EventRecord::value(const FieldRef &field) const
         // No word: success unless the step has an error (core/model/runvalues.h).
         const Json *error = result ? member(*result, "error") : nullptr;
         const bool hasError = error && !error->is_null() && !(error->is_string() && error->get_ref<const std::string &>().empty());
-        return stringValue(QString(wireName(finishedStatusFromWire({}, hasError))));
+        return wordValue(wireName(finishedStatusFromWire({}, hasError)));
     }
     case FieldId::DurationMs:
         if (!stepFinished)

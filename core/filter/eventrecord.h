@@ -19,8 +19,9 @@ struct FieldValue
 {
     enum Kind { Missing, String, Number, Bool, Null, Compound };
     Kind kind = Missing;
-    // A string: one of the two, whichever the event holds (no conversion on the way).
-    QString qstring;
+    // A string: one of the two, whichever the event holds (no conversion on the way);
+    // both point into the record (or static text), valid while it lives.
+    QStringView qstring;
     std::string_view utf8;
     bool isUtf8 = false;
     double number = 0;
@@ -31,19 +32,28 @@ struct FieldValue
 class EventRecord
 {
 public:
+    // Reads an event's bytes only when a field needs them: a list that keeps its events
+    // compressed (ui/events/eventstore.h) inflates nothing for a filter on the header.
+    using RawLoader = QByteArrayView (*)(const void *source, qint64 key);
+
     // `type` already classified (the event list keeps it so), `path` already resolved
-    // (a step event's key when it had no metadata.path). `raw` must outlive the record.
+    // (a step event's key when it had no metadata.path). `type`, `path` and `raw` must
+    // outlive the record: it keeps no copies.
     EventRecord(const QString &type, const QString &path, qint64 seq, qint64 tMs, QByteArrayView raw);
+    // The same with the kind known (wire::kindOfType(type)) and the bytes read on demand
+    // with loader(source, key).
+    EventRecord(const QString &type, const QString &path, EventKind kind, qint64 seq, qint64 tMs,
+                RawLoader loader, const void *source, qint64 key);
     // From a decoded event: classifies it when the server sent no type and takes a step
     // event's key as its path, as the studio's event list does. `event` must outlive it.
     static EventRecord fromEvent(const Event &event);
 
     EventKind kind() const { return m_kind; }
-    const QString &type() const { return m_type; }
-    const QString &path() const { return m_path; }
+    const QString &type() const { return m_ownsType ? m_ownType : *m_type; }
+    const QString &path() const { return m_ownsPath ? m_ownPath : *m_path; }
     qint64 seq() const { return m_seq; }
     qint64 tMs() const { return m_tMs; }
-    QByteArrayView raw() const { return m_raw; }
+    QByteArrayView raw() const;
 
     // The parsed event (discarded when the bytes are not JSON), parsed on first use.
     const Json &json() const;
@@ -53,11 +63,19 @@ public:
     FieldValue value(const FieldRef &field) const;
 
 private:
-    QString m_type;
-    QString m_path;
+    const QString *m_type;
+    const QString *m_path;
+    QString m_ownType; // fromEvent(): a classified type, a step's key as its path
+    QString m_ownPath;
+    bool m_ownsType = false;
+    bool m_ownsPath = false;
     qint64 m_seq = -1;
     qint64 m_tMs = -1;
-    QByteArrayView m_raw;
+    RawLoader m_loader = nullptr;
+    const void *m_source = nullptr;
+    qint64 m_key = 0;
+    mutable QByteArrayView m_raw;
+    mutable bool m_rawRead = false;
     EventKind m_kind = EventKind::Unknown;
     mutable std::optional<Json> m_json;
 };

@@ -16,7 +16,7 @@ namespace {
 QString textOf(const FieldValue &value)
 {
     if (value.kind == FieldValue::String)
-        return value.isUtf8 ? QString::fromUtf8(value.utf8.data(), qsizetype(value.utf8.size())) : value.qstring;
+        return value.isUtf8 ? QString::fromUtf8(value.utf8.data(), qsizetype(value.utf8.size())) : value.qstring.toString();
     if (value.json)
         return QString::fromUtf8(dumpJson(*value.json));
     if (value.kind == FieldValue::Number)
@@ -31,7 +31,7 @@ int compareText(const FieldValue &value, const Literal &literal)
         const int c = value.utf8.compare(literal.utf8);
         return c < 0 ? -1 : (c > 0 ? 1 : 0);
     }
-    const int c = QStringView(value.qstring).compare(literal.text);
+    const int c = value.qstring.compare(literal.text);
     return c < 0 ? -1 : (c > 0 ? 1 : 0);
 }
 

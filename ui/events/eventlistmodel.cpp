@@ -150,6 +150,8 @@ EventSnapshot EventListModel::snapshot() const
     snapshot.m_rowCount = m_rowCount;
     snapshot.m_store = m_store.snapshot();
     snapshot.m_types = m_types;
+    for (const QString &type : m_types)
+        snapshot.m_kinds.append(wire::kindOfType(type));
     snapshot.m_paths = m_paths;
     return snapshot;
 }

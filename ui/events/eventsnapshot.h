@@ -26,10 +26,13 @@ public:
 private:
     friend class EventListModel;
 
+    static QByteArrayView loadRaw(const void *snapshot, qint64 row);
+
     EventRowBlocks m_blocks;
     int m_rowCount = 0;
     EventStore::Snapshot m_store;
     QStringList m_types;
+    QList<EventKind> m_kinds; // per type id: no string compare per row
     QStringList m_paths;
 };
 
