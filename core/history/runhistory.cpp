@@ -188,8 +188,14 @@ void RunHistory::finishRun(Invocation *invocation)
     QMetaObject::invokeMethod(m_writer, [w = m_writer, token, end] { w->finish(token, end); }, Qt::QueuedConnection);
 }
 
-void RunHistory::recordFinished(const RunRecord &record)
+void RunHistory::recordFinished(RunRecord record, const QStringList &secrets)
 {
+    if (!secrets.isEmpty()) {
+        record.request = maskedRequest(record.request, secrets);
+        const QList<QByteArray> bytes = secretBytes(secrets);
+        for (TimedEvent &e : record.events)
+            e.event = masked(e.event, bytes);
+    }
     QMetaObject::invokeMethod(m_writer, [w = m_writer, record] { w->insert(record); }, Qt::QueuedConnection);
 }
 

@@ -45,8 +45,9 @@ public:
 
     // Records `invocation` from now on (connect right after Backend::invoke()).
     void record(Invocation *invocation, const InvokeRequest &request, const RunContext &context);
-    // A run already finished, whole (a failed test case, an imported run).
-    void recordFinished(const RunRecord &record);
+    // A run already finished, whole (a failed test case, an imported run); `secrets` are
+    // masked in its request and events.
+    void recordFinished(RunRecord record, const QStringList &secrets = {});
     // Returns once everything handed over so far is written (waiting up to 5 s for a bot
     // plan still being read).
     void flush();

@@ -58,6 +58,30 @@ InvokeResult RunRecord::result() const
     return result;
 }
 
+RunRecord RunRecord::fromResult(const InvokeResult &result, const InvokeRequest &request, qint64 durationMs,
+                                const QString &profile)
+{
+    RunRecord r;
+    RunSummary &s = r.summary;
+    s.invocationId = result.invocationId;
+    s.botKey = request.botKey;
+    s.botName = result.botName;
+    s.startedAt = QDateTime::currentDateTimeUtc().addMSecs(-durationMs);
+    s.mode = request.mode.displayName();
+    s.profile = profile;
+    s.outcome = result.cancelled ? Outcome::Cancelled : result.success ? Outcome::Succeeded : Outcome::Failed;
+    s.durationMs = durationMs;
+    s.tokens = runTokens(result);
+    s.error = result.error;
+    s.resultText = result.visibleText();
+    s.eventCount = result.events.size();
+    r.request = request;
+    r.events.reserve(result.events.size());
+    for (const Event &e : result.events)
+        r.events.append(TimedEvent{std::max<qint64>(e.tMs, 0), e});
+    return r;
+}
+
 qint64 runTokens(const InvokeResult &result)
 {
     qint64 total = 0;

@@ -54,6 +54,11 @@ struct RunRecord
     // The result the events fold to (core/fold/runfold.h), events included; an
     // unfinished run's running steps are failed with a note saying so.
     InvokeResult result() const;
+
+    // A finished run as a whole (a test case, a batch row): its events (kept by the
+    // invocation) timed by their t_ms, started `durationMs` before now.
+    static RunRecord fromResult(const InvokeResult &result, const InvokeRequest &request, qint64 durationMs,
+                                const QString &profile);
 };
 
 // Tokens of a finished run: input plus output over its steps.

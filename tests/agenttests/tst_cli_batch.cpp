@@ -101,6 +101,12 @@ private Q_SLOTS:
         QList<Json> lines = readLines(output);
         QCOMPARE(lines.size(), 3);
         QVERIFY(!boolField(lines[0], "success"));
+        // The failed rows are in the run history (docs/runs.md).
+        const test::CliRun listed = test::runProcess(test::cliProgram(), {u"runs"_s, u"list"_s, u"--json"_s, u"--limit"_s, u"100"_s},
+                                                     environment(), m_home.path());
+        const Json runs = parseJson(listed.out.toUtf8());
+        QVERIFY2(std::count_if(runs.begin(), runs.end(), [](const Json &r) { return stringField(r, "outcome") == u"failed"_s; }) >= 3,
+                 qPrintable(listed.out));
 
         m_llm.setReply(test::StubReply::text({u"fine"_s}));
         const qsizetype before = m_llm.requests().size();

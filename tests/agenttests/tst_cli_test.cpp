@@ -127,6 +127,29 @@ private Q_SLOTS:
         QVERIFY2(!r.out.contains(u"PASS"_s), qPrintable(r.out)); // the good file did not run either
     }
 
+    void failedCasesGoIntoTheRunHistory()
+    {
+        QTemporaryDir home;
+        const auto runIn = [&](const QStringList &args) {
+            return test::runProcess(test::cliProgram(), args, test::ServerProcess::scratchEnvironment(home.path()),
+                                    home.path());
+        };
+        const auto recorded = [&] {
+            return parseJson(runIn({u"runs"_s, u"list"_s, u"--json"_s}).out.toUtf8());
+        };
+        const QString file = test::writeFile(home.filePath(u"h/chat.tests.json"_s), kWrong);
+        QCOMPARE(runIn({u"test"_s, file, u"--no-history"_s}).exitCode, 1);
+        QVERIFY(recorded().empty());
+        QCOMPARE(runIn({u"test"_s, file}).exitCode, 1);
+        Json runs = recorded();
+        QCOMPARE(runs.size(), size_t(1)); // only the failed case
+        QCOMPARE(stringField(runs[0], "outcome"), u"succeeded"_s); // the run succeeded; its expectation did not
+        const test::CliRun shown = runIn({u"runs"_s, u"show"_s, stringField(runs[0], "invocation_id"), u"--format"_s, u"json"_s});
+        QVERIFY2(shown.out.contains(u"Hello!"_s), qPrintable(shown.out));
+        QCOMPARE(runIn({u"test"_s, file, u"--record"_s}).exitCode, 1);
+        QCOMPARE(recorded().size(), size_t(3));
+    }
+
     void usageErrors_data()
     {
         QTest::addColumn<QStringList>("args");

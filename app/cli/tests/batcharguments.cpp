@@ -37,6 +37,8 @@ Options:
   --mocks FILE         With --mode manual: the mock set (default: the bot's bundled set)
   -d, --datasets SLUGS Datasets every row's run may read (comma-separated)
   --timeout SECONDS    A row still running after this fails (default: none)
+  --record             Keep every row's run in the run history (by default only
+                       the rows that fail are kept; --no-history keeps none)
   --bots-dir DIR       Also load the *.bot.json files of DIR (repeatable)
   --datasets-dir DIR   Also read the datasets of DIR (repeatable)
   --endpoint URL       Run on the invoke server at URL (token from INVOKE_AUTH_TOKEN)
@@ -76,6 +78,7 @@ std::optional<BatchArguments> parseBatchArguments(const QStringList &args, Usage
     parser.addOption({u"mocks"_s, u"mocks"_s, u"FILE"_s});
     parser.addOption({{u"d"_s, u"datasets"_s}, u"datasets"_s, u"SLUGS"_s});
     parser.addOption({u"timeout"_s, u"timeout"_s, u"SECONDS"_s});
+    parser.addOption({u"record"_s, u"record"_s});
     parser.addOption({u"bots-dir"_s, u"folder"_s, u"DIR"_s});
     parser.addOption({u"datasets-dir"_s, u"folder"_s, u"DIR"_s});
     addRemoteOptions(parser);
@@ -86,6 +89,7 @@ std::optional<BatchArguments> parseBatchArguments(const QStringList &args, Usage
         return std::nullopt;
     }
     BatchArguments a;
+    a.record = parser.isSet(u"record"_s);
     const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty())
         return fail(error, u"missing BOT_KEY (list the bots with 'invoke-cli bots')"_s);

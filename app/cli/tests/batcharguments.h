@@ -11,6 +11,7 @@ struct BatchArguments
     QString outputFile;
     int jobs = 1;
     int timeoutSeconds = 0; // 0: none
+    bool record = false;    // --record: every row's run into the history, not only failed ones
     Mode mode;              // live unless --mode
     MockSet mocks;          // --mocks (manual mode); else the bot's bundled set
     bool mocksGiven = false;

@@ -7,12 +7,14 @@
 #include "app/cli/console.h"
 #include "app/cli/interruptwatcher.h"
 #include "app/cli/localengine.h"
+#include "app/cli/runs/clihistory.h"
 #include "app/cli/tests/batcharguments.h"
 #include "core/agenttests/batchinput.h"
 #include "core/agenttests/batchoutput.h"
 #include "core/agenttests/runqueue.h"
 #include "core/agenttests/testrunner.h"
 #include "core/backend/backend.h"
+#include "core/config/environmentsecret.h"
 #include "core/config/llmsettings.h"
 #include "core/config/sandboxsettings.h"
 #include "core/model/invocationsummary.h"
@@ -87,7 +89,7 @@ void count(const InvokeResult &result, Tally &tally)
 }
 
 int runRows(Backend &backend, const BatchArguments &args, const QList<BatchRow> &rows, BatchOutput &output,
-            Tally &tally)
+            Tally &tally, const QStringList &secrets)
 {
     InvokeRequest base;
     base.botKey = args.botKey;
@@ -103,7 +105,9 @@ int runRows(Backend &backend, const BatchArguments &args, const QList<BatchRow> 
             return ExitFailed;
         }
     }
-    RunQueue queue(backend, {args.jobs, args.timeoutSeconds * 1000, false});
+    // Failed rows (every row with --record) go into the run history (docs/runs.md).
+    const auto history = openRunHistory();
+    RunQueue queue(backend, {args.jobs, args.timeoutSeconds * 1000, history != nullptr});
     ProgressBar bar(tally.toRun);
     bool interrupted = false;
     QString writeError;
@@ -117,6 +121,14 @@ int runRows(Backend &backend, const BatchArguments &args, const QList<BatchRow> 
         Json line = InvocationSummary::from(result).toJson();
         line["row"] = row;
         (result.success ? tally.succeeded : tally.failed) += 1;
+        if (history && (args.record || !result.success) && !result.invocationId.isEmpty()) {
+            InvokeRequest request = base;
+            request.messages = rows.at(row - 1).messages;
+            request.parameters = rows.at(row - 1).parameters;
+            history->recordFinished(history::RunRecord::fromResult(result, request, outcome.durationMs,
+                                                                   profileName(args.remote)),
+                                    secrets + backend.secrets());
+        }
         if (!result.success) {
             bar.clear();
             printErr(u"row %1: %2\n"_s.arg(row).arg(result.error.isEmpty() ? u"the run failed"_s : result.error));
@@ -205,7 +217,11 @@ int runBatchCommand(const QStringList &arguments)
                                           .llm = llm,
                                           .sandbox = SandboxSettings::fromSettings(QSettings())});
                  },
-                 [&](Backend &backend) { return runRows(backend, *args, *input.rows, output, tally); });
+                 [&](Backend &backend) {
+                     const QStringList secrets{llm.apiKey,
+                                               takeSecretFromEnvironment("INVOKE_AUTH_TOKEN").value_or(QString())};
+                     return runRows(backend, *args, *input.rows, output, tally, secrets);
+                 });
 }
 
 } // namespace invoke::cli

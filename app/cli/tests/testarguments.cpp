@@ -28,6 +28,8 @@ Options:
   -v, --verbose        Show every case's steps
   --junit FILE         Also write a JUnit XML report to FILE
   --json               Print one JSON object per case (JSON Lines) instead of text
+  --record             Keep every case's run in the run history (by default only the
+                       cases that fail or err are kept; --no-history keeps none)
   --bots-dir DIR       Also load the *.bot.json files of DIR (repeatable)
   --datasets-dir DIR   Also read the datasets of DIR (repeatable)
   --endpoint URL       Run the cases on the invoke server at URL (token from
@@ -79,6 +81,7 @@ std::optional<TestArguments> parseTestArguments(const QStringList &args, UsageEr
     parser.addOption({{u"v"_s, u"verbose"_s}, u"verbose"_s});
     parser.addOption({u"junit"_s, u"junit"_s, u"FILE"_s});
     parser.addOption({u"json"_s, u"json"_s});
+    parser.addOption({u"record"_s, u"record"_s});
     parser.addOption({u"bots-dir"_s, u"folder"_s, u"DIR"_s});
     parser.addOption({u"datasets-dir"_s, u"folder"_s, u"DIR"_s});
     addRemoteOptions(parser);
@@ -110,6 +113,7 @@ std::optional<TestArguments> parseTestArguments(const QStringList &args, UsageEr
     a.nameFilter = parser.value(u"k"_s);
     a.verbose = parser.isSet(u"verbose"_s);
     a.json = parser.isSet(u"json"_s);
+    a.record = parser.isSet(u"record"_s);
     if (!readRemoteOptions(parser, u"test"_s, a.remote, error))
         return std::nullopt;
     if (a.offline && a.refresh)

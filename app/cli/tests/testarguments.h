@@ -15,6 +15,7 @@ struct TestArguments
     bool verbose = false;    // -v
     QString junitFile;       // --junit
     bool json = false;       // --json: JSON Lines, one object per case
+    bool record = false;     // --record: every case into the run history, not only failed ones
     QStringList botFolders;     // --bots-dir
     QStringList datasetFolders; // --datasets-dir
     RemoteTarget remote;

@@ -6,6 +6,7 @@
 #include "app/cli/console.h"
 #include "app/cli/interruptwatcher.h"
 #include "app/cli/localengine.h"
+#include "app/cli/runs/clihistory.h"
 #include "app/cli/tests/testarguments.h"
 #include "app/cli/tests/testreporter.h"
 #include "core/agenttests/junitreport.h"
@@ -13,6 +14,7 @@
 #include "core/agenttests/testfileparser.h"
 #include "core/agenttests/testrunner.h"
 #include "core/backend/backend.h"
+#include "core/config/environmentsecret.h"
 #include "core/config/llmsettings.h"
 #include "core/config/sandboxsettings.h"
 
@@ -70,9 +72,14 @@ bool needsLlm(const QList<QueuedCase> &cases, const TestArguments &args)
                        [](const QueuedCase &c) { return c.testCase.request.mode.kind != Mode::Manual; });
 }
 
-int runCases(Backend &backend, const QList<QueuedCase> &cases, const TestArguments &args, int fileCount)
+int runCases(Backend &backend, const QList<QueuedCase> &cases, const TestArguments &args, int fileCount,
+             const QStringList &secrets)
 {
+    // Failed cases (every case with --record) go into the run history (docs/runs.md):
+    // their events are kept until the verdict, then let go.
+    const auto history = openRunHistory();
     TestRunner::Options options;
+    options.keepEvents = history != nullptr;
     options.jobs = args.jobs;
     options.timeoutSeconds = args.timeoutSeconds;
     options.refresh = args.refresh;
@@ -82,6 +89,10 @@ int runCases(Backend &backend, const QList<QueuedCase> &cases, const TestArgumen
     JUnitReport junit;
     QObject::connect(&runner, &TestRunner::caseFinished, &runner, [&](int index, const CaseResult &result) {
         reporter.caseFinished(result);
+        if (history && (args.record || result.status != CaseStatus::Passed) && !result.invocationId.isEmpty())
+            history->recordFinished(history::RunRecord::fromResult(result.run, cases.at(index).testCase.request,
+                                                                   result.durationMs, profileName(args.remote)),
+                                    secrets + backend.secrets());
         if (!args.junitFile.isEmpty())
             junit.add(result, index);
     });
@@ -130,7 +141,11 @@ int runTestCommand(const QStringList &arguments)
                                           .sandbox = SandboxSettings::fromSettings(QSettings()),
                                           .replayLookupOnly = args->offline});
                  },
-                 [&](Backend &backend) { return runCases(backend, *cases, *args, fileCount); });
+                 [&](Backend &backend) {
+                     const QStringList secrets{llm.apiKey,
+                                               takeSecretFromEnvironment("INVOKE_AUTH_TOKEN").value_or(QString())};
+                     return runCases(backend, *cases, *args, fileCount, secrets);
+                 });
 }
 
 } // namespace invoke::cli
