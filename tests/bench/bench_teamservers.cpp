@@ -6,6 +6,10 @@
 // time to first event p50/p99, broken streams (a lost, repeated or reordered event, or no
 // final event), LLM calls, and the entries stored (one per question is the contract).
 //   build/bin/bench_teamservers --benchmark_counters_tabular=true
+// Measured 2026-12-07 on the 2-core development machine shared with other builds (load
+// average 6-14): cold 1.4k-2.3k events/s, first event p99 1.25-1.47 s, 50 LLM calls and 50
+// entries for 50 questions, no broken stream; warm 4.4k-8.3k events/s, first event p99
+// 0.33-0.72 s, no LLM call, no broken stream.
 #include "tests/support/openaistubserver.h"
 #include "tests/support/testpostgres.h"
 
