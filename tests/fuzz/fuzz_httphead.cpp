@@ -2,12 +2,8 @@
 // app/server/chunkedbody.h): any bytes as a request head, and as a chunked body fed in
 // two pieces. It checks what the server relies on: a complete head never claims more
 // bytes than it was given and has a path; a refusal has a 4xx/5xx status and a reason;
-// the decoded body never exceeds the limit. Not part of the ctest build; with clang:
-//
-//   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -I. \
-//     $(pkg-config --cflags Qt6Core) tests/fuzz/fuzz_httphead.cpp \
-//     app/server/httphead.cpp app/server/chunkedbody.cpp $(pkg-config --libs Qt6Core) \
-//     -o /tmp/fuzz_httphead && /tmp/fuzz_httphead -max_total_time=60
+// the decoded body never exceeds the limit. Built and run by scripts/fuzz.sh (the fuzz
+// preset); its inputs are replayed in the normal test run (tests/fuzz/CMakeLists.txt).
 #include "app/server/chunkedbody.h"
 #include "app/server/httphead.h"
 

@@ -1,0 +1,78 @@
+#!/bin/sh
+# Runs every libFuzzer harness of tests/fuzz for SECONDS each (default 60):
+#   scripts/fuzz.sh [SECONDS] [HARNESS...]
+# Installs clang-14 and libFuzzer when missing (apt-get; the normal build stays on gcc and
+# scripts/install-deps.sh does not carry them), builds the `fuzz` preset into build-fuzz
+# (nice -n 19), then for each harness: fuzzes a scratch copy of tests/fuzz/corpus/<harness>
+# with its dictionary, merges what it found back into the corpus kept small (-merge=1),
+# copies every crash to tests/fuzz/regressions/<harness>/ (the normal test run replays
+# them: fix the cause, keep the input), and prints the executions, also appended to
+# tests/fuzz/runs.log (committed with the corpus, so the totals add up over sessions).
+set -eu
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+[ $# -gt 0 ] && shift
+harnesses=${*:-"sse events requestbody httphead mockset botfile templates datasets filter testsfile batchinput"}
+
+if ! command -v clang++-14 >/dev/null || ! ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
+  apt-get install -y clang-14 libfuzzer-14-dev
+fi
+
+[ -f build-fuzz/CMakeCache.txt ] || nice -n 19 cmake --preset fuzz >/dev/null
+targets=""
+for h in $harnesses; do targets="$targets fuzz_$h"; done
+nice -n 19 cmake --build build-fuzz --target $targets
+
+dict_for() {
+  case $1 in
+    sse) echo tests/fuzz/dict/sse.dict ;;
+    events) cat tests/fuzz/dict/sse.dict tests/fuzz/dict/json.dict > build-fuzz/events.dict; echo build-fuzz/events.dict ;;
+    httphead) echo tests/fuzz/dict/http.dict ;;
+    filter) echo tests/fuzz/dict/filter.dict ;;
+    *) echo tests/fuzz/dict/json.dict ;;
+  esac
+}
+
+summary=build-fuzz/fuzz-summary.txt
+: > "$summary"
+status=0
+for h in $harnesses; do
+  corpus=tests/fuzz/corpus/$h
+  work=build-fuzz/work/$h
+  artifacts=build-fuzz/artifacts/$h/
+  rm -rf "$artifacts" # findings of an earlier run were copied then
+  mkdir -p "$corpus" "$work" "$artifacts"
+  log=build-fuzz/fuzz-$h.log
+  # A crash ends this harness's run (its input is in $artifacts); the others still run.
+  set +e
+  nice -n 19 build-fuzz/bin/fuzz_$h "$work" "$corpus" -dict="$(dict_for $h)" \
+    -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+    -artifact_prefix="$artifacts" -print_final_stats=1 >"$log" 2>&1
+  set -e
+  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | awk '{s += $2} END {print s + 0}')
+  if [ "$execs" = 0 ]; then
+    # A crash skips the final stats: the last progress line "#N ..." counts the runs.
+    execs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
+  fi
+  # Keep the corpus small: only inputs that add coverage.
+  merged=build-fuzz/merged/$h
+  rm -rf "$merged"; mkdir -p "$merged"
+  nice -n 19 build-fuzz/bin/fuzz_$h -merge=1 "$merged" "$corpus" "$work" >build-fuzz/merge-$h.log 2>&1 || true
+  if [ -n "$(ls -A "$merged")" ]; then
+    rm -rf "$corpus"; mv "$merged" "$corpus"
+  fi
+  crashes=0
+  for f in "$artifacts"crash-* "$artifacts"leak-* "$artifacts"timeout-* "$artifacts"oom-*; do
+    [ -e "$f" ] || continue
+    mkdir -p tests/fuzz/regressions/$h
+    cp "$f" tests/fuzz/regressions/$h/
+    crashes=$((crashes + 1))
+  done
+  [ "$crashes" -gt 0 ] && status=1
+  line="$h: ${execs:-?} executions in ${seconds} s, corpus $(ls "$corpus" | wc -l) files, findings $crashes"
+  echo "$line" | tee -a "$summary"
+  # The ledger kept in the repository: the executions add up over sessions.
+  echo "$(date -u +%Y-%m-%dT%H:%MZ) $line" >> tests/fuzz/runs.log
+done
+[ "$status" -eq 0 ] || echo "findings copied to tests/fuzz/regressions/: fix each at its cause, then commit the input"
+exit $status
