@@ -193,6 +193,10 @@ Actions:
                        what looks like a secret is masked
   import FILE          Add the entries of FILE (JSON Lines, as export writes it); with
                        --scope they are rewritten into that scope
+  explain RUN_ID [--step PATH]
+                       Why a recorded run's replay steps missed the cache when it
+                       ran, and whether a replay would hit now (RUN_ID: an id from
+                       'invoke-cli runs list', a unique prefix, or a run file)
 
 Options:
   --cache URL          The cache (or INVOKE_CACHE_URL): a file, sqlite:PATH or
@@ -200,7 +204,7 @@ Options:
                        the password is shown masked
   --scope NAME         list, clear, export and import: only this scope (local,
                        org:NAME, ...)
-  --json               Print stats and list as JSON
+  --json               Print stats, list and explain as JSON
 
 Examples:
   invoke-cli cache export mine.jsonl --scope local

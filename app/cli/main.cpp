@@ -4,6 +4,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/console.h"
 #include "app/cli/localengine.h"
+#include "app/cli/cache/cacheexplain.h"
 #include "app/cli/runs/clihistory.h"
 #include "app/cli/runs/runscommand.h"
 #include "app/cli/tests/batchcommand.h"
@@ -67,6 +68,8 @@ int main(int argc, char *argv[])
         cli::printOut(cli::runsHelpText());
         return cli::ExitOk;
     }
+    if (arguments.value(0) == u"cache"_s && arguments.value(1) == u"explain"_s)
+        return cli::runCacheExplain(arguments.mid(2)); // app/cli/cache/cacheexplain.cpp
     if (arguments.value(0) == u"test"_s)
         return cli::runTestCommand(arguments.mid(1));
     if (arguments.value(0) == u"batch"_s)

@@ -115,6 +115,7 @@ void LocalInvocation::work()
     engine::ActionGate::Options gateOptions;
     gateOptions.mode = m_request.mode;
     gateOptions.mocks = m_request.manualMocks;
+    gateOptions.pinned = m_request.pinnedAnswers;
     gateOptions.cache = cache;
     gateOptions.cacheableTypes = m_state->cacheableTypes;
     gateOptions.scope = m_state->cacheScope;

@@ -1,5 +1,6 @@
 #include "core/engine/actiongate.h"
 
+#include "core/cache/missexplanation.h"
 #include "core/cache/replaycache.h"
 #include "core/model/actiontypes.h"
 #include "core/model/invokeresult.h"
@@ -31,6 +32,24 @@ GateAnswer fromMock(const MockResponse &mock)
                   Source::Mock, false);
 }
 
+// Why `parts` found no answer (or is recorded again): compared with the entries of the
+// same scope, bot and action type (docs/cache.md, Why a replay missed). A cache that
+// cannot list says so instead; the step goes on either way.
+Json explainReplayMiss(const cache::ReplayCache &cache, const cache::CacheKeyParts &parts, bool refresh)
+{
+    cache::CacheFilter filter;
+    filter.scope = parts.scope;
+    filter.botKey = parts.botKey;
+    filter.actionType = parts.actionType;
+    filter.limit = 64; // the newest; a bot's own steps' entries are among them
+    QString error;
+    const QList<cache::CacheEntry> candidates = cache.list(filter, &error);
+    if (!error.isEmpty())
+        return Json{{"reason", "unknown"}, {"summary", toStd(u"the replay cache could not be read to say why: "_s + error)},
+                    {"fields", Json::array()}, {"nearest", Json()}};
+    return cache::explainMiss(parts, candidates, refresh).toJson(parts);
+}
+
 } // namespace
 
 ActionGate::ActionGate(Options options)
@@ -46,6 +65,10 @@ bool ActionGate::isGoverned(const QString &actionType)
 GateAnswer ActionGate::run(const ActionCall &call, const std::function<ActionOutcome()> &compute)
 {
     const bool governed = isGoverned(call.actionType);
+
+    // A pinned answer holds whatever the mode: nothing runs, nothing is looked up or stored.
+    if (const auto pinned = m_options.pinned.value(call.stepPath))
+        return fromMock(*pinned);
 
     if (m_options.mode.kind == Mode::Manual) {
         // A step path beats an action type; only governed actions fall back to the type,
@@ -84,12 +107,20 @@ GateAnswer ActionGate::run(const ActionCall &call, const std::function<ActionOut
         if (!error.isEmpty())
             return answer(ActionOutcome::failure(u"replay cache: %1"_s.arg(error)), Source::Unknown, false);
     }
-    if (m_options.lookupOnly)
-        return answer(ActionOutcome::failure(u"no recorded answer for step \"%1\" (%2, key %3) in the replay cache "
-                                             "%4, and this run may only read it: record it with a replay run "
-                                             "first"_s.arg(call.stepPath, call.actionType, key.left(12),
-                                                           cache->location())),
-                      Source::Unknown, false);
+    const cache::CacheKeyParts parts{m_options.scope, call.botKey, call.botUpdatedAt, call.actionType,
+                                     call.parameters};
+    const Json replayMiss = explainReplayMiss(*cache, parts, m_options.mode.refresh);
+    if (m_options.lookupOnly) {
+        GateAnswer refused = answer(
+            ActionOutcome::failure(u"no recorded answer for step \"%1\" (%2, key %3) in the replay cache "
+                                   "%4, and this run may only read it: record it with a replay run "
+                                   "first (replay miss: %5)"_s.arg(call.stepPath, call.actionType, key.left(12),
+                                                                    cache->location(),
+                                                                    stringField(replayMiss, "summary"))),
+            Source::Unknown, false);
+        refused.replayMiss = replayMiss;
+        return refused;
+    }
 
     // A store shared by several processes lets one of them fetch a missed answer while
     // the others wait for it (docs/cache.md, Concurrency); the claim is let go on return.
@@ -114,15 +145,14 @@ GateAnswer ActionGate::run(const ActionCall &call, const std::function<ActionOut
     }
 
     ActionOutcome outcome = compute();
-    const auto withNotice = [&notice](GateAnswer a) {
+    const auto withNotice = [&notice, &replayMiss](GateAnswer a) {
         a.notice = notice;
+        a.replayMiss = replayMiss;
         return a;
     };
     if (!outcome.ok)
         return withNotice(answer(std::move(outcome), Source::Live, true)); // errors are never stored
     QString error;
-    const cache::CacheKeyParts parts{m_options.scope, call.botKey, call.botUpdatedAt, call.actionType,
-                              call.parameters};
     if (!cache->store(parts, outcome.output, outcome.usage, &error)) {
         // The live answer is kept in the step's output so nothing that was paid for is lost.
         ActionOutcome failed = ActionOutcome::failure(

@@ -33,6 +33,7 @@ struct GateAnswer
     bool computed = false;   // compute() ran (a live action streamed its own content)
     bool missingMock = false; // manual mode found no mock: the invocation must fail
     QString notice;           // something the run should tell (a replay that waited, then went live)
+    Json replayMiss;          // a replay miss or refresh: why (metadata.replay_miss, docs/cache.md)
 };
 
 class ActionGate
@@ -48,6 +49,9 @@ public:
         bool lookupOnly = false;
         QString scope = QStringLiteral("local"); // the organisation, part of every replay key
         QSet<QString> cacheableTypes = {QString(ActionType::LlmMessage)};
+        // Answers by step path that hold in every mode, asked before the mode (a fork
+        // from a step: InvokeRequest::pinnedAnswers). Reported with source mock.
+        MockSet pinned;
     };
 
     explicit ActionGate(Options options);

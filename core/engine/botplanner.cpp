@@ -50,7 +50,8 @@ private:
     void step(const BotDefinition &definition, const StepDefinition &s, const QString &prefix, int depth,
               bool conditional, const QSet<QString> &known)
     {
-        PlannedStep planned{prefix + s.key, s.key, s.actionType, definition.info.key, depth, conditional, s.line, {}};
+        PlannedStep planned{prefix + s.key, s.key, s.actionType, definition.info.key, depth, conditional, s.line, {},
+                            s.dependsOn};
         const qsizetype at = steps.size();
         steps.append(planned);
         if (s.actionType == ActionType::BotInvoke)

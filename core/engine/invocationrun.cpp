@@ -287,7 +287,7 @@ InvocationRun::StepOutcome InvocationRun::runStep(const StepDefinition &step, Bo
 
     m_events.emitEvent(wire::stepFinished(m_events.stamp(path), step.key, type, status, outcome.output,
                                           outcome.error, answer.source, clock.elapsed(), outcome.usage,
-                                          wire::stepVisibility(visible)));
+                                          wire::stepVisibility(visible), answer.replayMiss));
     return {outcome.ok, outcome.output, outcome.error, failure};
 }
 

@@ -143,6 +143,8 @@ FoldChange RunFold::add(const Event &event)
             step.inputTokens = intField(usage, "input_tokens", -1);
             step.outputTokens = intField(usage, "output_tokens", -1);
         }
+        if (const Json &miss = memberOf(meta, "replay_miss"); miss.is_object())
+            step.replayMiss = miss;
         break;
     }
 

@@ -33,6 +33,11 @@ QString text(const InvokeResult &result, bool verbose)
             if (!step.actionType.isEmpty())
                 out += u" ("_s + step.actionType + u')';
             out += u'\n';
+            // Why a replay step was not answered from the cache (docs/cache.md).
+            if (const QString why = stringField(step.replayMiss, "summary"); !why.isEmpty())
+                out += (stringField(step.replayMiss, "reason") == u"refresh"_s ? u"      replay refresh: "_s
+                                                                                : u"      replay miss: "_s)
+                    + why + u'\n';
         }
     }
 

@@ -95,6 +95,15 @@ std::optional<PlannedStep> stepFromJson(const Json &value, const QString &where,
     step.note = r.string("note", false);
     if (!r.problem().isEmpty())
         return failed<PlannedStep>(error, r.problem());
+    if (const auto deps = value.find("depends_on"); deps != value.end() && !deps->is_null()) {
+        if (!deps->is_array())
+            return failed<PlannedStep>(error, where + u".depends_on: must be an array of step keys"_s);
+        for (const Json &key : *deps) {
+            if (!key.is_string())
+                return failed<PlannedStep>(error, where + u".depends_on: must be an array of step keys"_s);
+            step.dependsOn.append(toQString(key.get<std::string>()));
+        }
+    }
     return step;
 }
 
@@ -106,6 +115,8 @@ Json PlannedStep::toJson() const
            {"depth", depth}, {"line", line}, {"bot_key", toStd(botKey)}, {"conditional", conditional}};
     if (!note.isEmpty())
         j["note"] = toStd(note);
+    if (!dependsOn.isEmpty())
+        j["depends_on"] = invoke::toJson(dependsOn);
     return j;
 }
 

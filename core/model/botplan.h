@@ -25,6 +25,7 @@ struct PlannedStep
     bool conditional = false; // in a result handler (runs only when its conditions hold)
     int line = 0;       // the step's line in its bot file
     QString note;       // why a bot.invoke has no nested steps here (template bot_key, unknown bot, cycle)
+    QStringList dependsOn; // the step's depends_on: keys of steps of the same bot (left out when empty)
 
     Json toJson() const;
     // nullopt with `error` ("path: must be a non-empty string") for another shape.

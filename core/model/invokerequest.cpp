@@ -37,14 +37,17 @@ QString InvokeRequest::query() const
 
 Json InvokeRequest::toJson() const
 {
-    return Json{{"bot_key", toStd(botKey)},
-                {"messages", invoke::toJson(messages)},
-                {"parameters", parameters},
-                {"dataset_slugs", invoke::toJson(datasets)},
-                {"mode", mode.toJson()},
-                {"manual_mocks", manualMocks.toJson()},
-                {"output_format", toStd(outputFormatName(outputFormat))},
-                {"verbose", verbose}};
+    Json j{{"bot_key", toStd(botKey)},
+           {"messages", invoke::toJson(messages)},
+           {"parameters", parameters},
+           {"dataset_slugs", invoke::toJson(datasets)},
+           {"mode", mode.toJson()},
+           {"manual_mocks", manualMocks.toJson()},
+           {"output_format", toStd(outputFormatName(outputFormat))},
+           {"verbose", verbose}};
+    if (!pinnedAnswers.isEmpty())
+        j["pinned_answers"] = pinnedAnswers.toJson();
+    return j;
 }
 
 std::optional<InvokeRequest> InvokeRequest::fromJson(const Json &value, QString *error)
@@ -86,6 +89,16 @@ std::optional<InvokeRequest> InvokeRequest::fromJson(const Json &value, QString 
             return std::nullopt;
         }
         r.manualMocks = *mocks;
+    }
+    if (value.contains("pinned_answers")) {
+        QList<MockProblem> problems;
+        auto pinned = MockSet::fromJson(value["pinned_answers"], &problems);
+        if (!pinned) {
+            if (error)
+                *error = u"pinned_answers: "_s + (problems.isEmpty() ? QString() : problems.first().toString());
+            return std::nullopt;
+        }
+        r.pinnedAnswers = *pinned;
     }
     if (value.contains("output_format")) {
         auto format = outputFormatFromName(stringField(value, "output_format"), error);

@@ -19,6 +19,10 @@ struct InvokeRequest
     QStringList datasets; // dataset slugs
     Mode mode;
     MockSet manualMocks;
+    // Answers by step path that hold in every mode, before the mode is asked (the action
+    // gate): a fork from a step answers the steps before it from a recorded run
+    // (docs/runs.md, Re-run from here). On the wire: "pinned_answers", a mock set's shape.
+    MockSet pinnedAnswers;
     OutputFormat outputFormat = OutputFormat::Text;
     bool verbose = false;
 

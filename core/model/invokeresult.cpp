@@ -12,6 +12,8 @@ Json StepRecord::toJson() const
            {"duration_ms", durationMs}};
     if (inputTokens >= 0 || outputTokens >= 0)
         j["usage"] = Json{{"input_tokens", inputTokens}, {"output_tokens", outputTokens}};
+    if (!replayMiss.is_null())
+        j["replay_miss"] = replayMiss;
     return j;
 }
 
@@ -33,6 +35,7 @@ StepRecord StepRecord::fromJson(const Json &value)
     const Json usage = value.value("usage", Json::object());
     s.inputTokens = intField(usage, "input_tokens", -1);
     s.outputTokens = intField(usage, "output_tokens", -1);
+    s.replayMiss = value.value("replay_miss", Json());
     return s;
 }
 

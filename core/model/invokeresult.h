@@ -20,6 +20,7 @@ struct StepRecord
     qint64 durationMs = -1;
     qint64 inputTokens = -1;  // -1 when unknown
     qint64 outputTokens = -1;
+    Json replayMiss; // metadata.replay_miss of its step_finished: why replay missed (docs/cache.md)
 
     bool completed() const { return status == StepStatus::Success; }
     Json toJson() const;

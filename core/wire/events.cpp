@@ -55,7 +55,8 @@ Event messageContent(const Stamp &stamp, const QString &chunk, const QString &me
 
 Event stepFinished(const Stamp &stamp, const QString &key, const QString &actionType,
                    StepStatus status, const Json &output, const QString &error,
-                   Source source, qint64 durationMs, const Usage &usage, StepVisibility visibility)
+                   Source source, qint64 durationMs, const Usage &usage, StepVisibility visibility,
+                   const Json &replayMiss)
 {
     Json result{{"status", toStd(wireName(status))}, {"output", output}};
     result["error"] = error.isEmpty() ? Json() : Json(toStd(error));
@@ -67,6 +68,8 @@ Event stepFinished(const Stamp &stamp, const QString &key, const QString &action
     if (usage.known())
         meta["usage"] = Json{{"input_tokens", usage.inputTokens}, {"output_tokens", usage.outputTokens}};
     addVisibility(meta, visibility);
+    if (!replayMiss.is_null())
+        meta["replay_miss"] = replayMiss;
     return make(EventType::StepFinished,
                 Json{{"status", "step finished"}, {"key", toStd(key)},
                      {"action_type", toStd(actionType)}, {"result", std::move(result)}},

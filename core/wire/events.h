@@ -59,11 +59,12 @@ Event messageContent(const Stamp &stamp, const QString &chunk, const QString &me
                      const QString &contentType, bool visible);
 // payload {status: "step finished", key, action_type, result: {status, output, error}};
 // metadata {source, duration_ms, usage: {input_tokens, output_tokens}, user_visibility}
-// (source omitted when Unknown, user_visibility when Unstated)
+// (source omitted when Unknown, user_visibility when Unstated), and replay_miss when given:
+// why a replay step was not answered from the cache (core/cache/missexplanation.h)
 Event stepFinished(const Stamp &stamp, const QString &key, const QString &actionType,
                    StepStatus status, const Json &output, const QString &error,
                    Source source, qint64 durationMs, const Usage &usage = {},
-                   StepVisibility visibility = StepVisibility::Unstated);
+                   StepVisibility visibility = StepVisibility::Unstated, const Json &replayMiss = Json());
 // payload {status, message} (utils.send_status)
 Event statusUpdate(const Stamp &stamp, const QString &status, const QString &message);
 // payload {status, output: {content: [{content_type, content}]}, error}: always the last event

@@ -17,6 +17,8 @@ Json requestBody(const InvokeRequest &request)
         body["mode"] = request.mode.toJson();
     if (!request.manualMocks.isEmpty())
         body["manual_mocks"] = request.manualMocks.toJson();
+    if (!request.pinnedAnswers.isEmpty())
+        body["pinned_answers"] = request.pinnedAnswers.toJson();
     return body;
 }
 
@@ -98,6 +100,17 @@ std::optional<InvokeRequest> requestFromBody(const Json &body, const QString &bo
             return fail(u"manual_mocks: "_s + lines.join(u"; "_s));
         }
         request.manualMocks = *set;
+    }
+    if (const Json *pinned = member("pinned_answers")) {
+        QList<MockProblem> problems;
+        auto set = MockSet::fromJson(*pinned, &problems);
+        if (!set) {
+            QStringList lines;
+            for (const MockProblem &p : std::as_const(problems))
+                lines.append(p.toString());
+            return fail(u"pinned_answers: "_s + lines.join(u"; "_s));
+        }
+        request.pinnedAnswers = *set;
     }
     return request;
 }

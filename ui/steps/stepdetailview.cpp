@@ -58,6 +58,10 @@ StepDetailView::StepDetailView(EventListModel *events, QWidget *parent)
     m_error->setWordWrap(true);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->setStyleSheet(u"color: #d0463b;"_s);
+    m_replayMiss = new QLabel(this);
+    m_replayMiss->setObjectName(u"stepReplayMiss"_s);
+    m_replayMiss->setWordWrap(true);
+    m_replayMiss->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_output->setLineWrapMode(QPlainTextEdit::WidgetWidth);
 
     m_tabs->setDocumentMode(true);
@@ -70,6 +74,7 @@ StepDetailView::StepDetailView(EventListModel *events, QWidget *parent)
     layout->addWidget(m_title);
     layout->addWidget(m_facts);
     layout->addWidget(m_error);
+    layout->addWidget(m_replayMiss);
     layout->addWidget(m_tabs, 1);
     clear();
 }
@@ -81,6 +86,7 @@ void StepDetailView::clear()
     m_facts->clear();
     m_facts->hide();
     m_error->hide();
+    m_replayMiss->hide();
     m_parameters->clear();
     m_output->clear();
     m_stepEvents->clear();
@@ -112,6 +118,12 @@ void StepDetailView::setStep(const StepRecord &step)
 
     m_error->setText(step.error.isEmpty() ? QString() : tr("This step failed: %1").arg(step.error));
     m_error->setVisible(!step.error.isEmpty());
+    // A replay step that was not answered from the cache says why (docs/cache.md).
+    const QString why = stringField(step.replayMiss, "summary");
+    const bool refresh = stringField(step.replayMiss, "reason") == u"refresh"_s;
+    m_replayMiss->setText(why.isEmpty() ? QString()
+                                        : (refresh ? tr("Replay refresh: %1") : tr("Replay miss: %1")).arg(why));
+    m_replayMiss->setVisible(!why.isEmpty());
 
     m_parameters->setPlainText(pretty(step.parameters));
     if (program) {
@@ -142,7 +154,8 @@ void StepDetailView::setStep(const StepRecord &step)
 
 QString StepDetailView::headerText() const
 {
-    return m_title->text() + u'\n' + m_facts->text() + u'\n' + (m_error->isHidden() ? QString() : m_error->text());
+    return m_title->text() + u'\n' + m_facts->text() + u'\n' + (m_error->isHidden() ? QString() : m_error->text())
+        + (m_replayMiss->isHidden() ? QString() : u'\n' + m_replayMiss->text());
 }
 
 QString StepDetailView::parametersText() const { return m_parameters->toPlainText(); }

@@ -36,6 +36,7 @@ private:
     QLabel *m_title;
     QLabel *m_facts;
     QLabel *m_error;
+    QLabel *m_replayMiss = nullptr; // why replay missed (metadata.replay_miss)
     QTabWidget *m_tabs;
     QPlainTextEdit *m_parameters;
     QPlainTextEdit *m_output;
