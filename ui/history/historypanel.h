@@ -1,0 +1,91 @@
+#pragma once
+// The History panel (docs/runs.md): the recorded runs, newest first, searched by bot,
+// text (request, result, error), outcome and start date; reopen a run into the window's
+// views, re-run it, pin it (kept past the size cap), delete it, export it to a run file,
+// open a run file, and compare two selected runs. It reads the history file itself (a
+// read connection on the GUI thread: a search is a few ms even with 10,000 runs,
+// tests/bench/bench_history); the window's RunHistory writes it. An unavailable history
+// (locked, damaged, a newer version) is said in a banner, with the reason.
+#include "core/history/historystore.h"
+
+#include <QtWidgets/QWidget>
+
+#include <memory>
+
+class QComboBox;
+class QDateEdit;
+class QCheckBox;
+class QLineEdit;
+class QPushButton;
+class QTableView;
+
+namespace invoke::ui {
+
+class Banner;
+class HistoryListModel;
+
+class HistoryPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit HistoryPanel(const QString &historyFile, QWidget *parent = nullptr);
+    ~HistoryPanel() override;
+
+    HistoryListModel *model() const { return m_model; }
+    QTableView *view() const { return m_view; }
+
+    // The search the inputs say, and setting them (for tests and saved state).
+    history::HistoryQuery query() const;
+    void setQuery(const history::HistoryQuery &query);
+    // Lists again with the current search (after a run was recorded).
+    void refresh();
+    // The history cannot be used: says why, and lists nothing.
+    void setUnavailable(const QString &reason);
+    QString unavailableReason() const { return m_unavailable; }
+
+    // The selected runs' invocation ids, in list order.
+    QStringList selectedIds() const;
+    void select(const QStringList &invocationIds);
+
+    // The actions on the selection, also the buttons' (false with a reason shown).
+    bool reopenSelected();
+    bool rerunSelected();
+    bool compareSelected();
+    bool togglePinSelected();
+    bool deleteSelected();
+    bool exportSelected(const QString &filePath);
+    // Opens a run file (*.invokerun): reopened as a run of its own (not added to the history).
+    bool openRunFile(const QString &filePath);
+
+    QString lastMessage() const { return m_message; }
+
+Q_SIGNALS:
+    void reopenRequested(const invoke::history::RunRecord &record);
+    void rerunRequested(const invoke::history::RunRecord &record);
+    void compareRequested(const invoke::history::RunRecord &a, const invoke::history::RunRecord &b);
+
+private:
+    bool ensureOpen();
+    std::optional<history::RunRecord> load(const QString &id);
+    void say(const QString &message, bool error);
+    void updateButtons();
+
+    QString m_file;
+    std::unique_ptr<history::HistoryStore> m_store;
+    QString m_unavailable;
+    QString m_message;
+    HistoryListModel *m_model;
+    Banner *m_banner;
+    QLineEdit *m_bot;
+    QLineEdit *m_text;
+    QComboBox *m_outcome;
+    QCheckBox *m_useDates;
+    QDateEdit *m_from;
+    QDateEdit *m_to;
+    QTableView *m_view;
+    QPushButton *m_reopen, *m_rerun, *m_compare, *m_pin, *m_delete, *m_export, *m_open;
+};
+
+} // namespace invoke::ui
+
+Q_DECLARE_METATYPE(invoke::history::RunRecord)
