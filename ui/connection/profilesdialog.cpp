@@ -29,7 +29,7 @@ ProfilesDialog::ProfilesDialog(ProfileStore *profiles, QWidget *parent)
       m_remove(new QPushButton(tr("Remove"), this)), m_save(new QPushButton(tr("Save profile"), this)),
       m_test(new QPushButton(tr("Test connection"), this)), m_status(new QLabel(this)), m_testResult(new QLabel(this))
 {
-    setWindowTitle(tr("Invoke Studio — Profiles"));
+    setWindowTitle(tr("Profiles")); // Qt adds " — Invoke Studio", the display name
     setMinimumWidth(620);
     m_list->setObjectName(u"profileList"_s);
     m_name->setObjectName(u"profileName"_s);

@@ -39,7 +39,7 @@ SettingsDialog::SettingsDialog(QSettings *settings, SecretStore *secrets, QWidge
       m_testResult(new QLabel(this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this))
 {
-    setWindowTitle(tr("Invoke Studio — Settings"));
+    setWindowTitle(tr("Settings")); // Qt adds " — Invoke Studio", the display name
     setMinimumWidth(520);
 
     const LlmSettings current = LlmSettings::fromSettings(*settings);

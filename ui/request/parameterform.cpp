@@ -48,6 +48,7 @@ ParameterForm::ParameterForm(QWidget *parent)
     m_layout->setLabelAlignment(Qt::AlignRight | Qt::AlignTop);
     m_layout->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
     m_layout->setRowWrapPolicy(QFormLayout::DontWrapRows);
+    m_layout->setFormAlignment(Qt::AlignLeft | Qt::AlignTop);
     m_empty->setText(tr("This bot takes no parameters."));
     m_empty->setEnabled(false);
     m_layout->addRow(m_empty);
@@ -93,6 +94,9 @@ void ParameterForm::setDefinitions(const QList<ParameterDefinition> &definitions
         m_layout->addRow(label, column);
         m_fields << field;
     }
+    // The scroll area's spare height goes below the last row (no row expands: see the
+    // multi-line editors' size policy in createEditor()).
+    m_layout->addItem(new QSpacerItem(0, 0, QSizePolicy::Minimum, QSizePolicy::Expanding));
     setValues(Json::object());
 }
 
@@ -110,6 +114,9 @@ QWidget *ParameterForm::createEditor(const ParameterDefinition &definition)
             box->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
         box->setTabChangesFocus(true);
         box->setFixedHeight(box->fontMetrics().lineSpacing() * 4 + 12);
+        // Fixed, not Expanding: an expanding row would take all the spare height of the
+        // scroll area and open a gap under this field.
+        box->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
         connect(box, &QPlainTextEdit::textChanged, this, [this, key] { Q_EMIT fieldEdited(key); });
         editor = box;
     } else {

@@ -36,7 +36,9 @@ ResultView::ResultView(QWidget *parent)
     m_text->setObjectName(u"resultText"_s);
     m_text->setReadOnly(true);
     m_text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_text->setLineWrapMode(QPlainTextEdit::NoWrap);
+    // Long answers wrap at the pane's width (a JSON line too long to fit breaks anywhere).
+    m_text->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    m_text->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
 
     auto *bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Format:"), this));

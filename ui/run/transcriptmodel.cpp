@@ -177,6 +177,13 @@ void TranscriptModel::clear()
     endResetModel();
 }
 
+void TranscriptModel::restore(Snapshot turns)
+{
+    beginResetModel();
+    m_turns = std::move(turns);
+    endResetModel();
+}
+
 QList<Message> TranscriptModel::conversation() const
 {
     QList<Message> messages;

@@ -49,7 +49,6 @@ public:
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
 
-private:
     struct Turn
     {
         Speaker speaker = Speaker::User;
@@ -59,6 +58,13 @@ private:
         QString lastMessageId;            // while streaming: where the last chunk went
         QList<StepMessage> messages;      // once finished: the visible messages, whole
     };
+    // The turns as they are, kept aside and put back with restore() (the studio keeps
+    // one conversation per bot: ui/window/botconversations.h). Not taken while streaming.
+    using Snapshot = QList<Turn>;
+    Snapshot snapshot() const { return m_turns; }
+    void restore(Snapshot turns);
+
+private:
 
     void appendTurn(Turn turn);
     Turn *openAnswer();

@@ -6,7 +6,9 @@
 #include "ui/events/eventlistmodel.h"
 #include "ui/events/eventsview.h"
 #include "ui/common/icons.h"
+#include "ui/window/botconversations.h"
 #include "ui/window/mockworkflow.h"
+#include "ui/desktop/theme.h"
 #include "ui/request/modeswitch.h"
 #include "ui/request/parametereditor.h"
 #include "ui/run/resultview.h"
@@ -42,10 +44,16 @@ MainWindow::MainWindow(Backend *backend, SecretStore *secrets, QSettings *settin
       m_transcript(new TranscriptModel(this)),
       m_runs(new RunController(backend, m_steps, m_events, m_transcript, this))
 {
-    setWindowTitle(tr("Invoke Studio — %1").arg(backend->displayName()));
+    // The application's display name follows (" — Invoke Studio"): QGuiApplication adds it.
+    setWindowTitle(backend->displayName());
     setWindowIcon(icon(u"invoke-studio"_s));
+    // A chosen theme comes back; System leaves the application's look as it started.
+    if (const Theme theme = savedTheme(*settings); theme != Theme::System)
+        applyTheme(theme);
+    m_conversations = std::make_unique<BotConversations>(m_transcript);
     buildActions();
     buildLayout();
+    buildMenus();
     resize(1440, 900);
     m_state.restoreLayout(this);
 
@@ -171,7 +179,7 @@ void MainWindow::backendChanged()
 {
     if (m_runs->isRunning())
         stop();
-    setWindowTitle(tr("Invoke Studio — %1").arg(m_backend->displayName()));
+    setWindowTitle(m_backend->displayName());
     reloadBots();
     m_backend->listDatasets(this, [this](const DatasetListing &listing) { m_datasets->setListing(listing); });
 }
@@ -204,6 +212,15 @@ void MainWindow::onBotChanged(const QString &key)
     m_mode->setBotKey(key);
     if (!key.isEmpty())
         m_state.setLastBot(key);
+    // Each bot has its own conversation: the one shown is kept aside, the new bot's comes
+    // back (or a fresh one), and the previous bot's run leaves the inspector.
+    if (!key.isEmpty() && m_conversations->switchTo(key)) {
+        m_steps->clear();
+        m_events->clear();
+        m_result->clear();
+        m_stepDetail->clear();
+        m_status->setIdle();
+    }
     updateActions();
 }
 
@@ -267,11 +284,25 @@ void MainWindow::stop()
     m_runs->stop();
 }
 
+void MainWindow::rerun()
+{
+    InvokeRequest request = m_runs->lastRequest();
+    // Only the shown bot's last run: another bot's would land in this bot's conversation.
+    if (m_runs->isRunning() || request.botKey.isEmpty() || request.botKey != m_botPicker->currentKey())
+        return;
+    if (!m_mockWorkflow->confirmRun(request, [this] { rerun(); }))
+        return;
+    const QString text = !request.messages.isEmpty() && request.messages.last().role == u"user"_s
+                             ? request.messages.last().content : QString();
+    m_banner->clearMessage();
+    m_runs->start(request, text);
+}
+
 void MainWindow::newConversation()
 {
     if (m_runs->isRunning())
         m_runs->stop();
-    m_transcript->clear();
+    m_conversations->forget();
     m_steps->clear();
     m_events->clear();
     m_result->clear();
@@ -359,6 +390,11 @@ void MainWindow::updateActions()
                                                 : m_parameters->problem());
     m_stopAction->setEnabled(running);
     m_composer->setSendEnabled(!running);
+    const QString lastBot = m_runs->lastRequest().botKey;
+    m_rerunAction->setEnabled(!running && !lastBot.isEmpty() && lastBot == m_botPicker->currentKey());
+    // A run belongs to the conversation of the bot it was sent to: no switching meanwhile.
+    m_botPicker->setEnabled(!running);
+    m_botPicker->setToolTip(running ? tr("Stop the run to switch bots") : QString());
 }
 
 void MainWindow::fail(const QString &message, QWidget *cause)

@@ -7,7 +7,11 @@
 #include <QtCore/QTimer>
 #include <QtWidgets/QMainWindow>
 
+#include <memory>
+
 class QAction;
+class QLineEdit;
+class QMenu;
 class QSettings;
 class QSplitter;
 class QTabWidget;
@@ -37,6 +41,11 @@ class StepDetailView;
 class StepTreeModel;
 class TranscriptModel;
 class TranscriptView;
+class BotConversations;
+
+// The menus of the window's menu bar an add-on can add to (MainWindow::addMenuAction).
+// Panels is View ▸ Panels.
+enum class WindowMenu { File, Edit, View, Panels, Run, Help };
 
 // The studio window: bot picker, parameters and datasets on the left; the conversation
 // (banner, transcript, mode, composer) in the middle; steps, events and result on the
@@ -72,6 +81,26 @@ public:
     QAction *invokeAction() const { return m_invokeAction; }
     QAction *stopAction() const { return m_stopAction; }
     QAction *newConversationAction() const { return m_newAction; }
+    QAction *quitAction() const { return m_quitAction; }
+    QAction *rerunAction() const { return m_rerunAction; }
+    QAction *findAction() const { return m_findAction; }
+    QAction *aboutAction() const { return m_aboutAction; }
+    QAction *shortcutsAction() const { return m_shortcutsAction; }
+
+    // The menu bar (ui/window/mainwindowmenus.cpp). An add-on, a panel or a file type
+    // adds its actions here, in the menu's open group: File before Quit, Edit before
+    // Preferences, View before Reset Layout, Help before About; Panels and Run at the end.
+    // Give an action its shortcut before adding it; Help ▸ Keyboard Shortcuts lists it
+    // and tst_menus fails on a clash.
+    QMenu *menu(WindowMenu which) const;
+    void addMenuAction(WindowMenu which, QAction *action);
+    // A menu of its own on the menu bar (e.g. "Tests"), before Help.
+    QMenu *addMenu(const QString &title, const QString &objectName);
+    // Edit ▸ Find (Ctrl+F) focuses `field` when the focus is inside `panel`.
+    void addFindField(QWidget *panel, QLineEdit *field);
+    // Edit ▸ Undo/Redo run these when the focus is inside `panel` and not in a text field
+    // (text fields undo their own typing).
+    void addUndoTarget(QWidget *panel, QAction *undo, QAction *redo);
 
     // An add-on's widget (ui/window/windowaddons.cpp: the profile switcher, Copy as
     // code) on the toolbar, right of the others, before Settings.
@@ -92,6 +121,13 @@ public Q_SLOTS:
     void newConversation();
     void reloadBots();
     void openSettings();
+    // Run ▸ Re-run: the last request again, in the mode it ran in.
+    void rerun();
+    // View ▸ Reset Layout: the default sizes, every panel shown, the toolbar back.
+    void resetLayout();
+    void showAbout();
+    void showShortcuts();
+    void openDocumentation();
     // The first-run offer: Manual mode with the example's bundled mock set, then a run.
     void tryExamplesInManualMode();
     // The backend now answers for another profile: a run on the previous one stops (its
@@ -112,6 +148,12 @@ protected:
 private:
     void buildActions();
     void buildLayout();
+    void buildMenus();
+    void applyDefaultLayout();
+    void find();
+    void undoOrRedo(bool redo);
+    void updateEditActions();
+    void syncModeActions();
     void restoreSession();
     void loadApiKey();
     void applyLlmSettings(const LlmSettings &settings);
@@ -159,7 +201,36 @@ private:
     QAction *m_newAction = nullptr;
     QAction *m_reloadAction = nullptr;
     QAction *m_settingsAction = nullptr;
+    QAction *m_quitAction = nullptr;
+    QAction *m_undoAction = nullptr;
+    QAction *m_redoAction = nullptr;
+    QAction *m_findAction = nullptr;
+    QAction *m_rerunAction = nullptr;
+    QAction *m_resetLayoutAction = nullptr;
+    QAction *m_docsAction = nullptr;
+    QAction *m_shortcutsAction = nullptr;
+    QAction *m_aboutAction = nullptr;
+    QList<QAction *> m_modeActions; // Live, Replay, Manual
     QToolBar *m_toolbar = nullptr;
+    QWidget *m_leftPane = nullptr;
+    QSplitter *m_mainSplitter = nullptr;
+
+    struct MenuSlot
+    {
+        QMenu *menu = nullptr;
+        QAction *before = nullptr; // where addMenuAction inserts; nullptr: at the end
+    };
+    QList<MenuSlot> m_menus; // by WindowMenu
+    struct PanelTarget
+    {
+        QWidget *panel;
+        QLineEdit *find = nullptr;
+        QAction *undo = nullptr;
+        QAction *redo = nullptr;
+    };
+    QList<PanelTarget> m_panelTargets;
+    std::unique_ptr<BotConversations> m_conversations;
+    QString m_conversationBot; // whose conversation the transcript shows
 };
 
 } // namespace invoke::ui

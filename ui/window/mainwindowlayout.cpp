@@ -60,21 +60,26 @@ void MainWindow::buildActions()
 {
     m_invokeAction = new QAction(icon(u"invoke"_s), tr("Invoke"), this);
     m_invokeAction->setObjectName(u"invokeAction"_s);
-    m_invokeAction->setShortcut(Qt::Key_F5);
-    m_invokeAction->setToolTip(tr("Send the message and run the bot (Ctrl+Enter in the composer, F5)"));
+    m_invokeAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter),
+                                  QKeySequence(Qt::Key_F5)});
+    m_invokeAction->setToolTip(tr("Send the message and run the bot (Ctrl+Enter, F5)"));
     m_stopAction = new QAction(icon(u"stop"_s), tr("Stop"), this);
     m_stopAction->setObjectName(u"stopAction"_s);
+    // Esc stops only while a run is on (the action is disabled otherwise) and only in
+    // the main window: a dialog, a menu or a completer popup keeps its own Esc.
     m_stopAction->setShortcut(Qt::Key_Escape);
+    m_stopAction->setShortcutContext(Qt::WindowShortcut);
     m_stopAction->setToolTip(tr("Cancel the run; what it produced so far is kept (Esc)"));
-    m_newAction = new QAction(icon(u"new-conversation"_s), tr("New conversation"), this);
+    m_newAction = new QAction(icon(u"new-conversation"_s), tr("New Conversation"), this);
     m_newAction->setObjectName(u"newConversationAction"_s);
     m_newAction->setShortcut(QKeySequence::New);
     m_reloadAction = new QAction(icon(u"reload"_s), tr("Reload bots"), this);
     m_reloadAction->setObjectName(u"reloadAction"_s);
-    m_reloadAction->setShortcut(QKeySequence::Refresh);
+    // Not QKeySequence::Refresh: that is F5 here, which invokes.
+    m_reloadAction->setShortcut(QKeySequence(u"Ctrl+Shift+R"_s));
     m_settingsAction = new QAction(icon(u"settings"_s), tr("Settings…"), this);
     m_settingsAction->setObjectName(u"settingsAction"_s);
-    m_settingsAction->setShortcut(QKeySequence::Preferences);
+    m_settingsAction->setShortcut(QKeySequence(u"Ctrl+Shift+,"_s)); // KDE's Configure
 
     auto *toolbar = m_toolbar = addToolBar(tr("Main"));
     toolbar->setObjectName(u"mainToolbar"_s);
@@ -108,6 +113,7 @@ void MainWindow::buildLayout()
     m_setupTabs->addTab(m_parameters, tr("Parameters"));
     m_setupTabs->addTab(m_datasets, tr("Datasets"));
     auto *left = splitter(Qt::Vertical, u"leftSplitter"_s);
+    m_leftPane = left;
     left->addWidget(titled(tr("Bots"), m_botPicker));
     left->addWidget(m_setupTabs);
 
@@ -162,22 +168,29 @@ void MainWindow::buildLayout()
     m_inspector->addTab(m_eventsView, tr("Events"));
     m_inspector->addTab(m_result, tr("Result"));
 
-    auto *main = splitter(Qt::Horizontal, u"mainSplitter"_s);
+    auto *main = m_mainSplitter = splitter(Qt::Horizontal, u"mainSplitter"_s);
     main->addWidget(left);
     main->addWidget(middle);
     main->addWidget(m_inspector);
     main->setStretchFactor(1, 1);
     main->setStretchFactor(2, 1);
     setCentralWidget(main);
-
-    // Default proportions for a first start (a saved layout replaces them).
-    main->setSizes({330, 520, 590});
-    left->setSizes({430, 370});
-    middle->setSizes({560, 190});
-    steps->setSizes({220, 380});
+    applyDefaultLayout();
 
     m_status = new RunStatusPanel;
     statusBar()->addPermanentWidget(m_status);
+}
+
+void MainWindow::applyDefaultLayout()
+{
+    // Proportions for a first start (a saved layout replaces them) and View ▸ Reset Layout.
+    const QList<std::pair<QString, QList<int>>> sizes{{u"mainSplitter"_s, {330, 520, 590}},
+                                                     {u"leftSplitter"_s, {430, 370}},
+                                                     {u"conversationSplitter"_s, {560, 190}},
+                                                     {u"stepsSplitter"_s, {220, 380}}};
+    for (const auto &[name, values] : sizes)
+        if (auto *s = findChild<QSplitter *>(name))
+            s->setSizes(values);
 }
 
 } // namespace invoke::ui

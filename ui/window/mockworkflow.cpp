@@ -4,6 +4,7 @@
 #include "ui/window/mainwindow.h"
 #include "ui/mocks/mockseteditor.h"
 #include "ui/mocks/mocksetdocument.h"
+#include "ui/common/recentfilesmenu.h"
 #include "ui/request/modeswitch.h"
 #include "ui/run/runcontroller.h"
 #include "ui/steps/steptreemodel.h"
@@ -47,14 +48,14 @@ QString droppedJsonFile(const QMimeData *mime)
 MockWorkflow::MockWorkflow(MainWindow *window, QSettings *settings)
     : QObject(window), m_window(window), m_editor(new MockSetEditor(settings))
 {
-    m_saveRun = new QAction(tr("Save run as mock set"), this);
+    m_saveRun = new QAction(tr("Save Run as Mock Set"), this);
     m_saveRun->setObjectName(u"saveRunAsMocksAction"_s);
     m_saveRun->setToolTip(tr("A mock set with the answers of this run's LLM calls, searches and code runs, "
                              "opened in the Mock set tab (secrets masked)"));
-    m_promote = new QAction(tr("Promote to mock"), this);
+    m_promote = new QAction(tr("Promote to Mock"), this);
     m_promote->setObjectName(u"promoteToMockAction"_s);
     m_promote->setToolTip(tr("Add this step's answer to the open mock set, or replace its mock"));
-    m_rerun = new QAction(tr("Re-run with mocks"), this);
+    m_rerun = new QAction(tr("Re-run with Mocks"), this);
     m_rerun->setObjectName(u"rerunWithMocksAction"_s);
     m_rerun->setToolTip(tr("Run the last request again in Manual mode with the mock set as edited here"));
     m_rerun->setShortcut(Qt::SHIFT | Qt::Key_F5);
@@ -74,6 +75,36 @@ MockWorkflow::MockWorkflow(MainWindow *window, QSettings *settings)
     window->addAction(m_rerun);
     m_editor->addToolbarAction(m_rerun);
 
+    // The window's menus: the mock set files under File (Ctrl+O/S/Shift+S wherever the
+    // focus is, one action each, so the editor's keys cannot clash with the menu's),
+    // Re-run with mocks under Run; Edit ▸ Undo/Redo reach the editor's undo stack.
+    m_editor->setProperty("shortcutScope", tr("Mock set tab"));
+    m_editor->newAction()->setText(tr("New Mock Set"));
+    m_editor->openAction()->setText(tr("Open Mock Set…"));
+    m_editor->saveAction()->setText(tr("Save Mock Set"));
+    m_editor->saveAsAction()->setText(tr("Save Mock Set As…"));
+    m_editor->recentMenu()->setTitle(tr("Recent Mock Sets"));
+    if (m_editor->saveAsAction()->shortcut().isEmpty()) // QKeySequence::SaveAs is empty on some platforms
+        m_editor->saveAsAction()->setShortcut(QKeySequence(u"Ctrl+Shift+S"_s));
+    for (QAction *fileAction : {m_editor->openAction(), m_editor->saveAction(), m_editor->saveAsAction()})
+        fileAction->setShortcutContext(Qt::WindowShortcut);
+    for (QAction *fileAction : {m_editor->openAction(), m_editor->saveAction(), m_editor->saveAsAction()})
+        connect(fileAction, &QAction::triggered, this, &MockWorkflow::showEditor);
+    window->addMenuAction(WindowMenu::File, m_editor->newAction());
+    window->addMenuAction(WindowMenu::File, m_editor->openAction());
+    window->addMenuAction(WindowMenu::File, m_editor->recentMenu()->menuAction());
+    window->addMenuAction(WindowMenu::File, m_editor->saveAction());
+    window->addMenuAction(WindowMenu::File, m_editor->saveAsAction());
+    window->addMenuAction(WindowMenu::File, m_saveRun);
+    window->addMenuAction(WindowMenu::Run, m_rerun);
+    m_editor->undoAction()->setShortcuts({});
+    m_editor->redoAction()->setShortcuts({});
+    window->addUndoTarget(m_editor, m_editor->undoAction(), m_editor->redoAction());
+    auto *showTab = new QAction(tr("&Mock Set Editor"), this);
+    showTab->setObjectName(u"showMockEditorAction"_s);
+    connect(showTab, &QAction::triggered, this, &MockWorkflow::showEditor);
+    window->addMenuAction(WindowMenu::Panels, showTab);
+
     QTreeView *steps = window->stepView();
     steps->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(steps, &QWidget::customContextMenuRequested, this, &MockWorkflow::stepContextMenu);
@@ -88,7 +119,10 @@ MockWorkflow::MockWorkflow(MainWindow *window, QSettings *settings)
     connect(m_editor, &MockSetEditor::documentChanged, this, &MockWorkflow::syncModeSwitch);
 
     // The plan comes from the window's backend, so a server's bot shows its coverage too.
-    auto botChanged = [this] { m_editor->setBot(m_window->botPicker()->currentKey(), m_window->backend()); };
+    auto botChanged = [this] {
+        m_editor->setBot(m_window->botPicker()->currentKey(), m_window->backend());
+        updateActions();
+    };
     connect(window->botPicker(), &BotPicker::currentBotChanged, this, botChanged);
     connect(window, &MainWindow::botsLoaded, this, botChanged);
     connect(window, &MainWindow::runFinished, this, [this](const InvokeResult &result) {
@@ -143,7 +177,9 @@ void MockWorkflow::updateActions()
     m_saveRun->setEnabled(!running && m_haveResult && !m_lastResult.steps.isEmpty());
     const StepRecord step = m_window->stepModel()->stepAt(m_window->stepView()->currentIndex());
     m_promote->setEnabled(!running && !step.path.isEmpty() && step.status != StepStatus::Running);
-    m_rerun->setEnabled(!running && !m_window->runs()->lastRequest().botKey.isEmpty());
+    // Only the shown bot's last run (its answer goes to that bot's conversation).
+    const QString lastBot = m_window->runs()->lastRequest().botKey;
+    m_rerun->setEnabled(!running && !lastBot.isEmpty() && lastBot == m_window->botPicker()->currentKey());
 }
 
 void MockWorkflow::stepContextMenu(const QPoint &position)
@@ -223,7 +259,8 @@ void MockWorkflow::reportRedactions(const QString &what, const QStringList &line
 void MockWorkflow::rerunWithMocks()
 {
     RunController *runs = m_window->runs();
-    if (runs->isRunning() || runs->lastRequest().botKey.isEmpty())
+    if (runs->isRunning() || runs->lastRequest().botKey.isEmpty()
+        || runs->lastRequest().botKey != m_window->botPicker()->currentKey())
         return;
     QString error;
     const std::optional<MockSet> mocks = m_editor->mocksForRun(&error);
