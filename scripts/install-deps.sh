@@ -3,6 +3,8 @@
 # Safe to run again: apt skips what is already there. Runs as root or through sudo.
 set -eu
 
+# help2man makes the manual pages at build time; lintian, desktop-file-utils, appstream
+# and file check the Debian package (ctest -L packaging, scripts/package.sh).
 packages="
   build-essential cmake ninja-build ccache pkg-config
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libsqlite3-dev zlib1g-dev
@@ -12,6 +14,7 @@ packages="
   nlohmann-json3-dev libbenchmark-dev
   python3 bubblewrap curl
   fonts-dejavu-core
+  help2man lintian desktop-file-utils appstream file
 "
 
 missing=""
