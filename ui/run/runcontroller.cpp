@@ -50,6 +50,40 @@ void RunController::stop()
         m_invocation->cancel();
 }
 
+bool RunController::showFinished(const InvokeRequest &request, const InvokeResult &result)
+{
+    if (m_running)
+        return false;
+    if (m_invocation)
+        m_invocation->deleteLater();
+    m_batcher->discard();
+    m_steps->clear();
+    m_events->clear();
+    TranscriptModel::Snapshot turns;
+    for (const Message &message : request.messages) {
+        TranscriptModel::Turn turn;
+        turn.speaker = message.role == u"user"_s ? TranscriptModel::Speaker::User : TranscriptModel::Speaker::Assistant;
+        turn.text = message.content;
+        turns.append(turn);
+    }
+    m_transcript->restore(turns);
+
+    m_eventCount = 0;
+    m_invocationId.clear();
+    apply(result.events);
+    if (result.cancelled)
+        m_steps->markCancelled();
+    else if (!result.success)
+        m_steps->markFailed(result.error);
+    if (m_invocationId.isEmpty() && !result.invocationId.isEmpty()) {
+        m_invocationId = result.invocationId;
+        Q_EMIT invocationIdKnown(m_invocationId);
+    }
+    m_transcript->finishTurn(result);
+    Q_EMIT finished(result);
+    return true;
+}
+
 void RunController::apply(const QList<Event> &batch)
 {
     m_steps->addEvents(batch);

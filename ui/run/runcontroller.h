@@ -33,6 +33,12 @@ public:
     void start(const InvokeRequest &request, const QString &userText);
     void stop();
     bool isRunning() const { return m_running; }
+    // Shows a run that finished elsewhere (a test case's, run with its events kept) as if
+    // it had just run here: the step tree and the events get its events, the transcript
+    // its request's messages and then its answer; eventsApplied, invocationIdKnown and
+    // finished follow as after a run. lastRequest() stays the last run started here.
+    // False (nothing changes) while a run is going.
+    bool showFinished(const InvokeRequest &request, const InvokeResult &result);
 
     qint64 eventCount() const { return m_eventCount; }
     QString invocationId() const { return m_invocationId; }

@@ -4,6 +4,7 @@
 #include "ui/request/copyascode.h"
 #include "ui/request/modeswitch.h"
 #include "ui/window/mainwindow.h"
+#include "ui/window/testsworkflow.h"
 
 #include "core/config/profiles.h"
 
@@ -35,8 +36,9 @@ WindowAddOns installWindowAddOns(MainWindow *window, ProfileStore *profiles, Bac
                      [copy, switcher] { copy->setEndpoint(switcher->currentEndpoint()); });
     QObject::connect(copy, &CopyAsCode::reported, window,
                      [window](const QString &message) { window->statusBar()->showMessage(message, 8000); });
+    auto *tests = new TestsWorkflow(window);
     switcher->switchTo(profiles->current());
-    return {switcher, copy};
+    return {switcher, copy, tests};
 }
 
 } // namespace invoke::ui

@@ -4,6 +4,7 @@
 // only what it needs: the switcher the profiles and the BackendProvider, Copy as code
 // the current request and the endpoint of the profile in use. The window hears of a
 // backend switch and of a switch that failed; Copy as code's reports go to the status bar.
+// The Tests panel (ui/window/testsworkflow.h) docks at the bottom, on the window's backend.
 
 namespace invoke {
 class ProfileStore;
@@ -15,14 +16,16 @@ class BackendProvider;
 class CopyAsCode;
 class MainWindow;
 class ProfileSwitcher;
+class TestsWorkflow;
 
 struct WindowAddOns
 {
     ProfileSwitcher *switcher = nullptr;
     CopyAsCode *copyAsCode = nullptr;
+    TestsWorkflow *tests = nullptr;
 };
 
-// Adds both to `window` (which must talk to `provider`), then switches to the profile
+// Adds them to `window` (which must talk to `provider`), then switches to the profile
 // chosen last.
 WindowAddOns installWindowAddOns(MainWindow *window, ProfileStore *profiles, BackendProvider *provider);
 
