@@ -124,6 +124,36 @@ private Q_SLOTS:
         QVERIFY(changed.last().first().value<invoke::filter::Filter>().isEmpty());
     }
 
+    // Green and red read on a dark palette too (tinted from the palette's base).
+    void darkPalette()
+    {
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
+        dark.setColor(QPalette::WindowText, QColor(0xe0, 0xe0, 0xe0));
+        dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+        dark.setColor(QPalette::Text, QColor(0xe0, 0xe0, 0xe0));
+        dark.setColor(QPalette::Button, QColor(0x35, 0x35, 0x35));
+        dark.setColor(QPalette::ButtonText, QColor(0xe0, 0xe0, 0xe0));
+        const QPalette original = QApplication::palette();
+        QApplication::setPalette(dark);
+        QWidget page;
+        auto *valid = new FilterBar(&page);
+        auto *invalid = new FilterBar(&page);
+        valid->setGeometry(0, 0, 600, 50);
+        invalid->setGeometry(0, 55, 600, 50);
+        page.resize(600, 110);
+        page.show();
+        QTest::keyClicks(valid->edit(), u"step ^= \"research/\" and duration_ms > 100"_s);
+        valid->setStatus(u"15,416 of 1,000,000 events match"_s);
+        QTest::keyClicks(invalid->edit(), u"step ^= and duration_ms > 100"_s);
+        QVERIFY(leansGreen(valid->edit()->palette().color(QPalette::Base)));
+        QVERIFY(leansRed(invalid->edit()->palette().color(QPalette::Base)));
+        QVERIFY(valid->edit()->palette().color(QPalette::Base).lightness() < 110); // still a dark field
+        const QString dir = qEnvironmentVariable("INVOKE_SCREENSHOT_DIR", QDir::tempPath());
+        QVERIFY(page.grab().save(dir + u"/filter-bar-dark.png"_s));
+        QApplication::setPalette(original);
+    }
+
     void wordStartForCompletion_data()
     {
         QTest::addColumn<QString>("text");
