@@ -4,6 +4,7 @@
 #include "studiofixture.h"
 
 #include "tests/support/openaistubserver.h"
+#include "core/cache/cachesetting.h"
 #include "core/config/sandboxsettings.h"
 #include "core/datasets/datasetcatalog.h"
 #include "ui/connection/settingsdialog.h"
@@ -126,6 +127,46 @@ private Q_SLOTS:
         const std::optional<SecretResult> stored = readSecret(studio.secrets);
         QVERIFY(stored && stored->ok());
         QCOMPARE(stored->value, u"sk-secret-value-42"_s);
+    }
+
+    void cacheUrlKeepsItsPasswordInTheKeychainOnly()
+    {
+        StudioFixture studio;
+        SettingsDialog dialog(&studio.settings, &studio.secrets);
+        dialog.show();
+        QTRY_VERIFY(dialog.apiKeyField()->isEnabled() && dialog.cachePasswordField()->isEnabled());
+        QCOMPARE(dialog.cachePasswordField()->echoMode(), QLineEdit::Password);
+        typeInto(dialog.cacheUrlField(), u"postgresql://team:pg-secret-77@db.example:5433/invoke?sslmode=require"_s);
+        QTest::mouseClick(dialog.saveButton(), Qt::LeftButton);
+        QTRY_COMPARE(dialog.result(), int(QDialog::Accepted));
+        QCOMPARE(dialog.cacheUrlField()->text(), u"postgresql://team@db.example:5433/invoke?sslmode=require"_s);
+
+        studio.settings.sync();
+        QFile file(studio.settings.fileName());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray written = file.readAll();
+        QVERIFY2(written.contains("db.example:5433"), written.constData());
+        QVERIFY2(!written.contains("pg-secret-77"), written.constData());
+
+        std::optional<SecretResult> stored;
+        QObject context;
+        studio.secrets.read(cache::cachePasswordSecretName(), &context, [&](const SecretResult &r) { stored = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(stored.has_value(), 10000);
+        QVERIFY(stored->ok());
+        QCOMPARE(stored->value, u"pg-secret-77"_s);
+
+        // Opened again: the URL as saved, the password from the keychain, masked.
+        SettingsDialog again(&studio.settings, &studio.secrets);
+        QTRY_VERIFY(again.cachePasswordField()->isEnabled());
+        QCOMPARE(again.cacheUrlField()->text(), u"postgresql://team@db.example:5433/invoke?sslmode=require"_s);
+        QCOMPARE(again.cachePasswordField()->text(), u"pg-secret-77"_s);
+
+        // A URL that does not parse is refused with a message, and nothing is saved.
+        typeInto(again.cacheUrlField(), u"postgresql://team:pw@/nodb"_s);
+        QTest::mouseClick(again.saveButton(), Qt::LeftButton);
+        QVERIFY2(again.keyStatusText().contains(u"Replay cache"_s), qPrintable(again.keyStatusText()));
+        QVERIFY(!again.keyStatusText().contains(u":pw@"_s));
+        QCOMPARE(again.result(), int(QDialog::Rejected));
     }
 
     void datasetFoldersAreSaved()

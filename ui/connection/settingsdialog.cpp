@@ -2,6 +2,8 @@
 #include "ui/connection/connectiontester.h"
 #include "ui/common/icons.h"
 
+#include "core/cache/cachesetting.h"
+#include "core/cache/cacheurl.h"
 #include "core/config/sandboxsettings.h"
 #include "core/config/secretstore.h"
 #include "core/datasets/datasetcatalog.h"
@@ -82,6 +84,25 @@ SettingsDialog::SettingsDialog(QSettings *settings, SecretStore *secrets, QWidge
         tr("Without bubblewrap, codeexec steps are refused. Checked, they run with resource limits only: the "
            "code can use the network and read your files. Used from the next start of Invoke Studio."));
     form->addRow(tr("Code steps:"), m_allowUnsandboxedCode);
+    m_cacheUrl = new QLineEdit(settings->value(QLatin1String(cache::CacheUrlSettingsKey)).toString(), this);
+    m_cacheUrl->setObjectName(u"cacheUrl"_s);
+    m_cacheUrl->setPlaceholderText(tr("the embedded cache; or postgresql://user@host/db"));
+    m_cacheUrl->setToolTip(tr("A file path, sqlite:PATH, or postgresql://user[:password]@host[:port]/db for a cache "
+                              "a team shares. A password typed in the URL goes to the keychain."));
+    form->addRow(tr("Replay cache:"), m_cacheUrl);
+    m_cachePassword = new QLineEdit(this);
+    m_cachePassword->setObjectName(u"cachePassword"_s);
+    m_cachePassword->setEchoMode(QLineEdit::Password);
+    m_cachePassword->setPlaceholderText(tr("not set"));
+    m_cachePassword->setEnabled(false); // until the keychain has answered
+    form->addRow(tr("Cache password:"), m_cachePassword);
+    m_secrets->read(cache::cachePasswordSecretName(), this, [this](const SecretResult &r) {
+        m_cachePassword->setEnabled(true);
+        if (r.ok()) {
+            m_storedCachePassword = r.value;
+            m_cachePassword->setText(r.value);
+        }
+    });
 
     auto *hint = new QLabel(tr("Any OpenAI-compatible chat-completions server works (OpenAI, Ollama, "
                                "llama.cpp, vLLM…). The key is kept in the system keychain, never in a file."), this);
@@ -159,8 +180,48 @@ void SettingsDialog::save()
             folders << folder;
     m_settings->setValue(QLatin1String(datasets::FoldersSettingsKey), folders);
     m_settings->setValue(QLatin1String(SandboxSettings::AllowUnsandboxedKey), m_allowUnsandboxedCode->isChecked());
+    // The cache URL: its password goes to the keychain, the rest to the settings.
+    QString cachePassword = m_cachePassword->text();
+    if (const QString text = m_cacheUrl->text().trimmed(); text.isEmpty()) {
+        m_settings->remove(QLatin1String(cache::CacheUrlSettingsKey));
+    } else {
+        QString error;
+        std::optional<cache::CacheUrl> url = cache::CacheUrl::parse(text, &error);
+        if (!url) {
+            showKeyStatus(false, tr("Replay cache: %1").arg(cache::maskCacheUrlPassword(error)));
+            return;
+        }
+        if (!url->password.isEmpty())
+            cachePassword = std::exchange(url->password, QString());
+        m_cacheUrl->setText(url->toString());
+        m_cachePassword->setText(cachePassword);
+        m_settings->setValue(QLatin1String(cache::CacheUrlSettingsKey), url->toString());
+    }
     m_settings->sync();
 
+    if (cachePassword == m_storedCachePassword) {
+        saveApiKey(typed);
+        return;
+    }
+    saveButton()->setEnabled(false);
+    auto done = [this, typed, cachePassword](const SecretResult &r) {
+        saveButton()->setEnabled(true);
+        if (r.ok() || (cachePassword.isEmpty() && r.status == SecretResult::NotFound)) {
+            m_storedCachePassword = cachePassword;
+            saveApiKey(typed);
+            return;
+        }
+        showKeyStatus(false, tr("The replay cache's password was NOT saved: %1").arg(r.error));
+        m_buttons->button(QDialogButtonBox::Cancel)->setText(tr("Close"));
+    };
+    if (cachePassword.isEmpty())
+        m_secrets->remove(cache::cachePasswordSecretName(), this, done);
+    else
+        m_secrets->write(cache::cachePasswordSecretName(), cachePassword, this, done);
+}
+
+void SettingsDialog::saveApiKey(const LlmSettings &typed)
+{
     if (typed.apiKey == m_storedKey) {
         Q_EMIT applied(typed);
         accept();

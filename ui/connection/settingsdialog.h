@@ -35,6 +35,8 @@ public:
     QLineEdit *modelField() const { return m_model; }
     QLineEdit *apiKeyField() const { return m_apiKey; }
     QLineEdit *datasetFoldersField() const { return m_datasetFolders; }
+    QLineEdit *cacheUrlField() const { return m_cacheUrl; }
+    QLineEdit *cachePasswordField() const { return m_cachePassword; }
     QCheckBox *allowUnsandboxedCodeBox() const { return m_allowUnsandboxedCode; }
     QPushButton *testButton() const { return m_test; }
     QPushButton *saveButton() const;
@@ -48,6 +50,7 @@ Q_SIGNALS:
 private:
     void save();
     void showKeyStatus(bool ok, const QString &text);
+    void saveApiKey(const LlmSettings &typed);
 
     QSettings *m_settings;
     SecretStore *m_secrets;
@@ -58,6 +61,10 @@ private:
     QLineEdit *m_apiKey;
     QLineEdit *m_datasetFolders; // "; "-separated, saved under datasets::FoldersSettingsKey
     QCheckBox *m_allowUnsandboxedCode; // SandboxSettings::AllowUnsandboxedKey, off by default
+    // The replay cache's URL (settings, without its password) and its password (keychain).
+    QLineEdit *m_cacheUrl = nullptr;
+    QLineEdit *m_cachePassword = nullptr;
+    QString m_storedCachePassword;
     QLabel *m_keyStatus;
     QPushButton *m_test;
     QLabel *m_testResult;
