@@ -16,6 +16,7 @@
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QSpinBox>
 #include <QtWidgets/QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -103,6 +104,14 @@ SettingsDialog::SettingsDialog(QSettings *settings, SecretStore *secrets, QWidge
             m_cachePassword->setText(r.value);
         }
     });
+    m_historyCap = new QSpinBox(this);
+    m_historyCap->setObjectName(u"historyMaxMegabytes"_s);
+    m_historyCap->setRange(1, 1 << 20);
+    m_historyCap->setSuffix(tr(" MB"));
+    m_historyCap->setValue(settings->value(u"history/maxMegabytes"_s, 512).toInt());
+    m_historyCap->setToolTip(tr("When the recorded runs take more, the oldest unpinned runs are removed. Used from "
+                                "the next start of Invoke Studio."));
+    form->addRow(tr("Run history:"), m_historyCap);
 
     auto *hint = new QLabel(tr("Any OpenAI-compatible chat-completions server works (OpenAI, Ollama, "
                                "llama.cpp, vLLM…). The key is kept in the system keychain, never in a file."), this);
@@ -180,6 +189,7 @@ void SettingsDialog::save()
             folders << folder;
     m_settings->setValue(QLatin1String(datasets::FoldersSettingsKey), folders);
     m_settings->setValue(QLatin1String(SandboxSettings::AllowUnsandboxedKey), m_allowUnsandboxedCode->isChecked());
+    m_settings->setValue(u"history/maxMegabytes"_s, m_historyCap->value());
     // The cache URL: its password goes to the keychain, the rest to the settings.
     QString cachePassword = m_cachePassword->text();
     if (const QString text = m_cacheUrl->text().trimmed(); text.isEmpty()) {

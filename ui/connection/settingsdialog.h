@@ -4,6 +4,7 @@
 #include <QtWidgets/QDialog>
 
 class QCheckBox;
+class QSpinBox;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
@@ -61,6 +62,7 @@ private:
     QLineEdit *m_apiKey;
     QLineEdit *m_datasetFolders; // "; "-separated, saved under datasets::FoldersSettingsKey
     QCheckBox *m_allowUnsandboxedCode; // SandboxSettings::AllowUnsandboxedKey, off by default
+    QSpinBox *m_historyCap = nullptr;  // history/maxMegabytes: the run history's size cap (docs/runs.md)
     // The replay cache's URL (settings, without its password) and its password (keychain).
     QLineEdit *m_cacheUrl = nullptr;
     QLineEdit *m_cachePassword = nullptr;

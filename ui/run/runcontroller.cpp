@@ -44,6 +44,11 @@ void RunController::start(const InvokeRequest &request, const QString &userText)
     Q_EMIT started();
 }
 
+Invocation *RunController::currentInvocation() const
+{
+    return m_invocation;
+}
+
 void RunController::stop()
 {
     if (m_running && m_invocation)

@@ -40,6 +40,9 @@ public:
     // False (nothing changes) while a run is going.
     bool showFinished(const InvokeRequest &request, const InvokeResult &result);
 
+    // The invocation of the run going or last run (null before any): a recorder connects
+    // to it on started().
+    Invocation *currentInvocation() const;
     qint64 eventCount() const { return m_eventCount; }
     QString invocationId() const { return m_invocationId; }
     const InvokeRequest &lastRequest() const { return m_request; }

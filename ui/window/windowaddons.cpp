@@ -4,15 +4,18 @@
 #include "ui/request/copyascode.h"
 #include "ui/request/modeswitch.h"
 #include "ui/window/mainwindow.h"
+#include "ui/window/historyworkflow.h"
 #include "ui/window/testsworkflow.h"
 
+#include "core/backend/backend.h"
 #include "core/config/profiles.h"
 
 #include <QtWidgets/QStatusBar>
 
 namespace invoke::ui {
 
-WindowAddOns installWindowAddOns(MainWindow *window, ProfileStore *profiles, BackendProvider *provider)
+WindowAddOns installWindowAddOns(MainWindow *window, ProfileStore *profiles, BackendProvider *provider,
+                                 const QString &historyFile)
 {
     auto *switcher = new ProfileSwitcher(profiles, provider, window);
     auto *copy = new CopyAsCode(
@@ -37,8 +40,15 @@ WindowAddOns installWindowAddOns(MainWindow *window, ProfileStore *profiles, Bac
     QObject::connect(copy, &CopyAsCode::reported, window,
                      [window](const QString &message) { window->statusBar()->showMessage(message, 8000); });
     auto *tests = new TestsWorkflow(window);
+    // The run history: masks the LLM key and the backend's own token in what it records.
+    auto *history = new HistoryWorkflow(window, historyFile, historyMaxBytes(), [window] {
+        QStringList secrets = window->backend() ? window->backend()->secrets() : QStringList();
+        if (!window->llmSettings().apiKey.isEmpty())
+            secrets.append(window->llmSettings().apiKey);
+        return secrets;
+    });
     switcher->switchTo(profiles->current());
-    return {switcher, copy, tests};
+    return {switcher, copy, tests, history};
 }
 
 } // namespace invoke::ui

@@ -6,6 +6,8 @@
 // backend switch and of a switch that failed; Copy as code's reports go to the status bar.
 // The Tests panel (ui/window/testsworkflow.h) docks at the bottom, on the window's backend.
 
+#include <QtCore/QString>
+
 namespace invoke {
 class ProfileStore;
 }
@@ -17,16 +19,20 @@ class CopyAsCode;
 class MainWindow;
 class ProfileSwitcher;
 class TestsWorkflow;
+class HistoryWorkflow;
 
 struct WindowAddOns
 {
     ProfileSwitcher *switcher = nullptr;
     CopyAsCode *copyAsCode = nullptr;
     TestsWorkflow *tests = nullptr;
+    HistoryWorkflow *history = nullptr; // ui/window/historyworkflow.h: records every run
 };
 
 // Adds them to `window` (which must talk to `provider`), then switches to the profile
 // chosen last.
-WindowAddOns installWindowAddOns(MainWindow *window, ProfileStore *profiles, BackendProvider *provider);
+// `historyFile` empty: the user's run history (history::defaultHistoryFile()).
+WindowAddOns installWindowAddOns(MainWindow *window, ProfileStore *profiles, BackendProvider *provider,
+                                 const QString &historyFile = {});
 
 } // namespace invoke::ui

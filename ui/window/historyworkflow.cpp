@@ -1,0 +1,243 @@
+#include "ui/window/historyworkflow.h"
+
+#include "ui/history/historypanel.h"
+#include "ui/history/runcompareview.h"
+#include "ui/history/runtimeline.h"
+#include "ui/run/runcontroller.h"
+#include "ui/steps/steptreemodel.h"
+#include "ui/window/mainwindow.h"
+
+#include "core/backend/backend.h"
+#include "core/backend/invocation.h"
+#include "core/history/forkfromstep.h"
+#include "core/history/runhistory.h"
+#include "ui/request/modeswitch.h"
+
+#include <QtCore/QMimeData>
+#include <QtCore/QSettings>
+#include <QtGui/QDragEnterEvent>
+#include <QtGui/QDropEvent>
+#include <QtGui/QAction>
+#include <QtWidgets/QDockWidget>
+#include <QtWidgets/QFileDialog>
+#include <QtWidgets/QInputDialog>
+#include <QtWidgets/QTreeView>
+#include <QtWidgets/QStatusBar>
+
+using namespace Qt::StringLiterals;
+
+namespace invoke::ui {
+
+namespace {
+
+QString droppedRunFile(const QMimeData *mime)
+{
+    if (!mime || !mime->hasUrls())
+        return {};
+    for (const QUrl &url : mime->urls())
+        if (url.isLocalFile() && url.toLocalFile().endsWith(u".invokerun"_s, Qt::CaseInsensitive))
+            return url.toLocalFile();
+    return {};
+}
+
+QDockWidget *makeDock(MainWindow *window, const QString &title, const QString &name, QWidget *content)
+{
+    auto *dock = new QDockWidget(title, window);
+    dock->setObjectName(name);
+    dock->setWidget(content);
+    dock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable
+                      | QDockWidget::DockWidgetFloatable);
+    window->addDockWidget(Qt::BottomDockWidgetArea, dock);
+    dock->hide();
+    return dock;
+}
+
+} // namespace
+
+qint64 historyMaxBytes()
+{
+    const qint64 mb = QSettings().value(u"history/maxMegabytes"_s, 512).toLongLong();
+    return qMax<qint64>(1, mb) << 20;
+}
+
+HistoryWorkflow::HistoryWorkflow(MainWindow *window, const QString &historyFile, qint64 maxBytes,
+                                 std::function<QStringList()> secrets)
+    : QObject(window), m_window(window),
+      m_history(new history::RunHistory({historyFile.isEmpty() ? history::defaultHistoryFile() : historyFile, maxBytes},
+                                        this)),
+      m_panel(new HistoryPanel(m_history->filePath())), m_compare(new RunCompareView), m_timeline(new RunTimeline),
+      m_secrets(std::move(secrets))
+{
+    m_dock = makeDock(window, tr("History"), u"historyDock"_s, m_panel);
+    m_compareDock = makeDock(window, tr("Compare Runs"), u"compareDock"_s, m_compare);
+    m_timelineDock = makeDock(window, tr("Timeline"), u"timelineDock"_s, m_timeline);
+    m_timeline->setModel(window->stepModel());
+    for (QDockWidget *dock : {m_dock, m_compareDock, m_timelineDock}) {
+        QAction *toggle = dock->toggleViewAction();
+        toggle->setObjectName(u"show_"_s + dock->objectName());
+        window->addMenuAction(WindowMenu::Panels, toggle);
+    }
+
+    m_openFile = new QAction(tr("Open Run File…"), this);
+    m_openFile->setObjectName(u"openRunFileAction"_s);
+    m_openFile->setToolTip(tr("Open a run file (*.invokerun) and show its run, offline"));
+    connect(m_openFile, &QAction::triggered, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(m_window, tr("Open run file"), {}, tr("Run files (*.invokerun)"));
+        if (!file.isEmpty())
+            openRunFile(file);
+    });
+    window->addMenuAction(WindowMenu::File, m_openFile);
+    window->setAcceptDrops(true);
+    window->installEventFilter(this);
+
+    // Every run the window starts is recorded from its first event.
+    RunController *runs = window->runs();
+    connect(runs, &RunController::started, this, [this, runs] {
+        if (Invocation *invocation = runs->currentInvocation())
+            m_history->record(invocation, runs->lastRequest(),
+                              {m_window->backend() ? m_window->backend()->displayName() : QString(),
+                               m_secrets ? m_secrets() : QStringList(), m_window->backend()});
+    });
+    connect(runs, &RunController::finished, this, [this, runs](const InvokeResult &result) {
+        m_shownRequest = runs->lastRequest();
+        m_shownResult = result;
+        m_shownPlan = Json();
+        m_haveShown = true;
+    });
+    m_fork = new QAction(tr("Re-run from Selected Step"), this);
+    m_fork->setObjectName(u"forkFromStepAction"_s);
+    m_fork->setToolTip(tr("Answer the steps before the selected one from this run; run it and what depends on it "
+                          "again in the mode chosen"));
+    m_forkEdited = new QAction(tr("Re-run from Selected Step with Edited Output…"), this);
+    m_forkEdited->setObjectName(u"forkFromStepEditedAction"_s);
+    const auto selectedStep = [this] {
+        return m_window->stepModel()->stepAt(m_window->stepView()->currentIndex());
+    };
+    connect(m_fork, &QAction::triggered, this, [this, selectedStep] { forkFrom(selectedStep().path); });
+    connect(m_forkEdited, &QAction::triggered, this, [this, selectedStep] {
+        const StepRecord step = selectedStep();
+        if (step.path.isEmpty())
+            return;
+        const bool isText = step.output.is_object() && step.output.contains("content") && step.output["content"].is_string();
+        const QString shown = isText ? toQString(step.output["content"].get<std::string>())
+                                     : QString::fromUtf8(dumpJson(step.output, 2));
+        bool ok = false;
+        const QString text = QInputDialog::getMultiLineText(m_window, tr("Edited output of %1").arg(step.path),
+                                                            isText ? tr("The answer:") : tr("The output (JSON):"),
+                                                            shown, &ok);
+        if (!ok)
+            return;
+        Json output;
+        if (isText) {
+            output = step.output;
+            output["content"] = toStd(text);
+        } else {
+            output = parseJson(text.toUtf8());
+            if (output.is_discarded())
+                output = Json(toStd(text)); // not JSON: the text itself
+        }
+        forkFrom(step.path, output);
+    });
+    window->addMenuAction(WindowMenu::Run, m_fork);
+    window->addMenuAction(WindowMenu::Run, m_forkEdited);
+
+    connect(m_history, &history::RunHistory::runRecorded, m_panel, &HistoryPanel::refresh);
+    connect(m_history, &history::RunHistory::unavailable, m_panel, &HistoryPanel::setUnavailable);
+
+    connect(m_panel, &HistoryPanel::reopenRequested, this, &HistoryWorkflow::reopen);
+    connect(m_panel, &HistoryPanel::rerunRequested, this, [this](const history::RunRecord &record) {
+        if (m_window->runs()->isRunning())
+            return;
+        m_window->runs()->start(record.request, record.request.query());
+    });
+    connect(m_panel, &HistoryPanel::compareRequested, this,
+            [this](const history::RunRecord &a, const history::RunRecord &b) {
+                m_compare->compare(a, b);
+                m_compareDock->show();
+                m_compareDock->raise();
+            });
+}
+
+HistoryWorkflow::~HistoryWorkflow() = default;
+
+bool HistoryWorkflow::reopen(const history::RunRecord &record)
+{
+    if (!m_window->runs()->showFinished(record.request, record.result())) {
+        m_window->statusBar()->showMessage(tr("A run is going: stop it to reopen another."), 8000);
+        return false;
+    }
+    m_shownRequest = record.request;
+    m_shownResult = record.result();
+    m_shownPlan = record.botPlan;
+    m_haveShown = true;
+    m_window->statusBar()->showMessage(
+        tr("Reopened run %1 (%2, %3)").arg(record.summary.invocationId.left(8), record.summary.botKey,
+                                          record.summary.startedAt.toLocalTime().toString(u"yyyy-MM-dd HH:mm"_s)),
+        8000);
+    return true;
+}
+
+bool HistoryWorkflow::forkFrom(const QString &path, const std::optional<Json> &editedOutput)
+{
+    const auto say = [this](const QString &message) {
+        m_window->statusBar()->showMessage(message, 10000);
+        return false;
+    };
+    if (!m_haveShown || path.isEmpty())
+        return say(tr("Select a step of a finished run to re-run from."));
+    if (m_window->runs()->isRunning())
+        return say(tr("A run is going: stop it to re-run from a step."));
+    const auto start = [this, path, editedOutput, say](const BotPlan &plan) {
+        QString error;
+        const auto fork = history::forkFromStep(m_shownRequest, m_shownResult, plan, path, m_window->modeSwitch()->mode(),
+                                                editedOutput, &error);
+        if (!fork)
+            return say(error);
+        m_window->runs()->start(fork->request, QString());
+        m_window->statusBar()->showMessage(tr("Re-running from %1: %n step(s) answered from the recorded run", nullptr,
+                                              int(fork->pinned.size())).arg(path),
+                                           10000);
+        return true;
+    };
+    if (const auto plan = BotPlan::fromJson(m_shownPlan))
+        return start(*plan);
+    if (!m_window->backend())
+        return say(tr("No backend to ask for the bot's plan."));
+    // The plan was not recorded (a run of this window): ask the backend, then start.
+    m_window->backend()->botPlan(m_shownRequest.botKey, this, [start, say, this](const BotPlanResult &result) {
+        if (!result.plan) {
+            say(tr("Cannot re-run from a step: %1").arg(result.error));
+            return;
+        }
+        m_shownPlan = result.plan->toJson();
+        start(*result.plan);
+    });
+    return true;
+}
+
+bool HistoryWorkflow::openRunFile(const QString &filePath)
+{
+    return m_panel->openRunFile(filePath); // its reopenRequested shows it
+}
+
+bool HistoryWorkflow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_window && event->type() == QEvent::DragEnter) {
+        auto *drag = static_cast<QDragEnterEvent *>(event);
+        if (!droppedRunFile(drag->mimeData()).isEmpty()) {
+            drag->acceptProposedAction();
+            return true;
+        }
+    } else if (watched == m_window && event->type() == QEvent::Drop) {
+        auto *drop = static_cast<QDropEvent *>(event);
+        const QString file = droppedRunFile(drop->mimeData());
+        if (!file.isEmpty()) {
+            drop->acceptProposedAction();
+            openRunFile(file);
+            return true;
+        }
+    }
+    return QObject::eventFilter(watched, event);
+}
+
+} // namespace invoke::ui

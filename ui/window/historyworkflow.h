@@ -1,0 +1,84 @@
+#pragma once
+// The run history inside the studio window (docs/runs.md): every run the window starts is
+// recorded (history::RunHistory, written off the GUI thread; the LLM key and the profiles'
+// tokens masked); the History panel docks at the bottom (View ▸ Panels ▸ History) and a
+// run picked there reopens into the step tree, transcript, events and result as it
+// streamed, or runs again; two picked runs open side by side in a Compare dock; File ▸
+// Open Run File… and dropping a *.invokerun on the window open a run file (offline: its
+// events are shown as recorded). The Timeline dock paints the current run's waterfall.
+// Run ▸ Re-run from Selected Step (core/history/forkfromstep.h): the steps before the
+// selected one are answered from the run shown, the rest runs in the mode chosen,
+// optionally with an edited output for the selected step.
+// A history that cannot be used is said in the panel; runs go on unrecorded.
+#include "core/history/runrecord.h"
+
+#include <QtCore/QObject>
+#include <QtCore/QStringList>
+
+class QAction;
+class QDockWidget;
+
+namespace invoke::history {
+class RunHistory;
+}
+
+namespace invoke::ui {
+
+class HistoryPanel;
+class MainWindow;
+class RunCompareView;
+class RunTimeline;
+
+class HistoryWorkflow : public QObject
+{
+    Q_OBJECT
+public:
+    // `historyFile` empty: the user's (history::defaultHistoryFile()); `maxBytes` the size
+    // cap (settings: history/maxMegabytes); `secrets` are masked in what is recorded.
+    HistoryWorkflow(MainWindow *window, const QString &historyFile, qint64 maxBytes, std::function<QStringList()> secrets);
+    ~HistoryWorkflow() override;
+
+    history::RunHistory *history() const { return m_history; }
+    HistoryPanel *panel() const { return m_panel; }
+    RunCompareView *compareView() const { return m_compare; }
+    RunTimeline *timeline() const { return m_timeline; }
+    QDockWidget *dock() const { return m_dock; }
+    QAction *openRunFileAction() const { return m_openFile; }
+
+    // Shows a recorded run in the window's views (false while a run is going).
+    bool reopen(const history::RunRecord &record);
+    bool openRunFile(const QString &filePath);
+    // Re-runs the run shown from the step at `path` in the mode switch's mode; with
+    // `editedOutput`, that step is answered by it. False (with a status message) when
+    // there is no run shown, no such step, or a run is going.
+    bool forkFrom(const QString &path, const std::optional<Json> &editedOutput = std::nullopt);
+    QAction *forkAction() const { return m_fork; }
+    QAction *forkEditedAction() const { return m_forkEdited; }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    MainWindow *m_window;
+    history::RunHistory *m_history;
+    HistoryPanel *m_panel;
+    RunCompareView *m_compare;
+    RunTimeline *m_timeline;
+    QDockWidget *m_dock;
+    QDockWidget *m_compareDock;
+    QDockWidget *m_timelineDock;
+    QAction *m_openFile;
+    QAction *m_fork;
+    QAction *m_forkEdited;
+    std::function<QStringList()> m_secrets;
+    // The run shown in the window: what a fork starts from.
+    InvokeRequest m_shownRequest;
+    InvokeResult m_shownResult;
+    Json m_shownPlan; // the bot's plan as recorded, or null (asked of the backend)
+    bool m_haveShown = false;
+};
+
+// The size cap from the settings (history/maxMegabytes, default 512).
+qint64 historyMaxBytes();
+
+} // namespace invoke::ui
