@@ -251,6 +251,8 @@ InvocationRun::StepOutcome InvocationRun::runStep(const StepDefinition &step, Bo
     const qint64 contentBefore = m_events.contentCount();
     QString nestedFailure;
     GateAnswer answer = m_gate.run(call, [&] { return compute(call, context, scope, &nestedFailure); });
+    if (!answer.notice.isEmpty()) // a replay that waited for another process's fill, then went live
+        context.emitStatus(u"replay_cache"_s, answer.notice);
     ActionOutcome &outcome = answer.outcome;
 
     StepStatus status = StepStatus::Error;
