@@ -126,6 +126,23 @@ private Q_SLOTS:
         QCOMPARE(qsizetype(list(m_homeA).size()), before - 1);
     }
 
+    void showFiltersEvents()
+    {
+        const QString id = stringField(list(m_homeA)[0], "invocation_id");
+        const test::CliRun all = run(m_homeA, {u"runs"_s, u"show"_s, id, u"--format"_s, u"events"_s});
+        const test::CliRun steps = run(m_homeA, {u"runs"_s, u"show"_s, id, u"--format"_s, u"events"_s, u"--filter"_s,
+                                                 u"type == \"step_finished\""_s});
+        QCOMPARE(steps.exitCode, 0);
+        const Json a = parseJson(all.out.toUtf8(), nullptr, kJsonMaxWireDepth);
+        const Json s = parseJson(steps.out.toUtf8(), nullptr, kJsonMaxWireDepth);
+        QVERIFY(s["events"].size() > 0 && s["events"].size() < a["events"].size());
+        for (const Json &e : s["events"])
+            QCOMPARE(stringField(e, "type"), u"step_finished"_s);
+        const test::CliRun bad = run(m_homeA, {u"runs"_s, u"show"_s, id, u"--format"_s, u"events"_s, u"--filter"_s, u"type =="_s});
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY2(bad.err.contains(u'^'), qPrintable(bad.err));
+    }
+
     void errors()
     {
         test::CliRun r = run(m_homeA, {u"runs"_s, u"show"_s, u"ffffffff"_s});

@@ -4,6 +4,7 @@
 
 #include "app/cli/cliarguments.h"
 #include "app/cli/console.h"
+#include "app/cli/filter/eventfilteroption.h"
 #include "app/cli/runs/rundiffcommand.h"
 #include "core/format/formatter.h"
 #include "core/history/historystore.h"
@@ -30,8 +31,10 @@ Runs are named by their invocation id or any unique prefix of it.
 Actions:
   list [--bot KEY] [--limit N] [--json]
                        The runs, newest first (default limit 20)
-  show ID|FILE [--format text|json|events] [-v]
-                       A run (or a run file) as 'invoke-cli invoke' printed it
+  show ID|FILE [--format text|json|events] [-v] [--filter EXPR]
+                       A run (or a run file) as 'invoke-cli invoke' printed it;
+                       --filter keeps the events a display filter matches
+                       (docs/filters.md)
   export ID FILE       Write a run file (*.invokerun) to share or keep
   import FILE          Add a run file's run to the history
   diff A B [--json]    Compare two runs step by step (ids or run files)
@@ -126,6 +129,7 @@ int runRunsCommand(const QStringList &args)
     parser.addOption({u"json"_s, u"json"_s});
     parser.addOption({u"format"_s, u"format"_s, u"FORMAT"_s});
     parser.addOption({{u"v"_s, u"verbose"_s}, u"verbose"_s});
+    parser.addOption({u"filter"_s, u"filter"_s, u"EXPR"_s});
     if (!parser.parse(QStringList{u"runs"_s} + args))
         return usage(parser.errorText());
     if (parser.isSet(u"help"_s)) {
@@ -153,10 +157,23 @@ int runRunsCommand(const QStringList &args)
                 return usage(u"--format: "_s + why);
             format = *parsed;
         }
+        std::optional<filter::Filter> filter;
+        if (parser.isSet(u"filter"_s)) {
+            if (format != OutputFormat::Events)
+                return usage(u"--filter selects events; use it with --format events"_s);
+            filter = parseFilterOption(parser.value(u"filter"_s), &why);
+            if (!filter) {
+                printErr(u"invoke-cli: "_s + why + u'\n');
+                return ExitUsage;
+            }
+        }
         const auto run = loadRun(positional.at(1), &why);
         if (!run)
             return failed(why);
-        QString output = format::render(run->result(), format, parser.isSet(u"verbose"_s));
+        InvokeResult result = run->result();
+        if (filter)
+            result.events = EventSelection(*filter).select(result.events);
+        QString output = format::render(result, format, parser.isSet(u"verbose"_s));
         printOut(output.endsWith(u'\n') ? output : output + u'\n');
         return ExitOk;
     }
