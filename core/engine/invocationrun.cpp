@@ -203,12 +203,15 @@ InvocationRun::Flow InvocationRun::runStepAndHandlers(const StepDefinition &step
         return Flow::Fail;
     }
 
-    QStringList known;
-    for (const StepDefinition &s : scope.bot->steps)
-        known.append(s.key);
+    // What handler steps may depend on: built once per bot run, not per step.
+    if (!applying.isEmpty() && scope.stepKeys.isEmpty()) {
+        scope.stepKeys.reserve(scope.bot->steps.size());
+        for (const StepDefinition &s : scope.bot->steps)
+            scope.stepKeys.insert(s.key);
+    }
     for (const ResultHandler *handler : std::as_const(applying)) {
         QString orderError;
-        const auto order = orderSteps(handler->steps, known, &orderError);
+        const auto order = orderSteps(handler->steps, scope.stepKeys, &orderError);
         if (!order) {
             scope.failure = stepFailure(scope.prefix + step.key, step.actionType,
                                         u"result handler: %1"_s.arg(orderError));

@@ -5,7 +5,6 @@
 #include <QtCore/QSet>
 
 #include <optional>
-#include <type_traits>
 
 namespace invoke::engine {
 
@@ -15,12 +14,5 @@ namespace invoke::engine {
 std::optional<QList<const StepDefinition *>> orderSteps(const QList<StepDefinition> &steps,
                                                         const QSet<QString> &outside = {},
                                                         QString *error = nullptr);
-// `outside` as a list (a template, so that `{}` still means the set above).
-template <typename List, std::enable_if_t<std::is_same_v<List, QStringList>, int> = 0>
-std::optional<QList<const StepDefinition *>> orderSteps(const QList<StepDefinition> &steps,
-                                                        const List &outside, QString *error = nullptr)
-{
-    return orderSteps(steps, QSet<QString>(outside.cbegin(), outside.cend()), error);
-}
 
 } // namespace invoke::engine
