@@ -1,6 +1,7 @@
 // invoke-cli: bots, datasets, invoke, cache and mocks on the embedded engine (see helptext.cpp).
 #include "core/config/appidentity.h"
 #include "app/cli/cliarguments.h"
+#include "app/cli/datasets/datasetstools.h"
 #include "app/cli/commands.h"
 #include "app/cli/console.h"
 #include "app/cli/localengine.h"
@@ -70,6 +71,8 @@ int main(int argc, char *argv[])
     }
     if (arguments.value(0) == u"cache"_s && arguments.value(1) == u"explain"_s)
         return cli::runCacheExplain(arguments.mid(2)); // app/cli/cache/cacheexplain.cpp
+    if (arguments.value(0) == u"datasets"_s && cli::isDatasetsTool(arguments.value(1)))
+        return cli::runDatasetsTool(arguments.mid(1)); // show, search, import: app/cli/datasets/
     if (arguments.value(0) == u"test"_s)
         return cli::runTestCommand(arguments.mid(1));
     if (arguments.value(0) == u"batch"_s)

@@ -28,6 +28,14 @@ Json Memory::toJson() const
                 {"score", score}, {"metadata", metadata}};
 }
 
+Json memoriesJson(const QList<Memory> &memories)
+{
+    Json list = Json::array();
+    for (const Memory &m : memories)
+        list.push_back(m.toJson());
+    return Json{{"memories", std::move(list)}};
+}
+
 DatasetStore::DatasetStore(QStringList folders, QString indexFile)
     : m_folders(folders.isEmpty() ? DatasetCatalog::defaultFolders() : std::move(folders)),
       m_indexFile(indexFile.isEmpty() ? paths::datasetIndexFile() : std::move(indexFile))

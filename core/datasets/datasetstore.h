@@ -14,6 +14,10 @@
 
 namespace invoke::datasets {
 
+// memory.search's limit: its default and the most it takes (core/engine/actions/memorysearch.h).
+inline constexpr int SearchDefaultLimit = 10;
+inline constexpr int SearchMaxLimit = 1000;
+
 // One search hit, as memory.search outputs it.
 struct Memory
 {
@@ -38,6 +42,9 @@ struct IndexProgress
     qint64 rows = 0;       // of this dataset so far
 };
 using IndexProgressFn = std::function<bool(const IndexProgress &)>;
+
+// memory.search's output for these hits: {"memories": [...]}.
+Json memoriesJson(const QList<Memory> &memories);
 
 class DatasetStore
 {

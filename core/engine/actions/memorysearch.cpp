@@ -85,10 +85,7 @@ ActionOutcome MemorySearchAction::run(const ActionCall &call, ActionContext &)
                                           int(limitValue.get<qint64>()), &error);
     if (!memories)
         return ActionOutcome::failure(u"memory.search: "_s + error);
-    Json list = Json::array();
-    for (const datasets::Memory &m : *memories)
-        list.push_back(m.toJson());
-    return ActionOutcome::success(Json{{"memories", std::move(list)}});
+    return ActionOutcome::success(datasets::memoriesJson(*memories));
 }
 
 void registerMemorySearchAction(ActionRegistry &registry, std::shared_ptr<const datasets::DatasetStore> store)

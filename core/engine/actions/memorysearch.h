@@ -4,21 +4,18 @@
 // comma-separated slugs; default: the invocation's datasets), limit (default 10).
 // Output {memories: [{id, dataset, content, score, metadata}]}, best first; no hit is an
 // empty list. An unknown slug fails the step and names it.
+#include "core/datasets/datasetstore.h"
 #include "core/engine/action.h"
 
 #include <memory>
-
-namespace invoke::datasets {
-class DatasetStore;
-}
 
 namespace invoke::engine {
 
 class MemorySearchAction : public Action
 {
 public:
-    static constexpr int DefaultLimit = 10;
-    static constexpr int MaxLimit = 1000;
+    static constexpr int DefaultLimit = datasets::SearchDefaultLimit;
+    static constexpr int MaxLimit = datasets::SearchMaxLimit;
 
     explicit MemorySearchAction(std::shared_ptr<const datasets::DatasetStore> store);
 
