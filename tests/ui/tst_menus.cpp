@@ -281,6 +281,24 @@ private Q_SLOTS:
         QTRY_VERIFY(window->transcriptModel()->rowCount() == 2);
         QVERIFY(window->stopAction()->isEnabled());
         QVERIFY(!window->botPicker()->isEnabled()); // no switching bots while a run is on
+        // A popup menu and a dialog keep their own Esc: the run goes on.
+        QMenu *run = window->menu(WindowMenu::Run);
+        run->popup(window->mapToGlobal(QPoint(40, 40)));
+        QTRY_VERIFY(run->isVisible());
+        QTest::keyClick(run, Qt::Key_Escape);
+        QTRY_VERIFY(!run->isVisible());
+        window->aboutAction()->trigger();
+        ui::AboutDialog *about = nullptr;
+        QTRY_VERIFY((about = window->findChild<ui::AboutDialog *>()) && about->isVisible());
+        QTest::keyClick(about, Qt::Key_Escape);
+        QTRY_VERIFY(!about->isVisible());
+        QTest::qWait(50);
+        QCOMPARE(finished.count(), 0);
+        QVERIFY(window->stopAction()->isEnabled());
+        // In the window itself, Esc stops the run.
+        window->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(window));
+        composer->setFocus();
         QTest::keyClick(composer, Qt::Key_Escape);
         QTRY_COMPARE(finished.count(), 1);
         QVERIFY(finished.at(0).at(0).value<InvokeResult>().cancelled);
