@@ -3,7 +3,7 @@
 // About shows the version, the licence and Qt's version, Help ▸ Documentation opens the
 // docs, Ctrl+F finds in the panel that has the focus, Edit ▸ Undo reaches the mock set
 // editor, Esc stops only a running run, View ▸ Theme and Reset Layout.
-#include "studiofixture.h"
+#include "tests/ui/studiofixture.h"
 
 #include "tests/support/openaistubserver.h"
 #include "ui/desktop/aboutdialog.h"

@@ -2,7 +2,7 @@
 // bots starts a fresh conversation and never sends the previous bot's history; switching
 // back brings that bot's conversation back, until New conversation. BotConversations
 // alone too, on a TranscriptModel with QAbstractItemModelTester.
-#include "studiofixture.h"
+#include "tests/ui/studiofixture.h"
 
 #include "ui/request/composer.h"
 #include "ui/request/modeswitch.h"

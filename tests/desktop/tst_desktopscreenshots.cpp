@@ -3,7 +3,7 @@
 // Keyboard Shortcuts, Settings and Profiles (whose titles name the application once), the
 // ticket-triage parameter form (a multi-line JSON field without a gap under it), a long
 // result wrapped, and the dark theme. Each render also checks what it shows.
-#include "studiofixture.h"
+#include "tests/ui/studiofixture.h"
 
 #include "core/config/profiles.h"
 #include "ui/connection/profilesdialog.h"
