@@ -95,8 +95,11 @@ BatchInput parseBatchJsonLines(const QByteArray &bytes, const QString &displayPa
                 problems.add(line, u"\"message\" must be a string"_s);
                 ok = false;
             }
-        } else if (auto messages = messagesFromJson(value["messages"], &why)) {
+        } else if (auto messages = messagesFromJson(value["messages"], &why); messages && !messages->isEmpty()) {
             row.messages = *messages;
+        } else if (messages) {
+            problems.add(line, u"\"messages\" is empty: a row needs at least one message"_s);
+            ok = false;
         } else {
             problems.add(line, u"messages: "_s + why);
             ok = false;
@@ -176,6 +179,8 @@ BatchInput parseBatchCsv(const QByteArray &bytes, const QString &displayPath)
                 auto messages = value.is_discarded() ? std::nullopt : messagesFromJson(value, &why);
                 if (!messages)
                     problems.add(csv.line, u"messages: not a JSON conversation: "_s + why);
+                else if (messages->isEmpty())
+                    problems.add(csv.line, u"messages is empty: a row needs at least one message"_s);
                 else
                     row.messages = *messages;
             } else if (!cell.isEmpty()) {

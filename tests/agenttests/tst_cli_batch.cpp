@@ -181,6 +181,8 @@ private Q_SLOTS:
         QTest::newRow("open quote") << u"quote.csv"_s << QByteArray("message\n\"never closed\n") << u"quote.csv:2: a quoted field is not closed"_s;
         QTest::newRow("not utf-8") << u"latin.csv"_s << QByteArray("message\nok\ncaf\xe9\n") << u"latin.csv:3: the file is not UTF-8"_s;
         QTest::newRow("json lines") << u"bad.jsonl"_s << QByteArray("{\"message\": \"hi\"}\n{\"message\": 1}\n") << u"bad.jsonl:2: \"message\" must be a string"_s;
+        QTest::newRow("empty conversation") << u"empty.csv"_s << QByteArray("messages,topic\n\"[]\",tea\n")
+                                            << u"empty.csv:2: messages is empty"_s;
         QTest::newRow("no rows") << u"empty.jsonl"_s << QByteArray("\n\n") << u"empty.jsonl:1: no rows"_s;
     }
 

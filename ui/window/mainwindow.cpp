@@ -1,4 +1,6 @@
 #include "ui/window/mainwindow.h"
+
+#include <QtWidgets/QApplication>
 #include "ui/common/banner.h"
 #include "ui/request/botpicker.h"
 #include "ui/request/composer.h"
@@ -97,7 +99,12 @@ MainWindow::MainWindow(Backend *backend, SecretStore *secrets, QSettings *settin
     m_backend->listDatasets(this, [this](const DatasetListing &listing) { m_datasets->setListing(listing); });
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // Closing the window moves the focus while its children go (after this body): the
+    // application's focusChanged must not reach a window that is half gone.
+    disconnect(qApp, &QApplication::focusChanged, this, nullptr);
+}
 
 void MainWindow::restoreSession()
 {
