@@ -2,18 +2,17 @@
 // it), and maps the outcome to the exit code.
 #include "app/cli/interruptwatcher.h"
 #include "app/cli/runs/clihistory.h"
+#include "core/agenttests/testrunner.h"
 #include "app/cli/commands.h"
 #include "app/cli/console.h"
 #include "app/cli/streamprogress.h"
 #include "app/cli/filter/eventfilteroption.h"
 #include "core/backend/backend.h"
 #include "core/backend/invocation.h"
-#include "core/config/paths.h"
 #include "core/format/formatter.h"
 #include "core/wire/events.h"
 
 #include <QtCore/QEventLoop>
-#include <QtCore/QFileInfo>
 
 #include <memory>
 
@@ -26,12 +25,9 @@ namespace {
 // Manual mode without --mocks: the bot's bundled mock set, when it has one.
 bool addBundledMocks(InvokeRequest &request, QString *error)
 {
-    const QString file = paths::bundledMocks() + u'/' + request.botKey + u".mocks.json"_s;
-    if (!QFileInfo::exists(file))
-        return true;
-    auto mocks = MockSet::load(file, error);
+    auto mocks = agenttests::bundledMockSet(request.botKey, error);
     if (!mocks)
-        return false;
+        return error->isEmpty(); // none bundled is fine; one that does not load is not
     request.manualMocks = *mocks;
     if (request.verbose) // named for people, not by its resource path
         printErr(u"Using the bundled example mock set for %1\n"_s.arg(request.botKey));

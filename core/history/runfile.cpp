@@ -95,7 +95,7 @@ bool writeRunFile(const QString &filePath, const RunFile &run, const QStringList
     return true;
 }
 
-std::optional<RunFile> readRunFile(const QString &filePath, QString *error)
+std::optional<RunFile> readRunFile(const QString &filePath, QString *error, qint64 maxBytes)
 {
     const auto fail = [&](const QString &what) -> std::optional<RunFile> {
         if (error)
@@ -108,8 +108,13 @@ std::optional<RunFile> readRunFile(const QString &filePath, QString *error)
     QByteArray text;
     char chunk[1 << 16];
     int n = 0;
-    while ((n = gzread(gz, chunk, sizeof chunk)) > 0)
+    while ((n = gzread(gz, chunk, sizeof chunk)) > 0) {
+        if (text.size() + n > maxBytes) {
+            gzclose(gz);
+            return fail(u"more than %1 bytes once decompressed, more than a run file may hold"_s.arg(maxBytes));
+        }
         text.append(chunk, n);
+    }
     int status = Z_OK;
     const char *message = gzerror(gz, &status);
     const bool truncated = n < 0 || (status != Z_OK && status != Z_STREAM_END);

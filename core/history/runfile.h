@@ -18,10 +18,13 @@ struct RunFile
 };
 
 inline constexpr int kRunFileVersion = 1;
+// A run file's text may be at most this large once decompressed (a gzip bomb is refused
+// long before it fills the memory).
+inline constexpr qint64 kMaxRunFileBytes = 1LL << 30;
 
 bool writeRunFile(const QString &filePath, const RunFile &run, const QStringList &secrets, QString *error);
 // nullopt with `error` naming the file and what is wrong: not a run file, a newer
 // version, damaged or cut short (with the line).
-std::optional<RunFile> readRunFile(const QString &filePath, QString *error);
+std::optional<RunFile> readRunFile(const QString &filePath, QString *error, qint64 maxBytes = kMaxRunFileBytes);
 
 } // namespace invoke::history

@@ -201,6 +201,18 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(output));
     }
 
+    void anInputOnePastTheLimitIsRefused()
+    {
+        QFile big(m_home.filePath(u"big.csv"_s));
+        QVERIFY(big.open(QIODevice::WriteOnly));
+        QVERIFY(big.resize(512LL * 1024 * 1024 + 1)); // sparse: costs no disk
+        big.close();
+        const test::CliRun r = run({u"chat"_s, u"--input"_s, big.fileName(), u"--output"_s, m_home.filePath(u"big.out"_s)});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(u"more than a batch input may hold"_s), qPrintable(r.err));
+        big.remove();
+    }
+
     void usageErrors()
     {
         QCOMPARE(run({u"chat"_s}).exitCode, 2);

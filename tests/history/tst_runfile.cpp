@@ -132,6 +132,20 @@ private Q_SLOTS:
         QVERIFY2(why.contains(u"cut short"_s) || why.contains(u"damaged"_s), qPrintable(why));
     }
 
+    void aFileOnePastTheLimitIsRefused()
+    {
+        const QString path = m_dir.filePath(u"limit.invokerun"_s);
+        QString why;
+        QVERIFY(writeRunFile(path, sampleRun(10), {}, &why));
+        gzFile gz = gzopen(QFile::encodeName(path).constData(), "rb");
+        QByteArray all(1 << 20, Qt::Uninitialized);
+        all.resize(gzread(gz, all.data(), unsigned(all.size())));
+        gzclose(gz);
+        QVERIFY(readRunFile(path, &why, all.size()));
+        QVERIFY(!readRunFile(path, &why, all.size() - 1));
+        QVERIFY2(why.contains(u"more than a run file may hold"_s), qPrintable(why));
+    }
+
     void aMissingFile()
     {
         QString why;

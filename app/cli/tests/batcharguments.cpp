@@ -1,10 +1,10 @@
 #include "app/cli/tests/batcharguments.h"
 #include "app/cli/tests/batchcommand.h"
+#include "app/cli/tests/runoptions.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
-#include <QtCore/QThread>
 
 using namespace Qt::StringLiterals;
 
@@ -110,19 +110,13 @@ std::optional<BatchArguments> parseBatchArguments(const QStringList &args, Usage
         return fail(error, u"--output is the --input file: name another file"_s);
     a.outputFile = output.absoluteFilePath();
 
-    a.jobs = std::max(1, QThread::idealThreadCount());
-    bool ok = true;
-    if (parser.isSet(u"jobs"_s)) {
-        a.jobs = parser.value(u"jobs"_s).toInt(&ok);
-        if (!ok || a.jobs < 1 || a.jobs > 1024)
-            return fail(error, u"-j %1: expected a number of rows from 1 to 1024"_s.arg(parser.value(u"jobs"_s)));
-    }
-    if (parser.isSet(u"timeout"_s)) {
-        a.timeoutSeconds = parser.value(u"timeout"_s).toInt(&ok);
-        if (!ok || a.timeoutSeconds < 1)
-            return fail(error, u"--timeout %1: expected a whole number of seconds, at least 1"_s.arg(parser.value(u"timeout"_s)));
-    }
     QString why;
+    const auto jobs = readJobs(parser, u"rows"_s, &why);
+    const auto timeout = jobs ? readTimeout(parser, a.timeoutSeconds, &why) : std::nullopt;
+    if (!timeout)
+        return fail(error, why);
+    a.jobs = *jobs;
+    a.timeoutSeconds = *timeout;
     const bool modeGiven = parser.isSet(u"mode"_s);
     if (modeGiven) {
         auto mode = Mode::fromName(parser.value(u"mode"_s), &why);
@@ -150,13 +144,12 @@ std::optional<BatchArguments> parseBatchArguments(const QStringList &args, Usage
         for (const QString &slug : list.split(u',', Qt::SkipEmptyParts))
             if (!a.datasets.contains(slug.trimmed()))
                 a.datasets.append(slug.trimmed());
-    for (const QString &option : {u"bots-dir"_s, u"datasets-dir"_s}) {
-        for (const QString &dir : parser.values(option)) {
-            if (!QFileInfo(dir).isDir())
-                return fail(error, u"--%1 %2: no such folder"_s.arg(option, dir));
-            (option == u"bots-dir"_s ? a.botFolders : a.datasetFolders).append(QFileInfo(dir).absoluteFilePath());
-        }
-    }
+    const auto bots = readFolders(parser, u"bots-dir"_s, &why);
+    const auto data = bots ? readFolders(parser, u"datasets-dir"_s, &why) : std::nullopt;
+    if (!data)
+        return fail(error, why);
+    a.botFolders = *bots;
+    a.datasetFolders = *data;
     if (!readRemoteOptions(parser, u"batch"_s, a.remote, error))
         return std::nullopt;
     return a;

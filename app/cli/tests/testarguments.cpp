@@ -1,10 +1,10 @@
 #include "app/cli/tests/testarguments.h"
+#include "app/cli/tests/runoptions.h"
 #include "app/cli/tests/testcommand.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QFileInfo>
 #include <QtCore/QDir>
-#include <QtCore/QThread>
 
 using namespace Qt::StringLiterals;
 
@@ -48,19 +48,6 @@ std::optional<TestArguments> fail(UsageError *error, const QString &message)
     return std::nullopt;
 }
 
-std::optional<QStringList> folders(const QCommandLineParser &parser, const QString &option, UsageError *error)
-{
-    QStringList out;
-    for (const QString &dir : parser.values(option)) {
-        if (!QFileInfo(dir).isDir()) {
-            fail(error, u"--%1 %2: no such folder"_s.arg(option, dir));
-            return std::nullopt;
-        }
-        out.append(QFileInfo(dir).absoluteFilePath());
-    }
-    return out;
-}
-
 } // namespace
 
 QString testHelpText()
@@ -95,19 +82,13 @@ std::optional<TestArguments> parseTestArguments(const QStringList &args, UsageEr
     a.paths = parser.positionalArguments();
     if (a.paths.isEmpty())
         a.paths = {u"."_s};
-    a.jobs = std::max(1, QThread::idealThreadCount());
-    if (parser.isSet(u"jobs"_s)) {
-        bool ok = false;
-        a.jobs = parser.value(u"jobs"_s).toInt(&ok);
-        if (!ok || a.jobs < 1 || a.jobs > 1024)
-            return fail(error, u"-j %1: expected a number of cases from 1 to 1024"_s.arg(parser.value(u"jobs"_s)));
-    }
-    if (parser.isSet(u"timeout"_s)) {
-        bool ok = false;
-        a.timeoutSeconds = parser.value(u"timeout"_s).toInt(&ok);
-        if (!ok || a.timeoutSeconds < 1)
-            return fail(error, u"--timeout %1: expected a whole number of seconds, at least 1"_s.arg(parser.value(u"timeout"_s)));
-    }
+    QString why;
+    const auto jobs = readJobs(parser, u"cases"_s, &why);
+    const auto timeout = jobs ? readTimeout(parser, a.timeoutSeconds, &why) : std::nullopt;
+    if (!timeout)
+        return fail(error, why);
+    a.jobs = *jobs;
+    a.timeoutSeconds = *timeout;
     a.refresh = parser.isSet(u"refresh"_s);
     a.offline = parser.isSet(u"offline"_s);
     a.nameFilter = parser.value(u"k"_s);
@@ -129,10 +110,10 @@ std::optional<TestArguments> parseTestArguments(const QStringList &args, UsageEr
             return fail(error, u"--junit %1: no such folder %2"_s.arg(target.filePath(), target.absolutePath()));
         a.junitFile = target.absoluteFilePath();
     }
-    auto bots = folders(parser, u"bots-dir"_s, error);
-    auto data = folders(parser, u"datasets-dir"_s, error);
-    if (!bots || !data)
-        return std::nullopt;
+    const auto bots = readFolders(parser, u"bots-dir"_s, &why);
+    const auto data = bots ? readFolders(parser, u"datasets-dir"_s, &why) : std::nullopt;
+    if (!data)
+        return fail(error, why);
     a.botFolders = *bots;
     a.datasetFolders = *data;
     return a;
