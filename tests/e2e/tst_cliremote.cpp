@@ -110,7 +110,13 @@ private Q_SLOTS:
         const QString command = format::cliCommand(request, target);
         const CliRun r = run(u"sh"_s, {u"-c"_s, command});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        const test::RecordedRequest sent = m_server.requests().last(); // a copy: requests() returns a new list
+        // The invoke request (a copy: requests() returns a new list). invoke-cli also asks for
+        // the bot's plan, for the run history, and that request may come after it.
+        const QList<test::RecordedRequest> requests = m_server.requests();
+        const auto invoke = std::find_if(requests.crbegin(), requests.crend(),
+                                         [](const test::RecordedRequest &r) { return r.path.endsWith("/invoke"); });
+        QVERIFY(invoke != requests.crend());
+        const test::RecordedRequest sent = *invoke;
         QCOMPARE(sent.path, "/bots/research-assistant/invoke");
         QCOMPARE(sent.json(), wire::requestBody(request));
     }
