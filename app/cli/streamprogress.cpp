@@ -137,8 +137,9 @@ void StreamProgress::printStepStarted(const Event &event, const Json &parsed)
     if (!visible(parsed))
         return;
     const Json &payload = wire::payloadOf(parsed);
-    m_currentStep = stepPath(event, payload);
-    progressLine(paint(Cyan, u"▸"_s) + u' ' + m_currentStep + u' '
+    const QString path = stepPath(event, payload);
+    m_running.append(path);
+    progressLine(paint(Cyan, u"▸"_s) + u' ' + path + u' '
                  + paint(Dim, u"(%1)"_s.arg(stringField(payload, "action_type"))));
 }
 
@@ -148,9 +149,13 @@ void StreamProgress::printStepFinished(const Event &event, const Json &parsed)
         return;
     const Json &payload = wire::payloadOf(parsed);
     const Json result = payload.value("result", Json::object());
-    const QString path = stepPath(event, payload);
-    if (path == m_currentStep)
-        m_currentStep.clear();
+    QString path = stepPath(event, payload);
+    if (path.isEmpty() && !m_running.isEmpty())
+        path = m_running.takeLast();
+    else
+        m_running.removeOne(path);
+    if (path.isEmpty())
+        path = u"(unnamed step)"_s;
     const QString error = stringField(result, "error");
     switch (finishedStatusFromWire(stringField(result, "status"), !error.isEmpty())) {
     case StepStatus::Success:
@@ -196,7 +201,7 @@ void StreamProgress::drawLiveLine()
     if (!m_textEndsLine && m_terminal.sharedOutput)
         return;
     const QString elapsed = u"%1 s"_s.arg(double(m_clock.elapsed()) / 1000.0, 0, 'f', 1);
-    const QString what = m_currentStep.isEmpty() ? QString() : u" · "_s + m_currentStep;
+    const QString what = m_running.isEmpty() ? QString() : u" · "_s + m_running.constLast();
     err(u"\r\x1b[2K"_s + paint(Dim, u"… "_s + elapsed + what));
     m_liveLineShown = true;
 }

@@ -56,7 +56,9 @@ private:
     bool m_headerShown = false;
     bool m_textEndsLine = true; // the streamed text so far ends with a newline (or is none)
     bool m_liveLineShown = false;
-    QString m_currentStep;
+    // The visible steps started and not yet finished, innermost last: a finish that names no
+    // step closes the innermost one, as core/fold/runfold.cpp does.
+    QStringList m_running;
     QElapsedTimer m_clock;
     QTimer m_tick;
 };

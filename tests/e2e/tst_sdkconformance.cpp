@@ -262,6 +262,26 @@ private Q_SLOTS:
         QCOMPARE(stringField(summary, "result"), u"Clean answer."_s);
         QVERIFY(!r.out.contains(u"private"_s));
     }
+
+    void verboseStreamNamesKeylessFinishesByTheirStart()
+    {
+        // The same run streamed with -v: each "step finished" that names no step closes
+        // the innermost started one, so the progress line says which (never an empty name).
+        test::PlainInvokeServer plain;
+        QVERIFY(plain.listen());
+        BotInfo bot;
+        bot.key = u"tidy"_s;
+        bot.name = u"Tidy"_s;
+        plain.addBot(bot, test::PlainScript::stream(test::PlainInvokeServer::keylessFinishRun(u"Tidy"_s)));
+        const test::CliRun r = cli({u"invoke"_s, u"tidy"_s, u"-m"_s, u"tidy this"_s, u"--stream"_s, u"-v"_s,
+                                    u"--no-history"_s, u"--endpoint"_s, plain.endpoint()});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
+        QVERIFY2(r.err.contains(u"\n▸ tidy (utils.write)\n"_s), qPrintable(r.err));
+        QVERIFY2(r.err.contains(u"\n✓ tidy\n"_s), qPrintable(r.err));
+        QVERIFY2(!r.err.contains(u"✓ \n"_s) && !r.err.contains(u"✓\n"_s), qPrintable(r.err));
+        QVERIFY2(!r.err.contains(u"think"_s), qPrintable(r.err)); // hidden: neither start nor end shown
+        QCOMPARE(r.out, u"Clean answer.\n"_s);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSdkConformance)
