@@ -1,6 +1,7 @@
 // invoke-studio: the window on the embedded engine (bundled examples + the user's bots).
 #include "core/config/appidentity.h"
 #include "core/backend/localbackend.h"
+#include "core/backend/localcachesetting.h"
 #include "core/config/environmentsecret.h"
 #include "core/config/profiles.h"
 #include "core/config/secretstore.h"
@@ -55,6 +56,12 @@ int main(int argc, char *argv[])
     invoke::takeKnownSecretsFromEnvironment(); // kept in memory only, out of reach of code steps
     invoke::LocalBackend backend(options);
     invoke::SecretStore secrets(invoke::keychainService());
+    // The replay cache: INVOKE_CACHE_URL, else the one saved in Settings (a PostgreSQL
+    // password from the keychain once it answers), else the default file.
+    invoke::useSavedReplayCache(&backend, settings, &secrets, [](const QString &problem) {
+        if (!problem.isEmpty())
+            qWarning("%s", qUtf8Printable(problem));
+    });
 
     // The window talks to the profile in use: the engine above or a server.
     invoke::ui::BackendProvider provider(&backend);

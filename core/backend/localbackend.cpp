@@ -41,8 +41,8 @@ LocalBackend::LocalBackend(Options options, QObject *parent)
 {
     m_state->botFolders = options.botFolders.isEmpty() ? engine::BotCatalog::defaultFolders()
                                                        : options.botFolders;
-    m_state->replayCacheFile = options.replayCacheFile.isEmpty() ? paths::replayCacheFile()
-                                                                 : options.replayCacheFile;
+    m_state->setReplayCacheUrl(options.replayCacheFile.isEmpty() ? paths::replayCacheFile()
+                                                                 : options.replayCacheFile);
     m_state->setLlm(options.llm);
     m_state->cacheableTypes = options.cacheableTypes;
     m_state->cacheScope = options.cacheScope;
@@ -82,7 +82,12 @@ QStringList LocalBackend::botFolders() const
 
 QString LocalBackend::replayCacheFile() const
 {
-    return m_state->replayCacheFile;
+    return m_state->replayCacheUrl();
+}
+
+void LocalBackend::setReplayCacheUrl(const QString &url)
+{
+    m_state->setReplayCacheUrl(url.isEmpty() ? paths::replayCacheFile() : url);
 }
 
 void LocalBackend::listBots(QObject *context, std::function<void(const BotListing &)> done)

@@ -73,8 +73,13 @@ public:
 public Q_SLOTS:
     // For the invocations started from now on (the studio reads the API key from the
     // keychain after start, and the user may change the provider). Running ones keep
-    // the settings they started with; the replay cache stays the one opened.
+    // the settings they started with.
     void setLlmSettings(const invoke::LlmSettings &settings);
+    // The replay cache of the invocations started from now on: a file or a cache URL
+    // (core/cache/cacheurl.h; empty: paths::replayCacheFile()). The studio sets its saved
+    // team cache's URL once the keychain has given the password (localcachesetting.h).
+    // Running ones keep the cache they opened.
+    void setReplayCacheUrl(const QString &url);
 
 private:
     std::shared_ptr<LocalEngineState> m_state;

@@ -29,14 +29,30 @@ void LocalEngineState::setLlm(const LlmSettings &settings)
     m_llm = settings;
 }
 
-cache::ReplayCache *LocalEngineState::replayCache(QString *error)
+QString LocalEngineState::replayCacheUrl() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_cacheUrl;
+}
+
+void LocalEngineState::setReplayCacheUrl(const QString &url)
+{
+    QMutexLocker lock(&m_mutex);
+    if (url == m_cacheUrl)
+        return;
+    m_cacheUrl = url;
+    m_cache.reset(); // running invocations keep the one they hold
+    m_cacheError.clear();
+}
+
+std::shared_ptr<cache::ReplayCache> LocalEngineState::replayCache(QString *error)
 {
     QMutexLocker lock(&m_mutex);
     // Tried again by every invocation until it opens: a team cache's server that was down
     // when the first run came serves the next one without a restart.
     if (!m_cache) {
         QString why;
-        auto cache = cache::makeReplayCache(replayCacheFile, &why);
+        auto cache = cache::makeReplayCache(m_cacheUrl, &why);
         if (cache && cache->open(&why))
             m_cache = std::move(cache);
         else
@@ -44,7 +60,7 @@ cache::ReplayCache *LocalEngineState::replayCache(QString *error)
     }
     if (!m_cache && error)
         *error = m_cacheError;
-    return m_cache.get();
+    return m_cache;
 }
 
 LocalInvocation::LocalInvocation(std::shared_ptr<LocalEngineState> state, InvokeRequest request, QObject *parent)
@@ -97,7 +113,7 @@ void LocalInvocation::work()
         return;
     }
 
-    cache::ReplayCache *cache = nullptr;
+    std::shared_ptr<cache::ReplayCache> cache; // held to the run's end
     if (m_request.mode.kind == Mode::Replay) {
         QString error;
         cache = m_state->replayCache(&error);
@@ -116,7 +132,7 @@ void LocalInvocation::work()
     gateOptions.mode = m_request.mode;
     gateOptions.mocks = m_request.manualMocks;
     gateOptions.pinned = m_request.pinnedAnswers;
-    gateOptions.cache = cache;
+    gateOptions.cache = cache.get();
     gateOptions.cacheableTypes = m_state->cacheableTypes;
     gateOptions.scope = m_state->cacheScope;
     gateOptions.lookupOnly = m_state->replayLookupOnly;

@@ -29,7 +29,6 @@ class DatasetStore;
 struct LocalEngineState
 {
     QStringList botFolders;
-    QString replayCacheFile; // a file or a cache URL (core/cache/cacheurl.h)
     QSet<QString> cacheableTypes;
     QString cacheScope;
     bool replayLookupOnly = false;
@@ -44,8 +43,12 @@ struct LocalEngineState
     void setLlm(const LlmSettings &settings);
 
     // The replay cache, opened on first use and then kept; nullptr with `error` when it
-    // cannot be opened (tried again on the next call).
-    cache::ReplayCache *replayCache(QString *error);
+    // cannot be opened (tried again on the next call). A run holds it to its end, so a
+    // new URL (setReplayCacheUrl) never closes a cache under a running step.
+    std::shared_ptr<cache::ReplayCache> replayCache(QString *error);
+    QString replayCacheUrl() const;
+    // From the next replayCache() on, the cache at `url` (a file or a cache URL).
+    void setReplayCacheUrl(const QString &url);
 
     LocalEngineState();
     ~LocalEngineState();
@@ -53,7 +56,8 @@ struct LocalEngineState
 private:
     mutable QMutex m_mutex;
     LlmSettings m_llm;
-    std::unique_ptr<cache::ReplayCache> m_cache;
+    QString m_cacheUrl; // a file or a cache URL (core/cache/cacheurl.h)
+    std::shared_ptr<cache::ReplayCache> m_cache;
     QString m_cacheError;
 };
 

@@ -353,6 +353,33 @@ void TstTeamCache::waiterGoesLiveAfterTheTimeoutAndSaysSo()
     QVERIFY2(said.contains(u"for another process recording the same answer"_s) && said.contains(u"running live"_s),
              qPrintable(said));
     noPasswordIn(said);
+    // ...and as a run event: a status event "replay_cache" on the llm.message step's path,
+    // before that step finishes (what the studio's transcript and a stream's client see).
+    // The first process, which held the lock, says nothing of the kind.
+    const auto statusEvents = [](const QByteArray &out, QString *stepPath) {
+        QList<Json> found;
+        for (const Json &event : parseJson(out).value("events", Json::array())) {
+            if (stringField(event, "type") == u"status"_s
+                && stringField(wire::payloadOf(event), "status") == u"replay_cache"_s)
+                found.append(event);
+            if (stringField(event, "type") == u"step_finished"_s
+                && stringField(wire::payloadOf(event), "action_type") == u"llm.message"_s) {
+                *stepPath = stringField(wire::metadataOf(event), "path");
+                break; // a notice after the step finished would be too late
+            }
+        }
+        return found;
+    };
+    QString waiterStep, firstStep;
+    const QList<Json> notices = statusEvents(second.readAllStandardOutput(), &waiterStep);
+    QVERIFY2(notices.size() == 1, "the waiter's run has no replay_cache status event before its step finished");
+    const QString notice = stringField(wire::payloadOf(notices.first()), "message");
+    QVERIFY2(notice.contains(u"for another process recording the same answer"_s) && notice.contains(u"running live"_s),
+             qPrintable(notice));
+    noPasswordIn(notice);
+    QVERIFY(!waiterStep.isEmpty());
+    QCOMPARE(stringField(wire::metadataOf(notices.first()), "path"), waiterStep);
+    QVERIFY(statusEvents(first.readAllStandardOutput(), &firstStep).isEmpty());
     // Both answers were stored under the one key: one entry.
     const test::CliRun stats = cli({u"cache"_s, u"stats"_s, u"--json"_s, u"--cache"_s, url}, developer(u"ops"_s));
     QCOMPARE(parseJson(stats.out.toUtf8()).value("entries", -1), 1);

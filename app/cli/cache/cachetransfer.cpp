@@ -1,5 +1,6 @@
 #include "app/cli/cache/cachetransfer.h"
 
+#include "app/cli/cache/cachechoice.h"
 #include "app/cli/cliarguments.h"
 #include "app/cli/console.h"
 #include "core/cache/cacheurl.h"
@@ -36,6 +37,7 @@ QStringList knownSecrets()
     if (const auto url = takeSecretFromEnvironment("INVOKE_CACHE_URL"))
         if (const auto parsed = cache::CacheUrl::parse(*url); parsed && !parsed->password.isEmpty())
             secrets.append(parsed->password);
+    secrets += replayCachePasswords(); // --cache's, or the saved URL's from the keychain
     return secrets;
 }
 
