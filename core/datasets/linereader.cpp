@@ -19,7 +19,15 @@ bool Utf8LineReader::nextBytes(QByteArray *bytes, int *firstLine)
             *bytes = std::exchange(m_carry, QByteArray());
             break;
         }
-        QByteArray block = m_in.read(BlockBytes);
+        // QIODevice::read(n) allocates n bytes first: a small file (a file, a buffer: not
+        // sequential, so what is left is known) reads what it has, not a megabyte, and
+        // at its end reads nothing (a file that tells no size, like /proc's, still reads).
+        const qint64 left = m_in.isSequential() ? BlockBytes : m_in.bytesAvailable();
+        QByteArray block;
+        if (left > 0)
+            block = m_in.read(qMin(left, BlockBytes));
+        else if (!m_in.atEnd())
+            block = m_in.read(BlockBytes);
         if (block.isEmpty()) {
             if (!m_in.atEnd()) {
                 m_problem = {m_line, u"cannot read the file: "_s + m_in.errorString()};
