@@ -6,12 +6,14 @@
 #include "app/server/invokestream.h"
 #include "app/server/localaccess.h"
 #include "app/server/requestlog.h"
+#include "app/server/searchquery.h"
 #include "app/server/tokenstore.h"
 #include "core/backend/invocation.h"
 #include "core/engine/botcatalog.h"
 #include "core/wire/listingcodec.h"
 #include "core/wire/plancodec.h"
 #include "core/wire/requestcodec.h"
+#include "core/wire/searchcodec.h"
 
 #include <QtCore/QCryptographicHash>
 #include <QtCore/QTimer>
@@ -32,14 +34,15 @@ struct InvokeServer::Incoming
 
 namespace {
 
-const char kEndpoints[] = "POST /bots/{key}/invoke, GET /bots, GET /bots/{key}/plan, GET /datasets, GET /healthz";
+const char kEndpoints[] = "POST /bots/{key}/invoke, GET /bots, GET /bots/{key}/plan, GET /datasets, "
+                          "GET /datasets/{slug}/search, GET /healthz";
 
-enum class Endpoint { Healthz, Bots, Datasets, Invoke, Plan, Unknown };
+enum class Endpoint { Healthz, Bots, Datasets, DatasetSearch, Invoke, Plan, Unknown };
 
 struct Route
 {
     Endpoint endpoint = Endpoint::Unknown;
-    QString botKey;
+    QString botKey; // or the dataset's slug
     const char *method = ""; // the one method the endpoint takes
 };
 
@@ -56,6 +59,8 @@ Route routeOf(const QByteArray &path)
         return {Endpoint::Invoke, parts[1], "POST"};
     if (parts.size() == 3 && parts[0] == u"bots"_s && parts[2] == u"plan"_s)
         return {Endpoint::Plan, parts[1], "GET"};
+    if (parts.size() == 3 && parts[0] == u"datasets"_s && parts[2] == u"search"_s)
+        return {Endpoint::DatasetSearch, parts[1], "GET"};
     return {};
 }
 
@@ -183,6 +188,8 @@ void InvokeServer::handle(HttpRequest request, std::shared_ptr<HttpReply> reply)
         return listBots(reply, in);
     case Endpoint::Datasets:
         return listDatasets(reply, in);
+    case Endpoint::DatasetSearch:
+        return searchDataset(route.botKey, request.head.target, reply, in);
     case Endpoint::Invoke:
         return invoke(route.botKey, request.body, reply, in);
     case Endpoint::Plan:
@@ -208,6 +215,31 @@ void InvokeServer::listDatasets(std::shared_ptr<HttpReply> reply, Incoming in)
         if (!listing.error.isEmpty())
             return fail(*reply, in, 500, listing.error);
         answer(*reply, in, 200, wire::datasetListingBody(listing.datasets));
+    });
+}
+
+void InvokeServer::searchDataset(const QString &slug, const QByteArray &target, std::shared_ptr<HttpReply> reply,
+                                 Incoming in)
+{
+    QString error;
+    const auto query = parseSearchQuery(target, &error);
+    if (!query)
+        return fail(*reply, in, 400, error);
+    // The listing backend's store is the one every organisation's runs search.
+    m_listing->searchDataset(slug, query->text, query->limit, this,
+                             [this, reply, in](const DatasetSearchResult &result) mutable {
+        using Failure = DatasetSearchResult::Failure;
+        switch (result.failure) {
+        case Failure::None:
+            return answer(*reply, in, 200, wire::datasetSearchBody(result.memories));
+        case Failure::BadRequest:
+            return fail(*reply, in, 400, result.error);
+        case Failure::UnknownDataset:
+            return fail(*reply, in, 404, result.error);
+        case Failure::Failed:
+            break;
+        }
+        fail(*reply, in, 500, result.error);
     });
 }
 

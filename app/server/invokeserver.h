@@ -71,6 +71,7 @@ private:
     void fail(HttpReply &reply, Incoming &in, int status, const QString &message);
     void listBots(std::shared_ptr<HttpReply> reply, Incoming in);
     void listDatasets(std::shared_ptr<HttpReply> reply, Incoming in);
+    void searchDataset(const QString &slug, const QByteArray &target, std::shared_ptr<HttpReply> reply, Incoming in);
     void botPlan(const QString &botKey, std::shared_ptr<HttpReply> reply, Incoming in);
     void invoke(const QString &botKey, const QByteArray &body, std::shared_ptr<HttpReply> reply, Incoming in);
     void startStream(InvokeRequest request, std::shared_ptr<HttpReply> reply, Incoming in);

@@ -2,6 +2,7 @@
 #include "core/model/botinfo.h"
 #include "core/model/botplan.h"
 #include "core/model/datasetinfo.h"
+#include "core/model/datasetsearch.h"
 #include "core/model/invokerequest.h"
 
 #include <QtCore/QObject>
@@ -28,6 +29,14 @@ public:
     // The steps a run of bot `key` may reach, in walk order (core/model/botplan.h), read
     // from the same place a run of it would be: what the mock tools check a set against.
     virtual void botPlan(const QString &key, QObject *context, std::function<void(const BotPlanResult &)> done) = 0;
+    // What memory.search answers in a run for `query` over the dataset `slug`, read from
+    // the index a run would read: the same ranking, scores, snippets and limit
+    // (DatasetSearchResult::toJson() is the step's output, {"memories": [...]}). `limit`
+    // is memory.search's: DatasetSearchDefaultLimit unless the caller picks another, from
+    // 1 to DatasetSearchMaxLimit (outside: a BadRequest result). An unknown slug is an
+    // UnknownDataset result. This default answers that the backend cannot search.
+    virtual void searchDataset(const QString &slug, const QString &query, int limit, QObject *context,
+                               std::function<void(const DatasetSearchResult &)> done);
 
     // Starts an invocation owned by `parent` (or by the caller, when null).
     virtual Invocation *invoke(const InvokeRequest &request, QObject *parent = nullptr) = 0;

@@ -137,6 +137,18 @@ void LocalBackend::botPlan(const QString &key, QObject *context, std::function<v
     });
 }
 
+void LocalBackend::searchDataset(const QString &slug, const QString &query, int limit, QObject *context,
+                                 std::function<void(const DatasetSearchResult &)> done)
+{
+    auto promise = std::make_shared<QPromise<DatasetSearchResult>>();
+    deliver(promise->future(), context, std::move(done));
+    QThreadPool::globalInstance()->start([promise, store = m_state->datasets, slug, query, limit] {
+        promise->start();
+        promise->addResult(store->searchDataset(slug, query, limit));
+        promise->finish();
+    });
+}
+
 Invocation *LocalBackend::invoke(const InvokeRequest &request, QObject *parent)
 {
     auto *invocation = new LocalInvocation(m_state, request, parent);

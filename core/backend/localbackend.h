@@ -66,6 +66,11 @@ public:
     // From the bot folders read again on a pool thread, as invoke() reads them: the plan
     // is of the bot a run would start (the same one of two files sharing a key).
     void botPlan(const QString &key, QObject *context, std::function<void(const BotPlanResult &)> done) override;
+    // memory.search's own search of the dataset folders (datasets::DatasetStore, the
+    // store a run's memory.search reads) on a pool thread, indexing the dataset first
+    // when its files changed.
+    void searchDataset(const QString &slug, const QString &query, int limit, QObject *context,
+                       std::function<void(const DatasetSearchResult &)> done) override;
     // The bot folders are read again for each invocation, so an edited bot runs with
     // its new content and updated_at.
     Invocation *invoke(const InvokeRequest &request, QObject *parent = nullptr) override;

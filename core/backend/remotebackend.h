@@ -41,6 +41,9 @@ public:
     void listDatasets(QObject *context, std::function<void(const DatasetListing &)> done) override;
     // GET {endpoint}/bots/{key}/plan.
     void botPlan(const QString &key, QObject *context, std::function<void(const BotPlanResult &)> done) override;
+    // GET {endpoint}/datasets/{slug}/search?q=...&limit=... (core/backend/remotedatasetsearch.cpp).
+    void searchDataset(const QString &slug, const QString &query, int limit, QObject *context,
+                       std::function<void(const DatasetSearchResult &)> done) override;
     // Each invocation has its own connection (a stream holds one for its whole run), so
     // many can stream at once; it outlives the backend if it must.
     Invocation *invoke(const InvokeRequest &request, QObject *parent = nullptr) override;

@@ -22,20 +22,6 @@ bool unreadable(const DatasetSource &source, const IndexedDataset &indexed)
 
 } // namespace
 
-Json Memory::toJson() const
-{
-    return Json{{"id", toStd(id)}, {"dataset", toStd(dataset)}, {"content", toStd(content)},
-                {"score", score}, {"metadata", metadata}};
-}
-
-Json memoriesJson(const QList<Memory> &memories)
-{
-    Json list = Json::array();
-    for (const Memory &m : memories)
-        list.push_back(m.toJson());
-    return Json{{"memories", std::move(list)}};
-}
-
 DatasetStore::DatasetStore(QStringList folders, QString indexFile)
     : m_folders(folders.isEmpty() ? DatasetCatalog::defaultFolders() : std::move(folders)),
       m_indexFile(indexFile.isEmpty() ? paths::datasetIndexFile() : std::move(indexFile))
@@ -81,6 +67,32 @@ DatasetListing DatasetStore::list(const IndexProgressFn &progress) const
 std::optional<QList<Memory>> DatasetStore::search(const QStringList &slugs, const QString &query, int limit,
                                                   QString *error) const
 {
+    bool unknownSlug = false;
+    return searchSlugs(slugs, query, limit, error, &unknownSlug);
+}
+
+DatasetSearchResult DatasetStore::searchDataset(const QString &slug, const QString &query, int limit) const
+{
+    DatasetSearchResult result;
+    if (limit < 1 || limit > SearchMaxLimit) {
+        result.failure = DatasetSearchResult::Failure::BadRequest;
+        result.error = u"\"limit\" must be a whole number from 1 to %1, not %2"_s.arg(SearchMaxLimit).arg(limit);
+        return result;
+    }
+    bool unknownSlug = false;
+    auto memories = searchSlugs({slug}, query, limit, &result.error, &unknownSlug);
+    if (!memories) {
+        result.failure = unknownSlug ? DatasetSearchResult::Failure::UnknownDataset
+                                     : DatasetSearchResult::Failure::Failed;
+        return result;
+    }
+    result.memories = std::move(*memories);
+    return result;
+}
+
+std::optional<QList<Memory>> DatasetStore::searchSlugs(const QStringList &slugs, const QString &query, int limit,
+                                                       QString *error, bool *unknownSlug) const
+{
     DatasetCatalog catalog;
     catalog.scan(m_folders);
     QList<const DatasetSource *> sources;
@@ -90,6 +102,7 @@ std::optional<QList<Memory>> DatasetStore::search(const QStringList &slugs, cons
             QStringList known;
             for (const DatasetSource &s : catalog.sources())
                 known.append(s.slug);
+            *unknownSlug = true;
             *error = u"unknown dataset \"%1\" (known: %2)"_s.arg(slug, known.isEmpty() ? u"none"_s : known.join(u", "_s));
             return std::nullopt;
         }

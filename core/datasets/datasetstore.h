@@ -8,6 +8,7 @@
 // Safe to use from any thread: every call opens its own connection (SQLite in WAL mode
 // lets a search read while another process indexes).
 #include "core/model/datasetinfo.h"
+#include "core/model/datasetsearch.h"
 
 #include <functional>
 #include <optional>
@@ -15,20 +16,12 @@
 namespace invoke::datasets {
 
 // memory.search's limit: its default and the most it takes (core/engine/actions/memorysearch.h).
-inline constexpr int SearchDefaultLimit = 10;
-inline constexpr int SearchMaxLimit = 1000;
+inline constexpr int SearchDefaultLimit = DatasetSearchDefaultLimit;
+inline constexpr int SearchMaxLimit = DatasetSearchMaxLimit;
 
-// One search hit, as memory.search outputs it.
-struct Memory
-{
-    QString id;      // "<file>:<line>"
-    QString dataset; // the slug
-    QString content;
-    double score = 0; // higher is better: bm25 with its sign turned
-    Json metadata = Json::object(); // {file, line, ...}
-
-    Json toJson() const;
-};
+// One search hit, as memory.search outputs it (a value of core/model, so the Backend
+// interface can hand it on without knowing this library).
+using Memory = DatasetMemory;
 
 // How far indexing has come, for a progress bar: handed to an IndexProgressFn every few
 // thousand rows and when a file starts; the function returns false to cancel (the index
@@ -44,7 +37,7 @@ struct IndexProgress
 using IndexProgressFn = std::function<bool(const IndexProgress &)>;
 
 // memory.search's output for these hits: {"memories": [...]}.
-Json memoriesJson(const QList<Memory> &memories);
+using invoke::memoriesJson;
 
 class DatasetStore
 {
@@ -75,8 +68,14 @@ public:
     // gives nullopt with `error` naming it. A query without words finds nothing.
     std::optional<QList<Memory>> search(const QStringList &slugs, const QString &query, int limit,
                                         QString *error) const;
+    // One dataset, as memory.search answers it (its limits checked): what
+    // Backend::searchDataset hands on, with the kind of failure a server answers by.
+    DatasetSearchResult searchDataset(const QString &slug, const QString &query, int limit) const;
 
 private:
+    std::optional<QList<Memory>> searchSlugs(const QStringList &slugs, const QString &query, int limit,
+                                             QString *error, bool *unknownSlug) const;
+
     QStringList m_folders;
     QString m_indexFile;
     qint64 m_maxFileBytes = DefaultMaxFileBytes;

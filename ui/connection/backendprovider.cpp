@@ -55,6 +55,16 @@ void BackendProvider::botPlan(const QString &key, QObject *context, std::functio
     });
 }
 
+void BackendProvider::searchDataset(const QString &slug, const QString &query, int limit, QObject *context,
+                                    std::function<void(const DatasetSearchResult &)> done)
+{
+    current()->searchDataset(slug, query, limit, context,
+                             [this, generation = m_generation, done](const DatasetSearchResult &result) {
+        if (generation == m_generation)
+            done(result);
+    });
+}
+
 Invocation *BackendProvider::invoke(const InvokeRequest &request, QObject *parent)
 {
     return current()->invoke(request, parent);

@@ -2,8 +2,9 @@
 // The backend the studio window talks to, switchable at run time: the embedded engine
 // (always there, not owned) or a server (owned, replaced on each switch). Itself a
 // Backend, so the window and its RunController keep one pointer and never learn which
-// profile is current. A listing or plan asked of a backend that has since been switched
-// away is dropped: the switch lists again.
+// profile is current. A listing, plan or dataset search asked of a backend that has
+// since been switched away is dropped: the switch lists again (backendChanged), and a
+// search preview asks again then.
 #include "core/backend/backend.h"
 
 #include <memory>
@@ -29,6 +30,8 @@ public:
     void listBots(QObject *context, std::function<void(const BotListing &)> done) override;
     void listDatasets(QObject *context, std::function<void(const DatasetListing &)> done) override;
     void botPlan(const QString &key, QObject *context, std::function<void(const BotPlanResult &)> done) override;
+    void searchDataset(const QString &slug, const QString &query, int limit, QObject *context,
+                       std::function<void(const DatasetSearchResult &)> done) override;
     Invocation *invoke(const InvokeRequest &request, QObject *parent = nullptr) override;
     QStringList secrets() const override { return current()->secrets(); }
 
