@@ -140,7 +140,8 @@ void GuardedTcpServer::takeConnection(qintptr descriptor)
 
 void GuardedTcpServer::forget(ConnectionGuard *guard)
 {
-    m_guards.remove(guard);
+    if (m_guards.remove(guard))
+        m_freed.connectionClosed();
 }
 
 bool GuardedTcpServer::closeLongestIdle()

@@ -13,6 +13,7 @@
 // comes, and the event loop spins on the pending connection at 100% CPU. QTcpServer
 // only binds and listens here.
 #include "app/server/connectionguard.h"
+#include "app/server/freedmemory.h"
 
 #include <QtCore/QSocketNotifier>
 #include <QtNetwork/QTcpServer>
@@ -48,6 +49,7 @@ private:
     RequestHandler *m_handler;
     QSocketNotifier *m_acceptNotifier = nullptr;
     QSet<ConnectionGuard *> m_guards;
+    FreedMemory m_freed; // what a closed connection's requests and streams held
     struct NoteState
     {
         qint64 lastMs = -1; // at most one note of a kind every few seconds
