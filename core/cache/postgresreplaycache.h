@@ -37,7 +37,8 @@ public:
     bool open(QString *error = nullptr) override;
 
     // Hits are counted in memory and added to the rows with the next stats/list/find/clear,
-    // every few hundred hits, and when the cache closes.
+    // every few hundred hits (on a thread of their own: a lookup never waits for that
+    // write's commit), and when the cache closes.
     std::optional<CacheEntry> lookup(const QString &key, QString *error = nullptr) const override;
     bool store(const CacheKeyParts &parts, const Json &output, const wire::Usage &usage,
                QString *error = nullptr) override;
@@ -59,7 +60,12 @@ private:
     // Runs `work` on a pooled connection, once more on a new one when a reused connection
     // failed (it may have died while idle); "cannot VERB the replay cache on SERVER: why".
     bool withConnection(const QString &verb, const Work &work, QString *error) const;
+    // Writes the pending hits now, after any background flush still on its way.
     void flushHits() const;
+    // Starts writing them on a thread of its own, unless one is already on its way.
+    void flushHitsInBackground() const;
+    void waitForBackgroundFlush() const;
+    void flushHitsNow() const;
     QString failure(const QString &verb, const QString &why) const;
 
     CacheUrl m_url;
