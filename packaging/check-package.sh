@@ -53,6 +53,8 @@ check "the man pages say what each program is" \
   sh -c "zcat '$scratch/root/usr/share/man/man1/invoke-cli.1.gz' | grep -qF 'run Invoke bots from the command line'"
 check "Recommends bubblewrap, python3 and a secret service" \
   sh -c "dpkg-deb -f '$deb' Recommends | grep -q 'bubblewrap, python3, gnome-keyring'"
+check "Recommends Qt's PostgreSQL driver (a team replay cache)" \
+  sh -c "dpkg-deb -f '$deb' Recommends | grep -q 'libqt6sql6-psql'"
 check "an extended description" sh -c "[ \$(dpkg-deb -f '$deb' Description | wc -l) -ge 5 ]"
 check "the unit is hardened and reads /etc/invoke-server/tokens" sh -c "
   u='$scratch/root/usr/lib/systemd/system/invoke-server.service'
