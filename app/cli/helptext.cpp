@@ -15,7 +15,7 @@ Commands:
   invoke BOT_KEY       Invoke a bot and print its result
   test [FILES|DIRS]    Run agent tests (*.tests.json) and check what each run did
   batch BOT_KEY        Run a bot over every row of a JSON Lines or CSV file
-  runs ACTION          The run history: list, show, export, import, diff, rm
+  runs ACTION          The run history: list, show, export, import, rerun, diff, rm
   cache ACTION         Inspect, clear, export or import the replay cache
   mocks validate FILE  Check a mock set and show which steps of a bot it answers
   help [COMMAND]       Show this help, or the help of one command
@@ -37,8 +37,9 @@ Without these, the LLM settings saved by the studio apply.
   INVOKE_AUTH_TOKEN    The bearer token sent to --endpoint URL (never printed)
   INVOKE_CACHE_URL     The replay cache: a file, sqlite:PATH or a team's
                        postgresql://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=MODE]
-                       (the password is never printed); default: replay.sqlite in
-                       your cache folder
+                       (the password is never printed); default: the one saved in
+                       the studio's settings (its password from the keychain), else
+                       replay.sqlite in your cache folder
   INVOKE_CACHE_SCOPE   The scope replay records under (default local)
 
 Try it offline:

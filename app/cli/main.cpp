@@ -7,6 +7,7 @@
 #include "app/cli/localengine.h"
 #include "app/cli/cache/cacheexplain.h"
 #include "app/cli/runs/clihistory.h"
+#include "app/cli/runs/rerunarguments.h"
 #include "app/cli/runs/runscommand.h"
 #include "app/cli/tests/batchcommand.h"
 #include "app/cli/tests/testcommand.h"
@@ -63,7 +64,9 @@ int main(int argc, char *argv[])
     QStringList arguments = app.arguments().mid(1);
     cli::setHistoryEnabled(arguments.removeAll(u"--no-history"_s) == 0);
     // `test`, `batch` and `runs` read their own command lines (app/cli/tests/, app/cli/runs/).
-    if (arguments.value(0) == u"runs"_s)
+    // runs rerun runs like invoke (app/cli/runs/rerunarguments.h); the other actions here.
+    const bool rerun = arguments.value(0) == u"runs"_s && arguments.value(1) == u"rerun"_s;
+    if (arguments.value(0) == u"runs"_s && !rerun)
         return cli::runRunsCommand(arguments.mid(1));
     if (arguments.value(0) == u"help"_s && arguments.value(1) == u"runs"_s) {
         cli::printOut(cli::runsHelpText());
@@ -83,7 +86,7 @@ int main(int argc, char *argv[])
     }
 
     cli::UsageError error;
-    const auto args = cli::parseArguments(arguments, &error);
+    const auto args = rerun ? cli::parseRerun(arguments.mid(2), &error) : cli::parseArguments(arguments, &error);
     if (!args)
         return usage(error);
 

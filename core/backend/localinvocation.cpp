@@ -6,6 +6,7 @@
 #include "core/engine/botplanner.h"
 #include "core/engine/executor.h"
 #include "core/cache/openreplaycache.h"
+#include "core/cache/runreplaycache.h"
 
 #include <QtCore/QPointer>
 #include <QtCore/QThread>
@@ -114,7 +115,22 @@ void LocalInvocation::work()
     }
 
     std::shared_ptr<cache::ReplayCache> cache; // held to the run's end
-    if (m_request.mode.kind == Mode::Replay) {
+    QString scope = m_state->cacheScope;
+    if (m_request.mode.kind == Mode::Replay && !m_request.replayEntries.empty()) {
+        // A run file's entries answer its replay in a store of their own (docs/runs.md).
+        QString error;
+        std::shared_ptr<cache::RunReplayCache> own = cache::RunReplayCache::fromJson(m_request.replayEntries, &error);
+        if (!own) {
+            QMutexLocker lock(&m_mutex);
+            m_failure = u"replay mode: "_s + error;
+            lock.unlock();
+            markWorkDone();
+            return;
+        }
+        if (!own->scope().isEmpty())
+            scope = own->scope();
+        cache = std::move(own);
+    } else if (m_request.mode.kind == Mode::Replay) {
         QString error;
         cache = m_state->replayCache(&error);
         if (!cache) {
@@ -134,7 +150,7 @@ void LocalInvocation::work()
     gateOptions.pinned = m_request.pinnedAnswers;
     gateOptions.cache = cache.get();
     gateOptions.cacheableTypes = m_state->cacheableTypes;
-    gateOptions.scope = m_state->cacheScope;
+    gateOptions.scope = scope;
     gateOptions.lookupOnly = m_state->replayLookupOnly;
     engine::ActionGate gate(std::move(gateOptions));
     engine::Executor executor(catalog, registry, gate);

@@ -47,6 +47,8 @@ Json InvokeRequest::toJson() const
            {"verbose", verbose}};
     if (!pinnedAnswers.isEmpty())
         j["pinned_answers"] = pinnedAnswers.toJson();
+    if (replayEntries.is_array() && !replayEntries.empty())
+        j["replay_entries"] = replayEntries;
     return j;
 }
 
@@ -99,6 +101,14 @@ std::optional<InvokeRequest> InvokeRequest::fromJson(const Json &value, QString 
             return std::nullopt;
         }
         r.pinnedAnswers = *pinned;
+    }
+    if (value.contains("replay_entries")) {
+        if (!value["replay_entries"].is_array()) {
+            if (error)
+                *error = u"replay_entries: must be an array of replay-cache entries"_s;
+            return std::nullopt;
+        }
+        r.replayEntries = value["replay_entries"];
     }
     if (value.contains("output_format")) {
         auto format = outputFormatFromName(stringField(value, "output_format"), error);

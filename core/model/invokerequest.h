@@ -23,6 +23,10 @@ struct InvokeRequest
     // gate): a fork from a step answers the steps before it from a recorded run
     // (docs/runs.md, Re-run from here). On the wire: "pinned_answers", a mock set's shape.
     MockSet pinnedAnswers;
+    // Replay-cache entries (docs/cache.md's entry shape) that answer this run's replay in a
+    // store of their own, never the user's cache: a run file's (docs/runs.md, Re-running a
+    // run file). Checked by the engine; on the wire "replay_entries", left out when empty.
+    Json replayEntries = Json::array();
     OutputFormat outputFormat = OutputFormat::Text;
     bool verbose = false;
 

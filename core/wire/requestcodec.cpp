@@ -19,6 +19,8 @@ Json requestBody(const InvokeRequest &request)
         body["manual_mocks"] = request.manualMocks.toJson();
     if (!request.pinnedAnswers.isEmpty())
         body["pinned_answers"] = request.pinnedAnswers.toJson();
+    if (request.replayEntries.is_array() && !request.replayEntries.empty())
+        body["replay_entries"] = request.replayEntries;
     return body;
 }
 
@@ -111,6 +113,12 @@ std::optional<InvokeRequest> requestFromBody(const Json &body, const QString &bo
             return fail(u"pinned_answers: "_s + lines.join(u"; "_s));
         }
         request.pinnedAnswers = *set;
+    }
+    if (const Json *entries = member("replay_entries")) {
+        // Each entry is checked where it is used (the engine: cache::CacheEntry::fromJson).
+        if (!entries->is_array())
+            return fail(u"replay_entries: must be an array of replay-cache entries (docs/cache.md)"_s);
+        request.replayEntries = *entries;
     }
     return request;
 }

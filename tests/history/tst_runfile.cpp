@@ -94,6 +94,42 @@ private Q_SLOTS:
         QTest::newRow("missing events") << QByteArray("{\"format\": \"invoke-run\", \"version\": 1, \"summary\": {\"event_count\": 3}, \"request\": {\"bot_key\": \"chat\"}}\n{\"t\": 1, \"event\": {\"type\": \"status\"}}\n")
                                         << true << u"cut short: 1 of the 3 events"_s;
         QTest::newRow("empty") << QByteArray() << true << u"empty"_s;
+        QTest::newRow("cache entries not an array")
+            << QByteArray("{\"format\": \"invoke-run\", \"version\": 1, \"request\": {\"bot_key\": \"chat\"}, \"cache_entries\": {}}\n")
+            << true << u"line 1: \"cache_entries\" must be an array"_s;
+        // The compact shape the writer uses, with a broken event inside: the general parse names the line.
+        QTest::newRow("broken compact event")
+            << QByteArray("{\"format\": \"invoke-run\", \"version\": 1, \"request\": {\"bot_key\": \"chat\"}}\n{\"t\":1,\"event\":{\"type\":}}\n")
+            << true << u"line 2: "_s;
+    }
+
+    void bothSpellingsOfAnEventLineReadTheSame()
+    {
+        // The writer's compact line is read by slicing the event out; any other spelling of
+        // the same line by a full parse. Both give the event as written.
+        const QByteArray event = "{\"type\":\"status\",\"payload\":{\"status\":\"ok\"},\"metadata\":{\"path\":\"a\",\"seq\":4,\"t_ms\":9}}";
+        const QString path = m_dir.filePath(u"spellings.invokerun"_s);
+        gzipWrite(path, "{\"format\": \"invoke-run\", \"version\": 1, \"request\": {\"bot_key\": \"chat\"}}\n"
+                        "{\"t\":7,\"event\":" + event + "}\n"
+                        "{ \"event\": " + event + ", \"t\": 7 }\n");
+        QString why;
+        const auto back = readRunFile(path, &why);
+        QVERIFY2(back, qPrintable(why));
+        QCOMPARE(back->record.events.size(), 2);
+        const TimedEvent &fast = back->record.events.at(0);
+        const TimedEvent &general = back->record.events.at(1);
+        QCOMPARE(fast.atMs, 7);
+        QCOMPARE(fast.event.raw, event);
+        QCOMPARE(fast.event.type, u"status"_s);
+        QCOMPARE(fast.event.path, u"a"_s);
+        QCOMPARE(fast.event.seq, 4);
+        QCOMPARE(fast.event.tMs, 9);
+        QCOMPARE(general.atMs, fast.atMs);
+        QVERIFY(general.event.json() == fast.event.json());
+        QCOMPARE(general.event.type, fast.event.type);
+        QCOMPARE(general.event.path, fast.event.path);
+        QCOMPARE(general.event.seq, fast.event.seq);
+        QCOMPARE(general.event.tMs, fast.event.tMs);
     }
 
     void refusals()

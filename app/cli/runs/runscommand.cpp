@@ -5,9 +5,14 @@
 #include "app/cli/cliarguments.h"
 #include "app/cli/console.h"
 #include "app/cli/filter/eventfilteroption.h"
+#include "app/cli/cache/cachechoice.h"
 #include "app/cli/runs/rundiffcommand.h"
+#include "core/cache/openreplaycache.h"
+#include "core/cache/replaycache.h"
+#include "core/config/environmentsecret.h"
 #include "core/format/formatter.h"
 #include "core/history/historystore.h"
+#include "core/history/runcacheentries.h"
 #include "core/history/runfile.h"
 
 #include <QtCore/QCommandLineParser>
@@ -35,13 +40,22 @@ Actions:
                        A run (or a run file) as 'invoke-cli invoke' printed it;
                        --filter keeps the events a display filter matches
                        (docs/filters.md)
-  export ID FILE       Write a run file (*.invokerun) to share or keep
-  import FILE          Add a run file's run to the history
+  export ID FILE [--cache URL] [--scope NAME]
+                       Write a run file (*.invokerun) to share or keep, with the
+                       replay-cache entries its replay steps used
+  import FILE [--add-cache-entries [--cache URL]]
+                       Add a run file's run to the history (its cache entries
+                       only with --add-cache-entries)
+  rerun ID|FILE [--mode MODE] [invoke's output and engine options]
+                       Run a recorded run's request again; a run file's
+                       cache entries answer its replay, in a cache of their own
   diff A B [--json]    Compare two runs step by step (ids or run files)
   rm ID                Remove a run from the history
 
 Options:
   --json               list and diff: print JSON
+  --cache URL          export, import: the replay cache (default as for invoke)
+  --scope NAME         export: the scope the run recorded under (default local)
   --no-history         (any command) do not record this run
 )";
 
@@ -99,6 +113,59 @@ int list(const QCommandLineParser &parser)
     return ExitOk;
 }
 
+// Masked in a run file: the LLM key and the server token from the environment, and the
+// cache's password.
+QStringList exportSecrets()
+{
+    QStringList secrets = replayCachePasswords();
+    for (const char *name : {"INVOKE_LLM_API_KEY", "INVOKE_AUTH_TOKEN"})
+        if (const auto value = takeSecretFromEnvironment(name); value && !value->isEmpty())
+            secrets.append(*value);
+    return secrets;
+}
+
+std::optional<RunCacheEntries> exportedCacheEntries(const RunRecord &run, const QCommandLineParser &parser,
+                                                    QString *error)
+{
+    const QString scope = replayCacheScope(parser.value(u"scope"_s));
+    if (const auto problem = scopeProblem(scope)) {
+        *error = u"--scope: "_s + *problem;
+        return std::nullopt;
+    }
+    // A run on a server used the server's cache: only its recorded answers can be kept.
+    std::unique_ptr<cache::ReplayCache> store;
+    if (run.summary.profile == u"Embedded"_s || parser.isSet(u"cache"_s)) {
+        store = cache::makeReplayCache(replayCacheUrl(parser.value(u"cache"_s)), error);
+        if (!store || !store->open(error))
+            return std::nullopt;
+    }
+    return runCacheEntries(run, store.get(), scope, error);
+}
+
+// runs import --add-cache-entries: the file's entries into the user's replay cache, as
+// they are (keys, times and hits kept), as `cache import` adds an export.
+bool addCacheEntries(const RunFile &file, const QString &cacheFlag)
+{
+    QList<cache::CacheEntry> entries;
+    for (size_t i = 0; i < file.cacheEntries.size(); ++i) {
+        QString why;
+        auto entry = cache::CacheEntry::fromJson(file.cacheEntries[i], &why);
+        if (!entry) {
+            printErr(u"error: cache_entries[%1]: %2 (nothing added to the replay cache)\n"_s.arg(i).arg(why));
+            return false;
+        }
+        entries.append(*entry);
+    }
+    QString why;
+    const auto store = cache::makeReplayCache(replayCacheUrl(cacheFlag), &why);
+    if (!store || !store->open(&why) || !store->insert(entries, &why)) {
+        printErr(u"error: "_s + why + u'\n');
+        return false;
+    }
+    printErr(u"Added %1 replay-cache entries to %2\n"_s.arg(entries.size()).arg(store->location()));
+    return true;
+}
+
 } // namespace
 
 std::optional<RunRecord> loadRun(const QString &idOrFile, QString *error)
@@ -130,6 +197,9 @@ int runRunsCommand(const QStringList &args)
     parser.addOption({u"format"_s, u"format"_s, u"FORMAT"_s});
     parser.addOption({{u"v"_s, u"verbose"_s}, u"verbose"_s});
     parser.addOption({u"filter"_s, u"filter"_s, u"EXPR"_s});
+    parser.addOption({u"cache"_s, u"cache"_s, u"URL"_s});
+    parser.addOption({u"scope"_s, u"scope"_s, u"NAME"_s});
+    parser.addOption({u"add-cache-entries"_s, u"add-cache-entries"_s});
     if (!parser.parse(QStringList{u"runs"_s} + args))
         return usage(parser.errorText());
     if (parser.isSet(u"help"_s)) {
@@ -190,10 +260,21 @@ int runRunsCommand(const QStringList &args)
         RunFile file;
         file.record = *run;
         file.mocks = run->request.mode.kind == Mode::Manual ? run->request.manualMocks.toJson() : Json();
-        if (!writeRunFile(target.absoluteFilePath(), file, {}, &why))
+        // The replay entries its replay steps used, from the run's own or the user's cache.
+        const auto entries = exportedCacheEntries(*run, parser, &why);
+        if (!entries)
             return failed(why);
-        printErr(u"Wrote run %1 (%2 events) to %3\n"_s.arg(run->summary.invocationId).arg(run->events.size())
-                     .arg(target.filePath()));
+        file.cacheEntries = cacheEntriesJson(entries->entries);
+        if (!writeRunFile(target.absoluteFilePath(), file, exportSecrets(), &why))
+            return failed(why);
+        printErr(u"Wrote run %1 (%2 events, %3 replay-cache entries) to %4\n"_s.arg(run->summary.invocationId)
+                     .arg(run->events.size()).arg(entries->entries.size()).arg(target.filePath()));
+        if (!entries->fromRecording.isEmpty())
+            printErr(u"note: not in the replay cache any more, made from the recorded answers: %1\n"_s.arg(
+                entries->fromRecording.join(u", "_s)));
+        if (!entries->missing.isEmpty())
+            printErr(u"warning: no replay-cache entry for %1 (a re-run of the file in replay mode runs them live)\n"_s
+                         .arg(entries->missing.join(u", "_s)));
         return ExitOk;
     }
     if (action == u"import"_s) {
@@ -207,6 +288,11 @@ int runRunsCommand(const QStringList &args)
             return failed(why);
         printErr(u"Imported run %1 (%2, %3 events)\n"_s.arg(file->record.summary.invocationId, file->record.summary.botKey)
                      .arg(file->record.events.size()));
+        if (parser.isSet(u"add-cache-entries"_s))
+            return addCacheEntries(*file, parser.value(u"cache"_s)) ? ExitOk : ExitFailed;
+        if (!file->cacheEntries.empty())
+            printErr(u"Its %1 replay-cache entries stay in the file (re-run it with 'invoke-cli runs rerun FILE'; "
+                     "--add-cache-entries adds them to your replay cache)\n"_s.arg(file->cacheEntries.size()));
         return ExitOk;
     }
     if (action == u"rm"_s) {
@@ -225,8 +311,8 @@ int runRunsCommand(const QStringList &args)
         return runDiff(positional.at(1), positional.at(2), parser.isSet(u"json"_s));
     }
     if (action.isEmpty())
-        return usage(u"missing action: list, show, export, import, diff or rm"_s);
-    return usage(u"unknown runs action \"%1\" (expected list, show, export, import, diff or rm)"_s.arg(action));
+        return usage(u"missing action: list, show, export, import, rerun, diff or rm"_s);
+    return usage(u"unknown runs action \"%1\" (expected list, show, export, import, rerun, diff or rm)"_s.arg(action));
 }
 
 } // namespace invoke::cli

@@ -1,0 +1,96 @@
+#include "app/cli/runs/rerunarguments.h"
+
+#include "app/cli/runs/rundiffcommand.h"
+#include "core/history/runfile.h"
+
+#include <QtCore/QFileInfo>
+
+using namespace Qt::StringLiterals;
+
+namespace invoke::cli {
+
+namespace {
+
+bool given(const QStringList &args, const QStringList &names)
+{
+    for (const QString &a : args)
+        for (const QString &n : names)
+            if (a == n || (n.startsWith(u"--"_s) && a.startsWith(n + u'=')))
+                return true;
+    return false;
+}
+
+std::optional<Arguments> fail(UsageError *error, const QString &message, bool hint = true)
+{
+    if (error) {
+        error->message = message;
+        error->command = u"runs"_s;
+        error->showHint = hint;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<Arguments> parseRerun(const QStringList &args, UsageError *error)
+{
+    const QString which = args.value(0);
+    if (which.isEmpty() || which.startsWith(u'-'))
+        return fail(error, u"runs rerun: expected an ID or a run FILE first"_s);
+    const QStringList options = args.mid(1);
+    for (const QStringList &names : {QStringList{u"-m"_s, u"--message"_s}, QStringList{u"--messages"_s},
+                                     QStringList{u"-p"_s, u"--parameter"_s}, QStringList{u"-d"_s, u"--datasets"_s},
+                                     QStringList{u"--mocks"_s}})
+        if (given(options, names))
+            return fail(error, u"runs rerun: %1 would change the run's request; run 'invoke-cli invoke' for a new "
+                               "one"_s.arg(names.last()));
+
+    history::RunRecord run;
+    Json entries = Json::array();
+    QString why;
+    if (QFileInfo(which).isFile()) {
+        auto file = history::readRunFile(which, &why);
+        if (!file)
+            return fail(error, why, false);
+        run = file->record;
+        entries = file->cacheEntries;
+    } else {
+        auto recorded = loadRun(which, &why);
+        if (!recorded)
+            return fail(error, why, false);
+        run = *recorded;
+    }
+    if (run.request.botKey.isEmpty())
+        run.request.botKey = run.summary.botKey;
+    if (entries.empty())
+        entries = run.request.replayEntries; // a run that re-ran a file brought them along
+
+    auto parsed = parseArguments(QStringList{u"invoke"_s, run.request.botKey} + options, error);
+    if (!parsed) {
+        if (error && error->command == u"invoke"_s)
+            error->command = u"runs"_s;
+        return std::nullopt;
+    }
+    InvokeArguments &inv = parsed->invoke;
+    InvokeRequest &request = inv.request;
+    request.messages = run.request.messages;
+    request.parameters = run.request.parameters;
+    request.datasets = run.request.datasets;
+    request.pinnedAnswers = run.request.pinnedAnswers;
+    if (!given(options, {u"--mode"_s})) {
+        if (given(options, {u"--refresh"_s}) && run.request.mode.kind != Mode::Replay)
+            return fail(error, u"runs rerun: --refresh requires --mode replay (the run was %1)"_s.arg(
+                run.request.mode.displayName()));
+        const bool refresh = request.mode.refresh;
+        request.mode = run.request.mode;
+        request.mode.refresh = request.mode.refresh || refresh;
+    }
+    if (request.mode.kind == Mode::Manual && !run.request.manualMocks.isEmpty()) {
+        request.manualMocks = run.request.manualMocks;
+        inv.mocksGiven = true;
+    }
+    request.replayEntries = entries;
+    return parsed;
+}
+
+} // namespace invoke::cli
