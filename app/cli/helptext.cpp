@@ -15,7 +15,7 @@ Commands:
   invoke BOT_KEY       Invoke a bot and print its result
   test [FILES|DIRS]    Run agent tests (*.tests.json) and check what each run did
   batch BOT_KEY        Run a bot over every row of a JSON Lines or CSV file
-  runs ACTION          The run history: list, show, export, import, rerun, diff, rm
+  runs ACTION          The run history: list, show, export, import, diff, rm
   cache ACTION         Inspect, clear, export or import the replay cache
   mocks validate FILE  Check a mock set and show which steps of a bot it answers
   help [COMMAND]       Show this help, or the help of one command

@@ -141,7 +141,7 @@ void TstServerAbuse::initTestCase()
     // so that a stream to a client that never reads is dropped early.
     m_server = test::ServerProcess::launch(
         {u"--tokens"_s, tokens, u"--cache"_s, test::ServerProcess::cacheFileForTest(m_home.path()),
-         u"--idle-timeout"_s, u"4"_s, u"--head-timeout"_s, u"3"_s, u"--body-timeout"_s, u"3"_s,
+         u"--idle-timeout"_s, u"6"_s, u"--head-timeout"_s, u"3"_s, u"--body-timeout"_s, u"3"_s,
          u"--max-unsent"_s, u"65536"_s, u"--max-streams-per-token"_s, u"2000"_s},
         test::ServerProcess::scratchEnvironment(m_home.path()));
     QVERIFY(m_server);
@@ -340,7 +340,7 @@ void TstServerAbuse::fiveThousandIdleConnections()
              qPrintable(u"the server holds %1 descriptors"_s.arg(openFiles(m_pid))));
     const qint64 peak = residentKb(m_pid);
     expectServes("with 5,000 idle connections");
-    // Every idle one is closed after --idle-timeout (4 s), none left open.
+    // Every idle one is closed after --idle-timeout (6 s), none left open.
     QVERIFY2(QTest::qWaitFor([&] { return std::all_of(idle.cbegin(), idle.cend(), [](const auto &c) {
         return c->closedByServer(); }); }, 90000),
              qPrintable(u"%1 idle connections still open"_s.arg(std::count_if(idle.cbegin(), idle.cend(), [](const auto &c) {
