@@ -191,6 +191,11 @@ void MainWindow::backendChanged()
     m_backend->listDatasets(this, [this](const DatasetListing &listing) { m_datasets->setListing(listing); });
 }
 
+void MainWindow::reloadDatasets()
+{
+    m_backend->listDatasets(this, [this](const DatasetListing &listing) { m_datasets->setListing(listing); });
+}
+
 void MainWindow::showError(const QString &message)
 {
     m_banner->showMessage(Banner::Error, message);

@@ -4,6 +4,7 @@
 #include "ui/request/copyascode.h"
 #include "ui/request/modeswitch.h"
 #include "ui/window/mainwindow.h"
+#include "ui/window/datasetsworkflow.h"
 #include "ui/window/historyworkflow.h"
 #include "ui/window/testsworkflow.h"
 
@@ -47,8 +48,9 @@ WindowAddOns installWindowAddOns(MainWindow *window, ProfileStore *profiles, Bac
             secrets.append(window->llmSettings().apiKey);
         return secrets;
     });
+    auto *datasets = new DatasetsWorkflow(window);
     switcher->switchTo(profiles->current());
-    return {switcher, copy, tests, history};
+    return {switcher, copy, tests, history, datasets};
 }
 
 } // namespace invoke::ui

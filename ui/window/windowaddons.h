@@ -20,6 +20,7 @@ class MainWindow;
 class ProfileSwitcher;
 class TestsWorkflow;
 class HistoryWorkflow;
+class DatasetsWorkflow;
 
 struct WindowAddOns
 {
@@ -27,6 +28,7 @@ struct WindowAddOns
     CopyAsCode *copyAsCode = nullptr;
     TestsWorkflow *tests = nullptr;
     HistoryWorkflow *history = nullptr; // ui/window/historyworkflow.h: records every run
+    DatasetsWorkflow *datasets = nullptr; // ui/window/datasetsworkflow.h: the dataset workspace
 };
 
 // Adds them to `window` (which must talk to `provider`), then switches to the profile
