@@ -2,6 +2,7 @@
 
 #include "ui/events/eventlistmodel.h"
 
+#include <QtCore/QElapsedTimer>
 #include <QtGui/QFont>
 
 #include <algorithm>
@@ -15,6 +16,8 @@ namespace {
 // New rows up to this many are matched on the GUI thread as they arrive (a frame's batch);
 // more (after a long evaluation) go to the worker.
 constexpr int kMatchHere = 20'000;
+// ... and for at most this long: the rest goes to the worker too.
+constexpr qint64 kMatchHereMs = 8;
 
 } // namespace
 
@@ -156,7 +159,15 @@ void EventFilterProxy::catchUp()
     std::vector<int> rows;
     std::vector<quint32> pathIds;
     filter::MatchProblem problem;
-    for (int row = m_evaluated; row < end; ++row) {
+    // A pattern can cost milliseconds on each new event (up to its PCRE2 limit,
+    // docs/filters.md "Cost limits"): the GUI thread matches a few milliseconds' worth,
+    // the worker the rest (tests/inspectui/tst_costlyfilter).
+    QElapsedTimer spent;
+    spent.start();
+    int row = m_evaluated;
+    for (; row < end; ++row) {
+        if (row > m_evaluated && spent.elapsed() >= kMatchHereMs)
+            break;
         if (m_filter.matches(m_events->recordAt(row), &problem)) {
             rows.push_back(row);
             pathIds.push_back(m_events->pathIdAt(row));
@@ -164,7 +175,12 @@ void EventFilterProxy::catchUp()
         problem = {}; // the shown filter passed a full evaluation: a costly event is only left out
     }
     appendMatches(rows, pathIds);
-    m_evaluated = end;
+    m_evaluated = row;
+    if (row < end) {
+        m_pending = m_filter;
+        m_pendingIsNew = false;
+        m_runner.start(m_filter, m_events->snapshot(), m_evaluated);
+    }
 }
 
 void EventFilterProxy::appendMatches(const std::vector<int> &rows, const std::vector<quint32> &pathIds)

@@ -8,7 +8,7 @@ namespace invoke::ui {
 
 namespace {
 
-constexpr int kCheckEvery = 2048; // rows between looks at the cancel flag and progress reports
+constexpr int kCheckEvery = 2048; // rows between progress reports
 
 } // namespace
 
@@ -51,11 +51,11 @@ quint64 FilterRunner::start(const filter::Filter &filter, EventSnapshot snapshot
         std::unordered_set<quint32> seenPaths;
         const int total = result.to - from;
         for (int row = from; row < result.to; ++row) {
-            if ((row - from) % kCheckEvery == 0 && row > from) {
-                if (cancelled->load(std::memory_order_relaxed))
-                    return;
+            // Every row: a pattern may cost milliseconds an event, and the next job waits.
+            if (cancelled->load(std::memory_order_relaxed))
+                return;
+            if ((row - from) % kCheckEvery == 0 && row > from)
                 emit progress(job, row - from, total); // queued to the runner's thread
-            }
             if (filter.matches(snapshot.record(row), &result.problem)) {
                 result.rows.push_back(row);
                 const quint32 pathId = snapshot.pathIdAt(row);

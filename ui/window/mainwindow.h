@@ -75,6 +75,9 @@ public:
     RunStatusPanel *runStatus() const { return m_status; }
     QTabWidget *inspectorTabs() const { return m_inspector; }
     StepTreeModel *stepModel() const { return m_steps; }
+    EventListModel *eventModel() const { return m_events; }
+    // The studio's settings (add-ons keep theirs there too).
+    QSettings *settings() const { return m_settings; }
     TranscriptModel *transcriptModel() const { return m_transcript; }
     RunController *runs() const { return m_runs; }
     MockWorkflow *mockWorkflow() const { return m_mockWorkflow; }
@@ -120,8 +123,6 @@ public Q_SLOTS:
     void stop();
     void newConversation();
     void reloadBots();
-    // Lists the backend's datasets again (a dataset was added or changed in the workspace).
-    void reloadDatasets();
     void openSettings();
     // Run ▸ Re-run: the last request again, in the mode it ran in.
     void rerun();

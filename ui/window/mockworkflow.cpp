@@ -195,6 +195,11 @@ void MockWorkflow::stepContextMenu(const QPoint &position)
     menu.addSeparator();
     menu.addAction(m_saveRun);
     menu.addAction(m_rerun);
+    // Other add-ons' step actions (Follow Step: ui/window/inspectorworkflow.cpp).
+    if (!steps->actions().isEmpty()) {
+        menu.addSeparator();
+        menu.addActions(steps->actions());
+    }
     menu.exec(steps->viewport()->mapToGlobal(position));
 }
 

@@ -4,8 +4,8 @@
 #include "ui/request/copyascode.h"
 #include "ui/request/modeswitch.h"
 #include "ui/window/mainwindow.h"
-#include "ui/window/datasetsworkflow.h"
 #include "ui/window/historyworkflow.h"
+#include "ui/window/inspectorworkflow.h"
 #include "ui/window/testsworkflow.h"
 
 #include "core/backend/backend.h"
@@ -48,9 +48,9 @@ WindowAddOns installWindowAddOns(MainWindow *window, ProfileStore *profiles, Bac
             secrets.append(window->llmSettings().apiKey);
         return secrets;
     });
-    auto *datasets = new DatasetsWorkflow(window);
+    auto *inspector = new InspectorWorkflow(window, window->settings());
     switcher->switchTo(profiles->current());
-    return {switcher, copy, tests, history, datasets};
+    return {switcher, copy, tests, history, inspector};
 }
 
 } // namespace invoke::ui

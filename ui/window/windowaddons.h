@@ -20,7 +20,7 @@ class MainWindow;
 class ProfileSwitcher;
 class TestsWorkflow;
 class HistoryWorkflow;
-class DatasetsWorkflow;
+class InspectorWorkflow;
 
 struct WindowAddOns
 {
@@ -28,7 +28,7 @@ struct WindowAddOns
     CopyAsCode *copyAsCode = nullptr;
     TestsWorkflow *tests = nullptr;
     HistoryWorkflow *history = nullptr; // ui/window/historyworkflow.h: records every run
-    DatasetsWorkflow *datasets = nullptr; // ui/window/datasetsworkflow.h: the dataset workspace
+    InspectorWorkflow *inspector = nullptr; // ui/window/inspectorworkflow.h: colouring rules, follow views
 };
 
 // Adds them to `window` (which must talk to `provider`), then switches to the profile

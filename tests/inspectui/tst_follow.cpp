@@ -1,0 +1,173 @@
+// Follow views (ui/follow): Follow message joins the deltas of one message_content_id into
+// one text that grows as events stream in (other messages interleaved are left out); Follow
+// step shows only one step and the steps under it, live; both find with Ctrl+F. Real event
+// list, QAbstractItemModelTester on the views' proxies, the windows rendered to PNG.
+#include "tests/inspectui/inspectevents.h"
+#include "ui/events/eventfilterproxy.h"
+#include "ui/events/eventlistmodel.h"
+#include "ui/follow/findbar.h"
+#include "ui/follow/followfilters.h"
+#include "ui/follow/followmessageview.h"
+#include "ui/follow/followstepview.h"
+
+#include <QtCore/QDir>
+#include <QtTest/QAbstractItemModelTester>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QTableView>
+
+using namespace Qt::StringLiterals;
+using namespace invoke;
+using namespace invoke::ui;
+
+namespace {
+
+void saveShot(QWidget *widget, const QString &name)
+{
+    const QString dir = QStringLiteral(INVOKE_BIN_DIR) + u"/../screenshots"_s;
+    QDir().mkpath(dir);
+    QVERIFY(widget->grab().save(dir + u'/' + name));
+}
+
+QList<qint64> shownSeqs(const QAbstractItemModel &model)
+{
+    QList<qint64> seqs;
+    for (int row = 0; row < model.rowCount(); ++row)
+        seqs.append(model.index(row, EventListModel::SeqColumn).data().toLongLong());
+    return seqs;
+}
+
+} // namespace
+
+class TstFollow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void filtersQuoteWhatTheyName()
+    {
+        EventListModel events;
+        test::InspectRun run;
+        const QString odd = u"say \"hi\"\\now"_s;
+        events.addEvents({run.started(odd, u"llm.message"_s), run.started(odd + u"/inner"_s, u"llm.message"_s),
+                          run.started(u"say"_s, u"llm.message"_s), run.chunk(u"say"_s, u"x"_s, u"id \"7\""_s)});
+        const auto step = filter::Filter::parse(stepFilterText(odd));
+        QVERIFY(step);
+        QVERIFY(step->matches(events.recordAt(0)));
+        QVERIFY(step->matches(events.recordAt(1)));
+        QVERIFY(!step->matches(events.recordAt(2)));
+        QCOMPARE(messageIdAt(events, 3), std::optional<QString>(u"id \"7\""_s));
+        QCOMPARE(messageIdAt(events, 2), std::nullopt);
+        const auto message = filter::Filter::parse(messageFilterText(u"id \"7\""_s));
+        QVERIFY(message);
+        QVERIFY(message->matches(events.recordAt(3)));
+        QCOMPARE(messageTextAt(events, 3), u"x"_s);
+    }
+
+    void followMessageGrowsWhileStreaming()
+    {
+        EventListModel events;
+        test::InspectRun run;
+        events.addEvents({run.begin(), run.started(u"answer"_s, u"llm.message"_s),
+                          run.chunk(u"answer"_s, u"Tides are "_s, u"m1"_s),
+                          run.started(u"aside"_s, u"llm.message"_s), run.chunk(u"aside"_s, u"NOT THIS"_s, u"m2"_s)});
+        QWidget parent;
+        auto *view = new FollowMessageView(&events, u"m1"_s, &parent);
+        QAbstractItemModelTester tester(view->proxy(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        view->show();
+        QVERIFY(QTest::qWaitForWindowExposed(view));
+        QVERIFY(QTest::qWaitFor([&] { return view->isReady(); }, 30000));
+        QCOMPARE(view->text(), u"Tides are "_s);
+        QSignalSpy grew(view, &FollowMessageView::textGrew);
+
+        // The run goes on: deltas of m1 and m2 interleaved, a batch at a time.
+        const QStringList words = {u"caused "_s, u"by the "_s, u"Moon's "_s, u"gravity.\n"_s, u"Mostly."_s};
+        for (const QString &word : words) {
+            events.addEvents({run.chunk(u"answer"_s, word, u"m1"_s), run.chunk(u"aside"_s, u"noise "_s, u"m2"_s)});
+            QVERIFY(QTest::qWaitFor([&] { return view->text().endsWith(word); }, 30000));
+        }
+        QCOMPARE(view->text(), u"Tides are caused by the Moon's gravity.\nMostly."_s);
+        QCOMPARE(view->deltaCount(), 6);
+        QCOMPARE(grew.count(), 5);
+        QVERIFY2(view->statusText().contains(u"6 deltas"_s) && view->statusText().contains(u"answer"_s),
+                 qPrintable(view->statusText()));
+
+        // Ctrl+F opens find; typing finds as you type, Enter the next, wrapping.
+        view->textView()->setFocus();
+        QTest::keyClick(view->textView(), Qt::Key_F, Qt::ControlModifier);
+        QVERIFY(view->findBar()->isVisible());
+        QVERIFY(view->findBar()->edit()->hasFocus());
+        QTest::keyClicks(view->findBar()->edit(), u"mo"_s);
+        QCOMPARE(view->textView()->textCursor().selectedText(), u"Mo"_s);
+        QCOMPARE(view->findBar()->result(), u"1 of 2"_s);
+        QTest::keyClick(view->findBar()->edit(), Qt::Key_Return);
+        QCOMPARE(view->textView()->textCursor().selectionStart(), view->text().indexOf(u"Mostly"_s));
+        QCOMPARE(view->findBar()->result(), u"2 of 2"_s);
+        QTest::keyClick(view->findBar()->edit(), Qt::Key_Return); // wraps to the first
+        QCOMPARE(view->findBar()->result(), u"1 of 2"_s);
+        QTest::keyClicks(view->findBar()->edit(), u"zz"_s);
+        QCOMPARE(view->findBar()->result(), u"Not found"_s);
+        QTest::keyClick(view->findBar()->edit(), Qt::Key_Backspace);
+        QTest::keyClick(view->findBar()->edit(), Qt::Key_Backspace);
+        QTest::keyClick(view->findBar()->edit(), Qt::Key_Return);
+        saveShot(view, u"follow-message.png"_s);
+        QTest::keyClick(view->findBar()->edit(), Qt::Key_Escape);
+        QVERIFY(!view->findBar()->isVisible());
+
+        // A new run clears the list: the view starts over with it.
+        events.clear();
+        QCOMPARE(view->text(), QString());
+        events.addEvents({run.chunk(u"answer"_s, u"Again"_s, u"m1"_s)});
+        QVERIFY(QTest::qWaitFor([&] { return view->text() == u"Again"_s; }, 30000));
+    }
+
+    void followStepShowsTheStepAndItsSubBot()
+    {
+        EventListModel events;
+        events.addEvents(test::inspectRun()); // seq 0..12
+        test::InspectRun more;
+        for (int i = 0; i < 13; ++i)
+            more.begin(); // continue the numbering at 13
+        events.addEvents({more.started(u"researcher"_s, u"llm.message"_s)}); // 13: a sibling with a longer name
+        QWidget parent;
+        auto *view = new FollowStepView(&events, u"research"_s, &parent);
+        QAbstractItemModelTester tester(view->proxy(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        view->show();
+        QVERIFY(QTest::qWaitForWindowExposed(view));
+        QVERIFY(QTest::qWaitFor([&] { return view->isReady(); }, 30000));
+        QCOMPARE(shownSeqs(*view->view()->model()), (QList<qint64>{1, 2, 3, 11}));
+
+        // Live: the sub-bot's new events show, others do not.
+        events.addEvents({more.started(u"research/summarise"_s, u"llm.message"_s),            // 14
+                          more.chunk(u"research/summarise"_s, u"short"_s, u"m9"_s),             // 15
+                          more.started(u"answer2"_s, u"llm.message"_s)});                       // 16
+        QVERIFY(QTest::qWaitFor([&] { return view->proxy()->rowCount() == 6; }, 30000));
+        QCOMPARE(shownSeqs(*view->view()->model()), (QList<qint64>{1, 2, 3, 11, 14, 15}));
+        QVERIFY2(view->statusText().contains(u"6 events"_s), qPrintable(view->statusText()));
+
+        // Find over the shown events' text: the summary or the JSON.
+        view->view()->setFocus();
+        QTest::keyClick(view->view(), Qt::Key_F, Qt::ControlModifier);
+        QVERIFY(view->findBar()->isVisible());
+        QTest::keyClicks(view->findBar()->edit(), u"memory.search"_s);
+        QCOMPARE(view->view()->currentIndex().row(), 1);
+        QVERIFY(view->detailText().contains(u"\"memory.search\""_s));
+        QTest::keyClick(view->findBar()->edit(), Qt::Key_Return);
+        QCOMPARE(view->view()->currentIndex().row(), 2);
+        QTest::keyClick(view->findBar()->edit(), Qt::Key_Return); // wraps
+        QCOMPARE(view->view()->currentIndex().row(), 1);
+        QTest::keyClick(view->findBar()->edit(), Qt::Key_Return, Qt::ShiftModifier);
+        QCOMPARE(view->view()->currentIndex().row(), 2);
+        view->findBar()->edit()->clear();
+        QTest::keyClicks(view->findBar()->edit(), u"not in this step"_s);
+        QCOMPARE(view->findBar()->result(), u"Not found"_s);
+        view->findBar()->edit()->setText(u"summarise"_s);
+        saveShot(view, u"follow-step.png"_s);
+    }
+};
+
+QTEST_MAIN(TstFollow)
+#include "tst_follow.moc"
