@@ -227,7 +227,7 @@ void TstTeamCache::twoHomesShareAnswers()
     QVERIFY2(replayed.source == u"replay_hit"_s, qPrintable(replayed.source + u' ' + replayed.error));
     QCOMPARE(m_llm.requestCount(), before + 1);
     // Bob's own local cache file was never used.
-    QVERIFY(!QFile::exists(bob.value(u"XDG_CACHE_HOME"_s) + u"/invoke-studio/replay.sqlite"_s));
+    QVERIFY(!QFile::exists(bob.value(u"XDG_CACHE_HOME"_s) + u"/Invoke Studio/invoke-studio/replay.sqlite"_s));
 
     // cache stats names the store with the password masked, on both.
     test::CliRun stats = cli({u"cache"_s, u"stats"_s}, bob);
