@@ -1,17 +1,16 @@
 #include "core/datasets/datasetindex.h"
 
+#include "core/datasets/datasetranking.h"
 #include "core/datasets/datasetreader.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
-#include <QtCore/QRegularExpression>
 #include <QtSql/QSqlError>
 #include <QtSql/QSqlQuery>
 
 #include <atomic>
-#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -20,8 +19,9 @@ namespace invoke::datasets {
 namespace {
 
 // Part of every stored fingerprint: a new version re-indexes everything once.
-// 2: header names must be unique and not empty.
-const QString IndexVersion = u"2"_s;
+// 2: header names must be unique and not empty. 3: the common words' row counts
+// (m<id>_terms, core/datasets/datasetranking.h).
+const QString IndexVersion = u"3"_s;
 // Rows per transaction while indexing: big enough to insert fast, small enough that
 // another process waiting to write gets its turn.
 constexpr qint64 RowsPerTransaction = 20000;
@@ -68,14 +68,7 @@ QString sizeText(qint64 bytes)
 
 QString matchExpression(const QString &query)
 {
-    static const QRegularExpression word(u"[\\p{L}\\p{N}]+"_s);
-    QStringList terms;
-    for (auto it = word.globalMatch(query); it.hasNext();) {
-        const QString term = u"\""_s + it.next().captured(0) + u"\""_s;
-        if (!terms.contains(term))
-            terms.append(term);
-    }
-    return terms.join(u" OR "_s);
+    return matchExpressionOf(queryWords(query));
 }
 
 IndexConnection::IndexConnection(const QString &file)
@@ -145,7 +138,7 @@ qint64 IndexConnection::reserveTable(const QString &path, QString *error)
     const qint64 id = q.lastInsertId().toLongLong();
     const QString table = u"m%1"_s.arg(id);
     // A table of that name can only be a leftover of a build that was never recorded.
-    if (!exec(u"DROP TABLE IF EXISTS %1"_s.arg(table), error)
+    if (!dropTables(id, error)
         || !exec(u"CREATE VIRTUAL TABLE %1 USING fts5(content, memory_id UNINDEXED, metadata UNINDEXED, "
                  "tokenize = 'unicode61 remove_diacritics 2')"_s.arg(table),
                  error)) {
@@ -155,10 +148,16 @@ qint64 IndexConnection::reserveTable(const QString &path, QString *error)
     return id;
 }
 
+bool IndexConnection::dropTables(qint64 tableId, QString *error)
+{
+    return exec(u"DROP TABLE IF EXISTS m%1"_s.arg(tableId), error)
+        && exec(u"DROP TABLE IF EXISTS m%1_terms"_s.arg(tableId), error);
+}
+
 void IndexConnection::dropBuilt(qint64 tableId)
 {
     exec(u"ROLLBACK"_s, nullptr); // when a batch was open
-    exec(u"DROP TABLE IF EXISTS m%1"_s.arg(tableId), nullptr);
+    dropTables(tableId, nullptr);
     exec(u"DELETE FROM building WHERE table_id = %1"_s.arg(tableId), nullptr);
 }
 
@@ -189,7 +188,7 @@ std::optional<IndexedDataset> IndexConnection::publish(const QString &path, cons
     entry.addBindValue(built.rows);
     entry.addBindValue(QString::fromUtf8(dumpJson(problemsToJson(built.problems))));
     entry.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
-    const bool ok = (old <= 0 || exec(u"DROP TABLE IF EXISTS m%1"_s.arg(old), error))
+    const bool ok = (old <= 0 || dropTables(old, error))
         && (entry.exec() || fail(sqlText(entry.lastError()), error))
         && exec(u"DELETE FROM building WHERE table_id = %1"_s.arg(built.tableId), error) && exec(u"COMMIT"_s, error);
     if (!ok) {
@@ -296,6 +295,8 @@ std::optional<IndexedDataset> IndexConnection::ensure(const DatasetSource &sourc
                                                     "it is read again the next time"_s.arg(lastLine)});
         }
     }
+    if (!cancelled && writeError.isEmpty() && !buildTermCounts(m_db, built.tableId, &writeError))
+        writeError = u"cannot count the words of the index: "_s + writeError;
     if (cancelled || !writeError.isEmpty()) {
         dropBuilt(built.tableId);
         *error = cancelled ? QString::fromLatin1(IndexingCancelled) : writeError;
@@ -310,28 +311,10 @@ std::optional<IndexedDataset> IndexConnection::ensure(const DatasetSource &sourc
     return publish(source.path, fingerprint, built, error);
 }
 
-bool IndexConnection::search(qint64 tableId, const QString &slug, const QString &match, int limit, QList<Memory> *out,
-                             QString *error)
+bool IndexConnection::search(qint64 tableId, const QString &slug, const QStringList &words, int limit,
+                             const SearchBudget &budget, QList<Memory> *out, QString *error)
 {
-    const QString table = u"m%1"_s.arg(tableId);
-    QSqlQuery q(m_db);
-    q.setForwardOnly(true);
-    q.prepare(u"SELECT memory_id, content, CAST(metadata AS BLOB), bm25(%1) FROM %1 WHERE %1 MATCH ? "
-              "ORDER BY bm25(%1), rowid LIMIT ?"_s.arg(table));
-    q.addBindValue(match);
-    q.addBindValue(limit);
-    if (!q.exec())
-        return fail(sqlText(q.lastError()), error);
-    while (q.next()) {
-        Memory m;
-        m.id = q.value(0).toString();
-        m.dataset = slug;
-        m.content = q.value(1).toString();
-        m.metadata = parseJson(q.value(2).toByteArray(), nullptr, kJsonMaxWireDepth);
-        m.score = std::round(-q.value(3).toDouble() * 1e4) / 1e4;
-        out->append(std::move(m));
-    }
-    return true;
+    return rankedSearch(m_db, tableId, slug, words, limit, budget, out, error);
 }
 
 void IndexConnection::forgetMissing()
@@ -351,7 +334,7 @@ void IndexConnection::forgetMissing()
         QSqlQuery del(m_db);
         del.prepare(u"DELETE FROM datasets WHERE path = ?"_s);
         del.addBindValue(path);
-        const bool ok = del.exec() && exec(u"DROP TABLE IF EXISTS m%1"_s.arg(tableId), nullptr);
+        const bool ok = del.exec() && dropTables(tableId, nullptr);
         exec(ok ? u"COMMIT"_s : u"ROLLBACK"_s, nullptr);
     }
     QList<qint64> abandoned;

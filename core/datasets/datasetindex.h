@@ -34,8 +34,9 @@ public:
                                          const IndexProgressFn &progress, qint64 *bytesBefore, qint64 bytesTotal,
                                          QString *error);
 
-    bool search(qint64 tableId, const QString &slug, const QString &match, int limit, QList<Memory> *out,
-                QString *error);
+    // memory.search's ranking (core/datasets/datasetranking.h) of `words` (queryWords()).
+    bool search(qint64 tableId, const QString &slug, const QStringList &words, int limit, const SearchBudget &budget,
+                QList<Memory> *out, QString *error);
 
     // Drops the index of datasets whose file or folder is gone (resources never go), and
     // tables a process began and never finished (killed mid-way) a day ago or more.
@@ -46,6 +47,7 @@ private:
     std::optional<IndexedDataset> stored(const QString &path, const QString &fingerprint, QString *error);
     qint64 reserveTable(const QString &path, QString *error);
     void dropBuilt(qint64 tableId);
+    bool dropTables(qint64 tableId, QString *error); // the FTS5 table and its term counts
     std::optional<IndexedDataset> publish(const QString &path, const QString &fingerprint, const IndexedDataset &built,
                                           QString *error);
 

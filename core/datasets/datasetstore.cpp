@@ -3,6 +3,7 @@
 #include "core/config/paths.h"
 #include "core/datasets/datasetcatalog.h"
 #include "core/datasets/datasetindex.h"
+#include "core/datasets/datasetranking.h"
 
 #include <QtCore/QFileInfo>
 
@@ -71,7 +72,8 @@ std::optional<QList<Memory>> DatasetStore::search(const QStringList &slugs, cons
     return searchSlugs(slugs, query, limit, error, &unknownSlug);
 }
 
-DatasetSearchResult DatasetStore::searchDataset(const QString &slug, const QString &query, int limit) const
+DatasetSearchResult DatasetStore::searchDataset(const QString &slug, const QString &query, int limit,
+                                                const IndexProgressFn &progress) const
 {
     DatasetSearchResult result;
     if (limit < 1 || limit > SearchMaxLimit) {
@@ -80,7 +82,7 @@ DatasetSearchResult DatasetStore::searchDataset(const QString &slug, const QStri
         return result;
     }
     bool unknownSlug = false;
-    auto memories = searchSlugs({slug}, query, limit, &result.error, &unknownSlug);
+    auto memories = searchSlugs({slug}, query, limit, &result.error, &unknownSlug, progress);
     if (!memories) {
         result.failure = unknownSlug ? DatasetSearchResult::Failure::UnknownDataset
                                      : DatasetSearchResult::Failure::Failed;
@@ -91,7 +93,8 @@ DatasetSearchResult DatasetStore::searchDataset(const QString &slug, const QStri
 }
 
 std::optional<QList<Memory>> DatasetStore::searchSlugs(const QStringList &slugs, const QString &query, int limit,
-                                                       QString *error, bool *unknownSlug) const
+                                                       QString *error, bool *unknownSlug,
+                                                       const IndexProgressFn &progress) const
 {
     DatasetCatalog catalog;
     catalog.scan(m_folders);
@@ -116,11 +119,15 @@ std::optional<QList<Memory>> DatasetStore::searchSlugs(const QStringList &slugs,
         *error = u"the dataset index %1 cannot be opened: %2"_s.arg(m_indexFile, why);
         return std::nullopt;
     }
-    const QString match = matchExpression(query);
+    const QStringList words = queryWords(query);
     QList<Memory> memories;
     for (const DatasetSource *source : std::as_const(sources)) {
         qint64 bytesDone = 0;
-        const auto indexed = index.ensure(*source, m_maxFileBytes, {}, &bytesDone, 0, &why);
+        qint64 bytesTotal = 0;
+        if (progress)
+            for (const QString &file : source->files)
+                bytesTotal += QFileInfo(file).size();
+        const auto indexed = index.ensure(*source, m_maxFileBytes, progress, &bytesDone, bytesTotal, &why);
         if (!indexed) {
             *error = u"dataset \"%1\" cannot be indexed: %2"_s.arg(source->slug, why);
             return std::nullopt;
@@ -129,7 +136,7 @@ std::optional<QList<Memory>> DatasetStore::searchSlugs(const QStringList &slugs,
             *error = u"dataset \"%1\" could not be read: %2"_s.arg(source->slug, indexed->problems.first().toString());
             return std::nullopt;
         }
-        if (!match.isEmpty() && !index.search(indexed->tableId, source->slug, match, limit, &memories, &why)) {
+        if (!words.isEmpty() && !index.search(indexed->tableId, source->slug, words, limit, m_budget, &memories, &why)) {
             *error = u"dataset \"%1\": the search failed: %2"_s.arg(source->slug, why);
             return std::nullopt;
         }

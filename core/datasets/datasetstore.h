@@ -36,6 +36,16 @@ struct IndexProgress
 };
 using IndexProgressFn = std::function<bool(const IndexProgress &)>;
 
+// How much of a search FTS5 ranks itself, and how many rows are scored otherwise
+// (core/datasets/datasetranking.h says why and how).
+struct SearchBudget
+{
+    // At most this many (row, word) pairs: FTS5's own exact ranking.
+    qint64 exactPostings = 4000;
+    // Rows scored when the words are more common than that.
+    qint64 candidateRows = 2000;
+};
+
 // memory.search's output for these hits: {"memories": [...]}.
 using invoke::memoriesJson;
 
@@ -61,6 +71,8 @@ public:
     DatasetListing list(const IndexProgressFn &progress = {}) const;
 
     void setMaxFileBytes(qint64 bytes) { m_maxFileBytes = bytes; }
+    // Tests set a small one to rank a small dataset as a large one is.
+    void setSearchBudget(const SearchBudget &budget) { m_budget = budget; }
     qint64 maxFileBytes() const { return m_maxFileBytes; }
 
     // The best `limit` records for `query` over the datasets `slugs`, best first. An
@@ -70,15 +82,19 @@ public:
                                         QString *error) const;
     // One dataset, as memory.search answers it (its limits checked): what
     // Backend::searchDataset hands on, with the kind of failure a server answers by.
-    DatasetSearchResult searchDataset(const QString &slug, const QString &query, int limit) const;
+    // `progress`: indexing before the search (list() says how), for a progress bar.
+    DatasetSearchResult searchDataset(const QString &slug, const QString &query, int limit,
+                                      const IndexProgressFn &progress = {}) const;
 
 private:
     std::optional<QList<Memory>> searchSlugs(const QStringList &slugs, const QString &query, int limit,
-                                             QString *error, bool *unknownSlug) const;
+                                             QString *error, bool *unknownSlug,
+                                             const IndexProgressFn &progress = {}) const;
 
     QStringList m_folders;
     QString m_indexFile;
     qint64 m_maxFileBytes = DefaultMaxFileBytes;
+    SearchBudget m_budget;
 };
 
 } // namespace invoke::datasets
