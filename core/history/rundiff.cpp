@@ -14,7 +14,8 @@ namespace {
 StepSide sideOf(const StepRecord &step)
 {
     return {step.status, step.source, step.durationMs,
-            std::max<qint64>(step.inputTokens, 0) + std::max<qint64>(step.outputTokens, 0), step.output};
+            std::max<qint64>(step.inputTokens, 0) + std::max<qint64>(step.outputTokens, 0), step.output,
+            step.replayMiss};
 }
 
 // Paths of `a` in order, with `b`'s own paths placed after the path that precedes them in b.

@@ -13,6 +13,7 @@ struct StepSide
     qint64 durationMs = -1;
     qint64 tokens = 0;
     Json output;
+    Json replayMiss; // why replay missed, as the step recorded it (docs/cache.md), or null
 
     Json toJson() const; // {"status", "source", "duration_ms", "tokens", "output"}
 };

@@ -3,7 +3,12 @@
 #include "ui/common/banner.h"
 #include "ui/history/historylistmodel.h"
 
+#include "core/cache/sqlitereplaycache.h"
+#include "core/config/paths.h"
+#include "core/history/runcacheentries.h"
 #include "core/history/runfile.h"
+
+#include <QtCore/QFileInfo>
 
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QComboBox>
@@ -338,12 +343,24 @@ bool HistoryPanel::exportSelected(const QString &filePath)
     file.record = *record;
     if (record->request.mode.kind == Mode::Manual && !record->request.manualMocks.isEmpty())
         file.mocks = record->request.manualMocks.toJson();
+    // The replay entries its replay steps used (docs/runs.md): from the run's own, the
+    // embedded cache file, or the recorded answers.
     QString error;
+    cache::SqliteReplayCache store(m_replayCacheFile);
+    const bool storeOpen = QFileInfo::exists(m_replayCacheFile) && store.open(&error);
+    const auto entries = history::runCacheEntries(*record, storeOpen ? &store : nullptr, u"local"_s, &error);
+    if (entries)
+        file.cacheEntries = history::cacheEntriesJson(entries->entries);
     if (!history::writeRunFile(filePath, file, {}, &error)) {
         say(error, true);
         return false;
     }
-    say(tr("Exported the run to %1.").arg(filePath), false);
+    QString message = tr("Exported the run to %1 with %n replay-cache entries.", nullptr,
+                         entries ? int(entries->entries.size()) : 0).arg(filePath);
+    if (entries && !entries->missing.isEmpty())
+        message += u' ' + tr("No entry for %1: a re-run of the file in replay mode runs them live.")
+                              .arg(entries->missing.join(u", "_s));
+    say(message, false);
     return true;
 }
 
@@ -355,7 +372,12 @@ bool HistoryPanel::openRunFile(const QString &filePath)
         say(error, true);
         return false;
     }
-    Q_EMIT reopenRequested(file->record);
+    // Its cache entries go with its request: a re-run in replay mode is answered from
+    // them, in a cache of their own (docs/runs.md, Re-running a run file).
+    history::RunRecord record = file->record;
+    if (!file->cacheEntries.empty())
+        record.request.replayEntries = file->cacheEntries;
+    Q_EMIT reopenRequested(record);
     return true;
 }
 

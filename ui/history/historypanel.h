@@ -2,10 +2,12 @@
 // The History panel (docs/runs.md): the recorded runs, newest first, searched by bot,
 // text (request, result, error), outcome and start date; reopen a run into the window's
 // views, re-run it, pin it (kept past the size cap), delete it, export it to a run file,
-// open a run file, and compare two selected runs. It reads the history file itself (a
+// open a run file (its cache entries then go with its request, for a re-run in replay
+// mode), and compare two selected runs. It reads the history file itself (a
 // read connection on the GUI thread: a search is a few ms even with 10,000 runs,
 // tests/bench/bench_history); the window's RunHistory writes it. An unavailable history
 // (locked, damaged, a newer version) is said in a banner, with the reason.
+#include "core/config/paths.h"
 #include "core/history/historystore.h"
 
 #include <QtWidgets/QWidget>
@@ -53,7 +55,10 @@ public:
     bool compareSelected();
     bool togglePinSelected();
     bool deleteSelected();
+    // Writes a run file with the replay-cache entries the run's replay steps used, read from
+    // the embedded engine's cache file (setReplayCacheFile) or made from the recording.
     bool exportSelected(const QString &filePath);
+    void setReplayCacheFile(const QString &filePath) { m_replayCacheFile = filePath; }
     // Opens a run file (*.invokerun): reopened as a run of its own (not added to the history).
     bool openRunFile(const QString &filePath);
 
@@ -71,6 +76,7 @@ private:
     void updateButtons();
 
     QString m_file;
+    QString m_replayCacheFile = paths::replayCacheFile();
     std::unique_ptr<history::HistoryStore> m_store;
     QString m_unavailable;
     QString m_message;

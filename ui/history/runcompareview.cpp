@@ -42,7 +42,7 @@ QString delta(qint64 a, qint64 b, const QString &unit)
 } // namespace
 
 RunCompareView::RunCompareView(QWidget *parent)
-    : QWidget(parent), m_title(new QLabel(this)), m_model(new QStandardItemModel(0, ColumnCount, this)),
+    : QWidget(parent), m_title(new QLabel(this)), m_replayMiss(new QLabel(this)), m_model(new QStandardItemModel(0, ColumnCount, this)),
       m_steps(new QTableView(this)), m_outputDiff(new QTextBrowser(this)), m_resultDiff(new QTextBrowser(this))
 {
     setObjectName(u"runCompare"_s);
@@ -67,6 +67,11 @@ RunCompareView::RunCompareView(QWidget *parent)
     outputLayout->setContentsMargins(0, 0, 0, 0);
     outputLayout->addWidget(new QLabel(tr("<b>Step output</b> (A → B)"), outputBox));
     outputLayout->addWidget(m_outputDiff);
+    m_replayMiss->setObjectName(u"compareReplayMiss"_s);
+    m_replayMiss->setWordWrap(true);
+    m_replayMiss->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_replayMiss->hide();
+    outputLayout->addWidget(m_replayMiss);
     auto *resultBox = new QWidget(this);
     auto *resultLayout = new QVBoxLayout(resultBox);
     resultLayout->setContentsMargins(0, 0, 0, 0);
@@ -153,14 +158,26 @@ void RunCompareView::selectPath(const QString &path)
 
 QString RunCompareView::outputDiffText() const { return m_outputDiff->toPlainText(); }
 QString RunCompareView::resultDiffText() const { return m_resultDiff->toPlainText(); }
+QString RunCompareView::replayMissText() const { return m_replayMiss->isHidden() ? QString() : m_replayMiss->text(); }
 
 void RunCompareView::showStep(int row)
 {
+    m_replayMiss->hide();
     if (row < 0 || row >= m_comparison.steps.size()) {
         m_outputDiff->clear();
         return;
     }
     const history::StepComparison &step = m_comparison.steps.at(row);
+    QStringList misses;
+    for (const auto &[name, side] : {std::pair{u"A"_s, &step.a}, std::pair{u"B"_s, &step.b}}) {
+        const QString why = *side ? stringField((*side)->replayMiss, "summary") : QString();
+        if (!why.isEmpty())
+            misses << tr("Why %1 missed the replay cache: %2").arg(name, why);
+    }
+    if (!misses.isEmpty()) {
+        m_replayMiss->setText(misses.join(u'\n'));
+        m_replayMiss->show();
+    }
     const QString a = step.a ? outputText(step.a->output) : QString();
     const QString b = step.b ? outputText(step.b->output) : QString();
     QString html;

@@ -2,7 +2,8 @@
 // Two runs side by side (docs/runs.md, Comparing runs): a row per step path
 // (core/history/rundiff.h's RunComparison) with each side's status and source and the
 // duration and token deltas; the selected step's outputs with a word-level diff (words
-// only in A struck through in red, only in B underlined in green), and the results' diff.
+// only in A struck through in red, only in B underlined in green), why it missed the
+// replay cache in either run (docs/cache.md, Why a replay missed), and the results' diff.
 // The first step where the runs diverge is selected when a comparison is shown.
 #include "core/history/rundiff.h"
 
@@ -34,6 +35,8 @@ public:
     // The diff texts as shown (for tests): the selected step's output and the result.
     QString outputDiffText() const;
     QString resultDiffText() const;
+    // Why the selected step missed the replay cache in each run, as shown (empty when it did not).
+    QString replayMissText() const;
 
     // HTML of a word diff: removed struck through in red, added underlined in green.
     static QString diffHtml(const QList<history::WordChange> &changes);
@@ -43,6 +46,7 @@ private:
 
     history::RunComparison m_comparison;
     QLabel *m_title;
+    QLabel *m_replayMiss; // why the selected step missed the replay cache, per run
     QStandardItemModel *m_model;
     QTableView *m_steps;
     QTextBrowser *m_outputDiff;

@@ -140,6 +140,16 @@ HistoryWorkflow::HistoryWorkflow(MainWindow *window, const QString &historyFile,
     });
     window->addMenuAction(WindowMenu::Run, m_fork);
     window->addMenuAction(WindowMenu::Run, m_forkEdited);
+    // Also in the step tree's context menu, on the step clicked (ui/window/mockworkflow.cpp
+    // adds the view's actions to it).
+    window->stepView()->addAction(m_fork);
+    window->stepView()->addAction(m_forkEdited);
+    m_rerunShown = new QAction(tr("Re-run Shown Run"), this);
+    m_rerunShown->setObjectName(u"rerunShownAction"_s);
+    m_rerunShown->setToolTip(tr("Run the request of the run shown again in the mode chosen; in replay mode a run "
+                                "file's cache entries answer it, in a cache of their own"));
+    connect(m_rerunShown, &QAction::triggered, this, [this] { rerunShown(); });
+    window->addMenuAction(WindowMenu::Run, m_rerunShown);
 
     connect(m_history, &history::RunHistory::runRecorded, m_panel, &HistoryPanel::refresh);
     connect(m_history, &history::RunHistory::unavailable, m_panel, &HistoryPanel::setUnavailable);
@@ -212,6 +222,24 @@ bool HistoryWorkflow::forkFrom(const QString &path, const std::optional<Json> &e
         m_shownPlan = result.plan->toJson();
         start(*result.plan);
     });
+    return true;
+}
+
+bool HistoryWorkflow::rerunShown()
+{
+    if (!m_haveShown) {
+        m_window->statusBar()->showMessage(tr("Open or reopen a run to run it again."), 10000);
+        return false;
+    }
+    if (m_window->runs()->isRunning()) {
+        m_window->statusBar()->showMessage(tr("A run is going: stop it to re-run another."), 10000);
+        return false;
+    }
+    // Its request as recorded (a run file's with its cache entries: docs/runs.md), in the
+    // mode the switch shows.
+    InvokeRequest request = m_shownRequest;
+    request.mode = m_window->modeSwitch()->mode();
+    m_window->runs()->start(request, request.query());
     return true;
 }
 

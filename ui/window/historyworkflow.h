@@ -6,9 +6,11 @@
 // streamed, or runs again; two picked runs open side by side in a Compare dock; File ▸
 // Open Run File… and dropping a *.invokerun on the window open a run file (offline: its
 // events are shown as recorded). The Timeline dock paints the current run's waterfall.
-// Run ▸ Re-run from Selected Step (core/history/forkfromstep.h): the steps before the
-// selected one are answered from the run shown, the rest runs in the mode chosen,
-// optionally with an edited output for the selected step.
+// Run ▸ Re-run from Selected Step, also in the step tree's context menu
+// (core/history/forkfromstep.h): the steps before the selected one are answered from the
+// run shown, the rest runs in the mode chosen, optionally with an edited output for the
+// selected step. Run ▸ Re-run Shown Run starts the run shown again (a run file's replay
+// answered from its own cache entries).
 // A history that cannot be used is said in the panel; runs go on unrecorded.
 #include "core/history/runrecord.h"
 
@@ -53,6 +55,11 @@ public:
     // there is no run shown, no such step, or a run is going.
     bool forkFrom(const QString &path, const std::optional<Json> &editedOutput = std::nullopt);
     QAction *forkAction() const { return m_fork; }
+    // Run ▸ Re-run Shown Run: the run shown (a reopened run, a run file) started again with
+    // its recorded request in the mode switch's mode; a run file's cache entries answer its
+    // replay in a cache of their own. False (with a status message) with none or while running.
+    bool rerunShown();
+    QAction *rerunShownAction() const { return m_rerunShown; }
     QAction *forkEditedAction() const { return m_forkEdited; }
 
 protected:
@@ -70,6 +77,7 @@ private:
     QAction *m_openFile;
     QAction *m_fork;
     QAction *m_forkEdited;
+    QAction *m_rerunShown;
     std::function<QStringList()> m_secrets;
     // The run shown in the window: what a fork starts from.
     InvokeRequest m_shownRequest;

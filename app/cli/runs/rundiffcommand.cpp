@@ -43,6 +43,9 @@ QString describe(const StepComparison &c)
     line += u'\n';
     if (c.a->output != c.b->output)
         line += u"      "_s + wordDiffText(diffWords(outputText(c.a->output), outputText(c.b->output))) + u'\n';
+    // Why B (the later run) missed the replay cache, as its step recorded it.
+    if (const QString why = stringField(c.b->replayMiss, "summary"); !why.isEmpty() && !c.same)
+        line += u"      B's replay miss: "_s + why + u'\n';
     return line;
 }
 
