@@ -1,5 +1,5 @@
 #include "core/model/event.h"
-#include "core/model/eventsax.h"
+#include "core/model/eventscan.h"
 
 using namespace Qt::StringLiterals;
 
@@ -18,9 +18,9 @@ static void readHeader(Event &event, const Json &value)
 
 namespace {
 
-// Reads the header of an event while nlohmann's SAX parser validates the whole text,
-// without building a DOM: decoding a streamed event then costs about one lexing pass
-// (a DOM costs ~2 KB of allocations per 400-byte event). The result is
+// Reads the header of an event while core/model/eventscan.h validates the whole text as
+// nlohmann's parser would, without building a DOM: decoding a streamed event then costs
+// about one pass over its bytes (a DOM costs ~2 KB of allocations per 400-byte event). The result is
 // the one readHeader() gives on the parsed value, duplicate keys included.
 class HeaderReader : public EventSaxReader<HeaderReader>
 {
@@ -97,7 +97,7 @@ std::optional<Event> Event::decode(QByteArrayView bytes, QString *error)
 {
     Event event;
     HeaderReader reader(event);
-    if (!Json::sax_parse(bytes.begin(), bytes.end(), &reader)) {
+    if (!scanEvent(bytes, reader)) {
         // Rare: parse again for parseJson's words (position and reason), kept in one place.
         if (error) {
             QString why;

@@ -29,6 +29,10 @@ public:
     using binary_t = Json::binary_t;
 
     bool topIsObject() const { return m_topIsObject; }
+    // For core/model/eventscan.h, which copies only what these say the reader reads: the
+    // next string value, the next key (the rest are validated and skipped).
+    bool wantsString() const { return m_pending > 0; }
+    bool wantsKey() const { return m_depth == 1 || (m_depth == 2 && m_inMetadata); }
 
     bool null() { return value(); }
     bool boolean(bool) { return value(); }

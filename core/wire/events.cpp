@@ -1,5 +1,5 @@
 #include "core/wire/events.h"
-#include "core/model/eventsax.h"
+#include "core/model/eventscan.h"
 
 using namespace Qt::StringLiterals;
 
@@ -174,7 +174,7 @@ public:
 std::optional<TextChunk> readTextChunk(const Event &event)
 {
     TextChunkReader reader;
-    if (!Json::sax_parse(event.raw.cbegin(), event.raw.cend(), &reader) || !reader.payloadIsString)
+    if (!scanEvent(event.raw, reader) || !reader.payloadIsString)
         return std::nullopt;
     return std::move(reader.chunk);
 }

@@ -4,8 +4,11 @@
 #include "core/wire/eventcodec.h"
 #include "core/wire/events.h"
 #include "core/wire/requestcodec.h"
+#include "tests/fuzz/eventscancheck.h"
 
 #include <QtTest/QTest>
+
+#include <random>
 
 using namespace invoke;
 using namespace Qt::StringLiterals;
@@ -40,6 +43,67 @@ class TestCodecs : public QObject
     Q_OBJECT
 
 private slots:
+    // core/model/eventscan.h reads events as nlohmann's parser does: edge cases of the
+    // grammar, strings, numbers and depth, then 30,000 mutations of real events.
+    void eventScannerAgreesWithNlohmann()
+    {
+        const QList<QByteArray> cases{
+            "", " ", "{}", "[]", "{} ", " {}\n", "{}x", "{},", "{", "}", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "{\"a\":}",
+            "{a:1}", "{'a':1}", "\xEF\xBB\xBF{}", "\xEF\xBB{}", "\xEF{}", "\xBB\xBF{}", "true", "tru", "nulll", "null",
+            "false ", "0", "-0", "01", "-", "1.", ".5", "1.5e", "1e+", "1E-2", "+1", "-1.5e+300", "1e309", "-1e400", "1e-400",
+            "18446744073709551615", "18446744073709551616", "9223372036854775807", "9223372036854775808",
+            "-9223372036854775808", "-9223372036854775809", "123456789012345678901234567890",
+            "{\"metadata\":{\"seq\":18446744073709551615,\"t_ms\":-9223372036854775809,\"path\":\"a\"}}",
+            "{\"metadata\":{\"seq\":1.9e19,\"t_ms\":-2.5,\"path\":\"\\u00e9\\ud83d\\ude00\"}}",
+            "\"\\ud83d\"", "\"\\ude00\"", "\"\\ud83d\\u0041\"", "\"\\ud83dx\"", "\"\\u12\"", "\"\\u00G0\"", "\"\\x\"",
+            "\"\\u0000\"", "\"a\tb\"", "\"a\x7f\"", "\"\xC3\xA9\"", "\"\xC3\"", "\"\xC0\x80\"", "\"\xE0\x80\x80\"",
+            "\"\xED\xA0\x80\"", "\"\xF0\x8F\xBF\xBF\"", "\"\xF4\x90\x80\x80\"", "\"\xF5\x80\x80\x80\"", "\"\xEF\xBF\xBF\"",
+            "\xC3\xA9", "{\"type\":\"a\",\"type\":\"b\",\"metadata\":{\"path\":\"p\"},\"metadata\":1}",
+            "{\"payload\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"}", "[{\"metadata\":{\"path\":\"x\"}}]",
+            "{\"x\":{\"metadata\":{\"path\":\"x\"}}}", "{\"metadata\":[{\"path\":\"x\"}]}",
+            QByteArray(300, '[') + QByteArray(300, ']'), QByteArray(255, '[') + QByteArray(255, ']'),
+            QByteArray(256, '[') + QByteArray(256, ']'), "{\"a\":" + QByteArray(254, '[') + QByteArray(254, ']') + "}",
+            "{\"a\":" + QByteArray(255, '[') + QByteArray(255, ']') + "}",
+            QByteArray("{\"a\":1}\0", 8), QByteArray("{}\0x", 4), QByteArray("{} \0", 4), QByteArray("\0{}", 3),
+            QByteArray("{\"a\":\0}", 7), QByteArray("[1\0]", 4),
+        };
+        for (const QByteArray &text : cases) {
+            const std::string difference = fuzz::eventScanDifference(text);
+            QVERIFY2(difference.empty(), qPrintable(QString::fromLatin1(text.toHex()) + u": "_s + QString::fromStdString(difference)));
+        }
+
+        wire::Stamp stamp{u"9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d"_s, 41, 1234, u"research/search"_s};
+        const QList<Event> seeds{
+            wire::messageContent(stamp, u"Grüße, \"tide\"\n\t😀"_s, u"msg-1"_s, u"text"_s, false),
+            wire::stepStarted(stamp, u"search"_s, u"llm.message"_s, Json{{"temperature", 0.2}, {"n", -3}, {"list", {1, "x", nullptr, true}}}),
+            wire::stepFinished(stamp, u"search"_s, u"llm.message"_s, StepStatus::Success, Json{{"content", "é"}}, {},
+                               Source::ReplayHit, 40, wire::Usage{312, 7}),
+        };
+        const QByteArray alphabet("{}[]\":,\\ -+.eE0123456789tfnu\x00\x1f\x7f\x80\xbf\xc3\xa9\xed\xf0\xf4\xff", 39);
+        std::mt19937 random(16);
+        int mutations = 0;
+        for (int round = 0; round < 10000; ++round) {
+            for (const Event &seed : seeds) {
+                QByteArray text = seed.raw;
+                const int edits = 1 + int(random() % 3);
+                for (int e = 0; e < edits && !text.isEmpty(); ++e) {
+                    const qsizetype at = qsizetype(random() % quint32(text.size()));
+                    const char c = alphabet.at(qsizetype(random() % quint32(alphabet.size())));
+                    switch (random() % 4) {
+                    case 0: text[at] = c; break;
+                    case 1: text.insert(at, c); break;
+                    case 2: text.remove(at, 1); break;
+                    default: text.truncate(at); break;
+                    }
+                }
+                const std::string difference = fuzz::eventScanDifference(text);
+                QVERIFY2(difference.empty(), qPrintable(QString::fromLatin1(text.toHex()) + u": "_s + QString::fromStdString(difference)));
+                ++mutations;
+            }
+        }
+        QCOMPARE(mutations, 30000);
+    }
+
     void message();
     void messageRejects_data();
     void messageRejects();

@@ -2,10 +2,12 @@
 // invoke-cli read them (core/wire/eventcodec.h, core/wire/events.h, core/fold/runfold.h).
 // Any bytes go through the event stream decoder in two pieces; each event is classified,
 // its accessors and text chunk read, and the run folded. The input is also read as one
-// event's JSON. Nothing may crash, and the fold counts every event it was given.
+// event's JSON, by nlohmann's parser and by core/model/eventscan.h, which must agree.
+// Nothing may crash, and the fold counts every event it was given.
 #include "core/fold/runfold.h"
 #include "core/wire/eventcodec.h"
 #include "core/wire/events.h"
+#include "tests/fuzz/eventscancheck.h"
 #include "tests/fuzz/fuzzinput.h"
 
 using namespace invoke;
@@ -28,6 +30,8 @@ void readEvent(const Event &event, RunFold &fold)
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const QByteArrayView bytes = fuzz::bytesOf(data, size);
+    // The fast event reader accepts and reads exactly what nlohmann's parser does.
+    fuzz::require(fuzz::eventScanDifference(bytes).empty(), "the event scanner reads as nlohmann does");
 
     wire::EventStreamDecoder decoder;
     QList<Event> events;
