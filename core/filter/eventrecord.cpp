@@ -155,6 +155,26 @@ const Json &EventRecord::json() const
 
 FieldValue EventRecord::value(const FieldRef &field) const
 {
+    if (m_facts && m_facts->exact) {
+        if (const int fact = EventFacts::fieldOf(field.id); fact >= 0) {
+            FieldValue out;
+            switch (m_facts->kinds[fact]) {
+            case EventFacts::Missing: break;
+            case EventFacts::String: {
+                const std::string &word = m_words->word(quint32(m_facts->values[fact]));
+                out.kind = FieldValue::String;
+                out.isUtf8 = true;
+                out.utf8 = word;
+                break;
+            }
+            case EventFacts::Number:
+                out.kind = FieldValue::Number;
+                out.number = double(m_facts->values[fact]);
+                break;
+            }
+            return out;
+        }
+    }
     const bool stepFinished = m_kind == EventKind::StepFinished;
     // Fields that only some kinds of event carry are missing on the others without a
     // parse: a filter on them skips the bulk of a run (its text deltas) at header cost.

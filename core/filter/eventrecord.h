@@ -2,6 +2,7 @@
 // An event as a display filter reads it: the header a list already knows (type, step
 // path, seq, t_ms) and the raw JSON, parsed only when a field needs more than the header
 // (and then once, however many fields read it).
+#include "core/filter/eventfacts.h"
 #include "core/filter/filterfields.h"
 #include "core/model/event.h"
 #include "core/model/runvalues.h"
@@ -62,6 +63,14 @@ public:
     // The value of `field` in this event (Missing when it has none).
     FieldValue value(const FieldRef &field) const;
 
+    // The event's facts, read when a list took it in (core/filter/eventfacts.h): the fields
+    // they hold are read from them, never from the JSON. Both must outlive the record.
+    void setFacts(const EventFacts *facts, const FactWords *words)
+    {
+        m_facts = facts;
+        m_words = words;
+    }
+
 private:
     const QString *m_type;
     const QString *m_path;
@@ -78,6 +87,8 @@ private:
     mutable bool m_rawRead = false;
     EventKind m_kind = EventKind::Unknown;
     mutable std::optional<Json> m_json;
+    const EventFacts *m_facts = nullptr;
+    const FactWords *m_words = nullptr;
 };
 
 } // namespace invoke::filter

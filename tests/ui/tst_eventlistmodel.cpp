@@ -1,4 +1,5 @@
 #include "tests/ui/runscript.h"
+#include "core/filter/filter.h"
 #include "ui/events/eventlistmodel.h"
 
 #include <QtTest/QAbstractItemModelTester>
@@ -183,6 +184,56 @@ private Q_SLOTS:
         }
         QCOMPARE(model.summaryAt(1501), u"tail"_s);
         QVERIFY(model.summaryAt(1500).size() <= 161);
+    }
+
+    // The facts a row keeps for filters (core/filter/eventfacts.h) answer exactly as the
+    // event's JSON does, on the model and on a snapshot, odd values included: a float
+    // duration, a number too large for a double, a boolean source, an object status, a
+    // status word missing, non-ASCII words, events without type or path.
+    void factsAnswerAsTheJsonDoes()
+    {
+        QList<Event> events = sampleRun();
+        const auto add = [&events](const char *json) { events.append(Event::decode(QByteArray(json)).value()); };
+        add(R"({"type":"step_finished","payload":{"key":"a","action_type":"llm.message","result":{"status":"success"}},"metadata":{"path":"a","seq":20,"t_ms":5,"duration_ms":12.5,"source":"live","usage":{"input_tokens":9007199254740993,"output_tokens":-3}}})");
+        add(R"({"type":"step_finished","payload":{"key":"b","action_type":"données","result":{"status":{"x":1},"error":"boom"}},"metadata":{"path":"b","seq":21,"duration_ms":150,"source":true}})");
+        add(R"({"type":"step_finished","payload":{"key":"c","action_type":"utils.echo","result":{"error":"boom"}},"metadata":{"path":"c","seq":22,"duration_ms":101,"source":"replay_miss"}})");
+        add(R"({"type":"step_finished","payload":{"key":"d","action_type":"utils.echo","result":{}},"metadata":{"path":"d","seq":23,"duration_ms":null}})");
+        add(R"({"type":"step_started","payload":{"key":"e","action_type":7},"metadata":{"seq":24}})");
+        add(R"({"payload":{"key":"f","action_type":"llm.message"},"metadata":{"seq":25}})");
+        add(R"({"payload":{"status":"step finished","key":"f","action_type":"llm.message","result":{"status":"success"}},"metadata":{"seq":26,"duration_ms":300,"source":"live"}})");
+        add(R"({"type":"status","payload":{"status":"warn","message":"slow"},"metadata":{"path":"f","seq":27}})");
+        add(R"({"type":"invocation_finished","payload":{"status":"error","output":[]},"metadata":{"seq":28}})");
+        EventListModel model;
+        model.addEvents(events);
+        const invoke::ui::EventSnapshot snapshot = model.snapshot();
+        const QStringList filters{
+            u"action == \"llm.message\""_s, u"action == \"données\""_s, u"action == 7"_s, u"action"_s,
+            u"source == \"live\""_s, u"source == true"_s, u"source in {\"replay_miss\", \"live\"}"_s, u"source"_s,
+            u"status == \"error\""_s, u"status == \"success\""_s, u"status contains \"x\""_s, u"status ^= \"wa\""_s,
+            u"status != \"success\""_s, u"duration_ms > 100"_s, u"duration_ms == 12.5"_s, u"duration_ms contains \".5\""_s,
+            u"duration_ms"_s, u"not duration_ms"_s, u"tokens.in > 9007199254740992"_s, u"tokens.in contains \"993\""_s,
+            u"tokens.out < 0"_s, u"tokens.out"_s, u"status matches \"^err\""_s,
+            u"step ^= \"f\" and duration_ms >= 300 and action == \"llm.message\""_s,
+        };
+        for (const QString &text : filters) {
+            const auto parsed = invoke::filter::Filter::parse(text);
+            QVERIFY2(parsed, qPrintable(text));
+            for (int row = 0; row < model.rowCount(); ++row) {
+                const bool expected = parsed->matches(events.at(row));
+                QVERIFY2(parsed->matches(model.recordAt(row)) == expected, qPrintable(text + u" on row "_s + QString::number(row)));
+                QVERIFY2(parsed->matches(snapshot.record(row)) == expected, qPrintable(text + u" on row "_s + QString::number(row)));
+            }
+        }
+        // A header-and-facts filter reads no event's bytes, but for the three whose values the
+        // facts do not keep (a float and a too large number; a boolean and an object; a null).
+        const int first = int(sampleRun().size());
+        const QList<int> readsJson{first, first + 1, first + 3};
+        const auto facts = invoke::filter::Filter::parse(u"action == \"llm.message\" or duration_ms > 100"_s);
+        for (int row = 0; row < model.rowCount(); ++row) {
+            const invoke::filter::EventRecord record = snapshot.record(row);
+            facts->matches(record);
+            QVERIFY2(record.isParsed() == readsJson.contains(row), qPrintable(QString::number(row)));
+        }
     }
 
     void clearStartsOver()

@@ -52,6 +52,9 @@ void EventListModel::clear()
     beginResetModel();
     m_blocks.clear();
     m_rowCount = 0;
+    m_facts.clear();
+    m_factCount = 0;
+    m_factWords.clear();
     m_store.clear();
     m_types = QStringList{QString()};
     m_typeIds = {{QString(), 0}};
@@ -122,6 +125,15 @@ void EventListModel::addEvents(const QList<Event> &events)
         }
         row.typeId = lastTypeId;
         row.pathId = lastPathId;
+        if (const EventKind kind = wire::kindOfType(type); filter::EventFacts::applies(kind)) {
+            if (m_factCount % EventFactsBlock::kFacts == 0)
+                m_facts.push_back(std::make_shared<EventFactsBlock>());
+            EventFactsBlock &block = *m_facts.back();
+            block.rows[m_factCount % EventFactsBlock::kFacts] = m_rowCount;
+            block.facts[m_factCount % EventFactsBlock::kFacts] =
+                filter::EventFacts::read(filter::EventRecord(type, path, event.seq, event.tMs, event.raw), m_factWords);
+            ++m_factCount;
+        }
         if (m_rowCount % EventRowBlock::kRows == 0)
             m_blocks.push_back(std::make_shared<EventRowBlock>());
         m_blocks.back()->rows[m_rowCount % EventRowBlock::kRows] = row;
@@ -139,8 +151,11 @@ QByteArrayView EventListModel::rawAt(int row) const
 filter::EventRecord EventListModel::recordAt(int row) const
 {
     const EventRow &r = rowAt(row);
-    return filter::EventRecord(m_types.at(r.typeId), m_paths.at(r.pathId), r.seq, r.tMs,
+    filter::EventRecord record(m_types.at(r.typeId), m_paths.at(r.pathId), r.seq, r.tMs,
                                m_store.view({r.offset, r.length, r.chunk}));
+    if (filter::EventFacts::applies(record.kind()))
+        record.setFacts(eventFactsAt(m_facts, m_factCount, row), &m_factWords);
+    return record;
 }
 
 EventSnapshot EventListModel::snapshot() const
@@ -149,6 +164,9 @@ EventSnapshot EventListModel::snapshot() const
     snapshot.m_blocks = m_blocks;
     snapshot.m_rowCount = m_rowCount;
     snapshot.m_store = m_store.snapshot();
+    snapshot.m_facts = m_facts;
+    snapshot.m_factCount = m_factCount;
+    snapshot.m_factWords = m_factWords;
     snapshot.m_types = m_types;
     for (const QString &type : m_types)
         snapshot.m_kinds.append(wire::kindOfType(type));

@@ -16,8 +16,10 @@ namespace invoke::ui {
 // Memory is the point here (a long run streams hundreds of thousands of events): each
 // event is kept as its raw JSON bytes in an EventStore (chunks, compressed once full)
 // plus a 32-byte row (seq, time, where the bytes are, interned type and step path).
-// Nothing is parsed on insert for events that carry a type; the one-line summary is
-// built in data() on demand, for the few rows a view shows.
+// Text deltas, the bulk of a run, are not parsed on insert when they carry a type; step
+// events (a few in a hundred) are, once, for the facts a filter reads beyond the header
+// (core/filter/eventfacts.h), so that `duration_ms > 100` over a million events reads no
+// JSON. The one-line summary is built in data() on demand, for the few rows a view shows.
 class EventListModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -80,6 +82,9 @@ private:
 
     EventRowBlocks m_blocks; // blocks: no 2x capacity slack, and snapshots share them
     int m_rowCount = 0;
+    EventFactsBlocks m_facts; // what filters read beyond the header, read once on insert
+    int m_factCount = 0;
+    filter::FactWords m_factWords;
     EventStore m_store;
     QStringList m_types;              // id -> type; id 0 is ""
     QHash<QString, quint16> m_typeIds;

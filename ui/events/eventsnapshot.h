@@ -30,6 +30,9 @@ private:
 
     EventRowBlocks m_blocks;
     int m_rowCount = 0;
+    EventFactsBlocks m_facts;
+    int m_factCount = 0;
+    filter::FactWords m_factWords;
     EventStore::Snapshot m_store;
     QStringList m_types;
     QList<EventKind> m_kinds; // per type id: no string compare per row
