@@ -12,10 +12,12 @@ server (bots, datasets and invoke take --endpoint URL or --profile NAME).
 Commands:
   bots                 List the bots (the bundled examples, your bots folder, --bots-dir)
   datasets             List the datasets memory.search can read, with their row counts
+                       (datasets show|search|import: a dataset's rows, what
+                       memory.search answers, a new dataset from a file)
   invoke BOT_KEY       Invoke a bot and print its result
   test [FILES|DIRS]    Run agent tests (*.tests.json) and check what each run did
   batch BOT_KEY        Run a bot over every row of a JSON Lines or CSV file
-  runs ACTION          The run history: list, show, export, import, diff, rm
+  runs ACTION          The run history: list, show, export, import, rerun, diff, rm
   cache ACTION         Inspect, clear, export or import the replay cache
   mocks validate FILE  Check a mock set and show which steps of a bot it answers
   help [COMMAND]       Show this help, or the help of one command
@@ -154,6 +156,15 @@ Options:
   --endpoint URL       List the datasets of the invoke server at URL (token from
                        INVOKE_AUTH_TOKEN)
   --profile NAME       List the datasets of a profile saved in the studio
+
+One dataset (each with its own --help):
+  invoke-cli datasets show SLUG [--limit N] [--json]
+      The first rows, as the file holds them.
+  invoke-cli datasets search SLUG QUERY [--limit N] [--json]
+      What memory.search answers in a run; with --endpoint or --profile, the server's.
+      A dataset that changed is indexed first, with its progress on stderr.
+  invoke-cli datasets import FILE --slug SLUG [--force]
+      A CSV or JSON Lines file into your datasets folder: every row checked, all or none.
 )";
 
 static const char mocksHelp[] = R"(Usage: invoke-cli mocks validate FILE [--bot KEY] [--bots-dir DIR]...

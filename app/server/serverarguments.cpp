@@ -167,6 +167,8 @@ Serves the embedded engine over HTTP (the wire contract of docs/events.md):
   POST /bots/{key}/invoke   run a bot; the answer streams as text/event-stream
   GET  /bots                the bots (key, name, description, updated_at, parameters)
   GET  /datasets            the datasets
+  GET  /datasets/{slug}/search?q=WORDS&limit=N
+                            what memory.search answers for WORDS over that dataset
   GET  /healthz             {"status": "ok"} (and a team cache's last known state), without a token
 Every other request needs "Authorization: Bearer TOKEN".
 

@@ -154,6 +154,72 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.startsWith(u"memory.search: unknown dataset \"wrecks\""_s), qPrintable(r.err));
     }
+
+    void searchOnAServerAnswersAsHere()
+    {
+        // Imported into the user's datasets folder, which the server here reads too.
+        const QString file = writeFile(m_home.filePath(u"fleet.csv"_s),
+                                       "ship,fact\nEndurance,crushed by pack ice\nFram,frozen in the ice & drifted\n"
+                                       "Nimrod,reached the Ross ice shelf\nBelgica,wintered in the Antarctic\n");
+        CliRun r = run({u"datasets"_s, u"import"_s, file, u"--slug"_s, u"fleet"_s});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QString tokens = writeFile(m_home.filePath(u"tokens.txt"_s), "cli-search-token-0123456789 acme\n");
+        ServerProcess server({u"--tokens"_s, tokens, u"--cache"_s, m_home.filePath(u"server-cache.sqlite"_s)},
+                             ServerProcess::scratchEnvironment(m_home.path()));
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        QProcessEnvironment withToken = ServerProcess::scratchEnvironment(m_home.path());
+        withToken.insert(u"INVOKE_AUTH_TOKEN"_s, u"cli-search-token-0123456789"_s);
+        const QString endpoint = server.url({}).toString();
+        const auto onServer = [&](const QStringList &args) {
+            return runProcess(cliProgram(), QStringList{u"datasets"_s, u"search"_s} + args
+                                                + QStringList{u"--endpoint"_s, endpoint},
+                              withToken, m_home.path());
+        };
+        for (const QStringList &args : {QStringList{u"fleet"_s, u"ice & drifted"_s, u"--json"_s},
+                                        QStringList{u"fleet"_s, u"ice"_s, u"--limit"_s, u"2"_s, u"--json"_s},
+                                        QStringList{u"fleet"_s, u"Ross"_s}}) {
+            const CliRun here = run(QStringList{u"datasets"_s, u"search"_s} + args);
+            QVERIFY2(here.exitCode == 0, qPrintable(here.err));
+            const CliRun there = onServer(args);
+            QVERIFY2(there.exitCode == 0, qPrintable(there.err));
+            QCOMPARE(there.out, here.out);
+        }
+        r = onServer({u"wrecks"_s, u"ice"_s});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.startsWith(u"memory.search: unknown dataset \"wrecks\""_s), qPrintable(r.err));
+        // The server has its own folders.
+        r = onServer({u"fleet"_s, u"ice"_s, u"--datasets-dir"_s, m_folder});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(u"a server has its own"_s), qPrintable(r.err));
+        // A token the server does not know: said, and the token never printed.
+        withToken.insert(u"INVOKE_AUTH_TOKEN"_s, u"wrong-token-0123456789"_s);
+        r = onServer({u"fleet"_s, u"ice"_s});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(u"the token is missing or rejected"_s) && !r.err.contains(u"wrong-token"_s),
+                 qPrintable(r.err));
+        QCOMPARE(server.terminate(), 0);
+    }
+
+    void aLargeDatasetSaysItIsIndexing()
+    {
+        // 16 MB and more, read by a pipe: one line before the wait, then the answer.
+        const QString big = m_home.filePath(u"big"_s);
+        QByteArray row = ",a row long enough that a hundred thousand of them make a large file for the index\n";
+        QByteArray csv = "id,text\n";
+        csv.reserve(18 << 20);
+        for (int i = 0; csv.size() < (17 << 20); ++i)
+            csv += QByteArray::number(i) + (i % 1000 == 0 ? ",needle " + row.mid(1) : row);
+        writeFile(big + u"/huge.csv"_s, csv);
+        CliRun r = run({u"datasets"_s, u"search"_s, u"huge"_s, u"needle"_s, u"--limit"_s, u"3"_s, u"--datasets-dir"_s, big});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(r.err, u"indexing the dataset \"huge\" (17 MB) before the search...\n"_s);
+        QCOMPARE(r.out.split(u'\n', Qt::SkipEmptyParts).size(), 4);
+        // Indexed once: nothing to say the next time.
+        r = run({u"datasets"_s, u"search"_s, u"huge"_s, u"needle"_s, u"--datasets-dir"_s, big});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(r.err, QString());
+    }
 };
 
 QTEST_GUILESS_MAIN(TstCliDatasetTools)

@@ -1,8 +1,12 @@
 #include "app/cli/datasets/datasetstools.h"
 
+#include "app/cli/datasets/indexprogress.h"
+
 #include "app/cli/cliarguments.h"
 #include "app/cli/console.h"
 #include "app/cli/listing.h"
+#include "app/cli/remotetarget.h"
+#include "core/backend/backend.h"
 #include "core/config/paths.h"
 #include "core/datasets/datasetcatalog.h"
 #include "core/datasets/datasetstore.h"
@@ -10,6 +14,7 @@
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QDir>
+#include <QtCore/QEventLoop>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QSaveFile>
@@ -33,14 +38,19 @@ Options:
 )";
 
 const char kSearchHelp[] = R"(Usage: invoke-cli datasets search SLUG QUERY [--limit N] [--json] [--datasets-dir DIR]...
+       invoke-cli datasets search SLUG QUERY [--limit N] [--json] (--endpoint URL | --profile NAME)
 
 Searches a dataset exactly as memory.search does in a run: the same index, ranking,
-scores and limit. --json prints what the step outputs, {"memories": [...]}.
+scores and limit. --json prints what the step outputs, {"memories": [...]}. A dataset
+that changed is indexed first (progress on stderr). With --endpoint or --profile the
+server searches its own datasets (GET /datasets/{slug}/search), as its runs would.
 
 Options:
   --limit N            Hits at most (default 10, as memory.search; at most 1000)
   --json               The step's output as JSON
   --datasets-dir DIR   Also offer the files and subfolders of DIR (repeatable)
+  --endpoint URL       Ask invoke-server at URL (token: INVOKE_AUTH_TOKEN)
+  --profile NAME       Ask the server of a profile saved in invoke-studio
 )";
 
 const char kImportHelp[] = R"(Usage: invoke-cli datasets import FILE --slug SLUG [--force] [--datasets-dir DIR]
@@ -139,7 +149,32 @@ int show(const QCommandLineParser &parser, const QStringList &folderList)
     return printListing({}, {}, false, items, lines, u"The dataset has no rows.\n"_s);
 }
 
-int search(const QCommandLineParser &parser, const QStringList &folderList)
+// The search on a server: what its runs' memory.search would answer.
+std::optional<DatasetSearchResult> searchOnServer(const RemoteTarget &target, const QString &slug,
+                                                  const QString &query, int limit)
+{
+    QString error;
+    std::unique_ptr<Backend> backend = remoteBackend(target, &error);
+    if (!backend) {
+        if (error.isEmpty())
+            return std::nullopt; // the Embedded profile: search here
+        DatasetSearchResult failed;
+        failed.failure = DatasetSearchResult::Failure::Failed;
+        failed.error = error;
+        return failed;
+    }
+    QEventLoop loop;
+    QObject context;
+    DatasetSearchResult result;
+    backend->searchDataset(slug, query, limit, &context, [&](const DatasetSearchResult &answer) {
+        result = answer;
+        loop.quit();
+    });
+    loop.exec();
+    return result;
+}
+
+int search(const QCommandLineParser &parser, const QStringList &folderList, const RemoteTarget &target)
 {
     const QStringList pos = parser.positionalArguments();
     if (pos.size() != 2)
@@ -149,21 +184,27 @@ int search(const QCommandLineParser &parser, const QStringList &folderList)
     const auto limit = limitOf(parser, datasets::SearchDefaultLimit, datasets::SearchMaxLimit, &bad);
     if (!limit)
         return usage(u"search"_s, bad);
-    const datasets::DatasetStore store(folderList, {});
-    QString error;
-    const auto memories = store.search({pos.at(0)}, pos.at(1), *limit, &error);
-    if (!memories) {
-        printErr(u"memory.search: "_s + error + u'\n');
+    std::optional<DatasetSearchResult> result;
+    if (target.isSet())
+        result = searchOnServer(target, pos.at(0), pos.at(1), *limit);
+    if (!result) {
+        const datasets::DatasetStore store(folderList, {});
+        IndexProgressPrinter progress;
+        result = store.searchDataset(pos.at(0), pos.at(1), *limit, progress.callback());
+    }
+    if (!result->ok()) {
+        printErr(u"memory.search: "_s + result->error + u'\n');
         return ExitFailed;
     }
+    const Json memories = result->toJson();
     if (parser.isSet(u"json"_s)) {
-        printOut(QString::fromUtf8(dumpJson(datasets::memoriesJson(*memories))) + u'\n');
+        printOut(QString::fromUtf8(dumpJson(memories)) + u'\n');
         return ExitOk;
     }
     QList<QStringList> lines{{u"SCORE"_s, u"ID"_s, u"CONTENT"_s}};
-    for (const datasets::Memory &m : *memories)
+    for (const DatasetMemory &m : result->memories)
         lines.append({QString::number(m.score), m.id, m.content.simplified().left(120)});
-    return printListing({}, {}, false, datasets::memoriesJson(*memories)["memories"], lines, u"No hits.\n"_s);
+    return printListing({}, {}, false, memories["memories"], lines, u"No hits.\n"_s);
 }
 
 int import(const QCommandLineParser &parser, const QStringList &extraFolders)
@@ -252,6 +293,8 @@ int runDatasetsTool(const QStringList &args)
         parser.addOption({u"limit"_s, u"rows"_s, u"N"_s});
         parser.addOption({u"json"_s, u"json"_s});
     }
+    if (tool == u"search"_s)
+        addRemoteOptions(parser);
     if (!parser.parse(args)) // args[0], the tool, stands where a program name would
         return usage(tool, parser.errorText());
     if (parser.isSet(u"help"_s)) {
@@ -264,8 +307,13 @@ int runDatasetsTool(const QStringList &args)
         return usage(tool, bad);
     if (tool == u"show"_s)
         return show(parser, folderList);
-    if (tool == u"search"_s)
-        return search(parser, folderList);
+    if (tool == u"search"_s) {
+        RemoteTarget target;
+        UsageError wrong;
+        if (!readRemoteOptions(parser, u"datasets search"_s, target, &wrong))
+            return usage(tool, wrong.message);
+        return search(parser, folderList, target);
+    }
     QStringList extra;
     for (const QString &dir : parser.values(u"datasets-dir"_s))
         extra.append(QFileInfo(dir).absoluteFilePath());
