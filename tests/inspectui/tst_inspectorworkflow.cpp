@@ -198,6 +198,22 @@ private Q_SLOTS:
         QTRY_COMPARE(message->text(), u"Hello, world"_s);
         saveShot(message, u"follow-message-window.png"_s);
 
+        // Follow Message from the step tree too: the step's first message; none for a step
+        // that streamed none.
+        window->inspectorTabs()->setCurrentIndex(0);
+        window->stepView()->expandAll();
+        delete message;
+        QVERIFY(pickFromContextMenu(window->stepView(), window->stepModel()->indexOfPath(u"answer"_s),
+                                    u"followStepMessageAction"_s));
+        message = window->findChild<FollowMessageView *>();
+        QVERIFY(message);
+        QCOMPARE(message->messageContentId(), u"m1"_s);
+        QTRY_COMPARE(message->text(), u"Hello, world"_s);
+        delete message;
+        QVERIFY(pickFromContextMenu(window->stepView(), window->stepModel()->indexOfPath(u"critique"_s),
+                                    u"followStepMessageAction"_s));
+        QVERIFY(!window->findChild<FollowMessageView *>());
+
         // Follow Step from the step tree (its menu, ui/window/mockworkflow.cpp, lists it).
         window->inspectorTabs()->setCurrentIndex(0);
         window->stepView()->expandAll();

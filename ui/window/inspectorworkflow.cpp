@@ -28,7 +28,8 @@ InspectorWorkflow::InspectorWorkflow(MainWindow *window, QSettings *settings)
       m_colours(new RowColours(window->eventModel(), m_rules, this)),
       m_rulesAction(new QAction(tr("Colouring &Rules…"), this)), m_colourAction(new QAction(tr("&Colour Events"), this)),
       m_followMessage(new QAction(tr("Follow &Message"), this)), m_followStep(new QAction(tr("Follow &Step"), this)),
-      m_followSelectedStep(new QAction(tr("Follow &Step"), this))
+      m_followSelectedStep(new QAction(tr("Follow &Step"), this)),
+      m_followStepMessage(new QAction(tr("Follow &Message"), this))
 {
     m_rulesAction->setObjectName(u"colouringRulesAction"_s);
     m_rulesAction->setStatusTip(tr("Edit the rules that colour events and steps"));
@@ -42,6 +43,8 @@ InspectorWorkflow::InspectorWorkflow(MainWindow *window, QSettings *settings)
     m_followStep->setStatusTip(tr("Only the events of this event's step and the steps under it, live"));
     m_followSelectedStep->setObjectName(u"followSelectedStepAction"_s);
     m_followSelectedStep->setStatusTip(tr("Only the events of this step and the steps under it, live"));
+    m_followStepMessage->setObjectName(u"followStepMessageAction"_s);
+    m_followStepMessage->setStatusTip(tr("The text of the message this step streams, live"));
     window->addMenuAction(WindowMenu::View, m_colourAction);
     window->addMenuAction(WindowMenu::View, m_rulesAction);
 
@@ -66,7 +69,13 @@ InspectorWorkflow::InspectorWorkflow(MainWindow *window, QSettings *settings)
     });
     // The step tree's context menu (ui/window/mockworkflow.cpp) lists the view's actions.
     QTreeView *steps = window->stepView();
+    steps->addAction(m_followStepMessage);
     steps->addAction(m_followSelectedStep);
+    connect(m_followStepMessage, &QAction::triggered, this, [this] {
+        const StepRecord step = m_window->stepModel()->stepAt(m_window->stepView()->currentIndex());
+        if (!step.path.isEmpty())
+            followStepMessage(step.path);
+    });
     connect(m_followSelectedStep, &QAction::triggered, this, [this] {
         const StepRecord step = m_window->stepModel()->stepAt(m_window->stepView()->currentIndex());
         if (!step.path.isEmpty())
@@ -127,6 +136,18 @@ FollowMessageView *InspectorWorkflow::followMessage(int eventRow)
     auto *view = new FollowMessageView(list, *id, m_window);
     view->show();
     return view;
+}
+
+FollowMessageView *InspectorWorkflow::followStepMessage(const QString &path)
+{
+    // One pass over the rows' path ids (milliseconds at a million events), once per click.
+    EventListModel *list = m_window->eventModel();
+    for (const int row : list->rowsForPath(path)) {
+        if (messageIdAt(*list, row))
+            return followMessage(row);
+    }
+    m_window->statusBar()->showMessage(tr("The step %1 has streamed no message yet.").arg(path), 8000);
+    return nullptr;
 }
 
 FollowStepView *InspectorWorkflow::followStep(const QString &path)
