@@ -7,7 +7,8 @@
 // 2. A history of 10,000 runs: opening it and searching (by bot, by text, by outcome),
 //    each timed cold in a new HistoryStore.
 // 3. A run file of 1M events (an LLM stream's text chunks): its size against the raw
-//    wire bytes (the SSE frames "data: {...}\n\n"), and the time to read it back.
+//    wire bytes (the SSE frames "data: {...}\n\n"), and the time to read it back (and, for
+//    comparison, the same events in a spelling the reader parses whole).
 //
 // Measured on this machine (2 shared cores, load average ~5 from other builds):
 //   1. 100,004-event run: 5.6 s without, 4.4 s with recording (median of 3; rounds ranged
@@ -17,12 +18,13 @@
 //   2. 10,000 runs (10.2 MB): open 0.6-0.9 ms; newest 100 1.1 ms, by bot 1.1 ms, by outcome
 //      1.5 ms, by date 0.9 ms, by text 24-29 ms (a scan of the text column) - all within 100 ms.
 //   3. 1,000,000 text-chunk events: 5.2 MB on disk against 225.9 MB of raw wire bytes
-//      (0.023x; the chunks repeat nine words, so real text compresses less); written in
-//      1.7-2.6 s, reopened in 3.7 s (load ~6; 5.9 s at a moment the write took 2.6 s),
-//      every event back byte for byte, peak RSS +441 MB. Before, the reader parsed each
-//      whole line, wrote the event out again and read its header: 9.3 s; and it held the
-//      whole decompressed text while reading (+668 MB peak with the faster parse; it now
-//      reads it a slice at a time).
+//      (0.023x; the chunks repeat nine words, so real text compresses less). At load ~2.5:
+//      written in 1.0 s, reopened in 0.79 s (median of 3, 0.79-0.80 s), every event back
+//      byte for byte, peak RSS +441 MB; the same events spelt so that each line is parsed
+//      whole, then the event written out again (how the reader read every line before):
+//      5.9 s. At load ~6 (builds running): written 1.4-2.6 s, reopened 1.1-5.9 s. Before
+//      this reader: 9.3 s, and the whole decompressed text held at once (+668 MB peak with
+//      the new parse; it now reads a slice at a time).
 #include "core/backend/invocation.h"
 #include "core/backend/localbackend.h"
 #include "core/history/historystore.h"
@@ -39,6 +41,8 @@
 #include <QtCore/QFileInfo>
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
+
+#include <zlib.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -274,6 +278,25 @@ void bigRunFile(const QTemporaryDir &dir, int count)
                 count, size / 1e6, wireBytes / 1e6, double(size) / double(wireBytes), written, reads.at(1),
                 reads.first(), reads.last(), qlonglong(eventsBack), same ? "each" : "NOT",
                 (peakRssKb() - peakBefore) / 1024.0);
+
+    // The same events spelt {"event": RAW, "t": N}: the reader parses such a line whole,
+    // then writes the event out again (the way every line was read before), for comparison.
+    const QString other = dir.filePath(u"big-other-spelling.invokerun"_s);
+    gzFile gz = gzopen(QFile::encodeName(other).constData(), "wb6");
+    QByteArray text = "{\"format\": \"invoke-run\", \"version\": 1, \"request\": {\"bot_key\": \"chat\"}}\n";
+    for (const TimedEvent &e : std::as_const(r.events)) {
+        text += "{\"event\":" + e.event.raw + ",\"t\":" + QByteArray::number(e.atMs) + "}\n";
+        if (text.size() > (1 << 20)) {
+            gzwrite(gz, text.constData(), unsigned(text.size()));
+            text.clear();
+        }
+    }
+    gzwrite(gz, text.constData(), unsigned(text.size()));
+    gzclose(gz);
+    t.restart();
+    const auto slow = readRunFile(other, &error);
+    std::printf("the same file with each line parsed whole (the reader before): reopened in %.0f ms%s\n", ms(t),
+                slow ? "" : qPrintable(u" ("_s + error + u')'));
 }
 
 } // namespace
