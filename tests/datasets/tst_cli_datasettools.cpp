@@ -155,6 +155,35 @@ private Q_SLOTS:
         QVERIFY2(r.err.startsWith(u"memory.search: unknown dataset \"wrecks\""_s), qPrintable(r.err));
     }
 
+    void badHeadersAndRowsAreNamedByFileAndLine()
+    {
+        // Import: a header that names a column twice, or leaves one unnamed.
+        QVERIFY(QDir().mkpath(m_home.filePath(u"never"_s)));
+        for (const auto &[bytes, reason] :
+             {std::pair{QByteArray("name,city,name\nAda,London,x\n"),
+                        u":1: the header names column \"name\" twice (columns 1 and 3)\n"_s},
+              std::pair{QByteArray("name,,city\nAda,x,London\n"), u":1: column 2 of the header has no name\n"_s}}) {
+            const QString file = writeFile(m_home.filePath(u"header.csv"_s), bytes);
+            const CliRun r = run({u"datasets"_s, u"import"_s, file, u"--slug"_s, u"header"_s, u"--datasets-dir"_s,
+                                  m_home.filePath(u"never"_s)});
+            QCOMPARE(r.exitCode, 1);
+            QVERIFY2(r.err.startsWith(file + reason), qPrintable(r.err));
+            QVERIFY(QDir(m_home.filePath(u"never"_s)).isEmpty());
+        }
+        // Search: a dataset whose only file does not read says which line, and why.
+        const QString folder = m_home.filePath(u"broken"_s);
+        writeFile(folder + u"/ragged.csv"_s, "a,b\n1,2\n3,4,5\n");
+        writeFile(folder + u"/latin.csv"_s, "a,b\n1,caf\xe9\n");
+        CliRun r = run({u"datasets"_s, u"search"_s, u"ragged"_s, u"x"_s, u"--datasets-dir"_s, folder});
+        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.err, u"memory.search: dataset \"ragged\" could not be read: %1/ragged.csv:3: 3 fields where the "
+                        "header has 2\n"_s.arg(folder));
+        r = run({u"datasets"_s, u"search"_s, u"latin"_s, u"x"_s, u"--datasets-dir"_s, folder});
+        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.err, u"memory.search: dataset \"latin\" could not be read: %1/latin.csv:2: the file is not UTF-8 "
+                        "text\n"_s.arg(folder));
+    }
+
     void searchOnAServerAnswersAsHere()
     {
         // Imported into the user's datasets folder, which the server here reads too.
