@@ -138,8 +138,10 @@ ColouringDialog::ColouringDialog(ColouringRules *rules, QWidget *parent)
         if (m_loading)
             return;
         const int row = m_list->indexOfTopLevelItem(item);
-        if (row >= 0 && row < m_rules.size() && item->data(0, Qt::CheckStateRole).isValid())
+        if (row >= 0 && row < m_rules.size() && item->data(0, Qt::CheckStateRole).isValid()) {
             m_rules[row].enabled = item->checkState(0) == Qt::Checked;
+            paintItem(item, m_rules[row]);
+        }
         updateState();
     });
     connect(m_name, &QLineEdit::textEdited, this, &ColouringDialog::edited);
@@ -259,7 +261,11 @@ void ColouringDialog::paintItem(QTreeWidgetItem *item, const ColouringRule &rule
     item->setCheckState(0, rule.enabled ? Qt::Checked : Qt::Unchecked);
     for (int column = 0; column < 2; ++column) {
         item->setBackground(column, rule.background.isValid() ? QBrush(rule.background) : QBrush());
-        item->setForeground(column, rule.foreground.isValid() ? QBrush(rule.foreground) : QBrush());
+        // A rule that is off shows its colours faded: it paints nothing now.
+        QColor text = rule.foreground.isValid() ? rule.foreground : palette().color(QPalette::Text);
+        if (!rule.enabled)
+            text.setAlphaF(0.45f);
+        item->setForeground(column, text);
     }
     const bool ok = parses(rule.filter);
     item->setIcon(1, ok ? QIcon() : style()->standardIcon(QStyle::SP_MessageBoxWarning));

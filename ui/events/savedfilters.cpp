@@ -22,7 +22,9 @@ QList<SavedFilters::Entry> SavedFilters::defaults()
     return {
         {tr("Errors"), u"status == \"error\""_s},
         {tr("Slow steps (over 1 s)"), u"type == \"step_finished\" and duration_ms > 1000"_s},
-        {tr("Replay misses"), u"source == \"replay_stored\""_s},
+        // As the colouring rule (ui/colouring/colouringrule.cpp): the miss's reason, or the
+        // source older runs and other servers give.
+        {tr("Replay misses"), u"type == \"step_finished\" and (metadata.replay_miss or source == \"replay_stored\")"_s},
         {tr("Model calls"), u"action == \"llm.message\""_s},
         {tr("Steps, no text"), u"step and not type == \"message_content\""_s},
     };
