@@ -87,6 +87,8 @@ private:
     mutable bool m_rawRead = false;
     EventKind m_kind = EventKind::Unknown;
     mutable std::optional<Json> m_json;
+    mutable std::optional<std::string> m_text; // a text chunk read without the DOM
+    mutable bool m_hasText = false;
     const EventFacts *m_facts = nullptr;
     const FactWords *m_words = nullptr;
 };

@@ -1,5 +1,6 @@
 #include "tests/ui/runscript.h"
 #include "core/filter/filter.h"
+#include "core/wire/events.h"
 #include "ui/events/eventlistmodel.h"
 
 #include <QtTest/QAbstractItemModelTester>
@@ -203,6 +204,9 @@ private Q_SLOTS:
         add(R"({"payload":{"status":"step finished","key":"f","action_type":"llm.message","result":{"status":"success"}},"metadata":{"seq":26,"duration_ms":300,"source":"live"}})");
         add(R"({"type":"status","payload":{"status":"warn","message":"slow"},"metadata":{"path":"f","seq":27}})");
         add(R"({"type":"invocation_finished","payload":{"status":"error","output":[]},"metadata":{"seq":28}})");
+        add(R"({"type":"message_content","payload":{"text":"x"},"metadata":{"seq":29}})");
+        add("{\"type\":\"message_content\",\"payload\":\"first\",\"payload\":\"caf\\u00e9 \\\"q\\\"\",\"metadata\":{\"seq\":30}}");
+        add(R"({"type":"message_content","payload":"x","payload":null,"metadata":{"seq":31}})");
         EventListModel model;
         model.addEvents(events);
         const invoke::ui::EventSnapshot snapshot = model.snapshot();
@@ -214,7 +218,19 @@ private Q_SLOTS:
             u"duration_ms"_s, u"not duration_ms"_s, u"tokens.in > 9007199254740992"_s, u"tokens.in contains \"993\""_s,
             u"tokens.out < 0"_s, u"tokens.out"_s, u"status matches \"^err\""_s,
             u"step ^= \"f\" and duration_ms >= 300 and action == \"llm.message\""_s,
+            u"text"_s, u"text contains \"é \\\"q\""_s, u"text == \"first\""_s, u"text matches \"^Gr\""_s,
         };
+        // The text of a chunk is read without a DOM: the same as the parsed payload.
+        for (int row = 0; row < model.rowCount(); ++row) {
+            const Json parsed = events.at(row).json();
+            const Json &payload = invoke::wire::payloadOf(parsed);
+            const invoke::filter::EventRecord record = snapshot.record(row);
+            const invoke::filter::FieldValue text = record.value({invoke::filter::FieldId::Text, {}});
+            const bool chunk = events.at(row).type == u"message_content"_s && payload.is_string();
+            QCOMPARE(text.kind == invoke::filter::FieldValue::String, chunk);
+            if (chunk)
+                QVERIFY(text.utf8 == payload.get<std::string>());
+        }
         for (const QString &text : filters) {
             const auto parsed = invoke::filter::Filter::parse(text);
             QVERIFY2(parsed, qPrintable(text));
