@@ -1,11 +1,16 @@
 #include "ui/run/eventbatcher.h"
 
-#include <QtCore/QElapsedTimer>
+#include <chrono>
 
 namespace invoke::ui {
 
 EventBatcher::EventBatcher(QObject *parent)
-    : QObject(parent)
+    : QObject(parent),
+      m_nowNs([] {
+          return qint64(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                            std::chrono::steady_clock::now().time_since_epoch())
+                            .count());
+      })
 {
     m_timer.setSingleShot(true);
     m_timer.setInterval(m_interval);
@@ -74,10 +79,9 @@ void EventBatcher::flushFrame()
         count = qMin(count, frameShare());
     if (m_maxBatch > 0)
         count = qMin(count, m_maxBatch);
-    QElapsedTimer clock;
-    clock.start();
+    const qint64 start = m_nowNs();
     emitBatch(count);
-    m_cost.add(double(count), double(clock.nsecsElapsed()));
+    m_cost.add(double(count), double(m_nowNs() - start));
     // A backlog goes on as soon as the views have painted this frame's part.
     if (pendingCount() > 0 && !m_timer.isActive())
         m_timer.start(0);

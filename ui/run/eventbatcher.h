@@ -4,6 +4,8 @@
 #include <QtCore/QObject>
 #include <QtCore/QTimer>
 
+#include <functional>
+
 namespace invoke::ui {
 
 // Coalesces the batches an Invocation emits and hands them on at most once per frame,
@@ -31,6 +33,11 @@ public:
     // A hard cap on one timed flush, whatever the budget (default none: 0).
     void setMaxBatchSize(qsizetype events) { m_maxBatch = events; }
     qsizetype maxBatchSize() const { return m_maxBatch; }
+
+    // The clock the receivers' cost is read from, in nanoseconds (default: the monotonic
+    // clock). Tests give one that their receivers advance, so the fit sees exactly the
+    // cost they stand for and a loaded machine's preemption cannot skew it.
+    void setClock(std::function<qint64()> nowNs) { m_nowNs = std::move(nowNs); }
 
     // Events waiting for the next flush.
     qsizetype pendingCount() const { return m_pendingCount; }
@@ -69,6 +76,7 @@ private:
     } m_cost;
     int m_interval = 16;
     QTimer m_timer;
+    std::function<qint64()> m_nowNs;
 };
 
 } // namespace invoke::ui
