@@ -21,6 +21,7 @@
 #include "ui/window/inspectorworkflow.h"
 
 #include <QtCore/QDir>
+#include <QtCore/QHash>
 #include <QtCore/QTimer>
 #include <QtGui/QContextMenuEvent>
 #include <QtTest/QTest>
@@ -83,10 +84,23 @@ void feed(MainWindow *window, const QList<Event> &batch)
     window->eventModel()->addEvents(batch);
 }
 
+// The colour most of the cell is painted in (its background: text covers little of it).
 QColor pixelOfRow(QAbstractItemView *view, const QModelIndex &index)
 {
     const QRect rect = view->visualRect(index);
-    return view->viewport()->grab().toImage().pixelColor(rect.right() - 4, rect.center().y());
+    const QImage image = view->viewport()->grab().toImage();
+    QHash<QRgb, int> counts;
+    for (int y = rect.top() + 1; y < rect.bottom(); ++y)
+        for (int x = rect.left() + 1; x < rect.right(); ++x)
+            ++counts[image.pixel(x, y)];
+    QRgb most = 0;
+    int best = -1;
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
+        if (it.value() > best) {
+            best = it.value();
+            most = it.key();
+        }
+    return QColor::fromRgb(most);
 }
 
 } // namespace
