@@ -1,7 +1,8 @@
 // kill -9 at any moment (issue 20): the real invoke-cli is started and SIGKILLed at a
 // random point of its run, round after round, while it writes the replay cache, saves a
-// mock set (invoke --save-mocks), writes a JUnit file (test --junit) and a batch output
-// (batch --output, appended then rewritten atomically). After each kill the files open,
+// mock set (invoke --save-mocks), writes a JUnit file (test --junit), a batch output
+// (batch --output, appended then rewritten atomically), the run history (every invoke),
+// a run file (runs export) and a dataset (datasets import --force). After each kill the files open,
 // nothing saved before is lost, and no half-written file replaces a good one.
 // Rounds per kind: INVOKE_KILL_ROUNDS (5 in the normal run; scripts/killtests.sh runs 50).
 // The random seed is printed, and INVOKE_KILL_SEED repeats a run.
@@ -55,6 +56,17 @@ qint64 cacheEntries(const QString &path)
     }
     QSqlDatabase::removeDatabase(name);
     return count;
+}
+
+// The run history as invoke-cli lists it: the runs it holds, or -1 when it cannot list them.
+qint64 historyRuns(const QProcessEnvironment &environment, const QString &workingDir)
+{
+    const test::CliRun r = test::runProcess(test::cliProgram(), {u"runs"_s, u"list"_s, u"--json"_s, u"--limit"_s, u"100000"_s},
+                                            environment, workingDir);
+    if (r.exitCode != 0)
+        return -1;
+    const Json runs = parseJson(r.out.toUtf8(), nullptr, kJsonMaxWireDepth);
+    return runs.is_array() ? qint64(runs.size()) : -1;
 }
 
 // A whole JUnit document: XML that reads to its end, with its testsuites element.
@@ -144,6 +156,8 @@ private:
         const bool running = process.state() == QProcess::Running;
         process.kill(); // SIGKILL
         process.waitForFinished(10000);
+        if (!running) // the machine got faster than the measured run: aim within this one's time
+            m_spanMs = qMax<qint64>(1, qMin(m_spanMs, timer.elapsed()));
         return running;
     }
 
@@ -284,6 +298,73 @@ private Q_SLOTS:
             QCOMPARE(intField(line, "row"), i + 1);
             QVERIFY(boolField(line, "success"));
         }
+    }
+
+    void runHistory()
+    {
+        // Every invoke records its run into the history (SQLite) as it streams.
+        auto args = [&](int round) { return QStringList{u"invoke"_s, u"chat"_s, u"-m"_s, u"history %1"_s.arg(round)}; };
+        m_llm.setReply(test::StubReply::text({u"An "_s, u"answer"_s}, 10, 5));
+        qint64 whole = 0;
+        QCOMPARE(runWhole(args(0), &whole), 0);
+        qint64 saved = historyRuns(environment(), m_home.path());
+        QVERIFY2(saved >= 1, "the first run was recorded");
+        killRounds(whole, args, [&](int round) {
+            const qint64 runs = historyRuns(environment(), m_home.path());
+            QVERIFY2(runs >= 0, qPrintable(u"round %1: the history no longer lists its runs"_s.arg(round)));
+            QVERIFY2(runs >= saved, qPrintable(u"round %1: %2 runs, %3 before"_s.arg(round).arg(runs).arg(saved)));
+            saved = runs;
+        });
+    }
+
+    void runFile()
+    {
+        const QString file = m_home.filePath(u"kept.invokerun"_s);
+        m_llm.setReply(test::StubReply::text({u"An "_s, u"answer"_s}, 10, 5));
+        QCOMPARE(runWhole({u"invoke"_s, u"chat"_s, u"-m"_s, u"to keep"_s}), 0);
+        const test::CliRun listed = test::runProcess(test::cliProgram(), {u"runs"_s, u"list"_s, u"--json"_s, u"--limit"_s, u"1"_s},
+                                                     environment(), m_home.path());
+        const Json runs = parseJson(listed.out.toUtf8(), nullptr, kJsonMaxWireDepth);
+        const QString id = runs.is_array() && !runs.empty() ? stringField(runs.front(), "invocation_id") : QString();
+        QVERIFY2(!id.isEmpty(), qPrintable(listed.out + listed.err));
+        const QStringList args{u"runs"_s, u"export"_s, id, file};
+        const QStringList show{u"runs"_s, u"show"_s, file, u"--format"_s, u"json"_s};
+        qint64 whole = 0;
+        QCOMPARE(runWhole(args, &whole), 0);
+        QCOMPARE(runWhole(show), 0);
+        killRounds(whole, [&](int) { return args; }, [&](int round) {
+            const test::CliRun r = test::runProcess(test::cliProgram(), show, environment(), m_home.path());
+            QVERIFY2(r.exitCode == 0 && r.out.contains(id),
+                     qPrintable(u"round %1: the run file no longer opens: %2"_s.arg(round).arg(r.err)));
+        });
+    }
+
+    void datasetImport()
+    {
+        // Each round replaces the dataset with rows of its own: afterwards the dataset is
+        // the earlier one or this round's, whole.
+        const QString source = m_home.filePath(u"import.csv"_s);
+        auto rowsFor = [](int round) {
+            QByteArray csv = "question,answer\n";
+            for (int i = 0; i < 2000; ++i)
+                csv += "round " + QByteArray::number(round) + " question " + QByteArray::number(i) + ",an answer\n";
+            return csv;
+        };
+        auto args = [&](int round) {
+            test::writeFile(source, rowsFor(round));
+            return QStringList{u"datasets"_s, u"import"_s, source, u"--slug"_s, u"killed"_s, u"--force"_s};
+        };
+        qint64 whole = 0;
+        QCOMPARE(runWhole(args(0), &whole), 0);
+        const QString dataset = m_home.filePath(u"data/Invoke Studio/invoke-studio/datasets/killed.csv"_s);
+        QByteArray good = readAll(dataset);
+        QCOMPARE(good, rowsFor(0));
+        killRounds(whole, args, [&](int round) {
+            const QByteArray now = readAll(dataset);
+            QVERIFY2(now == good || now == rowsFor(round),
+                     qPrintable(u"round %1: the dataset is neither the earlier one nor this round's (%2 bytes)"_s.arg(round).arg(now.size())));
+            good = now;
+        });
     }
 };
 
