@@ -363,7 +363,7 @@ ReadEnd readDatasetStream(QIODevice &in, const QString &relativeName, const std:
     const bool jsonLines = dynamic_cast<JsonLinesReader *>(reader.get()) != nullptr;
     while (lines.nextBytes(&bytes, &firstLine)) {
         if (!jsonLines)
-            text = QString::fromUtf8(bytes);
+            decodeInto(bytes, &text);
         if (!reader->block(text, bytes, firstLine))
             break;
     }

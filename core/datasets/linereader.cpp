@@ -16,52 +16,58 @@ bool Utf8LineReader::nextBytes(QByteArray *bytes, int *firstLine)
         if (m_atEnd) {
             if (m_carry.isEmpty())
                 return false;
-            *bytes = std::exchange(m_carry, QByteArray());
+            bytes->swap(m_carry);
+            m_carry.resize(0);
             break;
         }
-        // QIODevice::read(n) allocates n bytes first: a small file (a file, a buffer: not
-        // sequential, so what is left is known) reads what it has, not a megabyte, and
-        // at its end reads nothing (a file that tells no size, like /proc's, still reads).
+        // Read into one buffer kept for the reader's life: QIODevice::read(n) would
+        // allocate n bytes for every block. A small file (a file, a buffer: not
+        // sequential, so what is left is known) sizes it to what it has, not a megabyte,
+        // and at its end reads nothing (a file that tells no size, like /proc's, still reads).
         const qint64 left = m_in.isSequential() ? BlockBytes : m_in.bytesAvailable();
-        QByteArray block;
-        if (left > 0)
-            block = m_in.read(qMin(left, BlockBytes));
-        else if (!m_in.atEnd())
-            block = m_in.read(BlockBytes);
-        if (block.isEmpty()) {
-            if (!m_in.atEnd()) {
+        const qint64 want = left > 0 ? qMin(left, BlockBytes) : (m_in.atEnd() ? 0 : BlockBytes);
+        qint64 got = 0;
+        if (want > 0) {
+            if (m_block.size() < want)
+                m_block.resize(want);
+            got = m_in.read(m_block.data(), want);
+        }
+        if (got <= 0) {
+            if (got < 0 || !m_in.atEnd()) {
                 m_problem = {m_line, u"cannot read the file: "_s + m_in.errorString()};
                 return false;
             }
             m_atEnd = true;
             continue;
         }
+        QByteArrayView block(m_block.constData(), got);
         if (!m_started) {
             m_started = true;
             if (block.startsWith("\xEF\xBB\xBF")) {
-                block.remove(0, 3);
+                block = block.sliced(3);
                 m_consumed += 3;
             }
         }
         const qsizetype lastBreak = block.lastIndexOf('\n');
         if (lastBreak < 0) {
-            m_carry += block;
+            m_carry.append(block);
             if (m_carry.size() > m_maxLineBytes) {
                 m_problem = {m_line, u"the line is longer than %1 MB (is this a text file?)"_s.arg(m_maxLineBytes >> 20)};
                 return false;
             }
             continue;
         }
-        *bytes = m_carry + QByteArrayView(block).first(lastBreak + 1);
-        m_carry = block.sliced(lastBreak + 1);
+        // resize(0) keeps the caller's buffer (and the carry's) for the next block.
+        bytes->resize(0);
+        bytes->append(m_carry);
+        bytes->append(block.first(lastBreak + 1));
+        m_carry.resize(0);
+        m_carry.append(block.sliced(lastBreak + 1));
         break;
     }
     *firstLine = m_line;
     m_consumed += bytes->size();
-    QStringDecoder check(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    const QString decoded = check.decode(*bytes);
-    Q_UNUSED(decoded);
-    if (check.hasError()) {
+    if (!QByteArrayView(*bytes).isValidUtf8()) {
         TextProblem where;
         decodeUtf8Text(*bytes, &where);
         const int bad = m_line + where.line - 1;
@@ -85,11 +91,20 @@ bool Utf8LineReader::nextBytes(QByteArray *bytes, int *firstLine)
 
 bool Utf8LineReader::next(QString *text, int *firstLine)
 {
-    QByteArray bytes;
-    if (!nextBytes(&bytes, firstLine))
+    if (!nextBytes(&m_bytes, firstLine))
         return false;
-    *text = QString::fromUtf8(bytes);
+    decodeInto(m_bytes, text);
     return true;
+}
+
+void decodeInto(QByteArrayView utf8, QString *text)
+{
+    // UTF-16 takes at most one unit per UTF-8 byte; the text's buffer is kept when it
+    // is its own (QString::fromUtf8 would allocate a new one for every block).
+    text->resize(utf8.size());
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless | QStringDecoder::Flag::ConvertInitialBom);
+    const QChar *end = decoder.appendToBuffer(text->data(), utf8);
+    text->truncate(end - text->constData());
 }
 
 } // namespace invoke::datasets

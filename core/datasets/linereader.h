@@ -34,7 +34,9 @@ public:
 private:
     QIODevice &m_in;
     qint64 m_maxLineBytes;
-    QByteArray m_carry;
+    QByteArray m_block; // what each read fills, kept (BlockBytes at most)
+    QByteArray m_carry; // the part line after the block's last break
+    QByteArray m_bytes; // next()'s block
     qint64 m_consumed = 0;
     int m_line = 1;
     bool m_started = false;
@@ -42,5 +44,9 @@ private:
     TextProblem m_problem;
     std::function<void(int line)> m_badLines;
 };
+
+// `utf8` (checked UTF-8) as text, in `text`'s own buffer when it has one: what a reader
+// does with each block instead of QString::fromUtf8, which allocates every time.
+void decodeInto(QByteArrayView utf8, QString *text);
 
 } // namespace invoke::datasets
