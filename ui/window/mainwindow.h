@@ -123,6 +123,8 @@ public Q_SLOTS:
     void stop();
     void newConversation();
     void reloadBots();
+    // Lists the backend's datasets again (a dataset was added or changed in the workspace).
+    void reloadDatasets();
     void openSettings();
     // Run ▸ Re-run: the last request again, in the mode it ran in.
     void rerun();

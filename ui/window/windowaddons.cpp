@@ -4,6 +4,7 @@
 #include "ui/request/copyascode.h"
 #include "ui/request/modeswitch.h"
 #include "ui/window/mainwindow.h"
+#include "ui/window/datasetsworkflow.h"
 #include "ui/window/historyworkflow.h"
 #include "ui/window/inspectorworkflow.h"
 #include "ui/window/testsworkflow.h"
@@ -49,8 +50,9 @@ WindowAddOns installWindowAddOns(MainWindow *window, ProfileStore *profiles, Bac
         return secrets;
     });
     auto *inspector = new InspectorWorkflow(window, window->settings());
+    auto *datasets = new DatasetsWorkflow(window);
     switcher->switchTo(profiles->current());
-    return {switcher, copy, tests, history, inspector};
+    return {switcher, copy, tests, history, inspector, datasets};
 }
 
 } // namespace invoke::ui

@@ -21,6 +21,7 @@ class ProfileSwitcher;
 class TestsWorkflow;
 class HistoryWorkflow;
 class InspectorWorkflow;
+class DatasetsWorkflow;
 
 struct WindowAddOns
 {
@@ -29,6 +30,7 @@ struct WindowAddOns
     TestsWorkflow *tests = nullptr;
     HistoryWorkflow *history = nullptr; // ui/window/historyworkflow.h: records every run
     InspectorWorkflow *inspector = nullptr; // ui/window/inspectorworkflow.h: colouring rules, follow views
+    DatasetsWorkflow *datasets = nullptr; // ui/window/datasetsworkflow.h: the dataset workspace
 };
 
 // Adds them to `window` (which must talk to `provider`), then switches to the profile
