@@ -141,7 +141,8 @@ qint64 IndexConnection::reserveTable(const QString &path, QString *error)
     if (!dropTables(id, error)
         || !exec(u"CREATE VIRTUAL TABLE %1 USING fts5(content, memory_id UNINDEXED, metadata UNINDEXED, "
                  "tokenize = 'unicode61 remove_diacritics 2')"_s.arg(table),
-                 error)) {
+                 error)
+        || !exec(u"INSERT INTO %1(%1, rank) VALUES('automerge', 0)"_s.arg(table), error)) {
         dropBuilt(id);
         return 0;
     }
@@ -295,6 +296,8 @@ std::optional<IndexedDataset> IndexConnection::ensure(const DatasetSource &sourc
                                                     "it is read again the next time"_s.arg(lastLine)});
         }
     }
+    if (!cancelled && writeError.isEmpty() && !exec(u"INSERT INTO %1(%1) VALUES('optimize')"_s.arg(table), &writeError))
+        writeError = u"cannot merge the index: "_s + writeError;
     if (!cancelled && writeError.isEmpty() && !buildTermCounts(m_db, built.tableId, &writeError))
         writeError = u"cannot count the words of the index: "_s + writeError;
     if (cancelled || !writeError.isEmpty()) {
