@@ -1,0 +1,30 @@
+#!/bin/sh
+# The sanitizer runs (issue 20), apart from the normal gcc build and its test run:
+#   scripts/sanitizers.sh [asan|tsan]...   (default: both)
+# asan: the whole test suite built with AddressSanitizer and UndefinedBehaviorSanitizer
+#   (preset asan, build-asan); tsan: the tests of the worker threads (backend, server,
+#   batcher, runner) with ThreadSanitizer (preset tsan, build-tsan), reports inside Qt's
+#   own code suppressed by tests/tsan.supp (each entry says why it is not ours).
+# Heavy on a 2-core machine: everything runs under nice -n 19, and each preset has its
+# own build folder. Each part prints how long its build and its tests took.
+set -eu
+cd "$(dirname "$0")/.."
+parts=${*:-"asan tsan"}
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+export XDG_DATA_HOME="$scratch/data" XDG_CACHE_HOME="$scratch/cache" XDG_CONFIG_HOME="$scratch/config"
+mkdir -p "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_CONFIG_HOME"
+# Qt's own allocations that live until exit are not leaks of ours.
+export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+for part in $parts; do
+  start=$(date +%s)
+  nice -n 19 cmake --preset "$part" >/dev/null
+  nice -n 19 cmake --build --preset "$part"
+  built=$(date +%s)
+  dbus-run-session -- sh -c '
+    printf %s "invoke-tests" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+    nice -n 19 ctest --preset "$1" --parallel 2' sh "$part"
+  done_at=$(date +%s)
+  echo "$part: build $((built - start)) s, tests $((done_at - built)) s"
+done
