@@ -70,11 +70,22 @@ bool pickFromContextMenu(QAbstractItemView *view, const QModelIndex &index, cons
             picked = true;
         }
     });
-    poll.start();
+    // A loaded machine may lay the view out late: wait until the row is where it is drawn.
     view->scrollTo(index);
+    const bool placed = QTest::qWaitFor([&] {
+        const QRect rect = view->visualRect(index);
+        return rect.isValid() && view->viewport()->rect().contains(rect.center()) && view->indexAt(rect.center()) == index;
+    }, 5000);
+    if (!placed) {
+        qWarning("row %d is not laid out in the view", index.row());
+        return false;
+    }
+    poll.start();
     const QPoint at = view->visualRect(index).center();
     QContextMenuEvent event(QContextMenuEvent::Mouse, at, view->viewport()->mapToGlobal(at));
     QApplication::sendEvent(view->viewport(), &event);
+    if (!picked)
+        qWarning("no enabled %s in the context menu of row %d", qPrintable(actionName), index.row());
     return picked;
 }
 
