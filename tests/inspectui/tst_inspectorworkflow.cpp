@@ -96,9 +96,11 @@ void feed(MainWindow *window, const QList<Event> &batch)
 }
 
 // The colour most of the cell is painted in (its background: text covers little of it).
+// The row is scrolled into view first: the list may have followed its tail meanwhile.
 QColor pixelOfRow(QAbstractItemView *view, const QModelIndex &index)
 {
-    const QRect rect = view->visualRect(index);
+    view->scrollTo(index);
+    const QRect rect = view->visualRect(index).intersected(view->viewport()->rect());
     const QImage image = view->viewport()->grab().toImage();
     QHash<QRgb, int> counts;
     for (int y = rect.top() + 1; y < rect.bottom(); ++y)
@@ -128,12 +130,16 @@ private Q_SLOTS:
         MainWindow *window = studio.open();
         auto *inspector = new InspectorWorkflow(window, &studio.settings);
         QVERIFY(QTest::qWaitForWindowExposed(window));
+        // The bots first: their list arriving picks a conversation, which clears the views
+        // (on a loaded machine it came after the fed events and took them away).
+        QTRY_VERIFY(!window->botPicker()->listing().bots.isEmpty());
         window->inspectorTabs()->setCurrentWidget(window->eventsView());
         feed(window, test::inspectRun());
         window->stepView()->expandAll();
         EventsView *events = window->eventsView();
-        const QModelIndex missRow = events->proxy()->index(8, EventListModel::SummaryColumn);
-        const QColor before = pixelOfRow(events->view(), missRow);
+        // Asked for each time: an index kept across the dialog may go stale.
+        auto missRow = [events] { return events->proxy()->index(8, EventListModel::SummaryColumn); };
+        const QColor before = pixelOfRow(events->view(), missRow());
 
         inspector->rulesAction()->trigger();
         auto *dialog = window->findChild<ColouringDialog *>();
@@ -179,7 +185,7 @@ private Q_SLOTS:
         QCOMPARE(loadColouringRules(studio.settings), inspector->rules()->rules());
         QVERIFY(inspector->rules()->rules()[1].enabled);
         QCOMPARE(inspector->rules()->compiled().size(), size_t(1));
-        QTRY_COMPARE(pixelOfRow(events->view(), missRow), QColor(0xff, 0xec, 0xb3));
+        QTRY_COMPARE(pixelOfRow(events->view(), missRow()), QColor(0xff, 0xec, 0xb3));
         QVERIFY(before != QColor(0xff, 0xec, 0xb3));
         QCOMPARE(pixelOfRow(events->view(), events->proxy()->index(10, EventListModel::SummaryColumn)), before);
         const QModelIndex answerStep = window->stepModel()->indexOfPath(u"answer"_s, StepTreeModel::KeyColumn);
@@ -193,7 +199,7 @@ private Q_SLOTS:
         // View > Colour Events off: plain again.
         inspector->colourAction()->trigger();
         QVERIFY(!inspector->rules()->isEnabled());
-        QTRY_VERIFY(pixelOfRow(events->view(), missRow) != QColor(0xff, 0xec, 0xb3));
+        QTRY_VERIFY(pixelOfRow(events->view(), missRow()) != QColor(0xff, 0xec, 0xb3));
         QVERIFY(!studio.settings.value(u"colouring/enabled"_s).toBool());
     }
 
@@ -203,6 +209,9 @@ private Q_SLOTS:
         MainWindow *window = studio.open();
         auto *inspector = new InspectorWorkflow(window, &studio.settings);
         QVERIFY(QTest::qWaitForWindowExposed(window));
+        // The bots first: their list arriving picks a conversation, which clears the views
+        // (on a loaded machine it came after the fed events and took them away).
+        QTRY_VERIFY(!window->botPicker()->listing().bots.isEmpty());
         window->inspectorTabs()->setCurrentWidget(window->eventsView());
         const QList<Event> run = test::inspectRun();
         feed(window, run.mid(0, 6)); // up to the first delta, "Hello"
