@@ -1,6 +1,6 @@
 #include "core/cache/pendinghits.h"
 
-#include "core/cache/sqliteconnection.h"
+#include "core/cache/sqlite/sqliteconnection.h"
 
 namespace invoke::cache {
 

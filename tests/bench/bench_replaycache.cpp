@@ -3,7 +3,7 @@
 // SHA-256, a prepared point query, and parsing the stored output.
 // Percentiles come from per-iteration timings. Target: p99 <= 50 us.
 //   build/bin/bench_replaycache --benchmark_counters_tabular=true
-#include "core/cache/sqlitereplaycache.h"
+#include "core/cache/sqlite/sqlitereplaycache.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QElapsedTimer>

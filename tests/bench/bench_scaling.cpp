@@ -9,7 +9,7 @@
 // scratch HOME and XDG folders, so nothing of the user's is read or written.
 #include "scaling/scalingtable.h"
 
-#include "core/cache/sqlitereplaycache.h"
+#include "core/cache/sqlite/sqlitereplaycache.h"
 #include "core/config/llmsettings.h"
 #include "core/config/sandboxsettings.h"
 #include "core/datasets/datasetstore.h"

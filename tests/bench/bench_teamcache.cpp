@@ -9,7 +9,7 @@
 // average ~6): SQLite p50 20 us, p99 48 us; PostgreSQL p50 104 us, p99 3.0 ms.
 // Later the same day (load 6.6-8): before, every hit-count flush was a lookup over 2 ms
 // (195 of 195: the UPDATE waits for the server's WAL flush), p99 3.7-5.1 ms; with the
-// flush on a thread of its own (core/cache/postgresreplaycache.cpp) 3 of 1,282 slow
+// flush on a thread of its own (core/cache/postgres/postgresreplaycache.cpp) 3 of 1,282 slow
 // lookups coincide with a flush, p50 108 us, p90 176 us, p99 4.0 ms. What remains of the
 // tail is both processes waiting for a core on a machine running builds: 2.6% of lookups
 // over 2 ms against ~53 us of client CPU each; one round trip per hit, nothing prepared

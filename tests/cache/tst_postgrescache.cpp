@@ -7,8 +7,8 @@
 
 #include "core/cache/cacheurl.h"
 #include "core/cache/openreplaycache.h"
-#include "core/cache/postgresreplaycache.h"
-#include "core/cache/sqlitereplaycache.h"
+#include "core/cache/postgres/postgresreplaycache.h"
+#include "core/cache/sqlite/sqlitereplaycache.h"
 
 #include <QtCore/QTemporaryDir>
 #include <QtCore/QThread>

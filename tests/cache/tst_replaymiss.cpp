@@ -3,7 +3,7 @@
 // on the answer (metadata.replay_miss) for a miss, a refresh and an offline run, against a
 // real SQLite cache file.
 #include "core/cache/missexplanation.h"
-#include "core/cache/sqlitereplaycache.h"
+#include "core/cache/sqlite/sqlitereplaycache.h"
 #include "core/engine/actiongate.h"
 #include "core/model/actiontypes.h"
 

@@ -1,7 +1,7 @@
 // The action gate: every mode with governed and pure actions, mocks by step path and by
 // action type, and replay against a real cache file.
 #include "core/engine/actiongate.h"
-#include "core/cache/sqlitereplaycache.h"
+#include "core/cache/sqlite/sqlitereplaycache.h"
 #include "core/model/invokeresult.h"
 #include "tests/support/jsontext.h"
 

@@ -3,7 +3,7 @@
 #include "core/engine/actiongate.h"
 #include "core/engine/actionregistry.h"
 #include "core/engine/actions/llmmessage.h"
-#include "core/cache/sqlitereplaycache.h"
+#include "core/cache/sqlite/sqlitereplaycache.h"
 #include "tests/support/openaistubserver.h"
 #include "tests/support/jsontext.h"
 

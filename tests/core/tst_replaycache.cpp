@@ -1,5 +1,5 @@
 // The replay cache on real SQLite files in a temporary folder.
-#include "core/cache/sqlitereplaycache.h"
+#include "core/cache/sqlite/sqlitereplaycache.h"
 
 #include <QtCore/QCryptographicHash>
 #include <QtCore/QFile>

@@ -9,7 +9,7 @@
 #include "core/backend/invocation.h"
 #include "core/backend/localbackend.h"
 #include "core/cache/runreplaycache.h"
-#include "core/cache/sqlitereplaycache.h"
+#include "core/cache/sqlite/sqlitereplaycache.h"
 #include "core/history/runcacheentries.h"
 #include "core/wire/requestcodec.h"
 #include "tests/support/openaistubserver.h"

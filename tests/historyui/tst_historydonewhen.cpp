@@ -18,7 +18,7 @@
 #include "ui/steps/steptreemodel.h"
 #include "ui/window/historyworkflow.h"
 
-#include "core/cache/sqlitereplaycache.h"
+#include "core/cache/sqlite/sqlitereplaycache.h"
 #include "core/history/runhistory.h"
 
 #include <QtCore/QDir>

@@ -3,7 +3,7 @@
 #include "ui/common/banner.h"
 #include "ui/history/historylistmodel.h"
 
-#include "core/cache/sqlitereplaycache.h"
+#include "core/cache/sqlite/sqlitereplaycache.h"
 #include "core/config/paths.h"
 #include "core/history/runcacheentries.h"
 #include "core/history/runfile.h"

@@ -1,6 +1,6 @@
 #pragma once
 // One connection to a PostgreSQL replay cache through Qt's QPSQL driver. A connection is
-// used by one thread at a time (the pool hands it out, core/cache/postgrespool.h); any
+// used by one thread at a time (the pool hands it out, core/cache/postgres/postgrespool.h); any
 // failed statement marks it broken so the pool drops it and the next caller connects
 // again. Values go into the statement as literals the driver escapes (formatValue, on
 // libpq's PQescapeStringConn), not as server-side prepared statements: QPSQL's prepared

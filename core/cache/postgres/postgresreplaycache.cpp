@@ -1,9 +1,9 @@
-#include "core/cache/postgresreplaycache.h"
+#include "core/cache/postgres/postgresreplaycache.h"
 
 #include "core/cache/pendinghits.h"
-#include "core/cache/postgresconnection.h"
-#include "core/cache/postgrespool.h"
-#include "core/cache/postgresschema.h"
+#include "core/cache/postgres/postgresconnection.h"
+#include "core/cache/postgres/postgrespool.h"
+#include "core/cache/postgres/postgresschema.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QRegularExpression>

@@ -1,6 +1,6 @@
-#include "core/cache/postgrespool.h"
+#include "core/cache/postgres/postgrespool.h"
 
-#include "core/cache/postgresschema.h"
+#include "core/cache/postgres/postgresschema.h"
 
 using namespace Qt::StringLiterals;
 

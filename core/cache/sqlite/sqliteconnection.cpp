@@ -1,4 +1,4 @@
-#include "core/cache/sqliteconnection.h"
+#include "core/cache/sqlite/sqliteconnection.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>

@@ -1,7 +1,7 @@
-#include "core/cache/sqlitereplaycache.h"
+#include "core/cache/sqlite/sqlitereplaycache.h"
 
 #include "core/cache/pendinghits.h"
-#include "core/cache/sqliteconnection.h"
+#include "core/cache/sqlite/sqliteconnection.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>

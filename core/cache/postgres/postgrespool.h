@@ -4,7 +4,7 @@
 // when given back, so the next caller connects again (a restarted server needs no
 // restart of ours). The first connection ever made brings the schema up to date.
 #include "core/cache/cacheurl.h"
-#include "core/cache/postgresconnection.h"
+#include "core/cache/postgres/postgresconnection.h"
 
 #include <QtCore/QMutex>
 #include <QtCore/QWaitCondition>

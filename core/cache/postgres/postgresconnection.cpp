@@ -1,4 +1,4 @@
-#include "core/cache/postgresconnection.h"
+#include "core/cache/postgres/postgresconnection.h"
 
 #include <QtSql/QSqlDriver>
 #include <QtSql/QSqlError>

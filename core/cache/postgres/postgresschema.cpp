@@ -1,7 +1,7 @@
-#include "core/cache/postgresschema.h"
+#include "core/cache/postgres/postgresschema.h"
 
 #include "core/cache/cacheurl.h"
-#include "core/cache/postgresconnection.h"
+#include "core/cache/postgres/postgresconnection.h"
 
 #include <QtCore/QStringList>
 #include <QtSql/QSqlError>
