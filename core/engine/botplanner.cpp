@@ -52,6 +52,8 @@ private:
     {
         PlannedStep planned{prefix + s.key, s.key, s.actionType, definition.info.key, depth, conditional, s.line, {},
                             s.dependsOn};
+        if (depth > 0) // the invoked bot's own version is the plan's updated_at
+            planned.botUpdatedAt = definition.info.updatedAtText();
         const qsizetype at = steps.size();
         steps.append(planned);
         if (s.actionType == ActionType::BotInvoke)

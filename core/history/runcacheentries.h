@@ -1,14 +1,20 @@
 #pragma once
-// The replay-cache entries a recorded run used (docs/runs.md, Run files): for each step
-// the replay cache answered or recorded (source replay_hit, replay_stored or refreshed),
-// the entry of its key, so that the run's file re-runs in replay mode offline, on
-// another machine, answered from its own entries (core/cache/runreplaycache.h).
+// The replay-cache entries a recorded run used or would have made (docs/runs.md, Run
+// files), so that the run's file re-runs in replay mode offline, on another machine,
+// answered from its own entries (core/cache/runreplaycache.h):
+//  - each step the replay cache answered or recorded (source replay_hit, replay_stored or
+//    refreshed): the entry of its key, from the run's own entries or the store, else made
+//    from the step's recorded answer;
+//  - each live step a replay run would have cached (a successful llm.message: the action
+//    gate's cacheable types, core/engine/actiongate.h): made from its recorded answer,
+//    under the key a replay run of the same request computes.
 //
 // A step's key is computed as the action gate computes it (docs/cache.md, The key): the
 // scope, the bot that defines the step and its updated_at, the action type and the
 // step's rendered parameters as its step_started event reported them. A sub-bot's
-// version is not in the recording, so its steps' entries are found by bot, action type
-// and parameters instead (the newest such entry).
+// version comes from the recorded plan (PlannedStep::botUpdatedAt); a run recorded
+// before plans carried it has its sub-bot replay steps found by bot, action type and
+// parameters instead (the newest such entry), and its live sub-bot steps left out.
 #include "core/cache/cacheentry.h"
 #include "core/history/runrecord.h"
 
@@ -22,9 +28,11 @@ struct RunCacheEntries
 {
     QList<cache::CacheEntry> entries; // one per key, in step order
     // Replay steps whose entry neither the run's own entries nor the store hold, so
-    // were made from the recorded output (same key, same answer); and those that could
-    // not be made either (a sub-bot's step missing from the store), by path.
+    // were made from the recorded output (same key, same answer); live steps made from
+    // their recorded answers; and steps that could not be made (a sub-bot's step whose
+    // version the recording lacks, missing from the store), by path.
     QStringList fromRecording;
+    QStringList fromLive;
     QStringList missing;
 };
 

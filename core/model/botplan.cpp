@@ -93,6 +93,7 @@ std::optional<PlannedStep> stepFromJson(const Json &value, const QString &where,
     step.botKey = r.string("bot_key", false);
     step.conditional = r.boolean("conditional");
     step.note = r.string("note", false);
+    step.botUpdatedAt = r.string("bot_updated_at", false);
     if (!r.problem().isEmpty())
         return failed<PlannedStep>(error, r.problem());
     if (const auto deps = value.find("depends_on"); deps != value.end() && !deps->is_null()) {
@@ -117,6 +118,8 @@ Json PlannedStep::toJson() const
         j["note"] = toStd(note);
     if (!dependsOn.isEmpty())
         j["depends_on"] = invoke::toJson(dependsOn);
+    if (!botUpdatedAt.isEmpty())
+        j["bot_updated_at"] = toStd(botUpdatedAt);
     return j;
 }
 

@@ -4,7 +4,8 @@
 // know values (core/mocks, the studio, a client of invoke-server) can reason about a
 // bot's steps without the engine. On the wire (GET /bots/{key}/plan, docs/server.md):
 // {"bot": {"key", "name", "updated_at"},
-//  "steps": [{"path", "key", "action_type", "depth", "line", "bot_key", "conditional", "note"}]}
+//  "steps": [{"path", "key", "action_type", "depth", "line", "bot_key", "conditional", "note",
+//             "depends_on", "bot_updated_at"}]}
 #include "core/model/json.h"
 
 #include <QtCore/QDateTime>
@@ -26,6 +27,10 @@ struct PlannedStep
     int line = 0;       // the step's line in its bot file
     QString note;       // why a bot.invoke has no nested steps here (template bot_key, unknown bot, cycle)
     QStringList dependsOn; // the step's depends_on: keys of steps of the same bot (left out when empty)
+    // A sub-bot's step: that bot's updated_at (ISO 8601, ms, UTC), a part of the step's
+    // replay key (docs/cache.md), so a recorded run's keys can be rebuilt (docs/runs.md).
+    // Empty for the bot's own steps (the plan's updatedAt) and in plans of older servers.
+    QString botUpdatedAt;
 
     Json toJson() const;
     // nullopt with `error` ("path: must be a non-empty string") for another shape.

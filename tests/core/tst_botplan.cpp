@@ -27,6 +27,7 @@ BotPlan samplePlan()
         {u"dyn"_s, u"dyn"_s, u"bot.invoke"_s, u"research-assistant"_s, 0, false, 40,
          u"bot_key \"{{which}}\" is a template: its steps are known only when it runs"_s},
     };
+    plan.steps[2].botUpdatedAt = u"2026-02-11T08:00:00.500Z"_s; // the sub-bot's version
     return plan;
 }
 
@@ -51,6 +52,8 @@ private Q_SLOTS:
         QCOMPARE(jsonText(nested["depth"]), jsonText(Json(1)));
         QCOMPARE(jsonText(nested["line"]), jsonText(Json(4)));
         QVERIFY(!nested.contains("note"));
+        QCOMPARE(jsonText(nested["bot_updated_at"]), jsonText(Json("2026-02-11T08:00:00.500Z")));
+        QVERIFY(!body["steps"][0].contains("bot_updated_at")); // the bot's own: the plan's updated_at
         QCOMPARE(jsonText(body["steps"][3]["conditional"]), jsonText(Json(true)));
     }
 
@@ -77,6 +80,7 @@ private Q_SLOTS:
         QCOMPARE(plan->steps.size(), 1);
         QCOMPARE(plan->steps.first().line, 0);
         QVERIFY(!plan->steps.first().conditional);
+        QVERIFY(plan->steps.first().botUpdatedAt.isEmpty());
     }
 
     void otherShapesSayWhatAndWhere_data()
@@ -104,6 +108,9 @@ private Q_SLOTS:
         QTest::newRow("empty path") << QByteArray(R"({"bot": {"key": "a"}, "steps": [{"path": "", "key": "x",
                                         "action_type": "llm.message", "depth": 0}]})")
                                     << u"steps[0].path: must not be empty"_s;
+        QTest::newRow("bot version") << QByteArray(R"({"bot": {"key": "a"}, "steps": [{"path": "x", "key": "x",
+                                         "action_type": "llm.message", "depth": 1, "bot_updated_at": 5}]})")
+                                     << u"steps[0].bot_updated_at: must be a string, not number"_s;
     }
 
     void otherShapesSayWhatAndWhere()

@@ -135,15 +135,83 @@ private Q_SLOTS:
         QString error;
         const auto found = runCacheEntries(m_recorded, &store, u"local"_s, &error);
         QVERIFY2(found, qPrintable(error));
-        QCOMPARE(found->fromRecording, QStringList{u"gather"_s});
-        QCOMPARE(found->missing, QStringList{u"summarise/answer"_s}); // the sub-bot's version is not recorded
-        QCOMPARE(found->entries.size(), 1);
-        // The same key and answer as the one the user's cache holds.
+        // The plan holds the sub-bot's version (PlannedStep::botUpdatedAt): both are made.
+        QCOMPARE(found->fromRecording, (QStringList{u"gather"_s, u"summarise/answer"_s}));
+        QVERIFY(found->missing.isEmpty());
+        QCOMPARE(found->entries.size(), 2);
+        // The same keys and answers as the ones the user's cache holds.
         cache::SqliteReplayCache user(m_dir.filePath(u"user.sqlite"_s));
         QVERIFY(user.open());
-        const auto original = user.find(found->entries.first().key, &error);
-        QVERIFY2(original, qPrintable(error));
-        QVERIFY(original->output == found->entries.first().output);
+        for (const cache::CacheEntry &made : found->entries) {
+            const auto original = user.find(made.key, &error);
+            QVERIFY2(original, qPrintable(error));
+            QVERIFY(original->output == made.output);
+        }
+
+        // A run recorded before plans carried sub-bot versions: the sub-bot's lost entry
+        // cannot be rebuilt.
+        RunRecord older = m_recorded;
+        BotPlan plan = m_plan;
+        for (PlannedStep &step : plan.steps)
+            step.botUpdatedAt.clear();
+        older.botPlan = plan.toJson();
+        const auto olderFound = runCacheEntries(older, &store, u"local"_s, &error);
+        QVERIFY2(olderFound, qPrintable(error));
+        QCOMPARE(olderFound->fromRecording, QStringList{u"gather"_s});
+        QCOMPARE(olderFound->missing, QStringList{u"summarise/answer"_s});
+        QCOMPARE(olderFound->entries.size(), 1);
+    }
+
+    void aLiveRunsAnswersBecomeTheEntriesItsReplayHits()
+    {
+        // A live run: nothing of it is in any cache.
+        m_llm.setReply(test::StubReply::text({u"Live tea "_s, u"answer."_s}, 7, 4));
+        auto engine = backend(u"live.sqlite"_s);
+        InvokeRequest request = research(u"live tea"_s);
+        request.mode = Mode::live();
+        const int before = m_llm.requestCount();
+        const InvokeResult live = invoke(*engine, request);
+        QVERIFY2(live.success, qPrintable(live.error));
+        QCOMPARE(m_llm.requestCount(), before + 2);
+        QCOMPARE(entriesIn(u"live.sqlite"_s), 0);
+        const RunRecord recorded = record(live, request);
+
+        QString error;
+        const auto found = runCacheEntries(recorded, nullptr, u"local"_s, &error);
+        QVERIFY2(found, qPrintable(error));
+        QCOMPARE(found->fromLive, (QStringList{u"gather"_s, u"summarise/answer"_s}));
+        QVERIFY(found->fromRecording.isEmpty());
+        QVERIFY(found->missing.isEmpty());
+        QCOMPARE(found->entries.size(), 2);
+        QCOMPARE(found->entries.at(1).parts.botKey, u"summariser"_s);
+        QVERIFY(!found->entries.at(1).parts.botUpdatedAt.isEmpty());
+        QCOMPARE(found->entries.at(0).usage.inputTokens, 7);
+
+        // The same request in replay mode, on an engine with an empty cache, is answered by
+        // them: the keys are the ones the action gate computes.
+        request.mode = Mode::replay();
+        request.replayEntries = cacheEntriesJson(found->entries);
+        m_llm.setReply(test::StubReply::text({u"a different answer"_s}, 1, 1));
+        auto other = backend(u"other-live.sqlite"_s);
+        const InvokeResult replayed = invoke(*other, request);
+        QVERIFY2(replayed.success, qPrintable(replayed.error));
+        QCOMPARE(m_llm.requestCount(), before + 2);
+        QCOMPARE(step(replayed, u"gather"_s)->source, Source::ReplayHit);
+        QCOMPARE(step(replayed, u"summarise/answer"_s)->source, Source::ReplayHit);
+        QCOMPARE(replayed.visibleText(), live.visibleText());
+        QCOMPARE(entriesIn(u"other-live.sqlite"_s), 0);
+
+        // A live step that failed makes none (errors are never stored), nor do the steps
+        // after it, which did not run.
+        m_llm.setReply(test::StubReply::error(500, u"the model is down"_s));
+        request.mode = Mode::live();
+        request.replayEntries = Json::array();
+        const InvokeResult down = invoke(*engine, request);
+        QVERIFY(!down.success);
+        const auto noneFromFailures = runCacheEntries(record(down, request), nullptr, u"local"_s, &error);
+        QVERIFY2(noneFromFailures, qPrintable(error));
+        QVERIFY(noneFromFailures->entries.isEmpty() && noneFromFailures->fromLive.isEmpty());
+        m_llm.setReply(test::StubReply::text({u"Tea is "_s, u"a drink."_s}, 5, 3));
     }
 
     void reRunIsAnsweredFromItsOwnEntriesOnly()

@@ -42,7 +42,8 @@ Actions:
                        (docs/filters.md)
   export ID FILE [--cache URL] [--scope NAME]
                        Write a run file (*.invokerun) to share or keep, with the
-                       replay-cache entries its replay steps used
+                       replay-cache entries its replay steps used and those its
+                       live LLM steps make
   import FILE [--add-cache-entries [--cache URL]]
                        Add a run file's run to the history (its cache entries
                        only with --add-cache-entries)
@@ -269,6 +270,9 @@ int runRunsCommand(const QStringList &args)
             return failed(why);
         printErr(u"Wrote run %1 (%2 events, %3 replay-cache entries) to %4\n"_s.arg(run->summary.invocationId)
                      .arg(run->events.size()).arg(entries->entries.size()).arg(target.filePath()));
+        if (!entries->fromLive.isEmpty())
+            printErr(u"note: made from the live answers of %1 (a re-run of the file in replay mode is answered by "
+                     "them)\n"_s.arg(entries->fromLive.join(u", "_s)));
         if (!entries->fromRecording.isEmpty())
             printErr(u"note: not in the replay cache any more, made from the recorded answers: %1\n"_s.arg(
                 entries->fromRecording.join(u", "_s)));
