@@ -9,6 +9,8 @@
 #include "core/engine/botcatalog.h"
 #include "ui/common/icons.h"
 #include "ui/connection/backendprovider.h"
+#include "ui/history/historypanel.h"
+#include "ui/window/historyworkflow.h"
 #include "ui/window/mainwindow.h"
 #include "ui/window/windowaddons.h"
 
@@ -72,7 +74,9 @@ int main(int argc, char *argv[])
     QObject::connect(&window, &invoke::ui::MainWindow::llmSettingsChanged, &backend,
                      &invoke::LocalBackend::setLlmSettings);
     // The profile switcher and Copy as code on the toolbar.
-    invoke::ui::installWindowAddOns(&window, &profiles, &provider);
+    const invoke::ui::WindowAddOns addOns = invoke::ui::installWindowAddOns(&window, &profiles, &provider);
+    // History > Export reads the replay cache the engine uses (a team's PostgreSQL too).
+    addOns.history->panel()->setReplayCacheSource([&backend] { return backend.replayCacheFile(); });
 
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);

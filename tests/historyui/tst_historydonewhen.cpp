@@ -54,7 +54,7 @@ struct Studio
         const WindowAddOns addOns = installWindowAddOns(window, &profiled.profiles, &profiled.provider,
                                                         dir.filePath(name + u"-history.sqlite"_s));
         history = addOns.history;
-        history->panel()->setReplayCacheFile(replayFile);
+        history->panel()->setReplayCacheUrl(replayFile);
         window->resize(1440, 980);
         window->show();
     }

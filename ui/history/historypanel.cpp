@@ -3,7 +3,8 @@
 #include "ui/common/banner.h"
 #include "ui/history/historylistmodel.h"
 
-#include "core/cache/sqlite/sqlitereplaycache.h"
+#include "core/cache/cacheurl.h"
+#include "core/cache/openreplaycache.h"
 #include "core/config/paths.h"
 #include "core/history/runcacheentries.h"
 #include "core/history/runfile.h"
@@ -25,6 +26,39 @@
 using namespace Qt::StringLiterals;
 
 namespace invoke::ui {
+
+namespace {
+
+// The studio records its engine's runs as "Embedded engine" (LocalBackend::displayName),
+// invoke-cli as "Embedded"; a run on a server used the server's cache, which only its
+// recorded answers can stand for (as app/cli/runs/runscommand.cpp exports).
+bool ranOnTheEmbeddedEngine(const history::RunRecord &record)
+{
+    return record.summary.profile.startsWith(u"Embedded"_s);
+}
+
+// The store `url` names, opened; null without `error` when it is a file that does not
+// exist (nothing was ever cached: the entries are made from the recording), null with
+// `error` naming the store when it cannot be read.
+std::unique_ptr<cache::ReplayCache> openReplayCache(const QString &url, QString *error)
+{
+    error->clear();
+    const std::optional<cache::CacheUrl> parsed = cache::CacheUrl::parse(url, error);
+    if (!parsed) {
+        *error = QObject::tr("the replay cache %1 is not a usable cache URL: %2").arg(cache::maskCacheUrlPassword(url), *error);
+        return nullptr;
+    }
+    if (!parsed->isPostgres() && !QFileInfo::exists(parsed->filePath))
+        return nullptr;
+    std::unique_ptr<cache::ReplayCache> store = cache::makeReplayCache(url, error);
+    if (store && !store->open(error)) {
+        *error = QObject::tr("the replay cache %1 could not be read: %2").arg(store->location(), *error);
+        return nullptr;
+    }
+    return store;
+}
+
+} // namespace
 
 HistoryPanel::HistoryPanel(const QString &historyFile, QWidget *parent)
     : QWidget(parent), m_file(historyFile), m_model(new HistoryListModel(this)), m_banner(new Banner(this)),
@@ -344,20 +378,31 @@ bool HistoryPanel::exportSelected(const QString &filePath)
     if (record->request.mode.kind == Mode::Manual && !record->request.manualMocks.isEmpty())
         file.mocks = record->request.manualMocks.toJson();
     // The replay entries its replay steps used (docs/runs.md): from the run's own, the
-    // embedded cache file, or the recorded answers.
+    // replay cache the studio uses (whichever store: ReplayCache), or the recorded answers.
     QString error;
-    cache::SqliteReplayCache store(m_replayCacheFile);
-    const bool storeOpen = QFileInfo::exists(m_replayCacheFile) && store.open(&error);
-    const auto entries = history::runCacheEntries(*record, storeOpen ? &store : nullptr, u"local"_s, &error);
-    if (entries)
-        file.cacheEntries = history::cacheEntriesJson(entries->entries);
+    std::unique_ptr<cache::ReplayCache> store;
+    if (ranOnTheEmbeddedEngine(*record)) {
+        store = openReplayCache(m_replayCacheUrl ? m_replayCacheUrl() : paths::replayCacheFile(), &error);
+        if (!store && !error.isEmpty()) {
+            say(tr("The run was not exported: %1").arg(error), true);
+            return false;
+        }
+    }
+    const auto entries = history::runCacheEntries(*record, store.get(), u"local"_s, &error);
+    if (!entries) {
+        say(tr("The run was not exported: %1").arg(error), true);
+        return false;
+    }
+    file.cacheEntries = history::cacheEntriesJson(entries->entries);
     if (!history::writeRunFile(filePath, file, {}, &error)) {
         say(error, true);
         return false;
     }
     QString message = tr("Exported the run to %1 with %n replay-cache entries.", nullptr,
-                         entries ? int(entries->entries.size()) : 0).arg(filePath);
-    if (entries && !entries->missing.isEmpty())
+                         int(entries->entries.size())).arg(filePath);
+    if (store)
+        message += u' ' + tr("Read from %1.").arg(store->location());
+    if (!entries->missing.isEmpty())
         message += u' ' + tr("No entry for %1: a re-run of the file in replay mode runs them live.")
                               .arg(entries->missing.join(u", "_s));
     say(message, false);

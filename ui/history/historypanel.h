@@ -12,6 +12,7 @@
 
 #include <QtWidgets/QWidget>
 
+#include <functional>
 #include <memory>
 
 class QComboBox;
@@ -55,10 +56,19 @@ public:
     bool compareSelected();
     bool togglePinSelected();
     bool deleteSelected();
-    // Writes a run file with the replay-cache entries the run's replay steps used, read from
-    // the embedded engine's cache file (setReplayCacheFile) or made from the recording.
+    // Writes a run file with the replay-cache entries the run's replay steps used, read
+    // (for a run of the embedded engine) from the replay cache the studio uses, or made
+    // from the recording. A cache that cannot be read fails the export, naming it: no
+    // file is written.
     bool exportSelected(const QString &filePath);
-    void setReplayCacheFile(const QString &filePath) { m_replayCacheFile = filePath; }
+    // The replay cache the studio's embedded engine uses (a file or a cache URL,
+    // core/cache/cacheurl.h), asked at each export: app/studio/main.cpp hands the engine's
+    // own (LocalBackend::replayCacheFile(): INVOKE_CACHE_URL, else the URL saved in
+    // Preferences with its password from the keychain, else the default file;
+    // core/backend/localcachesetting.h), so a team's PostgreSQL cache is read too.
+    // Unset: the default file, paths::replayCacheFile().
+    void setReplayCacheSource(std::function<QString()> cacheUrl) { m_replayCacheUrl = std::move(cacheUrl); }
+    void setReplayCacheUrl(const QString &cacheUrl) { m_replayCacheUrl = [cacheUrl] { return cacheUrl; }; }
     // Opens a run file (*.invokerun): reopened as a run of its own (not added to the history).
     bool openRunFile(const QString &filePath);
 
@@ -76,7 +86,7 @@ private:
     void updateButtons();
 
     QString m_file;
-    QString m_replayCacheFile = paths::replayCacheFile();
+    std::function<QString()> m_replayCacheUrl;
     std::unique_ptr<history::HistoryStore> m_store;
     QString m_unavailable;
     QString m_message;
