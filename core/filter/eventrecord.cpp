@@ -1,5 +1,6 @@
 #include "core/filter/eventrecord.h"
 
+#include "core/filter/memberscan.h"
 #include "core/model/eventscan.h"
 #include "core/wire/events.h"
 
@@ -267,11 +268,28 @@ FieldValue EventRecord::value(const FieldRef &field) const
         return out;
     }
     case FieldId::Payload:
+        if (!m_json)
+            return scannedMember(field);
         return fromJson(walk(member(json(), "payload"), field.path));
     case FieldId::Metadata:
+        if (!m_json)
+            return scannedMember(field);
         return fromJson(walk(member(json(), "metadata"), field.path));
     }
     return {};
+}
+
+FieldValue EventRecord::scannedMember(const FieldRef &field) const
+{
+    for (const ScannedMember &known : m_members)
+        if (known.id == field.id && known.path == field.path)
+            return known.found ? fromJson(&known.value) : FieldValue{};
+    MemberValue scanned =
+        scanMember(raw(), field.id == FieldId::Payload ? std::string_view("payload") : std::string_view("metadata"),
+                   field.path);
+    const ScannedMember &kept =
+        m_members.emplace_front(ScannedMember{field.id, field.path, scanned.found, std::move(scanned.value)});
+    return kept.found ? fromJson(&kept.value) : FieldValue{};
 }
 
 } // namespace invoke::filter

@@ -10,6 +10,7 @@
 #include <QtCore/QByteArrayView>
 #include <QtCore/QString>
 
+#include <forward_list>
 #include <optional>
 #include <string_view>
 
@@ -60,7 +61,9 @@ public:
     const Json &json() const;
     bool isParsed() const { return m_json.has_value(); }
 
-    // The value of `field` in this event (Missing when it has none).
+    // The value of `field` in this event (Missing when it has none). A payload or
+    // metadata member is read from the bytes without parsing the event, unless json()
+    // was parsed already; both ways give the same value (tests/core/tst_filtermembers.cpp).
     FieldValue value(const FieldRef &field) const;
 
     // The event's facts, read when a list took it in (core/filter/eventfacts.h): the fields
@@ -72,6 +75,8 @@ public:
     }
 
 private:
+    FieldValue scannedMember(const FieldRef &field) const;
+
     const QString *m_type;
     const QString *m_path;
     QString m_ownType; // fromEvent(): a classified type, a step's key as its path
@@ -88,6 +93,16 @@ private:
     EventKind m_kind = EventKind::Unknown;
     mutable std::optional<Json> m_json;
     mutable std::optional<std::string> m_text; // a text chunk read without the DOM
+    // payload…/metadata… members read without the DOM (core/filter/memberscan.h), each
+    // field once; a list whose nodes never move, as a FieldValue points into them.
+    struct ScannedMember
+    {
+        FieldId id;
+        std::vector<std::string> path;
+        bool found;
+        Json value;
+    };
+    mutable std::forward_list<ScannedMember> m_members;
     mutable bool m_hasText = false;
     const EventFacts *m_facts = nullptr;
     const FactWords *m_words = nullptr;
