@@ -29,7 +29,34 @@ QString fingerprintOf(const DatasetSource &source)
         hash.addData(source.relativeName(file).toUtf8());
         hash.addData(u"|%1|%2\n"_s.arg(info.size()).arg(info.lastModified().toMSecsSinceEpoch()).toUtf8());
     }
+    // The lists, not the sidecar's time: a new name or description needs no new index.
+    if (!source.searchedColumns.isEmpty() || !source.shownColumns.isEmpty())
+        hash.addData(dumpJson(Json{{"searched", invoke::toJson(source.searchedColumns)},
+                                   {"shown", invoke::toJson(source.shownColumns)}}));
     return QString::fromLatin1(hash.result().toHex());
+}
+
+// A sidecar's column list: missing or null is every column; anything but a list of
+// names is a problem and reads as every column.
+QStringList columnList(const Json &meta, const char *key, const QString &sidecar, QList<LoadProblem> *problems)
+{
+    const auto it = meta.find(key);
+    if (it == meta.end() || it->is_null())
+        return {};
+    bool names = it->is_array();
+    if (names)
+        for (const Json &item : *it)
+            names = names && item.is_string() && !item.get_ref<const std::string &>().empty();
+    if (!names) {
+        problems->append({sidecar, 0, u"\"%1\" must be a list of column names; every column is used"_s.arg(
+                                          QString::fromLatin1(key))});
+        return {};
+    }
+    QStringList columns;
+    for (const Json &item : *it)
+        if (const QString name = toQString(item.get<std::string>()).trimmed(); !columns.contains(name))
+            columns.append(name);
+    return columns;
 }
 
 QStringList filesUnder(const QString &folder)
@@ -144,10 +171,13 @@ void DatasetCatalog::scan(const QStringList &folders)
                 else if (meta.is_discarded())
                     m_problems.append({sidecar, 0, error});
                 else if (!meta.is_object())
-                    m_problems.append({sidecar, 1, u"expected an object {\"name\", \"description\"}"_s});
+                    m_problems.append({sidecar, 1, u"expected an object {\"name\", \"description\", "
+                                                   "\"searched_columns\", \"shown_columns\"}"_s});
                 else {
                     source.name = stringField(meta, "name", source.name);
                     source.description = stringField(meta, "description", source.description);
+                    source.searchedColumns = columnList(meta, "searched_columns", sidecar, &m_problems);
+                    source.shownColumns = columnList(meta, "shown_columns", sidecar, &m_problems);
                 }
             }
             source.fingerprint = fingerprintOf(source);

@@ -20,8 +20,9 @@ namespace {
 
 // Part of every stored fingerprint: a new version re-indexes everything once.
 // 2: header names must be unique and not empty. 3: the common words' row counts
-// (m<id>_terms, core/datasets/datasetranking.h).
-const QString IndexVersion = u"3"_s;
+// (m<id>_terms, core/datasets/datasetranking.h). 4: the sidecar's columns: "content" holds
+// the searched text and "shown" what is handed on when it differs.
+const QString IndexVersion = u"4"_s;
 // Rows per transaction while indexing: big enough to insert fast, small enough that
 // another process waiting to write gets its turn.
 constexpr qint64 RowsPerTransaction = 20000;
@@ -41,21 +42,25 @@ bool fail(const QString &why, QString *error)
     return false;
 }
 
-Json problemsToJson(const QList<LoadProblem> &problems)
+// Problems, then notes marked {"note": true}.
+Json problemsToJson(const IndexedDataset &built)
 {
     Json array = Json::array();
-    for (const LoadProblem &p : problems)
-        array.push_back(Json{{"file", toStd(p.file)}, {"line", p.line}, {"reason", toStd(p.reason)}});
+    for (const auto &[list, note] : {std::pair{&built.problems, false}, std::pair{&built.notes, true}})
+        for (const LoadProblem &p : *list) {
+            array.push_back(Json{{"file", toStd(p.file)}, {"line", p.line}, {"reason", toStd(p.reason)}});
+            if (note)
+                array.back()["note"] = true;
+        }
     return array;
 }
 
-QList<LoadProblem> problemsFromJson(const Json &array)
+void problemsFromJson(const Json &array, IndexedDataset *indexed)
 {
-    QList<LoadProblem> problems;
     if (array.is_array())
         for (const Json &p : array)
-            problems.append({stringField(p, "file"), int(intField(p, "line")), stringField(p, "reason")});
-    return problems;
+            (p.value("note", false) ? indexed->notes : indexed->problems)
+                .append({stringField(p, "file"), int(intField(p, "line")), stringField(p, "reason")});
 }
 
 QString sizeText(qint64 bytes)
@@ -121,8 +126,9 @@ std::optional<IndexedDataset> IndexConnection::stored(const QString &path, const
     }
     if (!q.next() || q.value(1).toString() != fingerprint)
         return std::nullopt;
-    return IndexedDataset{q.value(0).toLongLong(), q.value(2).toLongLong(),
-                          problemsFromJson(parseJson(q.value(3).toByteArray()))};
+    IndexedDataset indexed{q.value(0).toLongLong(), q.value(2).toLongLong(), {}, {}};
+    problemsFromJson(parseJson(q.value(3).toByteArray()), &indexed);
+    return indexed;
 }
 
 qint64 IndexConnection::reserveTable(const QString &path, QString *error)
@@ -140,7 +146,7 @@ qint64 IndexConnection::reserveTable(const QString &path, QString *error)
     // A table of that name can only be a leftover of a build that was never recorded.
     if (!dropTables(id, error)
         || !exec(u"CREATE VIRTUAL TABLE %1 USING fts5(content, memory_id UNINDEXED, metadata UNINDEXED, "
-                 "tokenize = 'unicode61 remove_diacritics 2')"_s.arg(table),
+                 "shown UNINDEXED, tokenize = 'unicode61 remove_diacritics 2')"_s.arg(table),
                  error)
         || !exec(u"INSERT INTO %1(%1, rank) VALUES('automerge', 0)"_s.arg(table), error)) {
         dropBuilt(id);
@@ -187,7 +193,7 @@ std::optional<IndexedDataset> IndexConnection::publish(const QString &path, cons
     entry.addBindValue(built.tableId);
     entry.addBindValue(fingerprint);
     entry.addBindValue(built.rows);
-    entry.addBindValue(QString::fromUtf8(dumpJson(problemsToJson(built.problems))));
+    entry.addBindValue(QString::fromUtf8(dumpJson(problemsToJson(built))));
     entry.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
     const bool ok = (old <= 0 || dropTables(old, error))
         && (entry.exec() || fail(sqlText(entry.lastError()), error))
@@ -213,7 +219,7 @@ std::optional<IndexedDataset> IndexConnection::ensure(const DatasetSource &sourc
         return std::nullopt;
     const QString table = u"m%1"_s.arg(built.tableId);
     QSqlQuery insert(m_db);
-    if (!insert.prepare(u"INSERT INTO %1(rowid, content, memory_id, metadata) VALUES (?, ?, ?, ?)"_s.arg(table))) {
+    if (!insert.prepare(u"INSERT INTO %1(rowid, content, memory_id, metadata, shown) VALUES (?, ?, ?, ?, ?)"_s.arg(table))) {
         fail(sqlText(insert.lastError()), error);
         dropBuilt(built.tableId);
         return std::nullopt;
@@ -257,9 +263,12 @@ std::optional<IndexedDataset> IndexConnection::ensure(const DatasetSource &sourc
             if (inBatch == 0 && !exec(u"BEGIN IMMEDIATE"_s, &writeError))
                 return false;
             insert.bindValue(0, ++rowid);
-            insert.bindValue(1, r.content);
+            // The searched text goes where FTS5 indexes it; the content is kept beside it
+            // only when the sidecar's columns make the two differ.
+            insert.bindValue(1, r.searchText ? *r.searchText : r.content);
             insert.bindValue(2, r.id);
             insert.bindValue(3, QString::fromUtf8(dumpJson(r.metadata)));
+            insert.bindValue(4, r.searchText ? QVariant(r.content) : QVariant(QMetaType::fromType<QString>()));
             if (!insert.exec())
                 return fail(sqlText(insert.lastError()), &writeError);
             lastLine = int(intField(r.metadata, "line"));
@@ -276,8 +285,22 @@ std::optional<IndexedDataset> IndexConnection::ensure(const DatasetSource &sourc
             }
             return true;
         };
+        ReadOptions options;
+        options.searchedColumns = source.searchedColumns;
+        options.shownColumns = source.shownColumns;
+        // A column the sidecar names that the CSV lacks: said, and the rest still works.
+        options.csvColumns = [&](const QStringList &header) {
+            QStringList missing;
+            for (const QStringList *list : {&source.searchedColumns, &source.shownColumns})
+                for (const QString &column : *list)
+                    if (!header.contains(column) && !missing.contains(column))
+                        missing.append(column);
+            if (!missing.isEmpty())
+                built.notes.append({file, 1, u"the sidecar names columns the header does not have: %1"_s.arg(
+                                                 missing.join(u", "_s))});
+        };
         TextProblem refusal;
-        const ReadEnd end = readDatasetStream(in, source.relativeName(file), sink, {}, &refusal);
+        const ReadEnd end = readDatasetStream(in, source.relativeName(file), sink, options, &refusal);
         *bytesBefore += sizeBefore;
         if (end == ReadEnd::Stopped || !commitBatch())
             break;

@@ -15,7 +15,8 @@ struct IndexedDataset
 {
     qint64 tableId = 0;
     qint64 rows = 0;
-    QList<LoadProblem> problems;
+    QList<LoadProblem> problems; // files (at most one each) that were not indexed
+    QList<LoadProblem> notes;    // what the user should know of a file that was indexed
 };
 
 class IndexConnection

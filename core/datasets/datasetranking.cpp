@@ -157,7 +157,7 @@ bool exactSearch(QSqlDatabase &db, const QString &table, const QString &slug, co
 {
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    q.prepare(u"SELECT memory_id, content, CAST(metadata AS BLOB), bm25(%1) FROM %1 WHERE %1 MATCH ? "
+    q.prepare(u"SELECT memory_id, COALESCE(shown, content), CAST(metadata AS BLOB), bm25(%1) FROM %1 WHERE %1 MATCH ? "
               "ORDER BY bm25(%1), rowid LIMIT ?"_s.arg(table));
     q.addBindValue(matchExpressionOf(words));
     q.addBindValue(limit);
@@ -313,7 +313,8 @@ bool rankedSearch(QSqlDatabase &db, qint64 tableId, const QString &slug, const Q
     std::partial_sort(scored.begin(), scored.begin() + keep, scored.end(), better);
 
     QSqlQuery row(db);
-    row.prepare(u"SELECT memory_id, CAST(metadata AS BLOB) FROM %1 WHERE rowid = ?"_s.arg(table));
+    // "content" is what was searched; "shown", when the sidecar's columns set it, is handed on.
+    row.prepare(u"SELECT memory_id, CAST(metadata AS BLOB), shown FROM %1 WHERE rowid = ?"_s.arg(table));
     for (qsizetype i = 0; i < keep; ++i) {
         row.bindValue(0, scored[i].rowid);
         if (!row.exec() || !row.next())
@@ -321,7 +322,7 @@ bool rankedSearch(QSqlDatabase &db, qint64 tableId, const QString &slug, const Q
         Memory m;
         m.id = row.value(0).toString();
         m.dataset = slug;
-        m.content = std::move(scored[i].content);
+        m.content = row.value(2).isNull() ? std::move(scored[i].content) : row.value(2).toString();
         m.metadata = parseJson(row.value(1).toByteArray(), nullptr, kJsonMaxWireDepth);
         // bm25() is the score with its sign turned, and memory.search turns it back.
         m.score = std::round(-(-1.0 * scored[i].score) * 1e4) / 1e4;

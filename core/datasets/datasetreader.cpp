@@ -13,11 +13,14 @@ namespace {
 
 using RecordSink = std::function<bool(MemoryRecord &&)>;
 
-MemoryRecord record(const QString &file, int line, QString content, Json metadata = Json::object())
+MemoryRecord record(const QString &file, int line, QString content, std::optional<QString> searchText, Json metadata)
 {
     metadata["file"] = toStd(file);
     metadata["line"] = line;
-    return MemoryRecord{u"%1:%2"_s.arg(file).arg(line), std::move(content), std::move(metadata)};
+    if (searchText && *searchText == content)
+        searchText.reset();
+    return MemoryRecord{u"%1:%2"_s.arg(file).arg(line), std::move(content), std::move(searchText),
+                        std::move(metadata)};
 }
 
 QString suffixOf(const QString &fileName)
@@ -60,11 +63,11 @@ public:
     }
 
 protected:
-    bool deliver(int line, QString content, Json metadata = Json::object())
+    bool deliver(int line, QString content, Json metadata = Json::object(), std::optional<QString> searchText = {})
     {
-        if (content.size() > m_options.maxRecordChars)
+        if (std::max(content.size(), searchText ? searchText->size() : 0) > m_options.maxRecordChars)
             return bad(line, u"the record is longer than %1 characters"_s.arg(m_options.maxRecordChars));
-        if (m_sink(record(m_file, line, std::move(content), std::move(metadata))))
+        if (m_sink(record(m_file, line, std::move(content), std::move(searchText), std::move(metadata))))
             return true;
         m_end = ReadEnd::Stopped;
         return false;
@@ -114,6 +117,8 @@ private:
                                             .arg(c + 1));
             seen.insert(name, c);
             m_header.append(name);
+            m_shown.append(m_options.shownColumns.contains(name));
+            m_searched.append(m_options.searchedColumns.contains(name));
         }
         if (m_options.csvColumns)
             m_options.csvColumns(m_header);
@@ -126,19 +131,33 @@ private:
             return header(row);
         if (row.fields.size() != m_header.size())
             return bad(row.line, u"%1 fields where the header has %2"_s.arg(row.fields.size()).arg(m_header.size()));
-        QStringList parts;
+        const bool allShown = m_options.shownColumns.isEmpty();
+        const bool allSearched = m_options.searchedColumns.isEmpty();
+        QStringList parts, shown, searched;
         Json columns = Json::object();
         for (qsizetype c = 0; c < m_header.size(); ++c) {
             const QString value = row.fields.at(c).trimmed();
-            columns[toStd(m_header.at(c))] = toStd(value);
-            if (!value.isEmpty())
-                parts.append(m_header.at(c) + u": "_s + value);
+            if (allShown || m_shown.at(c))
+                columns[toStd(m_header.at(c))] = toStd(value);
+            if (value.isEmpty())
+                continue;
+            QString part = m_header.at(c) + u": "_s + value;
+            if (!allShown && m_shown.at(c))
+                shown.append(part);
+            if (!allSearched && m_searched.at(c))
+                searched.append(part);
+            parts.append(std::move(part));
         }
-        return deliver(row.line, parts.join(u"; "_s), Json{{"columns", std::move(columns)}});
+        const QString all = parts.join(u"; "_s);
+        return deliver(row.line, allShown ? all : shown.join(u"; "_s), Json{{"columns", std::move(columns)}},
+                       allSearched ? (allShown ? std::nullopt : std::optional(all))
+                                   : std::optional(searched.join(u"; "_s)));
     }
 
     CsvStreamParser m_parser;
     QStringList m_header;
+    QList<bool> m_shown;    // per column: named in ReadOptions::shownColumns
+    QList<bool> m_searched; // per column: named in ReadOptions::searchedColumns
 };
 
 QString scalarText(const Json &value)
@@ -192,17 +211,37 @@ private:
                     break;
                 }
             }
-            if (content.isEmpty()) {
-                QStringList parts;
-                for (auto it = value.begin(); it != value.end(); ++it)
-                    parts.append(toQString(it.key()) + u": "_s + scalarText(it.value()));
-                content = parts.join(u"; "_s);
+            if (content.isEmpty())
+                content = membersText(value, {});
+            if (!m_options.searchedColumns.isEmpty() || !m_options.shownColumns.isEmpty()) {
+                std::optional<QString> searchText =
+                    m_options.searchedColumns.isEmpty() ? content : membersText(value, m_options.searchedColumns);
+                if (!m_options.shownColumns.isEmpty()) {
+                    content = membersText(value, m_options.shownColumns);
+                    fields = Json::object();
+                    for (auto it = value.begin(); it != value.end(); ++it)
+                        if (m_options.shownColumns.contains(toQString(it.key())))
+                            fields[it.key()] = it.value();
+                }
+                return deliver(line, content, Json{{"fields", std::move(fields)}}, std::move(searchText));
             }
         } else {
             content = scalarText(value);
             fields = Json::object();
         }
         return deliver(line, content, Json{{"fields", std::move(fields)}});
+    }
+
+    // "key: value; ..." of the object's members, or of only those in `only` when given.
+    static QString membersText(const Json &object, const QStringList &only)
+    {
+        QStringList parts;
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            const QString key = toQString(it.key());
+            if (only.isEmpty() || only.contains(key))
+                parts.append(key + u": "_s + scalarText(it.value()));
+        }
+        return parts.join(u"; "_s);
     }
 };
 

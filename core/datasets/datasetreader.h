@@ -10,7 +10,14 @@
 //    do not count); metadata.heading.
 //  - Plain text (.txt): one record per paragraph (blank-line separated).
 // Every record has an id "<file>:<line>" and metadata {file, line} (the line where it
-// starts, 1-based). A file that is not UTF-8 or does not parse is refused as a whole,
+// starts, 1-based).
+// Columns (ReadOptions::searchedColumns and shownColumns, from the sidecar): a CSV's
+// columns or a JSON Lines object's members. With a list of shown columns, a record's
+// content is "column: value; ..." of only those (a CSV's in the header's order, a JSON
+// object's members in name order as the reader always lists them) and its
+// metadata.columns / metadata.fields hold only those; with a list of searched columns,
+// its searchText is made the same way of those. An empty list is every column: the
+// content above. Markdown and text have no columns; the lists do not apply. A file that is not UTF-8 or does not parse is refused as a whole,
 // with the line and the reason: a half-read file would give answers that look complete.
 // Files are read as a stream, in blocks of whole lines (core/datasets/linereader.h): each
 // record is handed on as soon as it is read, so memory stays flat in the file's size.
@@ -28,7 +35,8 @@ namespace invoke::datasets {
 struct MemoryRecord
 {
     QString id;
-    QString content;
+    QString content;                   // what memory.search hands on
+    std::optional<QString> searchText; // what the index searches; nullopt: the content
     Json metadata = Json::object();
 };
 
@@ -48,6 +56,9 @@ struct ReadOptions
     std::function<void(const TextProblem &)> badRow;
     // A CSV file's header, once read.
     std::function<void(const QStringList &)> csvColumns;
+    // The sidecar's lists (core/datasets/datasetcatalog.h); empty: every column.
+    QStringList searchedColumns;
+    QStringList shownColumns;
 };
 
 // Reads the file named `relativeName` (its extension picks the format) from `in`,

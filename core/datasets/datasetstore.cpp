@@ -57,7 +57,7 @@ DatasetListing DatasetStore::list(const IndexProgressFn &progress) const
             listing.problems.append({source.path, 0, u"cannot be indexed: "_s + error});
             continue;
         }
-        listing.problems += indexed->problems;
+        listing.problems += indexed->problems + indexed->notes;
         if (!unreadable(source, *indexed))
             listing.datasets.append({source.slug, source.name, source.description, indexed->rows});
     }
