@@ -5,6 +5,7 @@
 #include "app/server/httpreply.h"
 #include "app/server/invokestream.h"
 #include "app/server/localaccess.h"
+#include "app/server/remotepaths.h"
 #include "app/server/requestlog.h"
 #include "app/server/searchquery.h"
 #include "app/server/tokenstore.h"
@@ -77,6 +78,8 @@ InvokeServer::InvokeServer(ServerOptions options, TokenStore *tokens, QObject *p
     listing.cacheScope = u"listing"_s; // lists bots and datasets only, never runs one
     m_listing = new LocalBackend(listing, this);
     m_index = new BotIndex(m_listing, this);
+    QStringList files{m_options.engine.replayCacheFile, m_options.engine.datasetIndexFile};
+    m_remotePaths = std::make_unique<RemotePaths>(m_listing->botFolders() + m_listing->datasetFolders(), files);
 }
 
 InvokeServer::~InvokeServer()
@@ -116,8 +119,10 @@ void InvokeServer::answer(HttpReply &reply, Incoming &in, int status, const Json
 
 void InvokeServer::fail(HttpReply &reply, Incoming &in, int status, const QString &message)
 {
-    reply.sendError(status, message);
-    writeLogLine({in.method, in.path, status, in.organisation, in.since.elapsed(), {}});
+    // The client never learns a path of the server's; the log keeps the whole message.
+    const QString told = m_remotePaths->scrub(message);
+    reply.sendError(status, told);
+    writeLogLine({in.method, in.path, status, in.organisation, in.since.elapsed(), told == message ? QString() : message});
 }
 
 Admission InvokeServer::admit(const HttpHead &head, quint16 localPort)
@@ -180,8 +185,12 @@ void InvokeServer::handle(HttpRequest request, std::shared_ptr<HttpReply> reply)
     switch (route.endpoint) {
     case Endpoint::Healthz: {
         Json body{{"status", "ok"}};
-        if (m_options.cacheHealth)
-            body["replay_cache"] = m_options.cacheHealth();
+        if (m_options.cacheHealth) {
+            Json health = m_options.cacheHealth();
+            if (const auto why = health.find("error"); why != health.end() && why->is_string())
+                *why = toStd(m_remotePaths->scrub(toQString(why->get<std::string>()))); // a socket's path, say
+            body["replay_cache"] = std::move(health);
+        }
         return answer(*reply, in, 200, body);
     }
     case Endpoint::Bots:
@@ -285,7 +294,7 @@ void InvokeServer::startStream(InvokeRequest request, std::shared_ptr<HttpReply>
                                      "(--max-streams-per-token); wait for one to end"_s.arg(open));
     Invocation *invocation = backendFor(in.organisation)->invoke(request);
     auto *stream = new InvokeStream(reply, invocation, {in.method, in.path, 200, in.organisation, 0, {}},
-                                    in.since, m_options.maxUnsentBytes, this);
+                                    in.since, m_options.maxUnsentBytes, m_remotePaths.get(), this);
     m_streams.insert(stream, in.tokenKey);
     ++m_streamsPerToken[in.tokenKey];
     connect(stream, &InvokeStream::closed, this, [this, stream] { streamClosed(stream); });

@@ -20,6 +20,7 @@ class BotIndex;
 class GuardedTcpServer;
 class HttpReply;
 class InvokeStream;
+class RemotePaths;
 class TokenStore;
 
 struct ServerOptions
@@ -83,6 +84,7 @@ private:
     GuardedTcpServer *m_tcp = nullptr;
     LocalBackend *m_listing; // bots and datasets (the same for every organisation)
     BotIndex *m_index;
+    std::unique_ptr<RemotePaths> m_remotePaths; // what clients read instead of the server's paths
     std::map<QString, LocalBackend *> m_backends; // per organisation, children of this
     QHash<InvokeStream *, QByteArray> m_streams;  // open streams -> the key of their token
     QHash<QByteArray, int> m_streamsPerToken;

@@ -1,6 +1,7 @@
 #include "app/server/invokestream.h"
 
 #include "app/server/httpreply.h"
+#include "app/server/remotepaths.h"
 #include "core/backend/invocation.h"
 #include "core/wire/eventcodec.h"
 #include "core/wire/events.h"
@@ -17,9 +18,9 @@ constexpr int kCloseTimeoutMs = 10000; // a client that never takes the last byt
 }
 
 InvokeStream::InvokeStream(std::shared_ptr<HttpReply> reply, Invocation *invocation, RequestLogLine log,
-                           QElapsedTimer since, qint64 maxUnsentBytes, QObject *parent)
+                           QElapsedTimer since, qint64 maxUnsentBytes, const RemotePaths *paths, QObject *parent)
     : QObject(parent), m_reply(std::move(reply)), m_invocation(invocation), m_log(std::move(log)),
-      m_since(since), m_maxUnsent(maxUnsentBytes)
+      m_since(since), m_maxUnsent(maxUnsentBytes), m_paths(paths)
 {
     invocation->setParent(this);
     connect(invocation, &Invocation::eventsArrived, this, &InvokeStream::onEvents);
@@ -57,7 +58,11 @@ void InvokeStream::onEvents(const QList<Event> &events)
         return;
     if (m_firstEventNs < 0)
         m_firstEventNs = m_since.nsecsElapsed();
-    m_reply->writeChunk(wire::encodeSseFrames(events));
+    QList<Event> sent = events; // shared: copied only when an error had a path to take out
+    for (qsizetype i = 0; i < events.size(); ++i)
+        if (auto scrubbed = m_paths->scrubbed(events[i]))
+            sent[i] = std::move(*scrubbed);
+    m_reply->writeChunk(wire::encodeSseFrames(sent));
     if (m_reply->pendingBytes() > m_maxUnsent)
         dropClient(u"client too slow (over %1 bytes unsent)"_s.arg(m_maxUnsent));
 }
@@ -73,7 +78,8 @@ void InvokeStream::onFinished(const InvokeResult &result)
         stamp.seq = m_lastSeq + 1;
         stamp.tMs = m_since.elapsed();
         const QString status = result.cancelled ? u"cancelled"_s : u"error"_s;
-        const QString error = result.error.isEmpty() ? u"the run ended without a result"_s : result.error;
+        const QString error = result.error.isEmpty() ? u"the run ended without a result"_s
+                                                     : m_paths->scrub(result.error);
         const Event last = wire::invocationFinished(stamp, status, Json::array(), error);
         m_reply->writeChunk(wire::encodeSseFrame(last));
         ++m_events;

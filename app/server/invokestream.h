@@ -20,14 +20,17 @@ struct InvokeResult;
 namespace invoke::server {
 
 class HttpReply;
+class RemotePaths;
 
 class InvokeStream : public QObject
 {
     Q_OBJECT
 public:
     // Takes `invocation` (reparented to the stream) and starts the event stream at once.
+    // The errors the client reads name no file of the server's (`paths` scrubs them; it
+    // outlives the stream).
     InvokeStream(std::shared_ptr<HttpReply> reply, Invocation *invocation, RequestLogLine log,
-                 QElapsedTimer since, qint64 maxUnsentBytes, QObject *parent = nullptr);
+                 QElapsedTimer since, qint64 maxUnsentBytes, const RemotePaths *paths, QObject *parent = nullptr);
     ~InvokeStream() override;
 
     // Server shutdown: cancel the run; its final event and the last chunk still go out.
@@ -49,6 +52,7 @@ private:
     RequestLogLine m_log;
     QElapsedTimer m_since;
     qint64 m_maxUnsent;
+    const RemotePaths *m_paths;
     qint64 m_events = 0;
     qint64 m_firstEventNs = -1; // since the request arrived, for the log
     qint64 m_lastSeq = -1;

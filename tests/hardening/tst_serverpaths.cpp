@@ -1,0 +1,256 @@
+// invoke-server never tells a remote client where its files are. The real
+// build/bin/invoke-server over loopback, with a dataset file that is not UTF-8 (its error
+// names the file) and, on a second server, a dataset index that cannot be opened (its
+// error names the index): the 500 answers of GET /datasets and GET /datasets/{slug}/search
+// and a memory.search step's error in a run's events (step_finished and
+// invocation_finished) say which file by its name relative to its folder, and no byte of
+// any answer holds an absolute path of the server's. The server's log keeps the whole
+// message, and invoke-cli on the embedded engine (a local user) still reads the full path.
+// RemotePaths (app/server/remotepaths.h) on its own too: URLs, relative names and
+// fractions stay as they are.
+#include "app/server/remotepaths.h"
+#include "tests/support/cliprocess.h"
+#include "tests/support/serverprocess.h"
+#include "tests/support/testpaths.h"
+
+#include "core/model/json.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QFileInfo>
+#include <QtCore/QRegularExpression>
+#include <QtCore/QStandardPaths>
+#include <QtCore/QTemporaryDir>
+#include <QtNetwork/QNetworkAccessManager>
+#include <QtNetwork/QNetworkReply>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace invoke;
+using namespace invoke::test;
+
+namespace {
+
+const QByteArray kToken = "server-paths-test-token-0123456789";
+const QByteArray kNotUtf8 = "{\"text\": \"fine\"}\n{\"text\": \"\xff\xfe broken\"}\n";
+const QByteArray kFinderBot = "{\"bot\": {\"key\": \"finder\"}, \"steps\": [{\"key\": \"search\", \"action_type\": "
+                              "\"memory.search\", \"parameters\": {\"query\": \"{{query}}\"}}]}";
+
+struct Answer
+{
+    int status = 0;
+    QByteArray body;
+};
+
+// The error texts of a run's SSE body: each step_finished's and invocation_finished's.
+QStringList eventErrors(const QByteArray &sse)
+{
+    QStringList errors;
+    for (const QByteArray &line : sse.split('\n')) {
+        if (!line.startsWith("data: "))
+            continue;
+        const Json event = parseJson(line.mid(6));
+        const Json &payload = event.value("payload", Json::object());
+        const Json &holder = payload.contains("result") ? payload["result"] : payload;
+        if (holder.is_object() && holder.value("error", Json()).is_string())
+            errors.append(toQString(holder["error"].get<std::string>()));
+    }
+    return errors;
+}
+
+} // namespace
+
+class TstServerPaths : public QObject
+{
+    Q_OBJECT
+
+private:
+    // A home of its own (XDG folders, a bots folder, a datasets folder with a space in
+    // its path, as a user's data folder "Invoke Studio" has) and a server on it.
+    std::unique_ptr<ServerProcess> startServer(const QString &home);
+    Answer send(ServerProcess &server, const QByteArray &method, const QByteArray &target, const QByteArray &body = {});
+    // Fails the test when `bytes` hold a path of this machine's the server could know.
+    void verifyNoServerPath(const QByteArray &bytes, const QString &home);
+
+    QTemporaryDir m_scratch;
+    QNetworkAccessManager m_nam;
+
+private Q_SLOTS:
+    void initTestCase();
+    void scrubsWhatIsAPath_data();
+    void scrubsWhatIsAPath();
+    void unreadableDatasetNamesNoServerPath();
+    void unopenableIndexNamesNoServerPath();
+    void localUserReadsTheFullPath();
+};
+
+void TstServerPaths::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY(m_scratch.isValid());
+    QVERIFY2(QFileInfo(binDir() + u"/invoke-server"_s).isExecutable(),
+             "build invoke-server first (it is a dependency of tst_serverpaths)");
+}
+
+std::unique_ptr<ServerProcess> TstServerPaths::startServer(const QString &home)
+{
+    const QString datasets = home + u"/data/Invoke Studio/invoke-studio/datasets"_s; // the server's user datasets
+    writeFile(datasets + u"/broken.jsonl"_s, kNotUtf8);
+    writeFile(datasets + u"/ships.csv"_s, "ship,fact\nEndurance,crushed by pack ice\n");
+    writeFile(home + u"/bots/finder.bot.json"_s, kFinderBot);
+    writeFile(home + u"/tokens.txt"_s, kToken + " acme\n");
+    return ServerProcess::launch({u"--tokens"_s, home + u"/tokens.txt"_s, u"--bots-dir"_s, home + u"/bots"_s,
+                                  u"--cache"_s, home + u"/cache.sqlite"_s},
+                                 ServerProcess::scratchEnvironment(home));
+}
+
+Answer TstServerPaths::send(ServerProcess &server, const QByteArray &method, const QByteArray &target,
+                            const QByteArray &body)
+{
+    QNetworkRequest request(QUrl::fromEncoded(server.url({}).toEncoded() + target));
+    request.setRawHeader("Authorization", "Bearer " + kToken);
+    if (!body.isEmpty())
+        request.setRawHeader("Content-Type", "application/json");
+    QNetworkReply *reply = m_nam.sendCustomRequest(request, method, body);
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    if (!reply->isFinished())
+        finished.wait(120000);
+    Answer answer{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll()};
+    reply->deleteLater();
+    return answer;
+}
+
+void TstServerPaths::verifyNoServerPath(const QByteArray &bytes, const QString &home)
+{
+    const QString text = QString::fromUtf8(bytes);
+    const QStringList paths{home, QDir::tempPath() + u'/', QDir::homePath() + u'/', binDir(), sourceDir(),
+                            QDir::currentPath()};
+    for (const QString &path : paths)
+        QVERIFY2(!text.contains(path), qPrintable(u"the answer names %1: %2"_s.arg(path, text)));
+    // Nor any other absolute path: a slash that starts a word (URLs, "a/b" and "1/2" aside).
+    static const QRegularExpression absolute(u"(?<![\\p{L}\\p{N}_.~:/-])/[^\\s\"]"_s); // no raw string: moc
+    const QRegularExpressionMatch match = absolute.match(text);
+    QVERIFY2(!match.hasMatch(), qPrintable(u"an absolute path at %1: %2"_s.arg(match.capturedStart()).arg(text)));
+}
+
+void TstServerPaths::scrubsWhatIsAPath_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("told");
+    const QString data = u"/srv/invoke data/datasets"_s; // a served folder with a space in its name
+    QTest::newRow("file in a served folder") << data + u"/faq.jsonl:2: the file is not UTF-8 text"_s
+                                             << u"faq.jsonl:2: the file is not UTF-8 text"_s;
+    QTest::newRow("nested file") << u"cannot read \""_s + data + u"/team/faq.csv\""_s
+                                 << u"cannot read \"team/faq.csv\""_s;
+    QTest::newRow("the folder itself") << u"the datasets folder "_s + data + u" does not exist"_s
+                                       << u"the datasets folder [server folder] does not exist"_s;
+    QTest::newRow("as a file URL") << u"see file://"_s + data + u"/a.md"_s << u"see a.md"_s;
+    QTest::newRow("another folder's path") << u"cannot open /var/lib/invoke/x.sqlite: denied"_s
+                                           << u"cannot open x.sqlite: denied"_s;
+    QTest::newRow("a name that only begins like a served folder") << u"/srv/bots-old/a.bot.json"_s
+                                                                  << u"a.bot.json"_s;
+    QTest::newRow("a URL stays") << u"POST https://api.example.com/v1/chat failed"_s
+                                 << u"POST https://api.example.com/v1/chat failed"_s;
+    QTest::newRow("a relative name stays") << u"dataset \"a/b\": 1/2 of the rows, and / alone"_s
+                                           << u"dataset \"a/b\": 1/2 of the rows, and / alone"_s;
+    QTest::newRow("no slash") << u"unknown dataset \"x\" (known: a, b)"_s << u"unknown dataset \"x\" (known: a, b)"_s;
+}
+
+void TstServerPaths::scrubsWhatIsAPath()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, told);
+    const server::RemotePaths paths({u"/srv/invoke data/datasets"_s, u"/srv/bots"_s});
+    QCOMPARE(paths.scrub(text), told);
+
+    // In events: only the error texts change, and an event with nothing to take out is untouched.
+    const Json step{{"type", "step_finished"},
+                    {"metadata", {{"path", "search"}, {"seq", 2}}},
+                    {"payload", {{"status", "step finished"}, {"key", "search"},
+                                 {"result", {{"status", "error"}, {"output", nullptr}, {"error", toStd(text)}}}}}};
+    const Event given = Event::fromJson(step);
+    const std::optional<Event> changed = paths.scrubbed(given);
+    QCOMPARE(changed.has_value(), told != text);
+    const Event event = changed.value_or(given);
+    QCOMPARE(toQString(event.json()["payload"]["result"]["error"].get<std::string>()), told);
+    QVERIFY(event.json()["payload"]["key"] == Json("search"));
+    QCOMPARE(event.path, u"search"_s);
+    QCOMPARE(event.seq, qint64(2));
+}
+
+void TstServerPaths::unreadableDatasetNamesNoServerPath()
+{
+    const QString home = m_scratch.filePath(u"unreadable"_s);
+    const auto server = startServer(home);
+    QVERIFY(server);
+
+    const Answer search = send(*server, "GET", "/datasets/broken/search?q=fine");
+    QCOMPARE(search.status, 500);
+    const QString error = toQString(parseJson(search.body).value("error", std::string()));
+    QCOMPARE(error, u"dataset \"broken\" could not be read: broken.jsonl:2: the file is not UTF-8 text"_s);
+    verifyNoServerPath(search.body, home);
+
+    const Answer run = send(*server, "POST", "/bots/finder/invoke",
+                            R"({"messages": [{"role": "user", "content": "fine"}], "dataset_slugs": ["broken"]})");
+    QCOMPARE(run.status, 200);
+    const QStringList errors = eventErrors(run.body);
+    QCOMPARE(errors.size(), 2); // the step's and the run's
+    for (const QString &e : errors)
+        QVERIFY2(e.contains(u"memory.search: dataset \"broken\" could not be read: broken.jsonl:2: the file is not UTF-8 text"_s),
+                 qPrintable(e));
+    verifyNoServerPath(run.body, home);
+
+    // The server's operator reads where the file is.
+    QVERIFY2(server->log().contains(home + u"/data/Invoke Studio/invoke-studio/datasets/broken.jsonl:2"_s),
+             qPrintable(server->log()));
+    // A good dataset still answers.
+    QCOMPARE(send(*server, "GET", "/datasets/ships/search?q=ice").status, 200);
+    QCOMPARE(server->terminate(), 0);
+}
+
+void TstServerPaths::unopenableIndexNamesNoServerPath()
+{
+    const QString home = m_scratch.filePath(u"noindex"_s);
+    // A folder where the dataset index file should be: SQLite cannot open it.
+    QVERIFY(QDir().mkpath(home + u"/data/Invoke Studio/invoke-studio/dataset-index.sqlite"_s));
+    const auto server = startServer(home);
+    QVERIFY(server);
+
+    const QString told = u"the dataset index dataset-index.sqlite cannot be opened: "_s;
+    for (const QByteArray &target : {QByteArray("/datasets"), QByteArray("/datasets/ships/search?q=ice")}) {
+        const Answer answer = send(*server, "GET", target);
+        QCOMPARE(answer.status, 500);
+        QVERIFY2(answer.body.contains(told.toUtf8()), answer.body.constData());
+        verifyNoServerPath(answer.body, home);
+    }
+    const Answer run = send(*server, "POST", "/bots/finder/invoke",
+                            R"({"messages": [{"role": "user", "content": "ice"}], "dataset_slugs": ["ships"]})");
+    QCOMPARE(run.status, 200);
+    const QStringList errors = eventErrors(run.body);
+    QCOMPARE(errors.size(), 2);
+    for (const QString &e : errors)
+        QVERIFY2(e.contains(told), qPrintable(e));
+    verifyNoServerPath(run.body, home);
+    QCOMPARE(server->terminate(), 0);
+}
+
+void TstServerPaths::localUserReadsTheFullPath()
+{
+    // invoke-cli on the embedded engine: the user's own machine, the whole path.
+    const QString home = m_scratch.filePath(u"local"_s);
+    const QString file = writeFile(home + u"/datasets/broken.jsonl"_s, kNotUtf8);
+    writeFile(home + u"/bots/finder.bot.json"_s, kFinderBot);
+    const CliRun r = runProcess(cliProgram(),
+                                {u"invoke"_s, u"finder"_s, u"--bots-dir"_s, home + u"/bots"_s, u"--datasets-dir"_s,
+                                 home + u"/datasets"_s, u"-d"_s, u"broken"_s, u"-m"_s, u"fine"_s, u"--format"_s,
+                                 u"json"_s},
+                                ServerProcess::scratchEnvironment(home), home);
+    QCOMPARE(r.exitCode, 1);
+    const QString printed = r.out + r.err;
+    QVERIFY2(printed.contains(file + u":2: the file is not UTF-8 text"_s), qPrintable(printed));
+}
+
+QTEST_GUILESS_MAIN(TstServerPaths)
+#include "tst_serverpaths.moc"
