@@ -6,6 +6,7 @@
 #include "app/server/invokestream.h"
 #include "app/server/localaccess.h"
 #include "app/server/remotepaths.h"
+#include "app/server/replayentries.h"
 #include "app/server/requestlog.h"
 #include "app/server/searchquery.h"
 #include "app/server/tokenstore.h"
@@ -275,6 +276,8 @@ void InvokeServer::invoke(const QString &botKey, const QByteArray &body, std::sh
     auto decoded = wire::decodeRequestBody(body, botKey, &error);
     if (!decoded)
         return fail(*reply, in, 400, error);
+    if (const QString problem = replayEntriesProblem(*decoded); !problem.isEmpty())
+        return fail(*reply, in, 400, problem);
     m_index->check(botKey, this, [this, request = std::move(*decoded), reply, in](bool found, const QString &why) mutable {
         if (!found)
             return fail(*reply, in, 404, why);
