@@ -1,9 +1,10 @@
 // The dataset workspace as a user drives it (ui/datasets), offscreen with real widgets,
-// real files, a real SQLite index and the real invoke-cli. The Done-when: a CSV
-// with a bad row is imported (the dialog lists the row by line and writes nothing), the
-// row is fixed in the table, saved; a question typed in the search preview shows the
-// rows, and they are exactly what `invoke-cli datasets search --json` prints and what a
-// live run of data-qa hands the LLM (a stub). Also: the unsaved-changes guard, the
+// real files, a real SQLite index and the real invoke-cli. A CSV with a bad row is
+// imported (the dialog lists the row by line and writes nothing), the row is fixed in the
+// table, saved; a question typed in the search preview shows the rows, and they are
+// exactly what `invoke-cli datasets search --json` prints and what invoke-cli's run of
+// data-qa hands the LLM (a stub). (The same story run from the studio window, data-qa
+// sent from its composer: tests/datasetsui/tst_datasetsworkflow.cpp.) Also: the unsaved-changes guard, the
 // sidecar form, a text dataset, the list's index state; every model under
 // QAbstractItemModelTester; the workspace rendered to PNG (INVOKE_SCREENSHOT_DIR, else the temp dir).
 #include "tests/support/cliprocess.h"
