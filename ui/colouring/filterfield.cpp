@@ -1,10 +1,8 @@
 #include "ui/colouring/filterfield.h"
 
 #include "ui/events/fieldcompleter.h"
+#include "ui/events/filterbar.h"
 
-#include <QtCore/QCoreApplication>
-#include <QtGui/QInputMethodEvent>
-#include <QtGui/QTextCharFormat>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QVBoxLayout>
@@ -74,24 +72,13 @@ void FilterField::check()
     const bool blank = text.trimmed().isEmpty();
     const bool valid = parsed.has_value() && !blank;
 
-    QList<QInputMethodEvent::Attribute> attributes;
     QString message;
     if (blank) {
         message = tr("A rule needs a filter: the events it colours.");
     } else if (!parsed) {
         message = tr("Column %1: %2").arg(error.column()).arg(error.message);
-        qsizetype at = qMin(error.position, text.size());
-        if (at == text.size() && at > 0)
-            --at;
-        QTextCharFormat format;
-        format.setUnderlineStyle(QTextCharFormat::WaveUnderline);
-        format.setUnderlineColor(kInvalid);
-        format.setForeground(kInvalid);
-        format.setFontWeight(QFont::Bold);
-        attributes.append({QInputMethodEvent::TextFormat, int(at - m_edit->cursorPosition()), 1, format});
     }
-    QInputMethodEvent event(QString(), attributes);
-    QCoreApplication::sendEvent(m_edit, &event);
+    markFilterError(m_edit, !blank && !parsed ? std::optional(error.position) : std::nullopt, kInvalid);
 
     QPalette palette = m_edit->palette();
     const QColor base = QWidget::palette().color(QPalette::Base);

@@ -151,25 +151,31 @@ void FilterBar::check()
     paint();
 }
 
-// Underlines the character the error points at. QLineEdit takes text formats only from
-// an input method event; its positions count from the cursor.
-void FilterBar::markError()
+// QLineEdit takes text formats only from an input method event; its positions count from
+// the cursor.
+void markFilterError(QLineEdit *edit, std::optional<qsizetype> position, const QColor &colour)
 {
     QList<QInputMethodEvent::Attribute> attributes;
-    if (m_state == State::Invalid) {
-        const qsizetype size = m_edit->text().size();
-        qsizetype at = qMin(m_error.position, size);
+    if (position) {
+        const qsizetype size = edit->text().size();
+        qsizetype at = qMin(*position, size);
         if (at == size && size > 0)
             --at; // the end of the text: mark its last character
         QTextCharFormat format;
         format.setUnderlineStyle(QTextCharFormat::WaveUnderline);
-        format.setUnderlineColor(kInvalid);
-        format.setForeground(kInvalid);
+        format.setUnderlineColor(colour);
+        format.setForeground(colour);
         format.setFontWeight(QFont::Bold);
-        attributes.append({QInputMethodEvent::TextFormat, int(at - m_edit->cursorPosition()), 1, format});
+        attributes.append({QInputMethodEvent::TextFormat, int(at - edit->cursorPosition()), 1, format});
     }
     QInputMethodEvent event(QString(), attributes);
-    QCoreApplication::sendEvent(m_edit, &event);
+    QCoreApplication::sendEvent(edit, &event);
+}
+
+// Underlines the character the error points at.
+void FilterBar::markError()
+{
+    markFilterError(m_edit, m_state == State::Invalid ? std::optional(m_error.position) : std::nullopt, kInvalid);
 }
 
 void FilterBar::paint()

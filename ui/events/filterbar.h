@@ -8,6 +8,8 @@
 #include <QtCore/QTimer>
 #include <QtWidgets/QWidget>
 
+#include <optional>
+
 class QCheckBox;
 class QLabel;
 class QLineEdit;
@@ -19,6 +21,12 @@ namespace invoke::ui {
 
 class FieldCompleter;
 class SavedFilters;
+
+// Underlines, bold in `colour`, the character of `edit`'s text a filter's parse error
+// points at (its last one when `position` is the end); nullopt takes the mark away. The
+// filter bar and the colouring rules' filter field (ui/colouring/filterfield.h) mark
+// their errors so. The text, its undo and the cursor stay as they are.
+void markFilterError(QLineEdit *edit, std::optional<qsizetype> position, const QColor &colour);
 
 class FilterBar : public QWidget
 {

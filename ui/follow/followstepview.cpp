@@ -1,6 +1,7 @@
 #include "ui/follow/followstepview.h"
 
 #include "ui/events/eventfilterproxy.h"
+#include "ui/events/eventdetail.h"
 #include "ui/events/eventlistmodel.h"
 #include "ui/follow/findbar.h"
 #include "ui/follow/followfilters.h"
@@ -117,16 +118,7 @@ void FollowStepView::updateStatus()
 
 void FollowStepView::showSelected()
 {
-    const QModelIndex index = m_proxy->mapToSource(m_view->currentIndex());
-    if (!index.isValid()) {
-        m_detail->clear();
-        return;
-    }
-    const QByteArrayView raw = m_events->rawAt(index.row());
-    QString error;
-    const Json parsed = parseJson(raw, &error, kJsonMaxWireDepth);
-    m_detail->setPlainText(parsed.is_discarded() ? QString::fromUtf8(raw.data(), raw.size())
-                                                 : QString::fromUtf8(dumpJson(parsed, 2)));
+    showCurrentEvent(m_view, m_proxy, m_events, m_detail);
 }
 
 bool FollowStepView::rowHas(int proxyRow, const QString &text) const

@@ -1,6 +1,7 @@
 #include "ui/steps/stepdetailview.h"
 
 #include "core/format/labels.h"
+#include "ui/events/eventdetail.h"
 #include "ui/events/eventlistmodel.h"
 #include "ui/steps/programoutput.h"
 #include "ui/common/statusstyle.h"
@@ -140,10 +141,7 @@ void StepDetailView::setStep(const StepRecord &step)
     const QList<int> rows = m_events->rowsForPath(step.path);
     QString text;
     for (int i = 0; i < rows.size() && i < MaxEventsShown; ++i) {
-        const QByteArrayView raw = m_events->rawAt(rows.at(i));
-        const Json parsed = parseJson(raw, nullptr, kJsonMaxWireDepth);
-        text += parsed.is_discarded() ? QString::fromUtf8(raw.data(), raw.size())
-                                      : QString::fromUtf8(dumpJson(parsed, 2));
+        text += eventDetailText(m_events->rawAt(rows.at(i)));
         text += u'\n';
     }
     if (rows.size() > MaxEventsShown)
