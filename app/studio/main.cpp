@@ -9,7 +9,9 @@
 #include "core/engine/botcatalog.h"
 #include "ui/common/icons.h"
 #include "ui/connection/backendprovider.h"
+#include "ui/datasets/datasetworkspace.h"
 #include "ui/history/historypanel.h"
+#include "ui/window/datasetsworkflow.h"
 #include "ui/window/historyworkflow.h"
 #include "ui/window/mainwindow.h"
 #include "ui/window/windowaddons.h"
@@ -77,6 +79,8 @@ int main(int argc, char *argv[])
     const invoke::ui::WindowAddOns addOns = invoke::ui::installWindowAddOns(&window, &profiles, &provider);
     // History > Export reads the replay cache the engine uses (a team's PostgreSQL too).
     addOns.history->panel()->setReplayCacheSource([&backend] { return backend.replayCacheFile(); });
+    // The dataset workspace lists what the engine reads, --datasets folders included.
+    addOns.datasets->workspace()->setCommandLineFolders(parser.values(datasetFolder));
 
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);

@@ -19,6 +19,7 @@
 #include "ui/datasets/tableeditor.h"
 
 #include <QtCore/QDir>
+#include <QtCore/QFileInfo>
 #include <QtCore/QPointer>
 #include <QtCore/QTemporaryDir>
 #include <QtCore/QTimer>
@@ -311,6 +312,35 @@ private Q_SLOTS:
         QVERIFY(workspace.save());
         QCOMPARE(read(QDir(m_folder).filePath(u"hits.jsonl"_s)),
                  QByteArray("{\"id\":\"a:2\",\"score\":1.5}\n{\"id\":\"b:3\",\"extra\":true}\n"));
+    }
+
+    // The studio's --datasets folders (app/studio/main.cpp) are listed after the others,
+    // saying where they come from; a slug there overrides one before it, as in the engine.
+    void commandLineFoldersAreListed()
+    {
+        const QString extra = m_home->filePath(u"from command line"_s);
+        QVERIFY(QDir().mkpath(extra));
+        test::writeFile(QDir(m_folder).filePath(u"shared.csv"_s), "a\nmine\n");
+        test::writeFile(QDir(extra).filePath(u"shared.csv"_s), "a\ntheirs\n");
+        test::writeFile(QDir(extra).filePath(u"extra.jsonl"_s), "{\"x\": 1}\n");
+        DatasetWorkspace workspace({m_folder}, m_index);
+        DatasetListModel *list = workspace.datasets();
+        QAbstractItemModelTester tester(list, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(list->rowOfSlug(u"extra"_s), -1);
+        workspace.setCommandLineFolders({extra});
+        QVERIFY(list->rowOfSlug(u"extra"_s) >= 0);
+        const auto folderOf = [list](const QString &slug) {
+            return list->data(list->index(list->rowOfSlug(slug), DatasetListModel::FolderColumn)).toString();
+        };
+        const QString expected = QDir::toNativeSeparators(QFileInfo(extra).absoluteFilePath()) + u" (--datasets)"_s;
+        QCOMPARE(folderOf(u"extra"_s), expected);
+        QCOMPARE(folderOf(u"shared"_s), expected);
+        QVERIFY(list->data(list->index(list->rowOfSlug(u"extra"_s), 0), Qt::ToolTipRole).toString().contains(expected));
+        QVERIFY(workspace.writableFolders().contains(QFileInfo(extra).absoluteFilePath()));
+        QTRY_COMPARE(list->data(list->index(list->rowOfSlug(u"extra"_s), DatasetListModel::StateColumn)).toString(),
+                     u"indexed"_s);
+        QVERIFY(workspace.openDataset(u"shared"_s));
+        QCOMPARE(workspace.openFile(), QDir(QFileInfo(extra).absoluteFilePath()).filePath(u"shared.csv"_s));
     }
 
 private:

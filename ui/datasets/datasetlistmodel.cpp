@@ -2,6 +2,7 @@
 
 #include "core/config/paths.h"
 
+#include <QtCore/QDir>
 #include <QtCore/QFileInfo>
 #include <QtCore/QLocale>
 #include <QtCore/QSettings>
@@ -15,13 +16,40 @@ QString formatBytes(qint64 bytes)
     return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
 }
 
+namespace {
+
+// The folder of `folders` that holds `path` (a dataset file or folder directly inside it).
+bool isIn(const QString &path, const QStringList &folders)
+{
+    const QString parent = QFileInfo(QFileInfo(path).absolutePath()).canonicalFilePath();
+    for (const QString &folder : folders)
+        if (!parent.isEmpty() && QFileInfo(folder).canonicalFilePath() == parent)
+            return true;
+    return false;
+}
+
+} // namespace
+
 DatasetListModel::DatasetListModel(const QStringList &folders, const QString &indexFile, QObject *parent)
-    : QAbstractTableModel(parent),
-      m_folders(folders.isEmpty() ? datasets::DatasetCatalog::defaultFolders(
-                                        QSettings().value(QLatin1String(datasets::FoldersSettingsKey)).toStringList())
-                                  : folders),
+    : QAbstractTableModel(parent), m_folders(folders),
       m_indexFile(indexFile.isEmpty() ? paths::datasetIndexFile() : indexFile)
 {
+    if (m_folders.isEmpty()) {
+        m_preferenceFolders = QSettings().value(QLatin1String(datasets::FoldersSettingsKey)).toStringList();
+        m_folders = datasets::DatasetCatalog::defaultFolders(m_preferenceFolders);
+    }
+}
+
+void DatasetListModel::setCommandLineFolders(const QStringList &folders)
+{
+    for (const QString &folder : folders) {
+        const QString absolute = QFileInfo(folder).absoluteFilePath();
+        m_commandLineFolders.append(absolute);
+        // Last, as app/studio/main.cpp hands them to the engine: the same dataset wins.
+        m_folders.removeAll(absolute);
+        m_folders.append(absolute);
+    }
+    refresh();
 }
 
 DatasetListModel::~DatasetListModel()
@@ -158,9 +186,14 @@ QString DatasetListModel::originOf(const datasets::DatasetSource &source) const
 {
     if (source.path.startsWith(u':'))
         return tr("bundled");
+    const QString folder = QDir::toNativeSeparators(QFileInfo(source.path).absolutePath());
+    if (isIn(source.path, m_commandLineFolders))
+        return tr("%1 (--datasets)").arg(folder);
     if (source.path.startsWith(paths::userDatasets() + u'/'))
         return tr("your folder");
-    return QFileInfo(source.path).absolutePath();
+    if (isIn(source.path, m_preferenceFolders))
+        return tr("%1 (Preferences)").arg(folder);
+    return folder;
 }
 
 bool DatasetListModel::isWritable(const datasets::DatasetSource &source) const
@@ -189,7 +222,8 @@ QVariant DatasetListModel::data(const QModelIndex &index, int role) const
         return {};
     const Entry &entry = m_entries.at(index.row());
     if (role == Qt::ToolTipRole)
-        return u"%1\n%2\n%3"_s.arg(entry.source.description, entry.source.path, entry.state);
+        return u"%1\n%2\n%3\n%4"_s.arg(entry.source.description, entry.source.path, originOf(entry.source),
+                                         entry.state);
     if (role == Qt::TextAlignmentRole && (index.column() == RowsColumn || index.column() == SizeColumn))
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole)

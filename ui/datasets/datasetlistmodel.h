@@ -27,6 +27,10 @@ public:
     ~DatasetListModel() override;
 
     const QStringList &folders() const { return m_folders; }
+    // The folders the studio was started with (--datasets FOLDER, app/studio/main.cpp):
+    // listed after the others (a slug there overrides one before it, as in the engine's
+    // catalog), their Folder column saying so. Scans again.
+    void setCommandLineFolders(const QStringList &folders);
     const QString &indexFile() const { return m_indexFile; }
     // Scans the folders again (the list changes at once), then indexes what changed.
     void refresh();
@@ -35,7 +39,8 @@ public:
     const datasets::DatasetSource *source(int row) const;
     int rowOfSlug(const QString &slug) const;
     int rowOfPath(const QString &path) const;
-    // Where a dataset comes from, in words: "bundled", "your folder" or the added folder.
+    // Where a dataset comes from, in words: "bundled", "your folder", or the folder it is
+    // in and how it was added ("FOLDER (Preferences)", "FOLDER (--datasets)").
     QString originOf(const datasets::DatasetSource &source) const;
     bool isWritable(const datasets::DatasetSource &source) const;
     QStringList problems() const;
@@ -62,6 +67,8 @@ private:
     void stopWorker();
 
     QStringList m_folders;
+    QStringList m_preferenceFolders;  // added in Preferences (when the folders are the user's)
+    QStringList m_commandLineFolders; // --datasets
     QString m_indexFile;
     QList<Entry> m_entries;
     QStringList m_problems;

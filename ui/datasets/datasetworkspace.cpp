@@ -55,6 +55,7 @@ DatasetWorkspace::DatasetWorkspace(const QStringList &folders, const QString &in
     m_listView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_listView->horizontalHeader()->setSectionResizeMode(DatasetListModel::FolderColumn, QHeaderView::Stretch);
     m_listView->setWordWrap(false);
+    m_listView->setTextElideMode(Qt::ElideMiddle); // a long folder keeps its end in sight
     m_placeholder->setAlignment(Qt::AlignCenter);
     m_placeholder->setText(tr("Pick a dataset to open it, or make a new one."));
     m_placeholder->setEnabled(false);
@@ -169,6 +170,12 @@ void DatasetWorkspace::setSearcher(DatasetSearcher searcher)
 void DatasetWorkspace::setRunRows(std::function<std::optional<datasets::DatasetTable>()> runRows)
 {
     m_runRows = std::move(runRows);
+}
+
+void DatasetWorkspace::setCommandLineFolders(const QStringList &folders)
+{
+    if (!folders.isEmpty())
+        m_list->setCommandLineFolders(folders);
 }
 
 QStringList DatasetWorkspace::writableFolders() const

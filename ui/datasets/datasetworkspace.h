@@ -39,6 +39,8 @@ public:
     // The search preview asks this (the window passes its Backend's search); until set,
     // it searches the local index of the workspace's folders.
     void setSearcher(DatasetSearcher searcher);
+    // The folders the studio was started with (--datasets): listed, and saying so.
+    void setCommandLineFolders(const QStringList &folders);
     // Gives New Dataset the rows of the run shown, when there are some.
     void setRunRows(std::function<std::optional<datasets::DatasetTable>()> runRows);
 
