@@ -104,19 +104,26 @@ bool writeRunFile(const QString &filePath, const RunFile &run, const QStringList
     }
     Json summary = summaryJson(run.record.summary);
     summary["event_count"] = run.record.events.size();
-    const Json header = {{"format", "invoke-run"}, {"version", kRunFileVersion}, {"summary", summary},
-                         {"request", requestJson}, {"bot_plan", run.record.botPlan}, {"mocks", mocks},
-                         {"cache_entries", entries}};
+    QList<QByteArray> secretBytes;
+    for (const QString &s : secrets)
+        if (s.size() >= 4)
+            secretBytes << s.toUtf8();
+    Json header = {{"format", "invoke-run"}, {"version", run.bots.isEmpty() ? 1 : kRunFileVersion},
+                   {"summary", summary}, {"request", requestJson}, {"bot_plan", run.record.botPlan},
+                   {"mocks", mocks}, {"cache_entries", entries}};
+    if (!run.bots.isEmpty()) {
+        QList<BotSource> bots = run.bots;
+        for (BotSource &bot : bots)
+            for (const QByteArray &s : std::as_const(secretBytes))
+                bot.content.replace(s, RedactedText);
+        header["bots"] = botSourcesJson(bots);
+    }
     QByteArray buffer = dumpJson(header) + '\n';
     const auto flushBuffer = [&] {
         const bool ok = buffer.isEmpty() || gzwrite(gz, buffer.constData(), unsigned(buffer.size())) == int(buffer.size());
         buffer.clear();
         return ok;
     };
-    QList<QByteArray> secretBytes;
-    for (const QString &s : secrets)
-        if (s.size() >= 4)
-            secretBytes << s.toUtf8();
     for (const TimedEvent &e : run.record.events) {
         QByteArray raw = e.event.raw;
         for (const QByteArray &s : std::as_const(secretBytes))
@@ -190,6 +197,11 @@ std::optional<RunFile> readRunFile(const QString &filePath, QString *error, qint
                 run.cacheEntries = Json::array();
             if (!run.cacheEntries.is_array())
                 return u"line 1: \"cache_entries\" must be an array of replay-cache entries"_s;
+            QString botsError;
+            auto bots = botSourcesFromJson(value.value("bots", Json()), &botsError);
+            if (!bots)
+                return u"line 1: "_s + botsError;
+            run.bots = std::move(*bots);
             if (promised > 0)
                 run.record.events.reserve(qsizetype(std::min<qint64>(promised, 1 << 24)));
             haveHeader = true;

@@ -1,7 +1,10 @@
 // Run files: a run written and read back is the same run; secrets are masked in what is
 // written; a file cut short, damaged, of a newer version or not a run file is refused
-// with the file's name and what is wrong.
+// with the file's name and what is wrong. Version 2's bot definitions: found in bots
+// folders only at the version the run recorded, written back with that version as the
+// file's time, masked like the rest; a file without them stays version 1.
 #include "core/history/runfile.h"
+#include "core/model/botplan.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QTemporaryDir>
@@ -36,6 +39,34 @@ RunFile sampleRun(int events = 50)
                                                       {"metadata", {{"path", "answer"}, {"message_content_id", "m"}}}})});
     run.cacheEntries = Json::array({Json{{"key", "abc"}, {"output", {{"content", "x"}}}}});
     return run;
+}
+
+// The run file's header line, parsed.
+Json headerOf(const QByteArray &text)
+{
+    return parseJson(text.left(text.indexOf('\n')));
+}
+
+QByteArray gunzip(const QString &path)
+{
+    gzFile gz = gzopen(QFile::encodeName(path).constData(), "rb");
+    QByteArray all(1 << 20, Qt::Uninitialized);
+    all.resize(gzread(gz, all.data(), unsigned(all.size())));
+    gzclose(gz);
+    return all;
+}
+
+// A bot file of `key` in `folder`, its time `at` (the version the catalog reads).
+void writeBot(const QString &folder, const QString &name, const QString &key, const QDateTime &at,
+              const QByteArray &extra = {})
+{
+    QDir().mkpath(folder);
+    QFile f(QDir(folder).filePath(name));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("{\"bot\": {\"key\": \"" + key.toUtf8() + "\"" + extra + "}, \"steps\": []}\n");
+    f.close(); // a write flushed on close would set the time again
+    QVERIFY(f.open(QIODevice::ReadWrite));
+    QVERIFY(f.setFileTime(at, QFileDevice::FileModificationTime));
 }
 
 void gzipWrite(const QString &path, const QByteArray &bytes)
@@ -101,6 +132,115 @@ private Q_SLOTS:
         QTest::newRow("broken compact event")
             << QByteArray("{\"format\": \"invoke-run\", \"version\": 1, \"request\": {\"bot_key\": \"chat\"}}\n{\"t\":1,\"event\":{\"type\":}}\n")
             << true << u"line 2: "_s;
+        QTest::newRow("bots not an array")
+            << QByteArray("{\"format\": \"invoke-run\", \"version\": 2, \"request\": {\"bot_key\": \"chat\"}, \"bots\": {}}\n")
+            << true << u"line 1: bots: must be an array"_s;
+        QTest::newRow("a bot's time")
+            << QByteArray("{\"format\": \"invoke-run\", \"version\": 2, \"request\": {\"bot_key\": \"chat\"}, \"bots\": "
+                          "[{\"key\": \"chat\", \"updated_at\": \"soon\", \"content\": \"{}\"}]}\n")
+            << true << u"line 1: bots[0].updated_at: \"soon\" is not an ISO 8601 time"_s;
+        QTest::newRow("a bot's content")
+            << QByteArray("{\"format\": \"invoke-run\", \"version\": 2, \"request\": {\"bot_key\": \"chat\"}, \"bots\": "
+                          "[{\"key\": \"chat\", \"updated_at\": \"2026-01-01T00:00:00.000Z\"}]}\n")
+            << true << u"line 1: bots[0].content: must be a string"_s;
+    }
+
+    void botDefinitionsTravelInVersion2()
+    {
+        // Without bot definitions: version 1, which a reader of version 1 opens.
+        const QString plain = m_dir.filePath(u"plain.invokerun"_s);
+        QString why;
+        QVERIFY2(writeRunFile(plain, sampleRun(3), {}, &why), qPrintable(why));
+        QCOMPARE(intField(headerOf(gunzip(plain)), "version"), 1);
+        QVERIFY(!gunzip(plain).contains("\"bots\""));
+        QVERIFY(readRunFile(plain, &why)->bots.isEmpty());
+
+        RunFile run = sampleRun(3);
+        run.bots = {BotSource{u"chat"_s, u"2026-01-02T03:04:05.678Z"_s, u"chat.bot.json"_s,
+                              "{\"bot\": {\"key\": \"chat\", \"note\": \"sk-secret-value-123456789\"}, \"steps\": []}"},
+                    BotSource{u"helper"_s, u"2026-01-01T00:00:00.000Z"_s, u"helper.bot.json"_s, "{}"}};
+        const QString path = m_dir.filePath(u"bots.invokerun"_s);
+        QVERIFY2(writeRunFile(path, run, {u"sk-secret-value-123456789"_s}, &why), qPrintable(why));
+        const QByteArray text = gunzip(path);
+        QCOMPARE(intField(headerOf(text), "version"), 2);
+        QVERIFY(!text.contains("sk-secret-value"));
+        const auto back = readRunFile(path, &why);
+        QVERIFY2(back, qPrintable(why));
+        QCOMPARE(back->bots.size(), 2);
+        QCOMPARE(back->bots[0].key, u"chat"_s);
+        QCOMPARE(back->bots[0].updatedAt, u"2026-01-02T03:04:05.678Z"_s);
+        QVERIFY(back->bots[0].content.contains("\"note\": \"[redacted]\""));
+        QVERIFY(back->bots[1] == run.bots[1]);
+
+        // A version 1 file written before version 2 existed still opens.
+        const QString old = m_dir.filePath(u"old.invokerun"_s);
+        gzipWrite(old, "{\"format\": \"invoke-run\", \"version\": 1, \"request\": {\"bot_key\": \"chat\"}, "
+                       "\"bot_plan\": null, \"mocks\": null, \"cache_entries\": []}\n");
+        const auto opened = readRunFile(old, &why);
+        QVERIFY2(opened, qPrintable(why));
+        QVERIFY(opened->bots.isEmpty());
+    }
+
+    void botFilesAreTakenAtTheRecordedVersionOnly()
+    {
+        const QDateTime ran(QDate(2026, 5, 4), QTime(3, 2, 1, 250), Qt::UTC);
+        const QDateTime subRan(QDate(2026, 4, 1), QTime(8, 0, 0, 5), Qt::UTC);
+        const QString bundled = m_dir.filePath(u"found/bundled"_s), mine = m_dir.filePath(u"found/mine"_s);
+        writeBot(bundled, u"tea.bot.json"_s, u"tea"_s, ran.addDays(-9)); // shadowed by the user's
+        writeBot(mine, u"tea.bot.json"_s, u"tea"_s, ran);
+        writeBot(mine, u"polish.bot.json"_s, u"polisher"_s, subRan, ", \"name\": \"Polisher\"");
+        writeBot(mine, u"other.bot.json"_s, u"other"_s, ran);
+
+        RunRecord run;
+        run.summary.botKey = u"tea"_s;
+        run.summary.botUpdatedAt = ran.toString(Qt::ISODateWithMs);
+        BotPlan plan;
+        plan.botKey = u"tea"_s;
+        plan.steps = {PlannedStep{u"draft"_s, u"draft"_s, u"llm.message"_s, u"tea"_s, 0},
+                      PlannedStep{u"polish"_s, u"polish"_s, u"bot.invoke"_s, u"tea"_s, 0},
+                      PlannedStep{u"polish/answer"_s, u"answer"_s, u"llm.message"_s, u"polisher"_s, 1}};
+        plan.steps[2].botUpdatedAt = subRan.toString(Qt::ISODateWithMs);
+        run.botPlan = plan.toJson();
+        const QList<BotVersion> versions = runBotVersions(run);
+        QCOMPARE(versions.size(), 2);
+        QCOMPARE(versions[1].key, u"polisher"_s);
+
+        FoundBotSources found = findBotSources(versions, {bundled, mine});
+        QVERIFY2(found.notCarried.isEmpty(), qPrintable(found.notCarried.join(u"; "_s)));
+        QCOMPARE(found.sources.size(), 2);
+        QCOMPARE(found.sources[0].updatedAt, ran.toString(Qt::ISODateWithMs));
+        QCOMPARE(found.sources[1].fileName, u"polish.bot.json"_s);
+        QVERIFY(found.sources[1].content.contains("Polisher"));
+
+        // Written back in a folder of its own, each file's time is its version.
+        const QString copy = m_dir.filePath(u"found/copy"_s);
+        QString why;
+        QVERIFY2(writeBotSources(found.sources, copy, &why), qPrintable(why));
+        const QFileInfo polisher(QDir(copy).filePath(u"polisher.bot.json"_s));
+        QVERIFY(polisher.exists());
+        QCOMPARE(polisher.lastModified().toUTC(), subRan);
+        QCOMPARE(QFileInfo(QDir(copy).filePath(u"tea.bot.json"_s)).lastModified().toUTC(), ran);
+        const FoundBotSources again = findBotSources(versions, {copy});
+        QCOMPARE(again.sources.size(), 2);
+        for (int i = 0; i < 2; ++i) {
+            QCOMPARE(again.sources[i].updatedAt, found.sources[i].updatedAt);
+            QCOMPARE(again.sources[i].content, found.sources[i].content);
+        }
+        // keepExisting leaves a file of other bytes alone.
+        QStringList skipped;
+        QList<BotSource> changed = found.sources;
+        changed[0].content = "{\"bot\": {\"key\": \"tea\"}, \"steps\": [], \"x\": 1}";
+        QVERIFY2(writeBotSources(changed, copy, &why, true, &skipped), qPrintable(why));
+        QCOMPARE(skipped, QStringList{QDir(copy).filePath(u"tea.bot.json"_s)});
+
+        // Edited since the run, or gone: not carried, and why.
+        writeBot(mine, u"tea.bot.json"_s, u"tea"_s, ran.addSecs(60));
+        QFile::remove(QDir(mine).filePath(u"polish.bot.json"_s));
+        found = findBotSources(versions, {bundled, mine});
+        QVERIFY(found.sources.isEmpty());
+        QCOMPARE(found.notCarried.size(), 2);
+        QVERIFY2(found.notCarried[0].startsWith(u"tea: its file changed since the run"_s), qPrintable(found.notCarried[0]));
+        QVERIFY2(found.notCarried[1].startsWith(u"polisher: no bot file"_s), qPrintable(found.notCarried[1]));
     }
 
     void bothSpellingsOfAnEventLineReadTheSame()

@@ -4,6 +4,7 @@
 #include "core/history/runfile.h"
 
 #include <QtCore/QFileInfo>
+#include <QtCore/QTemporaryDir>
 
 using namespace Qt::StringLiterals;
 
@@ -30,6 +31,21 @@ std::optional<Arguments> fail(UsageError *error, const QString &message, bool hi
     return std::nullopt;
 }
 
+// The run file's bot definitions, each with its recorded updated_at, in a folder of this
+// process's own (removed when it exits): never the user's bots folder.
+std::optional<QString> runBotsFolder(const QList<history::BotSource> &bots, QString *error)
+{
+    static std::unique_ptr<QTemporaryDir> folder;
+    folder = std::make_unique<QTemporaryDir>();
+    if (!folder->isValid()) {
+        *error = u"runs rerun: cannot make a folder for the run file's bots: "_s + folder->errorString();
+        return std::nullopt;
+    }
+    if (!history::writeBotSources(bots, folder->path(), error))
+        return std::nullopt;
+    return folder->path();
+}
+
 } // namespace
 
 std::optional<Arguments> parseRerun(const QStringList &args, UsageError *error)
@@ -37,7 +53,8 @@ std::optional<Arguments> parseRerun(const QStringList &args, UsageError *error)
     const QString which = args.value(0);
     if (which.isEmpty() || which.startsWith(u'-'))
         return fail(error, u"runs rerun: expected an ID or a run FILE first"_s);
-    const QStringList options = args.mid(1);
+    QStringList options = args.mid(1);
+    const bool currentBots = options.removeAll(u"--current-bots"_s) > 0;
     for (const QStringList &names : {QStringList{u"-m"_s, u"--message"_s}, QStringList{u"--messages"_s},
                                      QStringList{u"-p"_s, u"--parameter"_s}, QStringList{u"-d"_s, u"--datasets"_s},
                                      QStringList{u"--mocks"_s}})
@@ -47,6 +64,7 @@ std::optional<Arguments> parseRerun(const QStringList &args, UsageError *error)
 
     history::RunRecord run;
     Json entries = Json::array();
+    QList<history::BotSource> bots;
     QString why;
     if (QFileInfo(which).isFile()) {
         auto file = history::readRunFile(which, &why);
@@ -54,6 +72,7 @@ std::optional<Arguments> parseRerun(const QStringList &args, UsageError *error)
             return fail(error, why, false);
         run = file->record;
         entries = file->cacheEntries;
+        bots = file->bots;
     } else {
         auto recorded = loadRun(which, &why);
         if (!recorded)
@@ -90,6 +109,15 @@ std::optional<Arguments> parseRerun(const QStringList &args, UsageError *error)
         inv.mocksGiven = true;
     }
     request.replayEntries = entries;
+    // The bots as they were: loaded after every other folder, so they are the ones that run
+    // (the same updated_at, so the same replay keys), unless --current-bots.
+    const bool local = !inv.remote.isSet() || inv.remote.profile == u"Embedded"_s;
+    if (!bots.isEmpty() && local && !currentBots) {
+        const auto folder = runBotsFolder(bots, &why);
+        if (!folder)
+            return fail(error, why, false);
+        inv.botFolders.append(*folder);
+    }
     return parsed;
 }
 

@@ -2,7 +2,9 @@
 // invoke-cli runs rerun ID|FILE [OPTIONS] (docs/runs.md): a recorded run's request run
 // again, as `invoke` would run it. The bot, messages, parameters, datasets, mocks and
 // pinned answers come from the run; the mode too unless --mode is given; a run file's
-// replay-cache entries answer its replay in a cache of their own (never the user's).
+// replay-cache entries answer its replay in a cache of their own (never the user's), and
+// its bot definitions run in a folder of their own (never the user's), unless
+// --current-bots asks for the bots as they are now.
 // Every other option is invoke's (--format, -v, --stream, --bots-dir, --endpoint, ...).
 #include "app/cli/cliarguments.h"
 

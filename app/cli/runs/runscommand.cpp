@@ -10,7 +10,10 @@
 #include "core/cache/openreplaycache.h"
 #include "core/cache/replaycache.h"
 #include "core/config/environmentsecret.h"
+#include "core/config/paths.h"
+#include "core/engine/botcatalog.h"
 #include "core/format/formatter.h"
+#include "core/history/botsources.h"
 #include "core/history/historystore.h"
 #include "core/history/runcacheentries.h"
 #include "core/history/runfile.h"
@@ -40,16 +43,19 @@ Actions:
                        A run (or a run file) as 'invoke-cli invoke' printed it;
                        --filter keeps the events a display filter matches
                        (docs/filters.md)
-  export ID FILE [--cache URL] [--scope NAME]
+  export ID FILE [--cache URL] [--scope NAME] [--bots-dir DIR]...
                        Write a run file (*.invokerun) to share or keep, with the
                        replay-cache entries its replay steps used and those its
-                       live LLM steps make
-  import FILE [--add-cache-entries [--cache URL]]
+                       live LLM steps make, and its bots' definitions
+  import FILE [--add-cache-entries [--cache URL]] [--add-bots]
                        Add a run file's run to the history (its cache entries
-                       only with --add-cache-entries)
-  rerun ID|FILE [--mode MODE] [invoke's output and engine options]
+                       only with --add-cache-entries, its bots to your bots
+                       folder only with --add-bots)
+  rerun ID|FILE [--mode MODE] [--current-bots] [invoke's output and engine options]
                        Run a recorded run's request again; a run file's
-                       cache entries answer its replay, in a cache of their own
+                       cache entries answer its replay, in a cache of their own,
+                       and its bots run as they were (--current-bots: as they
+                       are now)
   diff A B [--json]    Compare two runs step by step (ids or run files)
   rm ID                Remove a run from the history
 
@@ -57,6 +63,7 @@ Options:
   --json               list and diff: print JSON
   --cache URL          export, import: the replay cache (default as for invoke)
   --scope NAME         export: the scope the run recorded under (default local)
+  --bots-dir DIR       export: where else the run's bot files are (as for invoke)
   --no-history         (any command) do not record this run
 )";
 
@@ -167,6 +174,42 @@ bool addCacheEntries(const RunFile &file, const QString &cacheFlag)
     return true;
 }
 
+// runs import --add-bots: the file's bot definitions into the user's bots folder, each
+// with its recorded time; a bot the user already has (by key, in any file) is left alone.
+bool addBots(const RunFile &file)
+{
+    const QString folder = paths::userBots();
+    engine::BotCatalog mine;
+    mine.index({folder});
+    QList<BotSource> adding;
+    for (const BotSource &bot : file.bots) {
+        if (const engine::BotDefinition *have = mine.find(bot.key)) {
+            printErr(u"Left your bot \"%1\" as it is (%2)\n"_s.arg(bot.key, have->info.sourceFile));
+            continue;
+        }
+        adding.append(bot);
+    }
+    QString why;
+    QStringList skipped;
+    if (!writeBotSources(adding, folder, &why, true, &skipped)) {
+        printErr(u"error: "_s + why + u'\n');
+        return false;
+    }
+    for (const QString &path : std::as_const(skipped))
+        printErr(u"Left %1 as it is (another file of that name)\n"_s.arg(path));
+    if (adding.size() > skipped.size())
+        printErr(u"Added %1 bot definitions to %2\n"_s.arg(adding.size() - skipped.size()).arg(folder));
+    return true;
+}
+
+QString botKeys(const QList<BotSource> &bots)
+{
+    QStringList keys;
+    for (const BotSource &b : bots)
+        keys << b.key;
+    return keys.join(u", "_s);
+}
+
 } // namespace
 
 std::optional<RunRecord> loadRun(const QString &idOrFile, QString *error)
@@ -201,6 +244,8 @@ int runRunsCommand(const QStringList &args)
     parser.addOption({u"cache"_s, u"cache"_s, u"URL"_s});
     parser.addOption({u"scope"_s, u"scope"_s, u"NAME"_s});
     parser.addOption({u"add-cache-entries"_s, u"add-cache-entries"_s});
+    parser.addOption({u"add-bots"_s, u"add-bots"_s});
+    parser.addOption({u"bots-dir"_s, u"bots-dir"_s, u"DIR"_s});
     if (!parser.parse(QStringList{u"runs"_s} + args))
         return usage(parser.errorText());
     if (parser.isSet(u"help"_s)) {
@@ -266,10 +311,22 @@ int runRunsCommand(const QStringList &args)
         if (!entries)
             return failed(why);
         file.cacheEntries = cacheEntriesJson(entries->entries);
+        // The bot files as they ran, for a run of the engine here; a server's run carries
+        // the server's plan (bot_plan) only.
+        FoundBotSources bots;
+        if (run->summary.profile == u"Embedded"_s) {
+            const QStringList folders = engine::BotCatalog::defaultFolders(parser.values(u"bots-dir"_s));
+            bots = findBotSources(runBotVersions(*run), folders);
+            file.bots = bots.sources;
+        }
         if (!writeRunFile(target.absoluteFilePath(), file, exportSecrets(), &why))
             return failed(why);
-        printErr(u"Wrote run %1 (%2 events, %3 replay-cache entries) to %4\n"_s.arg(run->summary.invocationId)
-                     .arg(run->events.size()).arg(entries->entries.size()).arg(target.filePath()));
+        printErr(u"Wrote run %1 (%2 events, %3 replay-cache entries%4) to %5\n"_s.arg(run->summary.invocationId)
+                     .arg(run->events.size()).arg(entries->entries.size())
+                     .arg(file.bots.isEmpty() ? QString() : u", the definitions of "_s + botKeys(file.bots))
+                     .arg(target.filePath()));
+        for (const QString &left : std::as_const(bots.notCarried))
+            printErr(u"note: a bot's definition is not in the file (a re-run needs it where it runs): %1\n"_s.arg(left));
         if (!entries->fromLive.isEmpty())
             printErr(u"note: made from the live answers of %1 (a re-run of the file in replay mode is answered by "
                      "them)\n"_s.arg(entries->fromLive.join(u", "_s)));
@@ -292,6 +349,11 @@ int runRunsCommand(const QStringList &args)
             return failed(why);
         printErr(u"Imported run %1 (%2, %3 events)\n"_s.arg(file->record.summary.invocationId, file->record.summary.botKey)
                      .arg(file->record.events.size()));
+        if (parser.isSet(u"add-bots"_s) && !addBots(*file))
+            return ExitFailed;
+        if (!parser.isSet(u"add-bots"_s) && !file->bots.isEmpty())
+            printErr(u"Its bot definitions (%1) stay in the file (--add-bots adds them to your bots folder)\n"_s.arg(
+                botKeys(file->bots)));
         if (parser.isSet(u"add-cache-entries"_s))
             return addCacheEntries(*file, parser.value(u"cache"_s)) ? ExitOk : ExitFailed;
         if (!file->cacheEntries.empty())
