@@ -4,6 +4,12 @@
 // re-runs from the file in replay mode to the same result with zero LLM calls, answered
 // from the file's entries in a cache of their own: the second home's replay cache stays
 // empty unless `runs import --add-cache-entries` is asked (docs/runs.md).
+//
+// Then the whole "Done when" with a user's OWN bot (and its own sub-bot) run LIVE: the
+// export carries the live LLM answers as cache entries and both bots' definitions; on a
+// second home that has no such bot, no cache and no reachable LLM, `runs rerun FILE
+// --mode replay` runs the file's definitions (in a folder of their own, not the user's
+// bots folder) and is answered from the file's entries: the same result, zero LLM calls.
 #include "tests/support/cliprocess.h"
 #include "tests/support/openaistubserver.h"
 #include "tests/support/serverprocess.h"
@@ -12,8 +18,10 @@
 #include "core/history/runfile.h"
 #include "core/model/json.h"
 
+#include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QTemporaryDir>
+#include <QtNetwork/QTcpServer>
 #include <QtTest/QTest>
 
 #include <zlib.h>
@@ -23,6 +31,45 @@ using namespace invoke;
 
 namespace {
 const QString kApiKey = u"sk-test-runfile-0123456789abcdef"_s;
+
+// The user's own bot and its own sub-bot (not bundled examples): a draft, polished by the
+// sub-bot, whose answer is the result.
+const QByteArray kTeaBrewer = R"({
+  "bot": {"key": "tea-brewer", "name": "Tea brewer", "description": "Drafts brewing advice, then has it polished."},
+  "parameter_definitions": [{"key": "tone", "name": "Tone", "type": "string", "required": false, "default": "warm"}],
+  "steps": [
+    {"key": "draft", "action_type": "llm.message",
+     "parameters": {"system_prompt": "Draft brewing advice in a {{tone}} tone.", "query": "{{query}}"},
+     "user_output_visibility": "hidden"},
+    {"key": "polish", "action_type": "bot.invoke", "depends_on": ["draft"],
+     "parameters": {"bot_key": "tea-polisher", "messages": "{{steps.draft.content}}"}}
+  ]
+})";
+const QByteArray kTeaPolisher = R"({
+  "bot": {"key": "tea-polisher", "name": "Tea polisher"},
+  "steps": [
+    {"key": "answer", "action_type": "llm.message",
+     "parameters": {"system_prompt": "Polish this advice.", "query": "{{query}}"},
+     "user_output_visibility": "visible"}
+  ]
+})";
+
+// The user's bots folder of a scratch home (paths::userBots() under its XDG_DATA_HOME).
+QString userBotsOf(const QTemporaryDir &home)
+{
+    return home.filePath(u"data/Invoke Studio/invoke-studio/bots"_s);
+}
+
+// A loopback URL where nothing listens: an LLM that cannot be reached.
+QString unreachableLlm()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost))
+        return {};
+    const quint16 port = probe.serverPort();
+    probe.close();
+    return u"http://127.0.0.1:%1/v1"_s.arg(port);
+}
 }
 
 class TstCliRunFile : public QObject
@@ -31,6 +78,7 @@ class TstCliRunFile : public QObject
 
 private:
     QTemporaryDir m_homeA, m_homeB, m_homeC;
+    QTemporaryDir m_homeD, m_homeE; // the own bot's first machine, and the offline one
     test::OpenAiStubServer m_llmA; // the first machine's model
     test::OpenAiStubServer m_llmB; // what the other machines could reach: it must not be asked
     QString m_file;
@@ -38,7 +86,11 @@ private:
 
     test::CliRun run(const QTemporaryDir &home, const test::OpenAiStubServer &llm, const QStringList &args)
     {
-        QProcessEnvironment env = test::ServerProcess::scratchEnvironment(home.path(), llm.baseUrl());
+        return runAt(home, llm.baseUrl(), args);
+    }
+    test::CliRun runAt(const QTemporaryDir &home, const QString &llmUrl, const QStringList &args)
+    {
+        QProcessEnvironment env = test::ServerProcess::scratchEnvironment(home.path(), llmUrl);
         env.insert(u"INVOKE_LLM_API_KEY"_s, kApiKey);
         return test::runProcess(test::cliProgram(), args, env, home.path());
     }
@@ -196,6 +248,95 @@ private Q_SLOTS:
         QCOMPARE(m_llmB.requestCount(), before);
         QVERIFY(comparable(parseJson(replay.out.toUtf8(), nullptr, kJsonMaxWireDepth)) == comparable(m_resultA));
         verifySameRun(m_homeC, m_file, newest(run(m_homeC, m_llmB, {u"runs"_s, u"list"_s, u"--json"_s})));
+    }
+
+    void anOwnBotRunLiveReRunsOfflineOnAnotherHome()
+    {
+        // The first machine: the user's own bots, run live against its model.
+        QVERIFY(QDir().mkpath(userBotsOf(m_homeD)));
+        for (const auto &[name, bytes] : {std::pair{u"tea-brewer.bot.json"_s, kTeaBrewer},
+                                          std::pair{u"tea-polisher.bot.json"_s, kTeaPolisher}}) {
+            QFile f(QDir(userBotsOf(m_homeD)).filePath(name));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(bytes);
+        }
+        test::OpenAiStubServer llmD;
+        QVERIFY(llmD.listen());
+        llmD.setReply(test::StubReply::text({u"Steep green tea "_s, u"at 80 degrees."_s}, 9, 6));
+        const test::CliRun live = run(m_homeD, llmD, {u"invoke"_s, u"tea-brewer"_s, u"-m"_s, u"how long to steep?"_s,
+                                                      u"--mode"_s, u"live"_s, u"--format"_s, u"json"_s});
+        QVERIFY2(live.exitCode == 0, qPrintable(live.err + live.out));
+        QCOMPARE(llmD.requestCount(), 2); // draft and polish/answer
+        const Json resultD = parseJson(live.out.toUtf8(), nullptr, kJsonMaxWireDepth);
+        QVERIFY2(stringField(resultD, "result").contains(u"Steep green tea at 80 degrees."_s), qPrintable(live.out));
+
+        const QString id = newest(run(m_homeD, llmD, {u"runs"_s, u"list"_s, u"--json"_s}));
+        QVERIFY(!id.isEmpty());
+        const QString file = m_homeD.filePath(u"brew.invokerun"_s);
+        const test::CliRun exported = run(m_homeD, llmD, {u"runs"_s, u"export"_s, id, file});
+        QVERIFY2(exported.exitCode == 0, qPrintable(exported.err));
+        QVERIFY2(exported.err.contains(u"2 replay-cache entries, the definitions of tea-brewer, tea-polisher"_s),
+                 qPrintable(exported.err));
+        QVERIFY2(exported.err.contains(u"made from the live answers of draft, polish/answer"_s), qPrintable(exported.err));
+        QString error;
+        const auto written = history::readRunFile(file, &error);
+        QVERIFY2(written, qPrintable(error));
+        QCOMPARE(written->bots.size(), 2);
+        QCOMPARE(written->bots[0].content, kTeaBrewer);
+        for (const Json &e : written->cacheEntries) {
+            const auto entry = cache::CacheEntry::fromJson(e, &error);
+            QVERIFY2(entry, qPrintable(error));
+            const history::BotSource &bot = entry->parts.botKey == u"tea-brewer"_s ? written->bots[0] : written->bots[1];
+            QCOMPARE(entry->parts.botKey, bot.key);
+            QCOMPARE(entry->parts.botUpdatedAt, bot.updatedAt); // the sub-bot's own version too
+        }
+
+        // The second machine: no such bot, no cache, and its LLM cannot be reached.
+        const QString offline = unreachableLlm();
+        QVERIFY(!offline.isEmpty());
+        const test::CliRun noBot = runAt(m_homeE, offline, {u"invoke"_s, u"tea-brewer"_s, u"-m"_s, u"x"_s,
+                                                            u"--mode"_s, u"replay"_s});
+        QVERIFY2(noBot.exitCode != 0 && noBot.err.contains(u"tea-brewer"_s), qPrintable(noBot.err));
+        const test::CliRun rerun = runAt(m_homeE, offline, {u"runs"_s, u"rerun"_s, file, u"--mode"_s, u"replay"_s,
+                                                            u"--format"_s, u"json"_s});
+        QVERIFY2(rerun.exitCode == 0, qPrintable(rerun.err + rerun.out));
+        const Json resultE = parseJson(rerun.out.toUtf8(), nullptr, kJsonMaxWireDepth);
+        QCOMPARE(stringField(resultE, "result"), stringField(resultD, "result"));
+        // Step by step the same answers, both LLM steps replayed (no call could have
+        // succeeded: a live step would have failed the run).
+        const QString rerunId = newest(runAt(m_homeE, offline, {u"runs"_s, u"list"_s, u"--json"_s}));
+        const test::CliRun diff = runAt(m_homeE, offline, {u"runs"_s, u"diff"_s, file, rerunId, u"--json"_s});
+        QVERIFY2(diff.exitCode == 0, qPrintable(diff.err));
+        const Json d = parseJson(diff.out.toUtf8(), nullptr, kJsonMaxWireDepth);
+        QVERIFY2(d.value("first_divergence", Json(0)).is_null(), qPrintable(diff.out));
+        QStringList replayed;
+        for (const Json &step : d["steps"]) {
+            QVERIFY2(step["a"].is_object() && step["b"].is_object(), qPrintable(diff.out));
+            QVERIFY(step["a"]["output"] == step["b"]["output"]);
+            if (stringField(step["b"], "source") == u"replay_hit"_s)
+                replayed << stringField(step, "path");
+        }
+        QCOMPARE(replayed, (QStringList{u"draft"_s, u"polish/answer"_s}));
+
+        // The definitions ran from a folder of their own: the home's bots folder and cache
+        // are as they were, and without them (--current-bots) the bot is not there.
+        QVERIFY(!QFileInfo::exists(QDir(userBotsOf(m_homeE)).filePath(u"tea-brewer.bot.json"_s)));
+        const Json stats = parseJson(runAt(m_homeE, offline, {u"cache"_s, u"stats"_s, u"--json"_s}).out.toUtf8());
+        QCOMPARE(intField(stats, "entries", -1), 0);
+        const test::CliRun current = runAt(m_homeE, offline, {u"runs"_s, u"rerun"_s, file, u"--current-bots"_s});
+        QVERIFY2(current.exitCode != 0 && current.err.contains(u"tea-brewer"_s), qPrintable(current.err + current.out));
+
+        // Added to the bots folder only when asked, with the version the run had.
+        const test::CliRun imported = runAt(m_homeE, offline, {u"runs"_s, u"import"_s, file, u"--add-bots"_s});
+        QVERIFY2(imported.exitCode == 0, qPrintable(imported.err));
+        QVERIFY2(imported.err.contains(u"Added 2 bot definitions"_s), qPrintable(imported.err));
+        const Json bots = parseJson(runAt(m_homeE, offline, {u"bots"_s, u"--json"_s}).out.toUtf8());
+        QString brewerVersion;
+        QVERIFY2(bots.is_array(), dumpJson(bots).constData());
+        for (const Json &bot : bots)
+            if (stringField(bot, "key") == u"tea-brewer"_s)
+                brewerVersion = stringField(bot, "updated_at");
+        QCOMPARE(brewerVersion, written->bots[0].updatedAt);
     }
 };
 
