@@ -5,22 +5,13 @@
 #include "ui/common/banner.h"
 #include "ui/common/icons.h"
 
-#include "core/agenttests/testdiscovery.h"
-#include "core/agenttests/testfileparser.h"
 #include "core/agenttests/testrunner.h"
 
-#include <QtCore/QDir>
-#include <QtCore/QFileInfo>
-#include <QtCore/QThread>
 #include <QtGui/QAction>
 #include <QtGui/QUndoGroup>
-#include <QtGui/QUndoStack>
-#include <QtWidgets/QFileDialog>
 #include <QtWidgets/QHeaderView>
 #include <QtWidgets/QInputDialog>
 #include <QtWidgets/QLabel>
-#include <QtWidgets/QMenu>
-#include <QtWidgets/QMessageBox>
 #include <QtWidgets/QSplitter>
 #include <QtWidgets/QToolBar>
 #include <QtWidgets/QTreeView>
@@ -165,93 +156,6 @@ void TestsPanel::buildActions()
     connect(m_undoGroup, &QUndoGroup::cleanChanged, this, &TestsPanel::updateActions);
 }
 
-void TestsPanel::chooseFile()
-{
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open a tests file"), m_lastDir,
-                                                      tr("Tests files (*.tests.json);;JSON files (*.json)"));
-    if (!path.isEmpty())
-        openPath(path);
-}
-
-void TestsPanel::chooseFolder()
-{
-    const QString path = QFileDialog::getExistingDirectory(this, tr("Open the tests files under a folder"), m_lastDir);
-    if (!path.isEmpty())
-        openPath(path);
-}
-
-bool TestsPanel::openPath(const QString &path)
-{
-    QStringList problems;
-    const QStringList files = findTestFiles({path}, &problems);
-    if (files.isEmpty() && problems.isEmpty())
-        problems << tr("%1: no *.tests.json files in this folder").arg(path);
-    const QFileInfo info(path);
-    m_lastDir = info.isDir() ? info.absoluteFilePath() : info.absolutePath();
-    TestsDocument *first = nullptr;
-    for (const QString &file : files) {
-        const QString absolute = QFileInfo(file).absoluteFilePath();
-        if (const int row = m_model->documentRowOf(absolute); row >= 0) {
-            first = first ? first : m_model->document(row);
-            continue;
-        }
-        TestFileResult loaded = loadTestFile(absolute);
-        problems << loaded.problems;
-        if (!loaded.file)
-            continue;
-        auto *document = new TestsDocument(absolute, std::move(*loaded.file));
-        m_undoGroup->addStack(document->undoStack());
-        m_model->addDocument(document);
-        first = first ? first : document;
-    }
-    if (problems.isEmpty())
-        m_banner->clearMessage();
-    else
-        m_banner->showMessage(Banner::Error, tr("Not opened — fix these first:\n%1").arg(problems.join(u'\n')));
-    if (first)
-        selectCase(first, first->count() > 0 ? 0 : -1);
-    updateActions();
-    return first != nullptr;
-}
-
-TestsDocument *TestsPanel::documentFor(const QString &filePath, QString *error)
-{
-    const QString absolute = QFileInfo(filePath).absoluteFilePath();
-    if (const int row = m_model->documentRowOf(absolute); row >= 0)
-        return m_model->document(row);
-    TestFile file;
-    if (QFileInfo::exists(absolute)) {
-        TestFileResult loaded = loadTestFile(absolute);
-        if (!loaded.file) {
-            *error = loaded.problems.join(u'\n');
-            return nullptr;
-        }
-        file = std::move(*loaded.file);
-    }
-    auto *document = new TestsDocument(absolute, std::move(file));
-    m_undoGroup->addStack(document->undoStack());
-    m_model->addDocument(document);
-    return document;
-}
-
-bool TestsPanel::addCaseToFile(const QString &filePath, const TestCase &testCase, QString *error)
-{
-    TestsDocument *document = documentFor(filePath, error);
-    if (!document)
-        return false;
-    const bool wasModified = document->isModified();
-    const int row = document->addCase(testCase, error);
-    if (row < 0)
-        return false;
-    if (!document->save(error)) {
-        if (!wasModified)
-            document->undoStack()->undo(); // the file on disk is as it was; so is the panel
-        return false;
-    }
-    selectCase(document, row);
-    return true;
-}
-
 void TestsPanel::selectCase(const TestsDocument *document, int caseRow)
 {
     const QModelIndex index = caseRow >= 0 ? m_model->indexOfCase(document, caseRow) : m_model->indexOfFile(document);
@@ -267,103 +171,6 @@ TestsDocument *TestsPanel::currentDocument() const
 int TestsPanel::currentCaseRow() const
 {
     return m_model->caseRowAt(m_view->currentIndex());
-}
-
-void TestsPanel::runAll()
-{
-    QList<std::pair<TestsDocument *, int>> cases;
-    for (int file = 0; file < m_model->documentCount(); ++file)
-        for (int row = 0; row < m_model->document(file)->count(); ++row)
-            cases.append({m_model->document(file), row});
-    runCases(cases);
-}
-
-void TestsPanel::runSelected()
-{
-    TestsDocument *document = currentDocument();
-    if (!document)
-        return;
-    QList<std::pair<TestsDocument *, int>> cases;
-    if (const int row = currentCaseRow(); row >= 0)
-        cases.append({document, row});
-    else
-        for (int i = 0; i < document->count(); ++i)
-            cases.append({document, i});
-    runCases(cases);
-}
-
-void TestsPanel::runFailed()
-{
-    QList<std::pair<TestsDocument *, int>> cases;
-    for (int file = 0; file < m_model->documentCount(); ++file) {
-        TestsDocument *document = m_model->document(file);
-        for (int row = 0; row < document->count(); ++row) {
-            const CaseState state = m_model->state(document, row);
-            if (state == CaseState::Failed || state == CaseState::Error)
-                cases.append({document, row});
-        }
-    }
-    runCases(cases);
-}
-
-void TestsPanel::runCases(const QList<std::pair<TestsDocument *, int>> &cases)
-{
-    if (isRunning() || cases.isEmpty())
-        return;
-    TestRunner::Options options;
-    options.jobs = std::max(1, QThread::idealThreadCount());
-    options.keepEvents = true; // a case's run is shown with its events
-    m_runner = new TestRunner(*m_backend, options, this);
-    QList<QueuedCase> queued;
-    m_targets.clear();
-    for (const auto &[document, row] : cases) {
-        queued.append({document->filePath(), document->testCase(row)});
-        m_targets.append({document, document->testCase(row).name});
-        m_model->setState(document, row, CaseState::Queued);
-    }
-    connect(m_runner, &TestRunner::caseStarted, this, [this](int index) {
-        const Target &target = m_targets.at(index);
-        if (target.document)
-            m_model->setState(target.document, target.document->rowOf(target.name), CaseState::Running);
-    });
-    connect(m_runner, &TestRunner::caseFinished, this, &TestsPanel::onCaseFinished);
-    connect(m_runner, &TestRunner::finished, this, &TestsPanel::onRunFinished);
-    m_finishedCount = 0;
-    m_clock.start();
-    m_banner->clearMessage();
-    m_runner->start(queued);
-    updateActions();
-    updateSummary();
-    Q_EMIT runningChanged(true);
-}
-
-void TestsPanel::onCaseFinished(int index, const CaseResult &result)
-{
-    ++m_finishedCount;
-    const Target &target = m_targets.at(index);
-    if (!target.document)
-        return;
-    const int row = target.document->rowOf(target.name);
-    if (row < 0)
-        return;
-    m_model->setResult(target.document, row, result);
-}
-
-void TestsPanel::onRunFinished()
-{
-    m_lastRunMs = m_clock.elapsed();
-    m_runner->deleteLater();
-    m_runner = nullptr;
-    m_targets.clear();
-    updateActions();
-    updateSummary();
-    Q_EMIT runningChanged(false);
-}
-
-void TestsPanel::stop()
-{
-    if (m_runner)
-        m_runner->stop();
 }
 
 void TestsPanel::onCurrentChanged()
@@ -418,100 +225,6 @@ void TestsPanel::removeCurrent()
     document->removeCase(row);
     if (document->count() > 0)
         selectCase(document, std::min(row, document->count() - 1));
-}
-
-void TestsPanel::closeCurrentFile()
-{
-    TestsDocument *document = currentDocument();
-    if (!document || isRunning())
-        return;
-    QPointer<TestsDocument> guarded = document;
-    auto close = [this, guarded] {
-        if (!guarded)
-            return;
-        m_undoGroup->removeStack(guarded->undoStack());
-        m_model->removeDocument(m_model->documentRowOf(guarded->filePath()));
-        updateActions();
-    };
-    if (!document->isModified()) {
-        close();
-        return;
-    }
-    auto *box = new QMessageBox(QMessageBox::Warning, tr("Unsaved tests file"),
-                                tr("The tests file “%1” has changes that are not saved.").arg(document->displayName()),
-                                QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, window());
-    box->setObjectName(u"unsavedTestsBox"_s);
-    box->setDefaultButton(QMessageBox::Save);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->setWindowModality(Qt::WindowModal);
-    connect(box, &QMessageBox::finished, this, [this, box, guarded, close] {
-        const auto answer = box->standardButton(box->clickedButton());
-        QString error;
-        if (answer == QMessageBox::Discard || (answer == QMessageBox::Save && guarded && guarded->save(&error)))
-            close();
-        else if (!error.isEmpty())
-            m_banner->showMessage(Banner::Error, error);
-    });
-    box->open();
-}
-
-bool TestsPanel::saveCurrent()
-{
-    TestsDocument *document = currentDocument();
-    if (!document)
-        return false;
-    QString error;
-    if (!document->save(&error)) {
-        m_banner->showMessage(Banner::Error, error);
-        return false;
-    }
-    return true;
-}
-
-bool TestsPanel::hasUnsavedChanges() const
-{
-    for (int row = 0; row < m_model->documentCount(); ++row)
-        if (m_model->document(row)->isModified())
-            return true;
-    return false;
-}
-
-void TestsPanel::whenChangesAreSafe(std::function<void()> proceed)
-{
-    QStringList names;
-    for (int row = 0; row < m_model->documentCount(); ++row)
-        if (m_model->document(row)->isModified())
-            names << m_model->document(row)->displayName();
-    if (names.isEmpty()) {
-        proceed();
-        return;
-    }
-    auto *box = new QMessageBox(QMessageBox::Warning, tr("Unsaved tests files"),
-                                tr("These tests files have changes that are not saved: %1.").arg(names.join(u", "_s)),
-                                QMessageBox::SaveAll | QMessageBox::Discard | QMessageBox::Cancel, window());
-    box->setObjectName(u"unsavedTestsBox"_s);
-    box->setInformativeText(tr("Save them first, discard them, or cancel and keep editing?"));
-    box->setDefaultButton(QMessageBox::SaveAll);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->setWindowModality(Qt::WindowModal);
-    connect(box, &QMessageBox::finished, this, [this, box, proceed = std::move(proceed)] {
-        const auto answer = box->standardButton(box->clickedButton());
-        if (answer == QMessageBox::Discard) {
-            proceed();
-            return;
-        }
-        if (answer != QMessageBox::SaveAll)
-            return;
-        for (int row = 0; row < m_model->documentCount(); ++row) {
-            QString error;
-            if (m_model->document(row)->isModified() && !m_model->document(row)->save(&error)) {
-                m_banner->showMessage(Banner::Error, error);
-                return; // nothing is dropped: the window stays
-            }
-        }
-        proceed();
-    });
-    box->open();
 }
 
 void TestsPanel::updateActions()

@@ -32,7 +32,9 @@ class TestsModel;
 // events so the window can show it; a summary line; the selected case's failures next to
 // the actual values. Cases are renamed, duplicated, removed and their expectations edited
 // with undo (one stack per file), and files saved like mock sets; unsaved changes are
-// never dropped without asking.
+// never dropped without asking. Its work is in three files: testspanel.cpp (the layout,
+// actions, selection and case edits), testspanelfiles.cpp (opening, saving, closing
+// files) and testspanelrun.cpp (running cases).
 class TestsPanel : public QWidget
 {
     Q_OBJECT
