@@ -5,7 +5,8 @@
 //    replay cache ("parameters.temperature changed from 0.7 to 0.2");
 //  - "Re-run from Selected Step" from the step tree's context menu on a finished run:
 //    nothing upstream of the chosen step calls the LLM;
-//  - a run exported from one studio opens in a second studio with an empty replay cache
+//  - a run exported from one studio (in replay mode, or live: its LLM answers become the
+//    file's entries) opens in a second studio with an empty replay cache
 //    and another model, and Re-run Shown Run in replay mode answers it from the file's
 //    entries: the same answer, zero LLM calls, the second cache still empty.
 #include "tests/support/openaistubserver.h"
@@ -212,6 +213,41 @@ private Q_SLOTS:
         QVERIFY(other.listen());
         other.setReply(test::StubReply::text({u"another answer"_s}, 1, 1));
         Studio second(m_dir, u"second"_s, other);
+        QVERIFY(second.history->openRunFile(file));
+        second.window->modeSwitch()->setMode(Mode::replay());
+        QSignalSpy finished(second.window->runs(), &RunController::finished);
+        second.history->rerunShownAction()->trigger();
+        QVERIFY(finished.wait(60000));
+        const InvokeResult again = finished.first().first().value<InvokeResult>();
+        QVERIFY2(again.success, qPrintable(again.error));
+        QCOMPARE(other.requestCount(), 0);
+        QCOMPARE(again.visibleText(), original.visibleText());
+        QCOMPARE(stepOf(again, u"gather"_s)->source, Source::ReplayHit);
+        QCOMPARE(stepOf(again, u"summarise/answer"_s)->source, Source::ReplayHit);
+        cache::SqliteReplayCache secondCache(second.replayFile);
+        QVERIFY(secondCache.open());
+        QCOMPARE(secondCache.stats().entries, 0);
+    }
+
+    void aLiveRunsFileReRunsInAnotherStudioFromItsLiveAnswers()
+    {
+        // Run live: nothing goes into any cache, yet the file carries the LLM answers as
+        // entries (core/history/runcacheentries.h) that a replay re-run is answered from.
+        Studio first(m_dir, u"live-first"_s, m_llm);
+        const int before = m_llm.requestCount();
+        const InvokeResult original = first.run(request(u"research-assistant"_s, u"oolong?"_s, Mode::live()));
+        QVERIFY2(original.success, qPrintable(original.error));
+        QCOMPARE(m_llm.requestCount(), before + 2);
+        const QString file = m_dir.filePath(u"live.invokerun"_s);
+        first.history->panel()->select({first.newestId()});
+        QVERIFY2(first.history->panel()->exportSelected(file), qPrintable(first.history->panel()->lastMessage()));
+        QVERIFY2(first.history->panel()->lastMessage().contains(u"2 replay-cache entries"_s),
+                 qPrintable(first.history->panel()->lastMessage()));
+
+        test::OpenAiStubServer other;
+        QVERIFY(other.listen());
+        other.setReply(test::StubReply::text({u"another answer"_s}, 1, 1));
+        Studio second(m_dir, u"live-second"_s, other);
         QVERIFY(second.history->openRunFile(file));
         second.window->modeSwitch()->setMode(Mode::replay());
         QSignalSpy finished(second.window->runs(), &RunController::finished);
