@@ -25,3 +25,11 @@ function(invoke_add_folder_library name)
   target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
   target_link_libraries(${name} PUBLIC invoke_flags ${ARG_LINKS})
 endfunction()
+
+# The ThreadSanitizer build (preset tsan): every executable carries tests/tsan/qtsyncmodel.cpp,
+# which tells TSan the orderings the uninstrumented Qt makes between threads (posted events,
+# a thread's end, the functors Qt calls, thread-pool tasks; docs/hardening.md).
+if(CMAKE_CXX_FLAGS MATCHES "-fsanitize=thread")
+  target_sources(invoke_flags INTERFACE
+    $<$<STREQUAL:$<TARGET_PROPERTY:TYPE>,EXECUTABLE>:${PROJECT_SOURCE_DIR}/tests/tsan/qtsyncmodel.cpp>)
+endif()

@@ -3,8 +3,11 @@
 #   scripts/sanitizers.sh [asan|tsan]...   (default: both)
 # asan: the whole test suite built with AddressSanitizer and UndefinedBehaviorSanitizer
 #   (preset asan, build-asan); tsan: the tests of the worker threads (backend, server,
-#   batcher, runner) with ThreadSanitizer (preset tsan, build-tsan), reports inside Qt's
-#   own code suppressed by tests/tsan.supp (each entry says why it is not ours).
+#   batcher, runner) with ThreadSanitizer (preset tsan, build-tsan: only those tests,
+#   invoke-cli, invoke-server and tests/tsan's calibration are built). Qt's orderings
+#   between threads are told to TSan by tests/tsan/qtsyncmodel.cpp, Qt's own memory calls
+#   are left out by tests/tsan.supp (each entry says why it is not ours), and the
+#   calibration's tsan_race_* tests fail unless a race in our code is still reported.
 # Heavy on a 2-core machine: everything runs under nice -n 19, and each preset has its
 # own build folder. Each part prints how long its build and its tests took.
 set -eu
