@@ -27,6 +27,18 @@ void BotIndex::check(const QString &key, QObject *context, Answer answer)
     reload();
 }
 
+QString BotIndex::updatedAtOf(const QString &key) const
+{
+    const auto it = m_keys.constFind(key);
+    if (it == m_keys.cend() || it->isEmpty())
+        return {};
+    // As core/engine/botcatalog.cpp reads it for a run: the file's time, else the epoch.
+    QDateTime at = QFileInfo(*it).lastModified().toUTC();
+    if (!at.isValid())
+        at = QDateTime::fromMSecsSinceEpoch(0, Qt::UTC);
+    return at.toString(Qt::ISODateWithMs);
+}
+
 void BotIndex::reload()
 {
     if (m_loading)
@@ -40,7 +52,7 @@ void BotIndex::loaded(const BotListing &listing)
     m_loading = false;
     m_keys.clear();
     for (const BotInfo &bot : listing.bots)
-        m_keys.insert(bot.key, true);
+        m_keys.insert(bot.key, bot.sourceFile);
     m_problems = listing.problems;
     m_loadedAt.start();
 

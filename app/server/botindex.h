@@ -30,6 +30,11 @@ public:
 
     // Answers on this thread, at once when it can; never after `context` is destroyed.
     void check(const QString &key, QObject *context, Answer answer);
+    // The `updated_at` of bot `key` as a run started now reads it (its file's time, read
+    // again here: the index may be a few seconds old), ISO 8601 with milliseconds, UTC;
+    // empty for a key the index does not hold. The invoke answer carries it
+    // (Invoke-Bot-Updated-At), so a client knows the plan it holds is still the bot's.
+    QString updatedAtOf(const QString &key) const;
 
 private:
     void reload();
@@ -42,7 +47,7 @@ private:
         Answer answer;
     };
     Backend *m_backend;
-    QHash<QString, bool> m_keys;
+    QHash<QString, QString> m_keys; // key -> its bot file
     QList<LoadProblem> m_problems;
     QElapsedTimer m_loadedAt;
     bool m_loading = false;

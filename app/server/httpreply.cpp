@@ -88,6 +88,7 @@ void HttpReply::beginEventStream()
                        {"Connection", "close"}};
     if (m_chunked)
         headers.append({QByteArray("Transfer-Encoding"), QByteArray("chunked")});
+    headers += m_streamHeaders;
     m_socket->write(responseHead(200, headers));
     writeChunk(QByteArrayLiteral(": open\n\n"));
 }

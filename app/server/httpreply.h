@@ -46,6 +46,8 @@ public:
     // client sees the headers before the first event. Nothing more is read from the
     // connection as a request.
     void beginEventStream();
+    // A header the event stream's answer carries too (before beginEventStream()).
+    void addStreamHeader(const QByteArray &name, const QByteArray &value) { m_streamHeaders.append({name, value}); }
     void writeChunk(const QByteArray &bytes); // never empty: an empty chunk ends the stream
     void endEventStream();                    // the last chunk, then the connection closes
 
@@ -57,6 +59,7 @@ private:
     bool m_answered = false;
     bool m_streaming = false;
     bool m_ended = false;
+    HeaderList m_streamHeaders;
 };
 
 } // namespace invoke::server

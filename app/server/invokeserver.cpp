@@ -295,6 +295,10 @@ void InvokeServer::startStream(InvokeRequest request, std::shared_ptr<HttpReply>
     if (open >= m_options.maxStreamsPerToken)
         return fail(*reply, in, 429, u"this token has %1 streams open, the most this server allows at once "
                                      "(--max-streams-per-token); wait for one to end"_s.arg(open));
+    // The bot's version, so a client can tell whether the plan it holds is this bot's
+    // (core/backend/remoteplancache.h) without asking GET /bots/{key}/plan again.
+    if (const QString updatedAt = m_index->updatedAtOf(request.botKey); !updatedAt.isEmpty())
+        reply->addStreamHeader("Invoke-Bot-Updated-At", updatedAt.toLatin1());
     Invocation *invocation = backendFor(in.organisation)->invoke(request);
     auto *stream = new InvokeStream(reply, invocation, {in.method, in.path, 200, in.organisation, 0, {}},
                                     in.since, m_options.maxUnsentBytes, m_remotePaths.get(), this);

@@ -15,7 +15,8 @@ using namespace Qt::StringLiterals;
 namespace invoke {
 
 RemoteBackend::RemoteBackend(Options options, QObject *parent)
-    : Backend(parent), m_options(std::move(options)), m_network(new QNetworkAccessManager(this))
+    : Backend(parent), m_options(std::move(options)), m_network(new QNetworkAccessManager(this)),
+      m_plans(m_options.planCacheFolder)
 {
 }
 
@@ -119,10 +120,49 @@ void RemoteBackend::listDatasets(QObject *context, std::function<void(const Data
 
 void RemoteBackend::botPlan(const QString &key, QObject *context, std::function<void(const BotPlanResult &)> done)
 {
+    const QPointer<RemoteInvocation> running = m_latestRun.value(key);
+    std::optional<BotPlan> kept;
+    if (running && !running->isFinished())
+        kept = m_plans.find(remote::endpointText(m_options), key);
+    if (!kept) {
+        fetchPlan(key, context, std::move(done));
+        return;
+    }
+    // The run's answer names the bot's version as it starts: the kept plan when it is the
+    // same, else the server's. Once, whichever comes first: the version, or the run gone.
+    auto answered = std::make_shared<bool>(false);
+    const QPointer<RemoteBackend> self(this);
+    const QPointer<QObject> alive(context);
+    const auto decide = [self, alive, answered, key, context, done, plan = std::move(*kept)](const QDateTime &at) {
+        if (*answered || !alive)
+            return;
+        *answered = true;
+        if (at.isValid() && at == plan.updatedAt) {
+            BotPlanResult result;
+            result.plan = plan;
+            done(result);
+        } else if (self) {
+            self->fetchPlan(key, context, done);
+        } else {
+            done(BotPlanResult{std::nullopt, u"the connection to the server was closed before the plan of bot \"%1\" was read"_s.arg(key)});
+        }
+    };
+    if (running->botVersionKnown()) {
+        QMetaObject::invokeMethod(context, [decide, at = running->botUpdatedAt()] { decide(at); }, Qt::QueuedConnection);
+        return;
+    }
+    connect(running, &RemoteInvocation::botVersionArrived, context, decide);
+    connect(running, &QObject::destroyed, context, [decide] { decide({}); });
+}
+
+void RemoteBackend::fetchPlan(const QString &key, QObject *context, std::function<void(const BotPlanResult &)> done)
+{
     const QString path = u"/bots/"_s + QString::fromLatin1(QUrl::toPercentEncoding(key)) + u"/plan"_s;
     const QString url = remote::endpointText(m_options) + path;
     const QString notFound = u"The plan of bot \"%1\" was not found at %2"_s.arg(key, url);
-    get(path, context, [done, url](const QByteArray &body, const QString &error) {
+    const QString endpoint = remote::endpointText(m_options);
+    const RemotePlanCache plans = m_plans;
+    get(path, context, [done, url, endpoint, key, plans](const QByteArray &body, const QString &error) {
         BotPlanResult result;
         if (!error.isEmpty()) {
             result.error = error;
@@ -133,6 +173,8 @@ void RemoteBackend::botPlan(const QString &key, QObject *context, std::function<
         result.plan = wire::planFromBody(body, &why);
         if (!result.plan)
             result.error = u"%1 answered something that is not a bot plan: %2"_s.arg(url, why);
+        else if (result.plan->botKey == key)
+            plans.store(endpoint, key, body); // for the next run of this version (botPlan())
         done(result);
     }, notFound);
 }
@@ -145,6 +187,7 @@ QStringList RemoteBackend::secrets() const
 Invocation *RemoteBackend::invoke(const InvokeRequest &request, QObject *parent)
 {
     auto *invocation = new RemoteInvocation(m_options, request, parent);
+    m_latestRun.insert(request.botKey, invocation);
     invocation->start();
     return invocation;
 }

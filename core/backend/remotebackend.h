@@ -5,12 +5,18 @@
 // failure (refused connection, rejected token, unknown bot, a stream cut off) becomes a
 // plain message.
 #include "core/backend/backend.h"
+#include "core/backend/remoteplancache.h"
+
+#include <QtCore/QHash>
+#include <QtCore/QPointer>
 
 #include <QtCore/QUrl>
 
 class QNetworkAccessManager;
 
 namespace invoke {
+
+class RemoteInvocation;
 
 struct RemoteBackendOptions
 {
@@ -23,6 +29,9 @@ struct RemoteBackendOptions
     int firstEventTimeoutMs = 120000; // answered, but no first event for this long
     int idleTimeoutMs = 300000;       // nothing at all for this long mid-stream
     qsizetype maxEventBytes = qsizetype(16) << 20; // a larger event fails the run
+    // Where the bots' plans are kept between runs (remoteplancache.h); empty: the user's
+    // cache folder.
+    QString planCacheFolder;
 };
 
 class RemoteBackend final : public Backend
@@ -39,7 +48,9 @@ public:
 
     void listBots(QObject *context, std::function<void(const BotListing &)> done) override;
     void listDatasets(QObject *context, std::function<void(const DatasetListing &)> done) override;
-    // GET {endpoint}/bots/{key}/plan.
+    // GET {endpoint}/bots/{key}/plan; while a run of the bot is starting (the run history
+    // asks for its plan right after invoke()), the plan kept from an earlier answer instead
+    // when the run's answer names the same updated_at (remoteplancache.h): no request.
     void botPlan(const QString &key, QObject *context, std::function<void(const BotPlanResult &)> done) override;
     // GET {endpoint}/datasets/{slug}/search?q=...&limit=... (core/backend/remotedatasetsearch.cpp).
     void searchDataset(const QString &slug, const QString &query, int limit, QObject *context,
@@ -58,8 +69,12 @@ private:
     // `notFound` says what a 404 means for this path; empty: the path itself is missing.
     void get(const QString &path, QObject *context, BodyCallback done, const QString &notFound = {});
 
+    void fetchPlan(const QString &key, QObject *context, std::function<void(const BotPlanResult &)> done);
+
     Options m_options;
     QNetworkAccessManager *m_network;
+    RemotePlanCache m_plans;
+    QHash<QString, QPointer<RemoteInvocation>> m_latestRun; // by bot key
 };
 
 } // namespace invoke

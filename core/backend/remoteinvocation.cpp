@@ -73,10 +73,21 @@ void RemoteInvocation::onMetaData()
     if (m_status == 200 && m_contentType.startsWith("text/event-stream")) {
         m_phase = Phase::WaitingForEvent;
         m_timer.start(m_options.firstEventTimeoutMs);
+        const QByteArray version = m_reply->rawHeader("Invoke-Bot-Updated-At").trimmed();
+        setBotVersion(QDateTime::fromString(QString::fromLatin1(version), Qt::ISODateWithMs).toUTC());
     } else {
         m_phase = Phase::Body;
         m_timer.start(m_options.connectTimeoutMs);
     }
+}
+
+void RemoteInvocation::setBotVersion(const QDateTime &updatedAt)
+{
+    if (m_botVersionKnown)
+        return;
+    m_botVersionKnown = true;
+    m_botUpdatedAt = updatedAt.isValid() ? updatedAt : QDateTime();
+    Q_EMIT botVersionArrived(m_botUpdatedAt);
 }
 
 void RemoteInvocation::onReadyRead()
@@ -196,6 +207,7 @@ void RemoteInvocation::complete()
         return;
     m_phase = Phase::Done;
     m_timer.stop();
+    setBotVersion({}); // no answer named it: whoever waits for it stops waiting
     RunFold &fold = mutableFold();
     if (m_cancelled) {
         fold.markCancelled();

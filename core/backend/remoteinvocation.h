@@ -29,7 +29,17 @@ public:
     // Aborts the reply; finished() follows from the event loop with the events so far.
     void cancel() override;
 
+    // The bot's updated_at the server named in its answer's head (Invoke-Bot-Updated-At,
+    // docs/server.md), once that head has arrived: invalid when it named none, or when the
+    // run ended without an answer. botVersionArrived() says when, once.
+    bool botVersionKnown() const { return m_botVersionKnown; }
+    QDateTime botUpdatedAt() const { return m_botUpdatedAt; }
+
+Q_SIGNALS:
+    void botVersionArrived(const QDateTime &updatedAt);
+
 private:
+    void setBotVersion(const QDateTime &updatedAt);
     // Where the answer is: each phase has its own timeout and its own words for it.
     enum class Phase { Connecting, WaitingForEvent, Streaming, Body, Done };
 
@@ -61,6 +71,8 @@ private:
     QNetworkReply::NetworkError m_networkError = QNetworkReply::NoError;
     QString m_networkErrorString;
     QString m_failure; // what ended the run early: a timeout, an oversized event
+    bool m_botVersionKnown = false;
+    QDateTime m_botUpdatedAt;
 };
 
 } // namespace invoke
