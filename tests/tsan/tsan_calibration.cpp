@@ -14,6 +14,7 @@
 #include <QtCore/QCoreApplication>
 #include <QtCore/QFutureWatcher>
 #include <QtCore/QList>
+#include <QtCore/QMetaMethod>
 #include <QtCore/QPromise>
 #include <QtCore/QThread>
 #include <QtCore/QThreadPool>
@@ -146,6 +147,37 @@ int raceAfterPromise()
     QCoreApplication::exec();
     QThreadPool::globalInstance()->waitForDone();
     return result > 0 ? 0 : 1;
+}
+
+// One functor connected directly to a signal that two threads emit at once: both run it
+// concurrently (tests/tsan/qtsyncmodel.cpp wraps connected functors, and must not order one
+// call after another).
+int raceInDirectSlot()
+{
+    QObject sender;
+    Shared shared;
+    QObject::connect(&sender, &QObject::objectNameChanged, &sender,
+                     [&shared](const QString &) { ++shared.counter; }, // races between the emitters
+                     Qt::DirectConnection);
+    const int signalIndex = QMetaMethod::fromSignal(&QObject::objectNameChanged).methodIndex()
+                            - QObject::staticMetaObject.methodOffset();
+    std::atomic<int> ready{0};
+    auto emitMany = [&] {
+        ready.fetch_add(1, std::memory_order_relaxed);
+        while (ready.load(std::memory_order_relaxed) < 2)
+            QThread::yieldCurrentThread();
+        QString name = u"emitted"_s;
+        void *args[] = {nullptr, &name};
+        for (int i = 0; i < 200; ++i)
+            QMetaObject::activate(&sender, &QObject::staticMetaObject, signalIndex, args);
+    };
+    std::unique_ptr<QThread> first(QThread::create(emitMany));
+    std::unique_ptr<QThread> second(QThread::create(emitMany));
+    first->start();
+    second->start();
+    first->wait();
+    second->wait();
+    return shared.counter > 0 ? 0 : 1;
 }
 
 // --- handoffs: correct, TSan must stay silent ------------------------------------------
@@ -282,6 +314,7 @@ int main(int argc, char **argv)
         {u"race_after_queued_call"_s, raceAfterQueuedCall},
         {u"race_pool_task"_s, raceWithPoolTask},
         {u"race_after_promise"_s, raceAfterPromise},
+        {u"race_in_direct_slot"_s, raceInDirectSlot},
         {u"handoff_queued_call"_s, handoffQueuedCall},
         {u"handoff_queued_signal"_s, handoffQueuedSignal},
         {u"handoff_blocking_call"_s, handoffBlockingCall},
@@ -292,7 +325,7 @@ int main(int argc, char **argv)
     const auto it = cases.find(name);
     if (it == cases.end()) {
         std::fprintf(stderr, "usage: tsan_calibration CASE (race_threads, race_after_queued_call, race_pool_task, "
-                             "race_after_promise, handoff_queued_call, handoff_queued_signal, handoff_blocking_call, handoff_promise, "
+                             "race_after_promise, race_in_direct_slot, handoff_queued_call, handoff_queued_signal, handoff_blocking_call, handoff_promise, "
                              "handoff_thread_end)\n");
         return 2;
     }
