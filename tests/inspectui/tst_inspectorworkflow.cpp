@@ -24,6 +24,7 @@
 #include <QtCore/QHash>
 #include <QtCore/QTimer>
 #include <QtGui/QContextMenuEvent>
+#include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QLabel>
@@ -144,6 +145,7 @@ private Q_SLOTS:
         inspector->rulesAction()->trigger();
         auto *dialog = window->findChild<ColouringDialog *>();
         QVERIFY(dialog);
+        QAbstractItemModelTester tester(dialog->list()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         QVERIFY(QTest::qWaitForWindowExposed(dialog));
         QCOMPARE(dialog->list()->topLevelItemCount(), 0);
         QTest::mouseClick(dialog->addButton(), Qt::LeftButton);

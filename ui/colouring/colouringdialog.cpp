@@ -240,9 +240,13 @@ void ColouringDialog::rebuildList(int select)
     m_list->clear();
     m_loading = true;
     for (const ColouringRule &rule : m_rules) {
-        auto *item = new QTreeWidgetItem(m_list);
+        // Made whole before it joins the list: flags set on a listed item that has no
+        // column yet make Qt 6.4's QTreeModel::itemChanged announce a change up to column
+        // -1, an invalid index (QAbstractItemModelTester fails on it; tst_inspectorworkflow).
+        auto *item = new QTreeWidgetItem;
         item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable);
         paintItem(item, rule);
+        m_list->addTopLevelItem(item);
     }
     m_loading = false;
     if (select >= 0)
