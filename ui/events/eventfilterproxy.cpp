@@ -104,6 +104,26 @@ void EventFilterProxy::setFilter(const filter::Filter &filter)
     m_runner.start(filter, m_events->snapshot(), 0);
 }
 
+void EventFilterProxy::setFilterWithMatches(const filter::Filter &filter, std::vector<int> rows)
+{
+    if (!m_events)
+        return;
+    m_runner.cancel();
+    m_pending = {};
+    m_pendingIsNew = false;
+    beginResetModel();
+    m_filter = filter;
+    m_matches = std::move(rows);
+    m_evaluated = m_events->rowCount();
+    m_matchedPathIds.clear();
+    for (const int row : m_matches)
+        if (const quint32 id = m_events->pathIdAt(row); id != 0)
+            m_matchedPathIds.insert(id);
+    endResetModel();
+    emit matchingPathsChanged();
+    emit filterApplied(0);
+}
+
 void EventFilterProxy::setHideOthers(bool hide)
 {
     if (hide == m_hideOthers)

@@ -30,6 +30,10 @@ public:
     // Starts matching `filter`; the shown filter stays until it is done (filterApplied), or
     // stays for good when it fails (filterFailed). The empty filter applies at once.
     void setFilter(const filter::Filter &filter);
+    // Shows `filter` at once when its matches among the rows so far are known already (an
+    // index the list keeps: EventListModel::messageRows); `rows` must be exactly those
+    // matches, ascending. Rows that arrive later are matched as they come.
+    void setFilterWithMatches(const filter::Filter &filter, std::vector<int> rows);
     // The filter the rows show now.
     const filter::Filter &filter() const { return m_filter; }
     // A filter is being matched off the GUI thread.

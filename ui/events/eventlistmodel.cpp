@@ -1,5 +1,6 @@
 #include "ui/events/eventlistmodel.h"
 
+#include "core/filter/memberscan.h"
 #include "core/wire/events.h"
 
 using namespace Qt::StringLiterals;
@@ -60,6 +61,9 @@ void EventListModel::clear()
     m_typeIds = {{QString(), 0}};
     m_paths = QStringList{QString()};
     m_pathIds = {{QString(), 0}};
+    m_messageRows.clear();
+    m_lastMessage = nullptr;
+    m_lastMessageId.clear();
     endResetModel();
 }
 
@@ -125,6 +129,8 @@ void EventListModel::addEvents(const QList<Event> &events)
         }
         row.typeId = lastTypeId;
         row.pathId = lastPathId;
+        if (type == u"message_content"_s)
+            indexMessage(event.raw, m_rowCount);
         if (const EventKind kind = wire::kindOfType(type); filter::EventFacts::applies(kind)) {
             if (m_factCount % EventFactsBlock::kFacts == 0)
                 m_facts.push_back(std::make_shared<EventFactsBlock>());
@@ -212,6 +218,37 @@ QList<int> EventListModel::rowsForPath(const QString &path) const
     for (int row = 0; row < m_rowCount; ++row)
         if (rowAt(row).pathId == id)
             rows.append(row);
+    return rows;
+}
+
+void EventListModel::indexMessage(QByteArrayView raw, int row)
+{
+    static const std::vector<std::string> idPath{"message_content_id"};
+    const filter::MemberValue id = filter::scanMember(raw, "metadata", idPath);
+    if (!id.found)
+        return;
+    // The text the filter compares "id" with (core/filter/filtermatch.cpp): a string as it
+    // is, any other value as compact JSON.
+    const bool isString = id.value.is_string();
+    if (!isString || id.value.get_ref<const std::string &>() != m_lastMessageId || !m_lastMessage) {
+        m_lastMessageId = isString ? id.value.get_ref<const std::string &>() : dumpJson(id.value).toStdString();
+        m_lastMessage = &m_messageRows[m_lastMessageId];
+    }
+    if (!m_lastMessage->empty() && m_lastMessage->back().last == row - 1)
+        m_lastMessage->back().last = row;
+    else
+        m_lastMessage->push_back({row, row});
+}
+
+std::vector<int> EventListModel::messageRows(const QString &id) const
+{
+    std::vector<int> rows;
+    const auto found = m_messageRows.find(id.toStdString());
+    if (found == m_messageRows.end())
+        return rows;
+    for (const RowRun &run : found->second)
+        for (int row = run.first; row <= run.last; ++row)
+            rows.push_back(row);
     return rows;
 }
 

@@ -9,6 +9,10 @@
 #include <QtCore/QHash>
 #include <QtCore/QStringList>
 
+#include <string>
+#include <unordered_map>
+#include <vector>
+
 namespace invoke::ui {
 
 // Every raw event of a run, in arrival order, as a flat table.
@@ -59,6 +63,12 @@ public:
 
     // A step's own events (exact path), in arrival order.
     QList<int> rowsForPath(const QString &path) const;
+    // The text deltas of one message, ascending: the rows of type "message_content" whose
+    // metadata.message_content_id is `id` (a string's text, any other value's compact JSON),
+    // exactly what the filter `type == "message_content" and metadata.message_content_id
+    // == "id"` matches (ui/follow/followfilters.h). Read from an index kept as rows
+    // arrive, so Follow Message opens at once at a million events.
+    std::vector<int> messageRows(const QString &id) const;
 
     // Every distinct type / step path seen so far (for filter pickers), in first-seen order.
     QStringList types() const { return m_types; }
@@ -79,6 +89,7 @@ private:
     const EventRow &rowAt(int row) const { return eventRowAt(m_blocks, row); }
     quint16 typeIdOf(const QString &type);
     quint32 pathIdOf(const QString &path);
+    void indexMessage(QByteArrayView raw, int row);
 
     EventRowBlocks m_blocks; // blocks: no 2x capacity slack, and snapshots share them
     int m_rowCount = 0;
@@ -90,6 +101,16 @@ private:
     QHash<QString, quint16> m_typeIds;
     QStringList m_paths;              // id -> path; id 0 is ""
     QHash<QString, quint32> m_pathIds;
+    // message_content_id (UTF-8) -> its rows as runs of consecutive rows: a message's
+    // deltas mostly arrive one after another, so a message costs a few runs.
+    struct RowRun
+    {
+        int first;
+        int last;
+    };
+    std::unordered_map<std::string, std::vector<RowRun>> m_messageRows;
+    std::vector<RowRun> *m_lastMessage = nullptr; // the runs of the last message indexed
+    std::string m_lastMessageId;
 };
 
 } // namespace invoke::ui

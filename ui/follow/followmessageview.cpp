@@ -52,7 +52,10 @@ FollowMessageView::FollowMessageView(EventListModel *events, const QString &mess
             rebuild();
     });
     connect(m_find, &FindBar::findRequested, this, &FollowMessageView::find);
-    m_proxy->setFilter(*filter::Filter::parse(messageFilterText(messageContentId)));
+    // The deltas so far from the list's index of messages (no pass over a million events),
+    // the ones to come matched by the filter as they arrive.
+    m_proxy->setFilterWithMatches(*filter::Filter::parse(messageFilterText(messageContentId)),
+                                  events->messageRows(messageContentId));
     updateStatus();
     resize(640, 480);
 }

@@ -1,8 +1,9 @@
 #pragma once
 // Follow message: the text deltas of one message_content_id joined into the text they make,
-// growing as the run streams more (docs/filters.md, "Follow"). The deltas are picked by a
-// display filter on the event list (ui/events/eventfilterproxy.h: matched off the GUI
-// thread, new events as they come); only the new ones are appended.
+// growing as the run streams more (docs/filters.md, "Follow"). The deltas so far come from
+// the event list's index of messages (EventListModel::messageRows); those that arrive later
+// are picked by the same display filter (ui/events/eventfilterproxy.h) as they come, and
+// only the new ones are appended.
 #include <QtWidgets/QWidget>
 
 class QLabel;
