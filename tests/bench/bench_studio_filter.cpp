@@ -13,8 +13,9 @@
 //     event list's facts, core/filter/eventfacts.h)
 //   text contains / matches                            4.0-4.4 s before, 0.51-0.56 s now (the text
 //     chunk read without a DOM, core/model/eventscan.h)
-//   payload.parameters.model == ...                    4.9 s before, 3.2 s now (a DOM per event:
-//     over the 2 s target)
+//   payload.parameters.model == ...                    4.9 s, then 3.2 s (a DOM per event: over
+//     the 2 s target); 1.26 s now at load ~6 (only the member read from the bytes,
+//     core/filter/memberscan.h)
 //   the GUI thread's longest stall meanwhile: 1-14 ms.
 //
 //   QT_QPA_PLATFORM=offscreen build/bin/bench_studio_filter [events]
