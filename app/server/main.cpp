@@ -77,7 +77,8 @@ int main(int argc, char *argv[])
 
     server::ServerOptions options;
     options.engine.botFolders = engine::BotCatalog::defaultFolders(args->botFolders);
-    // --cache, else INVOKE_CACHE_URL (taken from the environment: it may hold a password).
+    // --cache, else INVOKE_CACHE_URL (taken from the environment: it may hold a password),
+    // else its own file; never the studio's saved cache/url (docs/server.md, The replay cache).
     options.engine.replayCacheFile = args->cacheFile;
     if (options.engine.replayCacheFile.isEmpty())
         options.engine.replayCacheFile = takeSecretFromEnvironment("INVOKE_CACHE_URL").value_or(QString()).trimmed();

@@ -62,10 +62,11 @@ int main(int argc, char *argv[])
     invoke::SecretStore secrets(invoke::keychainService());
     // The replay cache: INVOKE_CACHE_URL, else the one saved in Settings (a PostgreSQL
     // password from the keychain once it answers), else the default file.
-    invoke::useSavedReplayCache(&backend, settings, &secrets, [](const QString &problem) {
+    const auto warnCacheProblem = [](const QString &problem) {
         if (!problem.isEmpty())
             qWarning("%s", qUtf8Printable(problem));
-    });
+    };
+    invoke::useSavedReplayCache(&backend, settings, &secrets, warnCacheProblem);
 
     // The window talks to the profile in use: the engine above or a server.
     invoke::ui::BackendProvider provider(&backend);
@@ -75,6 +76,10 @@ int main(int argc, char *argv[])
     // The key comes from the keychain after start; the engine uses whatever is current.
     QObject::connect(&window, &invoke::ui::MainWindow::llmSettingsChanged, &backend,
                      &invoke::LocalBackend::setLlmSettings);
+    // A replay cache saved in Preferences serves the next run at once; a run going on
+    // keeps the cache it opened (INVOKE_CACHE_URL, when given, still wins).
+    QObject::connect(&window, &invoke::ui::MainWindow::replayCacheSettingChanged, &backend,
+                     [&] { invoke::useSavedReplayCache(&backend, settings, &secrets, warnCacheProblem); });
     // The profile switcher and Copy as code on the toolbar.
     const invoke::ui::WindowAddOns addOns = invoke::ui::installWindowAddOns(&window, &profiles, &provider);
     // History > Export reads the replay cache the engine uses (a team's PostgreSQL too).

@@ -85,11 +85,13 @@ SettingsDialog::SettingsDialog(QSettings *settings, SecretStore *secrets, QWidge
         tr("Without bubblewrap, codeexec steps are refused. Checked, they run with resource limits only: the "
            "code can use the network and read your files. Used from the next start of Invoke Studio."));
     form->addRow(tr("Code steps:"), m_allowUnsandboxedCode);
-    m_cacheUrl = new QLineEdit(settings->value(QLatin1String(cache::CacheUrlSettingsKey)).toString(), this);
+    m_storedCacheUrl = settings->value(QLatin1String(cache::CacheUrlSettingsKey)).toString();
+    m_cacheUrl = new QLineEdit(m_storedCacheUrl, this);
     m_cacheUrl->setObjectName(u"cacheUrl"_s);
     m_cacheUrl->setPlaceholderText(tr("the embedded cache; or postgresql://user@host/db"));
     m_cacheUrl->setToolTip(tr("A file path, sqlite:PATH, or postgresql://user[:password]@host[:port]/db for a cache "
-                              "a team shares. A password typed in the URL goes to the keychain."));
+                              "a team shares. A password typed in the URL goes to the keychain. Used from the next "
+                              "run; a run already going keeps its cache."));
     form->addRow(tr("Replay cache:"), m_cacheUrl);
     m_cachePassword = new QLineEdit(this);
     m_cachePassword->setObjectName(u"cachePassword"_s);
@@ -192,6 +194,7 @@ void SettingsDialog::save()
     m_settings->setValue(u"history/maxMegabytes"_s, m_historyCap->value());
     // The cache URL: its password goes to the keychain, the rest to the settings.
     QString cachePassword = m_cachePassword->text();
+    QString cacheUrl; // as saved
     if (const QString text = m_cacheUrl->text().trimmed(); text.isEmpty()) {
         m_settings->remove(QLatin1String(cache::CacheUrlSettingsKey));
     } else {
@@ -203,24 +206,35 @@ void SettingsDialog::save()
         }
         if (!url->password.isEmpty())
             cachePassword = std::exchange(url->password, QString());
-        m_cacheUrl->setText(url->toString());
+        cacheUrl = url->toString();
+        m_cacheUrl->setText(cacheUrl);
         m_cachePassword->setText(cachePassword);
-        m_settings->setValue(QLatin1String(cache::CacheUrlSettingsKey), url->toString());
+        m_settings->setValue(QLatin1String(cache::CacheUrlSettingsKey), cacheUrl);
     }
     m_settings->sync();
+    // Said once the keychain has the password too, so the engine reads the new one.
+    const auto announceCache = [this, cacheUrl](bool passwordSaved) {
+        if (cacheUrl == m_storedCacheUrl && !passwordSaved)
+            return;
+        m_storedCacheUrl = cacheUrl;
+        Q_EMIT replayCacheSaved();
+    };
 
     if (cachePassword == m_storedCachePassword) {
+        announceCache(false);
         saveApiKey(typed);
         return;
     }
     saveButton()->setEnabled(false);
-    auto done = [this, typed, cachePassword](const SecretResult &r) {
+    auto done = [this, typed, cachePassword, announceCache](const SecretResult &r) {
         saveButton()->setEnabled(true);
         if (r.ok() || (cachePassword.isEmpty() && r.status == SecretResult::NotFound)) {
             m_storedCachePassword = cachePassword;
+            announceCache(true);
             saveApiKey(typed);
             return;
         }
+        announceCache(false); // the URL is saved: the engine follows it as a restart would
         showKeyStatus(false, tr("The replay cache's password was NOT saved: %1").arg(r.error));
         m_buttons->button(QDialogButtonBox::Cancel)->setText(tr("Close"));
     };

@@ -47,6 +47,9 @@ public:
 Q_SIGNALS:
     // The settings to use from now on, key included (saved or session-only).
     void applied(const invoke::LlmSettings &settings);
+    // The replay cache's URL or password was saved changed: the embedded engine takes it
+    // for its next run (core/backend/localcachesetting.h; running ones keep theirs).
+    void replayCacheSaved();
 
 private:
     void save();
@@ -67,6 +70,7 @@ private:
     QLineEdit *m_cacheUrl = nullptr;
     QLineEdit *m_cachePassword = nullptr;
     QString m_storedCachePassword;
+    QString m_storedCacheUrl; // what the settings held when the dialog opened, or saved since
     QLabel *m_keyStatus;
     QPushButton *m_test;
     QLabel *m_testResult;

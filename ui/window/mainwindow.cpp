@@ -328,6 +328,7 @@ void MainWindow::openSettings()
     auto *dialog = new SettingsDialog(m_settings, m_secrets, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &SettingsDialog::applied, this, &MainWindow::applyLlmSettings);
+    connect(dialog, &SettingsDialog::replayCacheSaved, this, &MainWindow::replayCacheSettingChanged);
     dialog->open();
 }
 

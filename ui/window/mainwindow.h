@@ -144,6 +144,9 @@ public Q_SLOTS:
 Q_SIGNALS:
     // The backend should use these from now on (main() hands them to LocalBackend).
     void llmSettingsChanged(const invoke::LlmSettings &settings);
+    // Preferences saved another replay cache (URL or password): main() has the embedded
+    // engine read it again for its next run (core/backend/localcachesetting.h).
+    void replayCacheSettingChanged();
     void botsLoaded();
     void runFinished(const invoke::InvokeResult &result);
 
