@@ -1,6 +1,6 @@
 // What recording a remote run's plan costs invoke-cli (issue 14; run by hand):
-//   build/bin/bench_remoteplan [--runs 40]
-// The real invoke-server (bundled bots, --insecure-no-auth) and N processes of
+//   build/bin/bench_remoteplan [--runs 40] [--slow-plan-ms 300]
+// The real invoke-server (bundled bots, a token) and N processes of
 // `invoke-cli invoke chat -m hi --mode manual --endpoint URL` (a short run: the bundled
 // mock set answers), each configuration in turn:
 //   A. --no-history: nothing recorded (the floor);
@@ -9,26 +9,34 @@
 //      (core/backend/remoteplancache.h);
 //   C. recorded, the plan kept from the run before: the invoke answer's
 //      Invoke-Bot-Updated-At matches it, and no plan is asked for.
+// Then D and E as B and C, through a relay that holds a GET .../plan for --slow-plan-ms
+// (300) before passing it on: a server whose plan answers after the run has ended.
 // For each: wall time per process (median, mean, p90) and the requests the server logged
-// per run. Figures on this 2-core machine, 2026-12-07, 40 runs each (other builds running):
-//   A. --no-history                              median 12.8 ms, mean 15.5 ms, 1 request/run
-//   B. recorded, plan asked for on every run     median 35.8 ms, mean 37.5 ms, 2 requests/run
-//   C. recorded, the kept plan used              median 36.3 ms, mean 37.3 ms, 1 request/run
+// per run. Figures on this 2-core machine, 2026-12-07, 30 runs each (other builds running):
+//   A. --no-history                              median 10.7 ms, mean 13.7 ms, 1 request/run
+//   B. recorded, plan asked for on every run     median 39.0 ms, mean 41.3 ms, 2 requests/run
+//   C. recorded, the kept plan used              median 39.5 ms, mean 41.2 ms, 1 request/run
+//   D. as B, the plan answered after 300 ms      median 350.0 ms, mean 354.8 ms, 2 requests/run
+//   E. as C, the plan answered after 300 ms      median 40.6 ms, mean 46.4 ms, 1 request/run
 //   (the build before the plan was kept, by a shell loop of 30 runs: median 35.5 ms recorded,
 //   21.6 ms --no-history, 2 requests/run.) On loopback the plan's GET runs beside the POST and
-//   is back before the run ends, so C saves the request, not time; what recording still costs
-//   (~23 ms) is the history's own work (core/history: the file, its writer thread, commits
-//   synced to disk: strace shows its fdatasync calls after the run's output).
-//   The time C saves is the plan's answer time whenever that outlasts the run (a busy or far
-//   server; RunHistory::flush waited up to 5 s for it).
+//   is back before the run ends, so C saves the request, not time; D shows the wait the run's
+//   recording had whenever the plan answered after the run (RunHistory::flush waits up to
+//   5 s for it), which E no longer has. What recording still costs (~25 ms against A) is the
+//   history's own work (core/history: the file, its writer thread, commits synced to disk:
+//   strace shows its fdatasync calls after the run's output).
 #include "tests/support/cliprocess.h"
 #include "tests/support/serverprocess.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QDir>
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QFile>
 #include <QtCore/QRegularExpression>
 #include <QtCore/QTemporaryDir>
+#include <QtCore/QTimer>
+#include <QtNetwork/QTcpServer>
+#include <QtNetwork/QTcpSocket>
 
 #include <algorithm>
 #include <cstdio>
@@ -44,6 +52,64 @@ int argument(const QStringList &args, const QString &name, int fallback)
     return at >= 0 && at + 1 < args.size() ? args.at(at + 1).toInt() : fallback;
 }
 
+// A loopback TCP relay in front of the server that holds each connection whose first
+// request is a GET .../plan for `delayMs` before passing it on: a server whose plan answer
+// is slower than the run (a busy or far one). Other connections pass at once.
+class SlowPlanRelay : public QTcpServer
+{
+public:
+    SlowPlanRelay(quint16 upstream, int delayMs) : m_upstream(upstream), m_delayMs(delayMs)
+    {
+        listen(QHostAddress::LocalHost);
+        connect(this, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *client = nextPendingConnection())
+                relay(client);
+        });
+    }
+
+private:
+    void relay(QTcpSocket *client)
+    {
+        auto *server = new QTcpSocket(client);
+        auto *held = new QByteArray;
+        auto *decided = new bool(false);
+        connect(client, &QObject::destroyed, [held, decided] {
+            delete held;
+            delete decided;
+        });
+        const auto pass = [client, server, held] {
+            server->write(*held);
+            held->clear();
+        };
+        connect(client, &QTcpSocket::readyRead, client, [=, this] {
+            held->append(client->readAll());
+            if (*decided) {
+                if (server->state() == QAbstractSocket::ConnectedState && m_delayMs >= 0)
+                    pass();
+                return;
+            }
+            if (!held->contains("\r\n"))
+                return;
+            *decided = true;
+            const bool plan = held->startsWith("GET ") && held->left(held->indexOf("\r\n")).contains("/plan");
+            const int delay = plan ? m_delayMs : 0;
+            QTimer::singleShot(delay, client, [=, this] {
+                server->connectToHost(QHostAddress::LocalHost, m_upstream);
+                connect(server, &QTcpSocket::connected, client, pass);
+            });
+        });
+        connect(server, &QTcpSocket::readyRead, client, [client, server] { client->write(server->readAll()); });
+        connect(server, &QTcpSocket::disconnected, client, [client] { client->disconnectFromHost(); });
+        connect(client, &QTcpSocket::disconnected, client, [client, server] {
+            server->disconnectFromHost();
+            client->deleteLater();
+        });
+    }
+
+    quint16 m_upstream;
+    int m_delayMs;
+};
+
 struct Figures
 {
     double medianMs = 0, meanMs = 0, p90Ms = 0;
@@ -57,14 +123,23 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     const int runs = argument(app.arguments(), u"--runs"_s, 40);
     QTemporaryDir home;
-    auto server = test::ServerProcess::launch({u"--insecure-no-auth"_s, u"--cache"_s, home.filePath(u"server.sqlite"_s)},
+    // With a token: --insecure-no-auth answers only requests that name the server itself
+    // as Host, which the relay below does not.
+    const QString tokens = test::writeFile(home.filePath(u"tokens.txt"_s), "bench-token-0123456789abcdef bench\n");
+    QFile::setPermissions(tokens, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    auto server = test::ServerProcess::launch({u"--tokens"_s, tokens, u"--cache"_s, home.filePath(u"server.sqlite"_s)},
                                               test::ServerProcess::scratchEnvironment(home.filePath(u"server"_s)));
     if (!server)
         return 1;
-    const QProcessEnvironment cli = test::ServerProcess::scratchEnvironment(home.filePath(u"developer"_s));
+    QProcessEnvironment cli = test::ServerProcess::scratchEnvironment(home.filePath(u"developer"_s));
+    cli.insert(u"INVOKE_AUTH_TOKEN"_s, u"bench-token-0123456789abcdef"_s);
     const QString keptPlans = cli.value(u"XDG_CACHE_HOME"_s) + u"/Invoke Studio/invoke-studio/remote-plans"_s;
-    const QStringList invoke{u"invoke"_s, u"chat"_s, u"-m"_s, u"hi"_s, u"--mode"_s, u"manual"_s, u"--endpoint"_s,
-                             server->url({}).toString()};
+    const int slowPlanMs = argument(app.arguments(), u"--slow-plan-ms"_s, 300);
+    SlowPlanRelay relay(server->port(), slowPlanMs);
+    const auto invokeOn = [](const QString &endpoint) {
+        return QStringList{u"invoke"_s, u"chat"_s, u"-m"_s, u"hi"_s, u"--mode"_s, u"manual"_s, u"--endpoint"_s, endpoint};
+    };
+    QStringList invoke = invokeOn(server->url({}).toString());
     const QRegularExpression request(u"^\\S+ (GET|POST) /bots/"_s, QRegularExpression::MultilineOption);
 
     const auto measure = [&](const QStringList &extra, bool forgetPlans) {
@@ -101,5 +176,10 @@ int main(int argc, char *argv[])
     print("A. --no-history", measure({u"--no-history"_s}, false));
     print("B. recorded, plan asked for on every run", measure({}, true));
     print("C. recorded, the kept plan used", measure({}, false));
+    // The same through the relay: the plan answers slowPlanMs after it is asked for.
+    invoke = invokeOn(u"http://127.0.0.1:%1"_s.arg(relay.serverPort()));
+    std::printf("through a relay that holds GET .../plan for %d ms:\n", slowPlanMs);
+    print("D. recorded, plan asked for on every run", measure({}, true));
+    print("E. recorded, the kept plan used", measure({}, false));
     return server->terminate() == 0 ? 0 : 1;
 }
