@@ -29,8 +29,10 @@
 //  4. A task given to a QThreadPool (core/backend/localbackend.cpp): the pool's queue is a
 //     QMutex inside Qt. Release when the task is handed over, acquire when it starts.
 //
-// Nothing here orders two pieces of our code that Qt does not order: a race in our code
-// still shows (tests/tsan/tsan_calibration.cpp proves it for each kind of thread).
+// Point 1 is wider than Qt in one way: a delivery acquires everything posted to its thread so
+// far, not only its own event (docs/hardening.md says what that can hide). Otherwise nothing
+// here orders two pieces of our code that Qt does not order: a race in our code still shows
+// (tests/tsan/tsan_calibration.cpp proves it for each kind of thread).
 #include <QtCore/QCoreApplication>
 #include <QtCore/QThread>
 #include <QtCore/QThreadPool>
