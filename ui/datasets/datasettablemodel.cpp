@@ -86,9 +86,18 @@ void DatasetTableModel::attach(TableFile *file)
         m_columns.append({m_nextColumnId++, file->columns().at(c), int(c)});
     connect(file, &TableFile::rowsAppended, this, [this](qint64 first, qint64 last) {
         Q_UNUSED(first);
-        if (!m_identity)
-            return; // rows change only once the file was read (canChangeRows)
-        beginInsertRows({}, int(m_fileRows), int(last));
+        if (m_identity) {
+            beginInsertRows({}, int(m_fileRows), int(last));
+            m_fileRows = last + 1;
+            endInsertRows();
+            return;
+        }
+        // Rows were added or removed before the file was read to its end: the rest of the
+        // file's rows go after every row there is.
+        const int at = rowCount();
+        beginInsertRows({}, at, at + int(last - m_fileRows));
+        for (qint64 ref = m_fileRows; ref <= last; ++ref)
+            m_order.push_back(ref);
         m_fileRows = last + 1;
         endInsertRows();
     });
@@ -200,6 +209,34 @@ QString DatasetTableModel::cellText(int row, int column) const
     if (row < 0 || row >= rowCount() || column < 0 || column >= m_columns.size())
         return {};
     return textOf(cell(refOf(row), m_columns.at(column)));
+}
+
+std::vector<qint64> DatasetTableModel::rowRefs() const
+{
+    if (!m_identity)
+        return m_order;
+    std::vector<qint64> refs(static_cast<size_t>(rowCount()));
+    for (size_t i = 0; i < refs.size(); ++i)
+        refs[i] = qint64(i);
+    return refs;
+}
+
+int DatasetTableModel::columnSource(int column) const
+{
+    return column >= 0 && column < m_columns.size() ? m_columns.at(column).source : -1;
+}
+
+QHash<qint64, QStringList> DatasetTableModel::editedRowTexts(const QList<int> &columns) const
+{
+    QHash<qint64, QStringList> texts;
+    for (auto it = m_edits.cbegin(); it != m_edits.cend(); ++it) {
+        QStringList row;
+        for (const int column : columns)
+            row.append(column >= 0 && column < m_columns.size() ? textOf(cell(it.key(), m_columns.at(column)))
+                                                                : QString());
+        texts.insert(it.key(), row);
+    }
+    return texts;
 }
 
 QString DatasetTableModel::rowProblem(int row) const

@@ -39,8 +39,9 @@ public:
     void setInitialRows(const QList<Json> &rows);
     QUndoStack *undoStack() const { return m_undo; }
     bool isModified() const;
-    // Rows can be added and removed once the whole file was read.
-    bool canChangeRows() const { return !m_file || m_file->finished(); }
+    // Rows can be added and removed at once, while the file is still being read (its
+    // rows found later go at the end); saving waits until it was read to its end.
+    bool canChangeRows() const { return true; }
 
     // An import: these lines of the file do not read; saving is refused until each row
     // holding one was edited or removed.
@@ -68,6 +69,12 @@ public:
     QStringList columnNames() const;
 
     QString cellText(int row, int column) const;
+    // For a scan of every row off the GUI thread (ui/datasets/datasetviewproxy.h): each
+    // row's ref in order (>= 0 the file's row, < 0 a row added here), a column's place in
+    // the file (-1: added here), and the text of `columns` for every row that has an edit.
+    std::vector<qint64> rowRefs() const;
+    int columnSource(int column) const;
+    QHash<qint64, QStringList> editedRowTexts(const QList<int> &columns) const;
     // Why the row does not read as the file holds it (empty when it does, or once edited).
     QString rowProblem(int row) const;
     int lineOf(int row) const;

@@ -1,7 +1,11 @@
 #include "ui/datasets/datasetviewproxy.h"
 #include "ui/datasets/datasettablemodel.h"
 
+#include "ui/datasets/rowindexer.h"
+
 #include <QtCore/QCoreApplication>
+#include <QtCore/QHash>
+#include <QtCore/QScopeGuard>
 #include <QtCore/QThread>
 #include <QtCore/QTimer>
 
@@ -11,20 +15,35 @@ using namespace Qt::StringLiterals;
 
 namespace invoke::ui {
 
-struct DatasetViewProxy::Scan
+namespace {
+
+// What a sort or filter scan reads, taken on the GUI thread; the worker reads the file.
+struct ScanJob
 {
-    int generation = 0;
-    int next = 0;
-    int total = 0;
-    std::vector<int> kept;
-    std::vector<QString> keys; // when sorting: the kept rows' values
+    QString path;
+    TableFormat format = TableFormat::Csv;
+    QStringList fileColumns;
+    qint64 fileRows = 0;
+    std::vector<qint64> refs;          // the table's rows in order
+    std::vector<int> sources;          // the wanted columns' places in the file
+    QHash<qint64, QStringList> edited; // the wanted columns' texts of the rows with edits
+    QString filter;
+    std::vector<int> filtered;         // places in `sources` the filter looks at
+    int sorted = -1;                   // the place in `sources` of the sort key
+    bool descending = false;
+    std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
 };
+
+// The view's rows (the table's, kept and ordered), computed on the worker.
+std::optional<std::vector<int>> runScan(const ScanJob &scan, const std::function<void(int)> &progress, QString *error);
+
+} // namespace
 
 DatasetViewProxy::DatasetViewProxy(QObject *parent) : QAbstractProxyModel(parent) {}
 
 DatasetViewProxy::~DatasetViewProxy()
 {
-    ++m_generation; // a sort still running on its thread hands its result to nobody
+    cancel(); // a scan still running on its thread stops and hands its result to nobody
 }
 
 DatasetTableModel *DatasetViewProxy::table() const
@@ -42,6 +61,7 @@ void DatasetViewProxy::setSourceModel(QAbstractItemModel *model)
     m_rows.reset();
     m_filter.clear();
     m_sortColumn = -1;
+    m_applied = {};
     QAbstractProxyModel::setSourceModel(model);
     if (model) {
         auto &c = m_sourceConnections;
@@ -53,6 +73,7 @@ void DatasetViewProxy::setSourceModel(QAbstractItemModel *model)
             m_rows.reset();
             m_filter.clear();
             m_sortColumn = -1;
+            m_applied = {};
             endResetModel();
         }));
         c.push_back(connect(model, &QAbstractItemModel::rowsAboutToBeInserted, this,
@@ -61,6 +82,11 @@ void DatasetViewProxy::setSourceModel(QAbstractItemModel *model)
                                     beginInsertRows({}, first, last);
                             }));
         c.push_back(connect(model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &, int first, int last) {
+            // A scan on its way read the rows as they were: again, once these are placed.
+            const auto again = qScopeGuard([this, scanning = m_cancelScan != nullptr] {
+                if (scanning)
+                    rebuild();
+            });
             if (!m_rows) {
                 endInsertRows();
                 return;
@@ -83,6 +109,7 @@ void DatasetViewProxy::setSourceModel(QAbstractItemModel *model)
         }));
         c.push_back(connect(model, &QAbstractItemModel::rowsAboutToBeRemoved, this,
                             [this](const QModelIndex &, int first, int last) {
+                                m_rescan = m_cancelScan != nullptr;
                                 cancel();
                                 if (!m_rows) {
                                     beginRemoveRows({}, first, last);
@@ -106,6 +133,10 @@ void DatasetViewProxy::setSourceModel(QAbstractItemModel *model)
                                 }
                             }));
         c.push_back(connect(model, &QAbstractItemModel::rowsRemoved, this, [this](const QModelIndex &, int first, int last) {
+            const auto again = qScopeGuard([this] {
+                if (std::exchange(m_rescan, false))
+                    rebuild();
+            });
             if (!m_rows) {
                 endRemoveRows();
                 return;
@@ -221,8 +252,19 @@ void DatasetViewProxy::setBusy(bool busy)
 void DatasetViewProxy::cancel()
 {
     ++m_generation;
-    m_scan.reset();
+    if (m_cancelScan)
+        *m_cancelScan = true; // the worker stops at its next block
+    m_cancelScan.reset();
     setBusy(false);
+}
+
+void DatasetViewProxy::stop()
+{
+    cancel();
+    m_filter = m_applied.filter;
+    m_filterColumn = m_applied.filterColumn;
+    m_sortColumn = m_applied.sortColumn;
+    m_sortOrder = m_applied.sortOrder;
 }
 
 void DatasetViewProxy::setFilter(const QString &text, int column)
@@ -242,88 +284,79 @@ void DatasetViewProxy::sortBy(int column, Qt::SortOrder order)
 void DatasetViewProxy::rebuild()
 {
     cancel();
-    if (!sourceModel())
+    DatasetTableModel *model = table();
+    if (!model)
         return;
     if (m_filter.isEmpty() && m_sortColumn < 0) {
         apply(std::nullopt);
         return;
     }
-    m_scan = std::make_unique<Scan>();
-    m_scan->generation = m_generation;
-    m_scan->total = sourceModel()->rowCount();
     setBusy(true);
-    QTimer::singleShot(0, this, [this, generation = m_generation] {
-        if (generation == m_generation)
-            step();
-    });
-}
+    const int generation = m_generation;
+    TableFile *file = model->file();
+    if (file && !file->finished()) {
+        // Every row is read once the file's rows are all known: until then, wait.
+        auto *once = new QObject(this);
+        connect(file, &TableFile::progress, once, [this, generation](qint64 done, qint64 total) {
+            if (generation == m_generation)
+                Q_EMIT progress(int(done * 1000 / std::max<qint64>(1, total)), 2000);
+        });
+        connect(file, &TableFile::finishedReading, once, [this, once, generation] {
+            once->deleteLater();
+            if (generation == m_generation)
+                rebuild();
+        });
+        connect(this, &DatasetViewProxy::busyChanged, once, [once] { once->deleteLater(); });
+        return;
+    }
 
-void DatasetViewProxy::step()
-{
-    DatasetTableModel *model = table();
-    Scan &scan = *m_scan;
-    QElapsedTimer slice;
-    slice.start();
-    const int columns = model->columnCount();
-    while (scan.next < scan.total && slice.elapsed() < SliceMs) {
-        for (int end = std::min(scan.total, scan.next + 256); scan.next < end; ++scan.next) {
-            const int row = scan.next;
-            bool keep = m_filter.isEmpty();
-            for (int c = m_filterColumn < 0 ? 0 : m_filterColumn; !keep && c < columns; ++c) {
-                keep = model->cellText(row, c).contains(m_filter, Qt::CaseInsensitive);
-                if (m_filterColumn >= 0)
-                    break;
-            }
-            if (!keep)
-                continue;
-            scan.kept.push_back(row);
-            if (m_sortColumn >= 0)
-                scan.keys.push_back(model->cellText(row, m_sortColumn));
+    auto scan = std::make_shared<ScanJob>();
+    m_cancelScan = scan->cancel;
+    QList<int> wanted;
+    if (!m_filter.isEmpty()) {
+        for (int c = m_filterColumn < 0 ? 0 : m_filterColumn; c < (m_filterColumn < 0 ? columnCount() : m_filterColumn + 1);
+             ++c) {
+            scan->filtered.push_back(int(wanted.size()));
+            wanted.append(c);
         }
     }
-    Q_EMIT progress(scan.next, scan.total);
-    if (scan.next < scan.total) {
-        QTimer::singleShot(0, this, [this, generation = m_generation] {
-            if (generation == m_generation)
-                step();
-        });
-        return;
+    if (m_sortColumn >= 0) {
+        scan->sorted = int(wanted.indexOf(m_sortColumn));
+        if (scan->sorted < 0) {
+            scan->sorted = int(wanted.size());
+            wanted.append(m_sortColumn);
+        }
     }
-    finishScan();
-}
-
-void DatasetViewProxy::finishScan()
-{
-    std::unique_ptr<Scan> scan = std::move(m_scan);
-    if (m_sortColumn < 0) {
-        apply(std::move(scan->kept));
-        setBusy(false);
-        return;
+    for (const int column : std::as_const(wanted))
+        scan->sources.push_back(model->columnSource(column));
+    scan->refs = model->rowRefs();
+    scan->edited = model->editedRowTexts(wanted);
+    scan->filter = m_filter;
+    scan->descending = m_sortOrder == Qt::DescendingOrder;
+    if (file) {
+        scan->path = file->path();
+        scan->format = file->format();
+        scan->fileColumns = file->columns();
+        scan->fileRows = file->rowCount();
     }
-    // The sort runs on a thread of its own: a million keys take a while to order.
-    const bool descending = m_sortOrder == Qt::DescendingOrder;
+    const bool reading = file != nullptr;
     QPointer<DatasetViewProxy> self(this);
-    const int generation = m_generation;
-    QThread *thread = QThread::create([self, generation, descending, scan = std::shared_ptr<Scan>(std::move(scan))] {
-        std::vector<double> numbers(scan->keys.size());
-        bool numeric = true;
-        for (size_t i = 0; i < scan->keys.size() && numeric; ++i)
-            numbers[i] = scan->keys[i].toDouble(&numeric);
-        std::vector<int> order(scan->kept.size());
-        for (size_t i = 0; i < order.size(); ++i)
-            order[i] = int(i);
-        std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-            const int cmp = numeric ? (numbers[size_t(a)] < numbers[size_t(b)] ? -1 : numbers[size_t(a)] > numbers[size_t(b)])
-                                    : scan->keys[size_t(a)].compare(scan->keys[size_t(b)], Qt::CaseInsensitive);
-            return descending ? cmp > 0 : cmp < 0;
-        });
-        auto rows = std::make_shared<std::vector<int>>(order.size());
-        for (size_t i = 0; i < order.size(); ++i)
-            (*rows)[i] = scan->kept[size_t(order[i])];
-        QMetaObject::invokeMethod(qApp, [self, generation, rows] {
+    QThread *thread = QThread::create([self, generation, scan, reading] {
+        QString error;
+        const auto report = [self, generation, reading](int permille) {
+            QMetaObject::invokeMethod(qApp, [self, generation, permille, reading] {
+                if (self && self->m_generation == generation)
+                    Q_EMIT self->progress(reading ? 1000 + permille : permille * 2, 2000);
+            }, Qt::QueuedConnection);
+        };
+        auto rows = std::make_shared<std::optional<std::vector<int>>>(runScan(*scan, report, &error));
+        QMetaObject::invokeMethod(qApp, [self, generation, rows, error] {
             if (!self || self->m_generation != generation)
                 return;
-            self->apply(std::move(*rows));
+            if (*rows)
+                self->apply(std::move(**rows));
+            else if (!error.isEmpty())
+                Q_EMIT self->failed(error);
             self->setBusy(false);
         }, Qt::QueuedConnection);
     });
@@ -331,8 +364,103 @@ void DatasetViewProxy::finishScan()
     thread->start();
 }
 
+namespace {
+
+std::optional<std::vector<int>> runScan(const ScanJob &scan, const std::function<void(int)> &progress, QString *error)
+{
+    const bool filtering = !scan.filter.isEmpty();
+    const bool sorting = scan.sorted >= 0;
+    const auto keeps = [&](const QStringList &texts) {
+        if (!filtering)
+            return true;
+        for (const int at : scan.filtered)
+            if (texts.at(at).contains(scan.filter, Qt::CaseInsensitive))
+                return true;
+        return false;
+    };
+    // The file's rows, read once: kept or not, and their sort keys.
+    std::vector<char> kept(size_t(scan.fileRows), filtering ? 0 : 1);
+    std::vector<QString> keys(sorting ? size_t(scan.fileRows) : 0);
+    if (!scan.path.isEmpty() && scan.fileRows > 0) {
+        int lastPermille = -1;
+        const IndexerEnd end = readTableColumns(
+            scan.path, scan.format, scan.fileColumns, scan.sources, scan.fileRows,
+            [&](qint64 ref, const QStringList &fileTexts) {
+                const auto edited = scan.edited.constFind(ref);
+                const QStringList &texts = edited != scan.edited.cend() ? *edited : fileTexts;
+                if (keeps(texts)) {
+                    kept[size_t(ref)] = 1;
+                    if (sorting)
+                        keys[size_t(ref)] = texts.at(scan.sorted);
+                }
+                return true;
+            },
+            *scan.cancel, [&](qint64 done, qint64 total) {
+                const int permille = int(done * 1000 / std::max<qint64>(1, total));
+                if (permille != lastPermille)
+                    progress(lastPermille = permille);
+            });
+        if (end.cancelled || !end.error.isEmpty()) {
+            *error = end.error;
+            return std::nullopt;
+        }
+    }
+    // The table's rows in its order: a file row as read, an added row from its edits.
+    std::vector<int> rows;
+    std::vector<QString> rowKeys;
+    const QStringList none(qsizetype(scan.sources.size()));
+    for (size_t row = 0; row < scan.refs.size(); ++row) {
+        const qint64 ref = scan.refs[row];
+        if (ref >= 0 && ref < scan.fileRows) {
+            if (!kept[size_t(ref)])
+                continue;
+            rows.push_back(int(row));
+            if (sorting)
+                rowKeys.push_back(std::move(keys[size_t(ref)]));
+            continue;
+        }
+        const QStringList texts = scan.edited.value(ref, none);
+        if (!keeps(texts))
+            continue;
+        rows.push_back(int(row));
+        if (sorting)
+            rowKeys.push_back(texts.at(scan.sorted));
+    }
+    if (scan.cancel->load())
+        return std::nullopt;
+    if (!sorting)
+        return rows;
+    // Numbers as numbers when every key is one, else text ignoring case; ties keep the order.
+    std::vector<double> numbers(rowKeys.size());
+    bool numeric = true;
+    for (size_t i = 0; i < rowKeys.size() && numeric; ++i)
+        numbers[i] = rowKeys[i].toDouble(&numeric);
+    if (!numeric) {
+        // Folded once: QString::compare(Qt::CaseInsensitive) folds each character of both
+        // sides on every one of the ~20 comparisons per key a million keys take.
+        for (QString &key : rowKeys)
+            key = std::move(key).toCaseFolded();
+    }
+    std::vector<int> order(rows.size());
+    for (size_t i = 0; i < order.size(); ++i)
+        order[i] = int(i);
+    const bool descending = scan.descending;
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+        const int cmp = numeric ? (numbers[size_t(a)] < numbers[size_t(b)] ? -1 : numbers[size_t(a)] > numbers[size_t(b)])
+                                : rowKeys[size_t(a)].compare(rowKeys[size_t(b)], Qt::CaseSensitive);
+        return descending ? cmp > 0 : cmp < 0;
+    });
+    std::vector<int> sorted(order.size());
+    for (size_t i = 0; i < order.size(); ++i)
+        sorted[i] = rows[size_t(order[i])];
+    return sorted;
+}
+
+} // namespace
+
 void DatasetViewProxy::apply(std::optional<std::vector<int>> rows)
 {
+    m_applied = {m_filter, m_filterColumn, m_sortColumn, m_sortOrder};
     beginResetModel();
     m_rows = std::move(rows);
     rebuildInverse();

@@ -1,17 +1,22 @@
 #pragma once
 // Sort and filter for a dataset table (ui/datasets/datasettablemodel.h) that may hold a
-// million rows read lazily: the rows are read in slices from the event loop (a progress
-// bar, and Cancel, stay live), the rows kept and their order computed once into a map
-// from the view's rows to the table's, and the sort itself runs on a worker thread. A
+// million rows read lazily: a worker thread reads the file once from its start
+// (readTableColumns in ui/datasets/rowindexer.h), takes the edited rows' cells from a
+// snapshot the GUI thread made, keeps the rows the filter wants and sorts them, and the
+// GUI thread only swaps in the map from the view's rows to the table's. Progress is
+// reported as it reads; cancel() (or a new sort or filter) stops it at its next block. A
 // QSortFilterProxyModel would ask for every cell on the GUI thread, again and again while
-// sorting. Find (the next cell holding a text) reads in slices the same way.
+// sorting. A sort or filter asked while the file is still being read starts once it is.
+// Find (the next cell holding a text) reads in slices from the event loop.
 // Rows added or removed in the table while a view is on keep the view's order: an added
 // row shows after the row it was added under, a removed one leaves it.
 #include <QtCore/QAbstractProxyModel>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QPointer>
 
+#include <atomic>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -39,7 +44,10 @@ public:
     int sortColumn() const { return m_sortColumn; }
     Qt::SortOrder sortOrder() const { return m_sortOrder; }
     bool isBusy() const { return m_busy; }
-    void cancel();
+    // Stops the sort or filter on its way: the view keeps the rows it shows, and
+    // filterText() and sortColumn() say again what they were made by.
+    void stop();
+    void cancel(); // stops it, keeping the sort and filter asked for (a new one follows)
 
     // The first cell after (row, column), in reading order and wrapping around, that holds
     // `text`; `found` gets its index (invalid when none), asynchronously.
@@ -60,12 +68,11 @@ public:
 Q_SIGNALS:
     void busyChanged(bool busy);
     void progress(int done, int total);
+    // A sort or filter could not read the file (the view stays as it was).
+    void failed(const QString &error);
 
 private:
-    struct Scan;
     void rebuild();
-    void step();
-    void finishScan();
     void apply(std::optional<std::vector<int>> rows);
     void setBusy(bool busy);
     void rebuildInverse();
@@ -77,8 +84,16 @@ private:
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
     std::optional<std::vector<int>> m_rows; // view row -> table row; none: the table's order
     std::vector<int> m_inverse;             // table row -> view row or -1
-    std::unique_ptr<Scan> m_scan;
+    std::shared_ptr<std::atomic<bool>> m_cancelScan; // the running scan's
     bool m_busy = false;
+    struct Applied
+    {
+        QString filter;
+        int filterColumn = -1;
+        int sortColumn = -1;
+        Qt::SortOrder sortOrder = Qt::AscendingOrder;
+    } m_applied; // what the rows shown were made by
+    bool m_rescan = false; // rows removed while a scan ran: scan again after
     int m_generation = 0;
     std::vector<QMetaObject::Connection> m_sourceConnections;
 };

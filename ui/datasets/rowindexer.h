@@ -38,6 +38,19 @@ struct IndexerEnd
     bool cancelled = false;
 };
 
+// Reads every row of `path` once from its start (on the calling thread: a worker) and
+// hands `onRow(row, texts)` the text of the cells in `sources`, as the table shows them
+// (ui/datasets/datasettablemodel.h cellText): a CSV's fields by position, a JSON Lines
+// line's members by their name in `columns` (a string as itself, other JSON as JSON text,
+// a line that is not JSON as its text in the first column). A source of -1 is "". Stops
+// after `rows` rows, on `cancel`, or when onRow returns false; `progress(bytesDone, size)`
+// after each block. For sort and filter (ui/datasets/datasetviewproxy.h): one pass over
+// the file instead of a parse of each row through the table's cache.
+IndexerEnd readTableColumns(const QString &path, TableFormat format, const QStringList &columns,
+                            const std::vector<int> &sources, qint64 rows,
+                            const std::function<bool(qint64 row, const QStringList &texts)> &onRow,
+                            const std::atomic<bool> &cancel, const std::function<void(qint64, qint64)> &progress);
+
 // Reads `path` from its start, handing a batch to `onBatch` every `batchRows` rows (and
 // the first batch after the first block, so the first rows show at once), then returns.
 // `cancel` stops it between blocks.

@@ -14,6 +14,7 @@
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QProgressBar>
 #include <QtWidgets/QTableView>
+#include <QtWidgets/QToolButton>
 #include <QtWidgets/QToolBar>
 #include <QtWidgets/QVBoxLayout>
 
@@ -24,8 +25,12 @@ namespace invoke::ui {
 TableEditor::TableEditor(QWidget *parent)
     : QWidget(parent), m_proxy(new DatasetViewProxy(this)), m_bar(new QToolBar(this)), m_table(new QTableView(this)),
       m_find(new QLineEdit(this)), m_filter(new QLineEdit(this)), m_filterColumn(new QComboBox(this)),
-      m_status(new QLabel(this)), m_progress(new QProgressBar(this))
+      m_status(new QLabel(this)), m_progress(new QProgressBar(this)), m_cancel(new QToolButton(this))
 {
+    m_cancel->setText(tr("Cancel"));
+    m_cancel->setObjectName(u"datasetCancelScan"_s);
+    m_cancel->setToolTip(tr("Stop sorting or filtering; the table stays as it was"));
+    m_cancel->hide();
     m_table->setObjectName(u"datasetTable"_s);
     m_find->setObjectName(u"datasetFind"_s);
     m_filter->setObjectName(u"datasetFilter"_s);
@@ -95,6 +100,7 @@ TableEditor::TableEditor(QWidget *parent)
     auto *statusRow = new QHBoxLayout;
     statusRow->addWidget(m_status, 1);
     statusRow->addWidget(m_progress);
+    statusRow->addWidget(m_cancel);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_bar);
@@ -110,7 +116,7 @@ TableEditor::TableEditor(QWidget *parent)
     });
     connect(m_filterColumn, &QComboBox::activated, this, &TableEditor::applyFilter);
     connect(m_table->horizontalHeader(), &QHeaderView::sectionClicked, this, [this](int column) {
-        if (!m_model || !m_model->canChangeRows())
+        if (!m_model)
             return;
         // Ascending, descending, then the file's order again.
         QHeaderView *header = m_table->horizontalHeader();
@@ -125,7 +131,18 @@ TableEditor::TableEditor(QWidget *parent)
     });
     connect(m_proxy, &DatasetViewProxy::busyChanged, this, [this](bool busy) {
         m_progress->setVisible(busy);
+        m_cancel->setVisible(busy);
         updateStatus();
+    });
+    connect(m_cancel, &QToolButton::clicked, this, [this] {
+        m_proxy->stop(); // the view stays as it was before this sort or filter
+        QHeaderView *header = m_table->horizontalHeader();
+        header->setSortIndicatorShown(m_proxy->sortColumn() >= 0);
+        header->setSortIndicator(m_proxy->sortColumn(), m_proxy->sortOrder());
+        m_status->setText(tr("Stopped."));
+    });
+    connect(m_proxy, &DatasetViewProxy::failed, this, [this](const QString &error) {
+        m_status->setText(tr("Sorting or filtering stopped: %1").arg(error));
     });
     connect(m_proxy, &DatasetViewProxy::progress, this, [this](int done, int total) {
         m_progress->setRange(0, std::max(1, total));
@@ -240,10 +257,6 @@ void TableEditor::applyFilter()
 {
     if (!m_model)
         return;
-    if (!m_model->canChangeRows() && !m_filter->text().isEmpty()) {
-        m_status->setText(tr("The file is still being read; filter once it is read."));
-        return;
-    }
     m_proxy->setFilter(m_filter->text(), m_filterColumn->currentIndex() - 1);
 }
 

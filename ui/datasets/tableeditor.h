@@ -11,6 +11,7 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
+class QToolButton;
 class QTableView;
 class QToolBar;
 
@@ -30,6 +31,7 @@ public:
     void setModel(DatasetTableModel *model);
     DatasetTableModel *model() const { return m_model; }
     DatasetViewProxy *view() const { return m_proxy; }
+    QToolButton *cancelButton() const { return m_cancel; }
     QTableView *tableView() const { return m_table; }
     QLineEdit *findField() const { return m_find; }
     QLineEdit *filterField() const { return m_filter; }
@@ -73,6 +75,7 @@ private:
     QComboBox *m_filterColumn;
     QLabel *m_status;
     QProgressBar *m_progress;
+    QToolButton *m_cancel; // stops a sort or filter on its way
     QAction *m_undo;
     QAction *m_redo;
     QAction *m_save;
