@@ -5,10 +5,13 @@
 set -u
 build=$(cd "$1" && pwd)
 version=$2
-deb="$build/packages/invoke-studio_${version}_amd64.deb"
-ddeb="$build/packages/invoke-studio-dbgsym_${version}_amd64.ddeb"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
+# The package is built into the scratch folder, not BUILD_DIR/packages: two runs at once
+# (a developer's scripts/package.sh beside the test) would otherwise remove each other's
+# _CPack_Packages staging tree.
+deb="$scratch/packages/invoke-studio_${version}_amd64.deb"
+ddeb="$scratch/packages/invoke-studio-dbgsym_${version}_amd64.ddeb"
 passed=0
 failed=0
 check() { # check "what" command...
@@ -21,8 +24,7 @@ check() { # check "what" command...
 }
 has() { grep -qx -- "$1" "$scratch/contents"; }
 
-rm -f "$deb" "$ddeb"
-check "cpack -G DEB builds the package" sh -c "cd '$build' && cpack -G DEB"
+check "cpack -G DEB builds the package" sh -c "cd '$build' && cpack -G DEB -B '$scratch/packages'"
 check "named invoke-studio_${version}_amd64.deb" test -f "$deb"
 check "debug symbols apart in invoke-studio-dbgsym_${version}_amd64.ddeb" test -f "$ddeb"
 if [ ! -f "$deb" ]; then echo "$passed passed, $((failed + 1)) failed"; exit 1; fi
