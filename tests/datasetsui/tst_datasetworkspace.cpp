@@ -314,6 +314,44 @@ private Q_SLOTS:
                  QByteArray("{\"id\":\"a:2\",\"score\":1.5}\n{\"id\":\"b:3\",\"extra\":true}\n"));
     }
 
+    // The Details form's searched and shown columns: saved, the preview asks again and
+    // answers as memory.search now does (core/datasets: one index for both), and so does
+    // invoke-cli.
+    void sidecarColumnsChangeWhatThePreviewAnswers()
+    {
+        test::writeFile(QDir(m_folder).filePath(u"moons.csv"_s),
+                        "moon,planet,note\nTitan,Saturn,thick haze\nEuropa,Jupiter,ice over an ocean\n");
+        DatasetWorkspace workspace({m_folder}, m_index);
+        showActive(&workspace);
+        QVERIFY(workspace.openDataset(u"moons"_s));
+        QVERIFY(workspace.tableModel()->file()->waitUntilRead(10000));
+        SearchPreview *preview = workspace.searchPreview();
+        QTest::keyClicks(preview->queryField(), u"ocean Saturn"_s);
+        QTRY_VERIFY(!preview->answer().hits.isEmpty() && !preview->isSearching());
+        QCOMPARE(preview->answer().hits.size(), 2);
+
+        // Search only the note, show only the moon.
+        QTableWidget *columns = workspace.sidecar()->columnTable();
+        QCOMPARE(columns->rowCount(), 3);
+        QCOMPARE(columns->item(0, 0)->text(), u"moon"_s);
+        columns->item(2, 1)->setCheckState(Qt::Checked); // note: searched
+        columns->item(0, 2)->setCheckState(Qt::Checked); // moon: shown
+        QVERIFY(workspace.sidecar()->isModified());
+        QVERIFY(workspace.save());
+        QTRY_VERIFY(!preview->isSearching() && preview->answer().hits.size() == 1);
+        QCOMPARE(preview->answer().hits.first().id, u"moons.csv:3"_s);
+        QCOMPARE(preview->answer().hits.first().content, u"moon: Europa"_s);
+        QVERIFY(preview->hitTable()->item(0, 3)->text() == u"moon: Europa"_s);
+
+        const QProcessEnvironment env = test::ServerProcess::scratchEnvironment(m_home->filePath(u"cli"_s));
+        const test::CliRun cli = test::runProcess(test::cliProgram(),
+                                                  {u"datasets"_s, u"search"_s, u"moons"_s, u"ocean Saturn"_s,
+                                                   u"--json"_s, u"--datasets-dir"_s, m_folder},
+                                                  env);
+        QVERIFY2(cli.exitCode == 0, qPrintable(cli.err));
+        QVERIFY2(parseJson(cli.out.toUtf8()) == preview->answer().output, qPrintable(cli.out));
+    }
+
     // The studio's --datasets folders (app/studio/main.cpp) are listed after the others,
     // saying where they come from; a slug there overrides one before it, as in the engine.
     void commandLineFoldersAreListed()

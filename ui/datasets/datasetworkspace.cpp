@@ -19,6 +19,7 @@
 #include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QHeaderView>
 #include <QtWidgets/QLabel>
+#include <QtWidgets/QLineEdit>
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QSplitter>
@@ -137,7 +138,13 @@ DatasetWorkspace::DatasetWorkspace(const QStringList &folders, const QString &in
         updateTitle();
         Q_EMIT modifiedChanged(isModified());
     });
-    connect(m_sidecar, &SidecarForm::saved, this, [this] { m_list->refresh(); });
+    connect(m_sidecar, &SidecarForm::saved, this, [this] {
+        m_list->refresh();
+        // New searched or shown columns change what a search answers: ask again (the
+        // search indexes the dataset anew first, as a run would).
+        if (!m_preview->queryField()->text().trimmed().isEmpty())
+            m_preview->search();
+    });
     connect(m_preview, &SearchPreview::hitActivated, this, [this](const QString &file, int line) {
         // A hit of a folder dataset names its file inside the folder.
         if (m_openDatasetPath != m_openFile && !file.isEmpty()) {

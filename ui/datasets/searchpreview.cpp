@@ -68,7 +68,7 @@ SearchPreview::SearchPreview(QWidget *parent)
     m_hits->verticalHeader()->hide();
     m_hits->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_hits->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_hits->setWordWrap(false);
+    m_hits->setWordWrap(true); // the text is what the bot reads: all of it, not elided
     m_output->setReadOnly(true);
     m_output->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_output->setToolTip(tr("memory.search's output for this question: what the step hands on"));
@@ -144,11 +144,15 @@ void SearchPreview::show(const SearchAnswer &answer, int generation)
     for (int row = 0; row < answer.hits.size(); ++row) {
         const SearchHit &hit = answer.hits.at(row);
         const QString place = u"%1:%2"_s.arg(stringField(hit.metadata, "file")).arg(intField(hit.metadata, "line"));
-        const QStringList cells{QString::number(row + 1), QString::number(hit.score, 'f', 3), place,
-                                hit.content.simplified()};
+        // A long row is shown in part (its whole text is in the output below).
+        constexpr qsizetype Shown = 1000;
+        QString text = hit.content.simplified();
+        if (text.size() > Shown)
+            text = text.left(Shown) + u'…';
+        const QStringList cells{QString::number(row + 1), QString::number(hit.score, 'f', 3), place, text};
         for (int c = 0; c < cells.size(); ++c) {
             auto *item = new QTableWidgetItem(cells.at(c));
-            item->setToolTip(c == 3 ? hit.content : QString());
+            item->setToolTip(c == 3 ? hit.content.left(4 * Shown) : QString());
             if (c < 2)
                 item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             m_hits->setItem(row, c, item);
@@ -157,6 +161,7 @@ void SearchPreview::show(const SearchAnswer &answer, int generation)
     m_hits->resizeColumnToContents(0);
     m_hits->resizeColumnToContents(1);
     m_hits->resizeColumnToContents(2);
+    m_hits->resizeRowsToContents();
     m_output->setPlainText(answer.error.isEmpty() ? QString::fromUtf8(dumpJson(answer.output, 2)) : QString());
     if (!answer.error.isEmpty())
         m_summary->setText(tr("The search failed: %1").arg(answer.error));
@@ -165,9 +170,12 @@ void SearchPreview::show(const SearchAnswer &answer, int generation)
     else if (answer.hits.isEmpty())
         m_summary->setText(tr("No row matches: memory.search would hand the bot no memories."));
     else
-        m_summary->setText(tr("These %n row(s) are what memory.search hands the bot (limit %1), best first. "
-                              "Pick one to see it in the table.", nullptr, int(answer.hits.size()))
-                               .arg(m_limit->value()));
+        m_summary->setText((answer.hits.size() == 1
+                                ? tr("This row is what memory.search hands the bot (limit %1).").arg(m_limit->value())
+                                : tr("These %1 rows are what memory.search hands the bot (limit %2), best first.")
+                                      .arg(answer.hits.size())
+                                      .arg(m_limit->value()))
+                           + u' ' + tr("Pick one to see it in the table."));
     Q_EMIT searched();
 }
 

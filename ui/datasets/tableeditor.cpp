@@ -11,6 +11,7 @@
 #include <QtWidgets/QInputDialog>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
+#include <QtWidgets/QMenu>
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QProgressBar>
 #include <QtWidgets/QTableView>
@@ -81,13 +82,28 @@ TableEditor::TableEditor(QWidget *parent)
             rows.append(m_proxy->mapToSource(m_table->currentIndex()).row());
         m_model->removeRowList(rows);
     });
-    m_addColumn = action(tr("Add Column"), u"datasetAddColumn"_s, [this] { addColumn(); });
-    m_renameColumn = action(tr("Rename Column"), u"datasetRenameColumn"_s, [this] { renameColumn(); });
-    m_removeColumn = action(tr("Remove Column"), u"datasetRemoveColumn"_s, [this] {
+    // The column actions share one button's menu: the bar fits a narrow pane.
+    auto *columns = new QMenu(tr("Columns"), this);
+    auto columnAction = [this, columns](const QString &text, const QString &name, auto slot) {
+        auto *a = columns->addAction(text);
+        a->setObjectName(name);
+        connect(a, &QAction::triggered, this, slot);
+        return a;
+    };
+    m_addColumn = columnAction(tr("Add Column…"), u"datasetAddColumn"_s, [this] { addColumn(); });
+    m_renameColumn = columnAction(tr("Rename Column…"), u"datasetRenameColumn"_s, [this] { renameColumn(); });
+    m_removeColumn = columnAction(tr("Remove Column"), u"datasetRemoveColumn"_s, [this] {
         const int column = m_table->currentIndex().column();
         if (column >= 0)
             m_model->removeColumns(column, 1);
     });
+    auto *columnsButton = new QToolButton(this);
+    columnsButton->setObjectName(u"datasetColumnsButton"_s);
+    columnsButton->setText(tr("Columns"));
+    columnsButton->setMenu(columns);
+    columnsButton->setPopupMode(QToolButton::InstantPopup);
+    columnsButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_bar->addWidget(columnsButton);
     m_bar->addSeparator();
     m_nextBad = action(tr("Next Bad Row"), u"datasetNextBadRow"_s, [this] { nextBadRow(); });
     m_undo->setToolTip(tr("Undo the last change to the table"));
