@@ -10,7 +10,9 @@
 # tests/fuzz/runs.log (committed with the corpus, so the totals add up over sessions).
 #   scripts/fuzz.sh totals   prints each harness's executions so far against its target.
 # FUZZ_UNTIL_TARGET=1 stops a harness once its total reaches its target (SECONDS stays the
-# cap) and skips a harness already there.
+# cap) and skips a harness already there. FUZZ_NICE=N (default 19) is the niceness the
+# fuzzer and the merge run at, whatever the caller's own (`nice -n 10 scripts/fuzz.sh`
+# used to fuzz at 19 all the same, behind every build of the shared machine).
 set -eu
 cd "$(dirname "$0")/.."
 ledger=tests/fuzz/runs.log
@@ -66,6 +68,9 @@ max_len_for() {
   esac
 }
 
+# nice -n adds to the caller's niceness; the fuzzer runs at FUZZ_NICE whatever it is.
+fuzz_nice=$(( ${FUZZ_NICE:-19} - $(nice) ))
+[ "$fuzz_nice" -ge 0 ] || fuzz_nice=0
 summary=build-fuzz/fuzz-summary.txt
 : > "$summary"
 status=0
@@ -88,7 +93,7 @@ for h in $harnesses; do
   # A crash ends this harness's run (its input is in $artifacts); the others still run.
   set +e
   started=$(date +%s)
-  nice -n 19 build-fuzz/bin/fuzz_$h "$work" "$corpus" -dict="$(dict_for $h)" \
+  nice -n "$fuzz_nice" build-fuzz/bin/fuzz_$h "$work" "$corpus" -dict="$(dict_for $h)" \
     -max_total_time="$seconds" -max_len="$(max_len_for $h)" -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$artifacts" -print_final_stats=1 $runs >"$log" 2>&1
   set -e
@@ -101,7 +106,7 @@ for h in $harnesses; do
   # Keep the corpus small: only inputs that add coverage.
   merged=build-fuzz/merged/$h
   rm -rf "$merged"; mkdir -p "$merged"
-  nice -n 19 build-fuzz/bin/fuzz_$h -merge=1 "$merged" "$corpus" "$work" >build-fuzz/merge-$h.log 2>&1 || true
+  nice -n "$fuzz_nice" build-fuzz/bin/fuzz_$h -merge=1 "$merged" "$corpus" "$work" >build-fuzz/merge-$h.log 2>&1 || true
   if [ -n "$(ls -A "$merged")" ]; then
     rm -rf "$corpus" "$work"; mv "$merged" "$corpus"
   fi
