@@ -7,7 +7,7 @@ namespace invoke::server {
 QString replayEntriesProblem(const InvokeRequest &request)
 {
     // Only a replay run reads them (the engine ignores them in the other modes).
-    if (request.mode.kind != Mode::Replay || !request.replayEntries.is_array() || request.replayEntries.empty())
+    if (request.mode.kind != Mode::Replay || !request.replayEntries.is_array())
         return {};
     QString error;
     if (!cache::RunReplayCache::fromJson(request.replayEntries, &error))

@@ -116,8 +116,9 @@ void LocalInvocation::work()
 
     std::shared_ptr<cache::ReplayCache> cache; // held to the run's end
     QString scope = m_state->cacheScope;
-    if (m_request.mode.kind == Mode::Replay && !m_request.replayEntries.empty()) {
-        // A run file's entries answer its replay in a store of their own (docs/runs.md).
+    if (m_request.mode.kind == Mode::Replay && m_request.replayEntries.is_array()) {
+        // A run file's entries answer its replay in a store of their own (docs/runs.md), also
+        // when it has none: its misses are then answered live into that store, never the user's.
         QString error;
         std::shared_ptr<cache::RunReplayCache> own = cache::RunReplayCache::fromJson(m_request.replayEntries, &error);
         if (!own) {

@@ -67,7 +67,7 @@ std::optional<RunCacheEntries> runCacheEntries(const RunRecord &run, const cache
 {
     // The run's own entries (a re-run of a run file) answered it, not the user's cache.
     std::unique_ptr<cache::RunReplayCache> own;
-    if (run.request.replayEntries.is_array() && !run.request.replayEntries.empty())
+    if (run.request.replayEntries.is_array())
         own = cache::RunReplayCache::fromJson(run.request.replayEntries);
     const QString runScope = own && !own->scope().isEmpty() ? own->scope() : scope;
 

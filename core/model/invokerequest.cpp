@@ -47,7 +47,7 @@ Json InvokeRequest::toJson() const
            {"verbose", verbose}};
     if (!pinnedAnswers.isEmpty())
         j["pinned_answers"] = pinnedAnswers.toJson();
-    if (replayEntries.is_array() && !replayEntries.empty())
+    if (replayEntries.is_array())
         j["replay_entries"] = replayEntries;
     return j;
 }

@@ -25,8 +25,10 @@ struct InvokeRequest
     MockSet pinnedAnswers;
     // Replay-cache entries (docs/cache.md's entry shape) that answer this run's replay in a
     // store of their own, never the user's cache: a run file's (docs/runs.md, Re-running a
-    // run file). Checked by the engine; on the wire "replay_entries", left out when empty.
-    Json replayEntries = Json::array();
+    // run file). Checked by the engine; on the wire "replay_entries". null: none given, the
+    // ordinary cache serves a replay; an array, even empty: only these entries do (a run
+    // file with none still never reads or writes the user's cache).
+    Json replayEntries;
     OutputFormat outputFormat = OutputFormat::Text;
     bool verbose = false;
 

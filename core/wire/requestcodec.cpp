@@ -19,7 +19,7 @@ Json requestBody(const InvokeRequest &request)
         body["manual_mocks"] = request.manualMocks.toJson();
     if (!request.pinnedAnswers.isEmpty())
         body["pinned_answers"] = request.pinnedAnswers.toJson();
-    if (request.replayEntries.is_array() && !request.replayEntries.empty())
+    if (request.replayEntries.is_array()) // even empty: the run's own (empty) store, not the server's cache
         body["replay_entries"] = request.replayEntries;
     return body;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // The body of POST {endpoint}/bots/{bot_key}/invoke (docs/server.md):
-// {messages, parameters, dataset_slugs, mode, manual_mocks, pinned_answers, replay_entries}, each left out when empty;
+// {messages, parameters, dataset_slugs, mode, manual_mocks, pinned_answers, replay_entries}, each left out when empty
+// (replay_entries only when not given: an empty array is sent, it means "these entries only: none");
 // mode is left out when it is plain "live" (the server's default). The bot key travels
 // in the URL, and outputFormat/verbose never travel at all.
 #include "core/model/invokerequest.h"

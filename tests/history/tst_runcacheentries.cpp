@@ -205,7 +205,7 @@ private Q_SLOTS:
         // after it, which did not run.
         m_llm.setReply(test::StubReply::error(500, u"the model is down"_s));
         request.mode = Mode::live();
-        request.replayEntries = Json::array();
+        request.replayEntries = Json();
         const InvokeResult down = invoke(*engine, request);
         QVERIFY(!down.success);
         const auto noneFromFailures = runCacheEntries(record(down, request), nullptr, u"local"_s, &error);
@@ -251,6 +251,39 @@ private Q_SLOTS:
         QCOMPARE(entriesIn(u"other.sqlite"_s), 0);
     }
 
+    void anEmptyListIsAStoreOfItsOwnNotTheUsersCache()
+    {
+        // The user's cache holds both answers of this request (initTestCase).
+        auto user = backend(u"user.sqlite"_s);
+        const qint64 cached = entriesIn(u"user.sqlite"_s);
+        QCOMPARE(cached, 2);
+        InvokeRequest request = m_recorded.request;
+        QVERIFY(request.replayEntries.is_null());
+
+        // A run file with no entries: "given, empty". Nothing is read from the user's cache
+        // (both steps run live) nor written to it.
+        request.replayEntries = Json::array();
+        const int before = m_llm.requestCount();
+        const InvokeResult own = invoke(*user, request);
+        QVERIFY2(own.success, qPrintable(own.error));
+        QCOMPARE(m_llm.requestCount(), before + 2);
+        QCOMPARE(step(own, u"gather"_s)->source, Source::ReplayStored);
+        QCOMPARE(step(own, u"summarise/answer"_s)->source, Source::ReplayStored);
+        QCOMPARE(entriesIn(u"user.sqlite"_s), cached);
+        cache::SqliteReplayCache store(m_dir.filePath(u"user.sqlite"_s));
+        QVERIFY(store.open());
+        for (const cache::CacheEntry &e : store.list())
+            QCOMPARE(e.hits, 0);
+
+        // "Not given": the ordinary cache answers, no call.
+        request.replayEntries = Json();
+        const InvokeResult ordinary = invoke(*user, request);
+        QVERIFY2(ordinary.success, qPrintable(ordinary.error));
+        QCOMPARE(m_llm.requestCount(), before + 2);
+        QCOMPARE(step(ordinary, u"gather"_s)->source, Source::ReplayHit);
+        QCOMPARE(step(ordinary, u"summarise/answer"_s)->source, Source::ReplayHit);
+    }
+
     void changedOrMixedEntriesAreRefused()
     {
         cache::SqliteReplayCache store(m_dir.filePath(u"user.sqlite"_s));
@@ -292,8 +325,22 @@ private Q_SLOTS:
         const auto saved = InvokeRequest::fromJson(request.toJson(), &error);
         QVERIFY2(saved, qPrintable(error));
         QVERIFY(saved->replayEntries == request.replayEntries);
-        // Left out when empty, refused when not an array.
+        // Left out when not given; an empty list travels (it is a store of its own, empty);
+        // refused when not an array.
         QVERIFY(!wire::requestBody(m_recorded.request).contains("replay_entries"));
+        QVERIFY(!m_recorded.request.toJson().contains("replay_entries"));
+        request.replayEntries = Json::array();
+        const Json body = wire::requestBody(request);
+        QVERIFY(body.contains("replay_entries") && body["replay_entries"] == Json::array());
+        const auto emptyBack = wire::requestFromBody(body, request.botKey, &error);
+        QVERIFY2(emptyBack, qPrintable(error));
+        QVERIFY(emptyBack->replayEntries.is_array() && emptyBack->replayEntries.empty());
+        const auto emptySaved = InvokeRequest::fromJson(request.toJson(), &error);
+        QVERIFY2(emptySaved, qPrintable(error));
+        QVERIFY(emptySaved->replayEntries.is_array() && emptySaved->replayEntries.empty());
+        const auto notGiven = wire::requestFromBody(wire::requestBody(m_recorded.request), request.botKey, &error);
+        QVERIFY2(notGiven, qPrintable(error));
+        QVERIFY(notGiven->replayEntries.is_null());
         QVERIFY(!wire::requestFromBody(Json{{"replay_entries", "x"}}, u"chat"_s, &error));
         QVERIFY2(error.startsWith(u"replay_entries"_s), qPrintable(error));
     }

@@ -156,6 +156,7 @@ private Q_SLOTS:
     void initTestCase();
     void entriesAnswerTheRunInAScopeOfTheirOwn();
     void aMissRunsLiveAndStaysWithTheRun();
+    void anEmptyListIsAStoreOfItsOwn();
     void badEntriesAreRefusedBeforeAnyStream_data();
     void badEntriesAreRefusedBeforeAnyStream();
     void oversizedEntriesAreRefusedByLength();
@@ -293,6 +294,41 @@ void TstServerReplayEntries::aMissRunsLiveAndStaysWithTheRun()
     QCOMPARE(step.text, u"Live answer."_s);
     QCOMPARE(m_llm.requestCount(), before + 1);
     QCOMPARE(serverEntries().size(), cached);
+}
+
+void TstServerReplayEntries::anEmptyListIsAStoreOfItsOwn()
+{
+    // The organisation's cache answers "Which answer?" (entriesAnswerTheRunInAScopeOfTheirOwn).
+    const QList<cache::CacheEntry> cached = serverEntries();
+    QCOMPARE(cached.size(), 1);
+    const int before = m_llm.requestCount();
+    // "replay_entries": [] (a run file with none): the server's cache is neither read...
+    const Answer own = exchange(m_server->port(), "POST", "/bots/chat/invoke", kTokenAcme,
+                                dumpJson(replayBody(u"Which answer?"_s, Json::array())));
+    QCOMPARE(own.status, 200);
+    const LlmStep step = llmStepOf(own.events());
+    QCOMPARE(step.finalStatus, u"success"_s);
+    QCOMPARE(step.source, u"replay_stored"_s);
+    QCOMPARE(step.text, u"Live answer."_s);
+    QCOMPARE(m_llm.requestCount(), before + 1);
+    // ... nor written, and a question it never saw is not kept there either.
+    const Answer unseen = exchange(m_server->port(), "POST", "/bots/chat/invoke", kTokenAcme,
+                                   dumpJson(replayBody(u"A question nobody asked"_s, Json::array())));
+    QCOMPARE(unseen.status, 200);
+    QCOMPARE(llmStepOf(unseen.events()).source, u"replay_stored"_s);
+    QCOMPARE(m_llm.requestCount(), before + 2);
+    const QList<cache::CacheEntry> after = serverEntries();
+    QCOMPARE(after.size(), 1);
+    QCOMPARE(after.first().key, cached.first().key);
+    QCOMPARE(after.first().hits, cached.first().hits);
+
+    // Left out: the server's cache answers the same question, no call.
+    const Answer ordinary = exchange(m_server->port(), "POST", "/bots/chat/invoke", kTokenAcme,
+                                     dumpJson(replayBody(u"Which answer?"_s, Json())));
+    QCOMPARE(ordinary.status, 200);
+    QCOMPARE(llmStepOf(ordinary.events()).source, u"replay_hit"_s);
+    QCOMPARE(m_llm.requestCount(), before + 2);
+    expectServes();
 }
 
 void TstServerReplayEntries::badEntriesAreRefusedBeforeAnyStream_data()

@@ -420,8 +420,8 @@ bool HistoryPanel::openRunFile(const QString &filePath)
     // Its cache entries go with its request: a re-run in replay mode is answered from
     // them, in a cache of their own (docs/runs.md, Re-running a run file).
     history::RunRecord record = file->record;
-    if (!file->cacheEntries.empty())
-        record.request.replayEntries = file->cacheEntries;
+    // Always the file's own store, even with no entries: never the user's cache (docs/runs.md).
+    record.request.replayEntries = file->cacheEntries.is_array() ? file->cacheEntries : Json::array();
     Q_EMIT reopenRequested(record);
     return true;
 }

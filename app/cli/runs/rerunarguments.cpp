@@ -63,7 +63,8 @@ std::optional<Arguments> parseRerun(const QStringList &args, UsageError *error)
                                "one"_s.arg(names.last()));
 
     history::RunRecord run;
-    Json entries = Json::array();
+    // null: the ordinary cache serves a replay; an array (a file's, even empty): only it does.
+    Json entries;
     QList<history::BotSource> bots;
     QString why;
     if (QFileInfo(which).isFile()) {
@@ -71,18 +72,19 @@ std::optional<Arguments> parseRerun(const QStringList &args, UsageError *error)
         if (!file)
             return fail(error, why, false);
         run = file->record;
-        entries = file->cacheEntries;
+        entries = file->cacheEntries.is_array() ? file->cacheEntries : Json::array();
         bots = file->bots;
     } else {
         auto recorded = loadRun(which, &why);
         if (!recorded)
             return fail(error, why, false);
         run = *recorded;
+        entries = run.request.replayEntries; // a run that re-ran a file brought them along
     }
     if (run.request.botKey.isEmpty())
         run.request.botKey = run.summary.botKey;
-    if (entries.empty())
-        entries = run.request.replayEntries; // a run that re-ran a file brought them along
+    if (entries.is_array() && entries.empty() && run.request.replayEntries.is_array())
+        entries = run.request.replayEntries; // a file of a run that re-ran a file
 
     auto parsed = parseArguments(QStringList{u"invoke"_s, run.request.botKey} + options, error);
     if (!parsed) {
