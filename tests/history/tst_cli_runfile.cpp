@@ -18,6 +18,7 @@
 #include "core/history/runfile.h"
 #include "core/model/json.h"
 
+#include <QtCore/QDateTime>
 #include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QTemporaryDir>
@@ -290,6 +291,39 @@ private Q_SLOTS:
             QCOMPARE(entry->parts.botKey, bot.key);
             QCOMPARE(entry->parts.botUpdatedAt, bot.updatedAt); // the sub-bot's own version too
         }
+
+        // `cache explain` keys a sub-bot's step with the sub-bot's version from the recorded
+        // plan: after a replay run stored both answers, both would hit now.
+        const test::CliRun stored = run(m_homeD, llmD, {u"invoke"_s, u"tea-brewer"_s, u"-m"_s, u"how long to steep?"_s,
+                                                        u"--mode"_s, u"replay"_s});
+        QVERIFY2(stored.exitCode == 0, qPrintable(stored.err + stored.out));
+        const QString storedId = newest(run(m_homeD, llmD, {u"runs"_s, u"list"_s, u"--json"_s}));
+        const test::CliRun explained = run(m_homeD, llmD, {u"cache"_s, u"explain"_s, storedId, u"--json"_s});
+        QVERIFY2(explained.exitCode == 0, qPrintable(explained.err));
+        const Json why = parseJson(explained.out.toUtf8(), nullptr, kJsonMaxWireDepth);
+        QStringList wouldHit;
+        for (const Json &step : why.value("steps", Json::array()))
+            if (step["now"].value("hit", Json()) == Json(true))
+                wouldHit << stringField(step, "path");
+        QVERIFY2(wouldHit == (QStringList{u"draft"_s, u"polish/answer"_s}), qPrintable(explained.out));
+        const test::CliRun explainedText = run(m_homeD, llmD, {u"cache"_s, u"explain"_s, storedId, u"--step"_s,
+                                                               u"polish/answer"_s});
+        QVERIFY2(explainedText.out.contains(u"now: a replay would hit"_s), qPrintable(explainedText.out));
+        // Once the sub-bot is edited, its own version is the field that changed.
+        {
+            QFile f(QDir(userBotsOf(m_homeD)).filePath(u"tea-polisher.bot.json"_s));
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Append));
+            f.write("\n");
+            QVERIFY(f.setFileTime(QDateTime::currentDateTimeUtc().addSecs(60), QFileDevice::FileModificationTime));
+        }
+        const test::CliRun edited = run(m_homeD, llmD, {u"invoke"_s, u"tea-brewer"_s, u"-m"_s, u"how long to steep?"_s,
+                                                        u"--mode"_s, u"replay"_s, u"-v"_s, u"--format"_s, u"text"_s});
+        QVERIFY2(edited.exitCode == 0, qPrintable(edited.err + edited.out));
+        const QString editedId = newest(run(m_homeD, llmD, {u"runs"_s, u"list"_s, u"--json"_s}));
+        const test::CliRun explainedEdit = run(m_homeD, llmD, {u"cache"_s, u"explain"_s, editedId, u"--step"_s,
+                                                               u"polish/answer"_s});
+        QVERIFY2(explainedEdit.out.contains(u"replay miss: bot updated_at changed"_s), qPrintable(explainedEdit.out));
+        QVERIFY2(explainedEdit.out.contains(u"now: a replay would hit"_s), qPrintable(explainedEdit.out));
 
         // The second machine: no such bot, no cache, and its LLM cannot be reached.
         const QString offline = unreachableLlm();

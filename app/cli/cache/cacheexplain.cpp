@@ -111,7 +111,9 @@ int runCacheExplain(const QStringList &args)
             for (const PlannedStep &planned : plan->steps) {
                 if (planned.path == step.path && planned.depth > 0 && !planned.botKey.isEmpty()) {
                     botKey = planned.botKey;
-                    botUpdatedAt.clear(); // a sub-bot's version is not in the recording
+                    // The sub-bot's version as the run planned it; empty in a plan recorded
+                    // before plans carried it (PlannedStep::botUpdatedAt).
+                    botUpdatedAt = planned.botUpdatedAt;
                 }
             }
         }
@@ -131,8 +133,9 @@ int runCacheExplain(const QStringList &args)
             text += u"  when it ran: answered from the replay cache\n"_s;
         if (botUpdatedAt.isEmpty()) {
             item["now"] = Json{{"hit", Json()}, {"summary", "not recomputed: the recording has no version of sub-bot "
-                                                              + toStd(botKey)}};
-            text += u"  now: not recomputed (the recording has no version of sub-bot %1)\n"_s.arg(botKey);
+                                                              + toStd(botKey) + " (recorded before plans carried one)"}};
+            text += u"  now: not recomputed (the recording has no version of sub-bot %1: recorded before plans "
+                    "carried one)\n"_s.arg(botKey);
         } else if (now.hit) {
             item["now"] = Json{{"hit", true}, {"key", toStd(now.entry.key)},
                                {"created_at", toStd(now.entry.createdAt.toUTC().toString(Qt::ISODateWithMs))}};
