@@ -193,16 +193,22 @@ void TstServerAbuse::reportMemory(const char *what, qint64 baselineKb, qint64 pe
 {
     // Freed memory goes back a moment after the connections close (app/server/freedmemory.h).
     QTest::qWait(1500);
-    qint64 afterKb = residentKb(m_pid);
-    (void)QTest::qWaitFor([&] { return (afterKb = residentKb(m_pid)) < m_startKb + 16 * 1024; }, 10000);
     const char *row = QTest::currentDataTag() ? QTest::currentDataTag() : "";
+    const QString function = QString::fromLatin1(QTest::currentTestFunction());
+    // Waits for the lower of the two marks checked below: on a loaded machine the runs the
+    // abuse cancelled can take many seconds to unwind and give their memory back, while a
+    // real leak never comes down however long it is given.
+    qint64 targetKb = m_startKb + 16 * 1024;
+    if (qstrcmp(row, "round 1") != 0 && m_afterFirstRound.contains(function))
+        targetKb = qMin(targetKb, m_afterFirstRound.value(function) + 16 * 1024);
+    qint64 afterKb = residentKb(m_pid);
+    (void)QTest::qWaitFor([&] { return (afterKb = residentKb(m_pid)) < targetKb; }, 30000);
     qInfo("server RSS, %s %s: at the server's start %lld kB, before %lld kB, peak %lld kB, after %lld kB (%+lld kB "
           "from the start)", what, row, m_startKb, baselineKb, peakKb, afterKb, afterKb - m_startKb);
     // Loose on purpose (malloc keeps some of what it was given): a leak of the abuse's
     // size would be far above this.
     QVERIFY2(afterKb < m_startKb + 64 * 1024,
              qPrintable(u"the server kept %1 kB after %2"_s.arg(afterKb - m_startKb).arg(QLatin1String(what))));
-    const QString function = QString::fromLatin1(QTest::currentTestFunction());
     if (qstrcmp(row, "round 1") == 0)
         m_afterFirstRound.insert(function, afterKb);
     else if (m_afterFirstRound.contains(function))
