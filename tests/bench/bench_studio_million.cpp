@@ -30,11 +30,12 @@
 //   GUI thread while streaming: longest stall 55.0 ms by the wall clock, 6 ticks over 50 ms,
 //     5 of them with the GUI thread under half of the gap on the CPU; its own work between
 //     two ticks at most 8.9 ms. [141 ms; 33 ms] A quiet machine (load ~1) saw 15.8 ms.
-//   the second after the run finished: 126.7 ms, 81.2 ms of it the GUI thread's own work:
-//     ui/run/transcriptview.cpp inserting the whole answer as Markdown (perf: QTextCursor::
-//     insertMarkdown -> QTextEngine::itemize per text run, the answer one long paragraph).
-//     This was the "first filter's stall" (79 ms on a quiet machine, 111 ms before); the
-//     filters' own stalls are below.
+//   the second after the run finished: 24.9 ms, 10.7 ms of it the GUI thread's own work
+//     (08:00, load 3.5-4.4). The answer's Markdown (20 visible messages, 88k characters) is
+//     parsed on a worker and inserted in pieces of ~4000 characters, ~8 ms of them a frame
+//     (ui/run/markdownparser.h, ui/run/transcriptview.cpp). Before: 85.8 ms, 78.4 ms own
+//     work (07:34, load 2.8-3.4); 126.7 ms, 81.2 ms at load 7: QTextCursor::insertMarkdown
+//     of the whole answer on the GUI thread, its parse and then the layout of all of it.
 //   header filters (type, step, seq, t_ms, action, source, status): 27-63 ms, stalls 8-20 ms
 //     (the GUI thread's own work at most 7.3 ms); clearing a filter (1M rows back) 1-2 ms,
 //     stalls 9-16 ms (at most 5.2 ms of work). [47-117 ms]

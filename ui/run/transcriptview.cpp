@@ -2,8 +2,10 @@
 #include "ui/common/statusstyle.h"
 #include "ui/run/transcriptmodel.h"
 
+#include <QtCore/QElapsedTimer>
 #include <QtGui/QTextBlock>
 #include <QtGui/QTextCursor>
+#include <QtGui/QTextDocumentFragment>
 #include <QtWidgets/QScrollBar>
 
 using namespace Qt::StringLiterals;
@@ -35,6 +37,9 @@ TranscriptView::TranscriptView(QWidget *parent)
     m_frame.setSingleShot(true);
     m_frame.setInterval(16);
     connect(&m_frame, &QTimer::timeout, this, &TranscriptView::update);
+    m_pieces.setSingleShot(true);
+    m_pieces.setInterval(0);
+    connect(&m_pieces, &QTimer::timeout, this, &TranscriptView::insertMarkdownPieces);
 }
 
 void TranscriptView::setModel(TranscriptModel *model)
@@ -78,26 +83,135 @@ void TranscriptView::update()
         cursor.movePosition(QTextCursor::End);
         cursor.insertText(text.mid(m_lastStreamedLength));
         m_lastStreamedLength = int(text.size());
-    } else {
+    } else if (!finishStreamedTurn(row)) {
         renderFrom(row);
     }
     if (atBottom)
         bar->setValue(bar->maximum());
+    startNextMarkdown();
+}
+
+// A long answer that just finished as it was streamed: its plain text stays where it is
+// (laying it out again would cost as much as the Markdown), only its speaker line
+// changes, and its Markdown is parsed on the worker and put in above it in pieces. The
+// plain text only stands in until then (the pieces replace all of it), so it need not be
+// the finished text to the letter.
+bool TranscriptView::finishStreamedTurn(int row)
+{
+    if (row != m_model->rowCount() - 1 || row != m_turnStart.size() - 1 || m_lastStreamedLength < 0
+        || m_model->speakerAt(row) != TranscriptModel::Speaker::Assistant
+        || !m_model->index(row).data(TranscriptModel::FinishedRole).toBool()
+        || m_model->index(row).data(TranscriptModel::MarkdownRole).toString().size() <= m_inlineMarkdownChars)
+        return false;
+    QTextCursor header(document()->findBlock(m_turnStart.at(row) + (row > 0 ? 1 : 0)));
+    header.movePosition(QTextCursor::EndOfBlock, QTextCursor::KeepAnchor);
+    header.insertText(headerText(row), headerFormat(row));
+    m_bodyStart[row] = header.block().position() + header.block().length();
+    m_lastStreamedLength = -1;
+    m_pendingRows << row;
+    return true;
+}
+
+int TranscriptView::turnEnd(int row) const
+{
+    return row + 1 < m_turnStart.size() ? m_turnStart.at(row + 1) : document()->characterCount() - 1;
+}
+
+void TranscriptView::shiftTurnsAfter(int row, int delta)
+{
+    for (int r = row + 1; r < m_turnStart.size(); ++r) {
+        m_turnStart[r] += delta;
+        m_bodyStart[r] += delta;
+    }
+}
+
+void TranscriptView::startNextMarkdown()
+{
+    if (m_job.row >= 0 || m_pendingRows.isEmpty() || !m_model)
+        return;
+    m_job = MarkdownJob{};
+    m_job.row = m_pendingRows.takeFirst();
+    const QString markdown = m_model->index(m_job.row).data(TranscriptModel::MarkdownRole).toString();
+    m_parser.parse(markdown, kPieceChars, [this](MarkdownParser::Parsed parsed) {
+        m_job.parsed = std::move(parsed);
+        m_pieces.start();
+    });
+}
+
+// Inserts pieces of the parsed answer for about 8 ms, then lets the frame be painted.
+// A piece goes in as a QTextDocumentFragment, with one layout of what it added.
+void TranscriptView::insertMarkdownPieces()
+{
+    if (m_job.row < 0 || !m_job.parsed.document)
+        return;
+    QScrollBar *bar = verticalScrollBar();
+    const bool atBottom = bar->value() >= bar->maximum() - 4;
+    const int row = m_job.row;
+    if (m_job.insertAt < 0) {
+        // The plain text (if any) moves into a block of its own below the pieces.
+        QTextCursor at(document());
+        at.setPosition(m_bodyStart.at(row));
+        at.insertBlock(at.blockFormat(), at.charFormat());
+        m_job.insertAt = m_bodyStart.at(row);
+        shiftTurnsAfter(row, 1);
+    }
+    const QList<int> &cuts = m_job.parsed.cuts;
+    QElapsedTimer clock;
+    clock.start();
+    do {
+        QTextCursor piece(m_job.parsed.document.get());
+        piece.setPosition(m_job.piece == 0 ? 0 : cuts.at(m_job.piece - 1));
+        piece.setPosition(cuts.at(m_job.piece), QTextCursor::KeepAnchor);
+        QTextCursor at(document());
+        at.setPosition(m_job.insertAt);
+        const int before = document()->characterCount();
+        at.insertFragment(QTextDocumentFragment(piece));
+        const int added = document()->characterCount() - before;
+        m_job.insertAt += added;
+        shiftTurnsAfter(row, added);
+        ++m_job.piece;
+    } while (m_job.piece < cuts.size() && clock.elapsed() < 8);
+
+    if (m_job.piece < cuts.size()) {
+        m_pieces.start();
+    } else {
+        QTextCursor plain(document());
+        plain.setPosition(m_job.insertAt);
+        plain.setPosition(turnEnd(row), QTextCursor::KeepAnchor);
+        const int removed = plain.selectionEnd() - plain.selectionStart();
+        plain.removeSelectedText();
+        shiftTurnsAfter(row, -removed);
+        m_job = MarkdownJob{};
+        Q_EMIT markdownRendered(row);
+    }
+    if (atBottom)
+        bar->setValue(bar->maximum());
+    if (m_job.row < 0)
+        startNextMarkdown();
 }
 
 void TranscriptView::renderFrom(int row)
 {
     row = qMin(row, int(m_turnStart.size()));
+    // Markdown still to come for the turns rendered again goes; the earlier ones' stays.
+    if (m_job.row >= row) {
+        m_parser.cancel();
+        m_pieces.stop();
+        m_job = MarkdownJob{};
+    }
+    m_pendingRows.removeIf([row](int pending) { return pending >= row; });
     QTextCursor cursor(document());
     if (row == 0) {
         document()->clear();
         m_turnStart.clear();
+        m_bodyStart.clear();
     } else if (row < m_turnStart.size()) {
         // From the end of the previous turn: the block break before this turn goes too.
         cursor.setPosition(m_turnStart.at(row));
         cursor.movePosition(QTextCursor::End, QTextCursor::KeepAnchor);
         cursor.removeSelectedText();
         m_turnStart.resize(row);
+        m_bodyStart.resize(row);
     }
     m_lastStreamedLength = -1;
     for (int r = row; r < m_model->rowCount(); ++r)
@@ -109,7 +223,6 @@ void TranscriptView::renderTurn(int row)
     const QModelIndex index = m_model->index(row);
     const auto speaker = m_model->speakerAt(row);
     const bool finished = index.data(TranscriptModel::FinishedRole).toBool();
-    const bool cancelled = index.data(TranscriptModel::CancelledRole).toBool();
 
     QTextCursor cursor(document());
     cursor.movePosition(QTextCursor::End);
@@ -121,24 +234,19 @@ void TranscriptView::renderTurn(int row)
     QTextBlockFormat headerBlock;
     headerBlock.setTopMargin(row == 0 ? 0 : 10);
     cursor.setBlockFormat(headerBlock);
-    QTextCharFormat header;
-    header.setFontWeight(QFont::Bold);
-    header.setForeground(speakerColor(speaker, palette()));
-    QString who = speaker == TranscriptModel::Speaker::User ? tr("You")
-                  : speaker == TranscriptModel::Speaker::Assistant ? tr("Assistant")
-                                                                    : tr("The run failed");
-    if (cancelled)
-        who += tr(" (stopped: the answer is incomplete)");
-    else if (!finished)
-        who += tr(" (writing…)");
-    cursor.insertText(who, header);
+    cursor.insertText(headerText(row), headerFormat(row));
 
     // The text: Markdown once the answer is whole, plain while it streams.
     QTextBlockFormat body;
     body.setLeftMargin(12);
     cursor.insertBlock(body, QTextCharFormat());
+    m_bodyStart << cursor.position();
     if (speaker == TranscriptModel::Speaker::Assistant && finished) {
-        cursor.insertMarkdown(index.data(TranscriptModel::MarkdownRole).toString());
+        const QString markdown = index.data(TranscriptModel::MarkdownRole).toString();
+        if (markdown.size() <= m_inlineMarkdownChars)
+            cursor.insertMarkdown(markdown);
+        else
+            m_pendingRows << row; // parsed on the worker, then put in in pieces
     } else {
         QTextCharFormat plain;
         if (speaker == TranscriptModel::Speaker::Error)
@@ -147,6 +255,28 @@ void TranscriptView::renderTurn(int row)
         if (!finished && row == m_model->rowCount() - 1)
             m_lastStreamedLength = int(m_model->textAt(row).size());
     }
+}
+
+QString TranscriptView::headerText(int row) const
+{
+    const QModelIndex index = m_model->index(row);
+    const auto speaker = m_model->speakerAt(row);
+    QString who = speaker == TranscriptModel::Speaker::User ? tr("You")
+                  : speaker == TranscriptModel::Speaker::Assistant ? tr("Assistant")
+                                                                    : tr("The run failed");
+    if (index.data(TranscriptModel::CancelledRole).toBool())
+        who += tr(" (stopped: the answer is incomplete)");
+    else if (!index.data(TranscriptModel::FinishedRole).toBool())
+        who += tr(" (writing…)");
+    return who;
+}
+
+QTextCharFormat TranscriptView::headerFormat(int row) const
+{
+    QTextCharFormat header;
+    header.setFontWeight(QFont::Bold);
+    header.setForeground(speakerColor(m_model->speakerAt(row), palette()));
+    return header;
 }
 
 } // namespace invoke::ui
