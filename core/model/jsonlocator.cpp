@@ -323,8 +323,9 @@ int JsonIndex::lineAt(qsizetype offset)
     if (m_lineStarts.empty()) {
         m_lineStarts.push_back(0);
         const char *data = m_bytes.data();
+        // memchr on a null pointer is undefined even for 0 bytes (an empty view's data()).
         for (const char *p = data, *end = data + m_bytes.size();
-             (p = static_cast<const char *>(memchr(p, '\n', size_t(end - p)))) != nullptr; ++p)
+             p != end && (p = static_cast<const char *>(memchr(p, '\n', size_t(end - p)))) != nullptr; ++p)
             m_lineStarts.push_back(p - data + 1);
     }
     const auto it = std::upper_bound(m_lineStarts.cbegin(), m_lineStarts.cend(), offset);
