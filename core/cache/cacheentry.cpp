@@ -61,6 +61,13 @@ std::optional<CacheEntry> CacheEntry::fromJson(const Json &value, QString *error
         e.usage.inputTokens = intField(*usage, "input_tokens", -1);
         e.usage.outputTokens = intField(*usage, "output_tokens", -1);
     }
+    // Members that may be left out must still have their type when given: a "hits" of
+    // "many" or a created_at of 5 is a damaged or forged entry, not a default.
+    if (const auto hits = value.find("hits");
+        hits != value.end() && !(hits->is_number_integer() && hits->get<qint64>() >= 0))
+        return fail(u"\"hits\" must be a whole number, 0 or more"_s);
+    if (const auto created = value.find("created_at"); created != value.end() && !created->is_string())
+        return fail(u"\"created_at\" must be a string (an ISO 8601 time)"_s);
     QString created;
     if (text("created_at", &created)) {
         e.createdAt = QDateTime::fromString(created, Qt::ISODateWithMs);
@@ -70,7 +77,7 @@ std::optional<CacheEntry> CacheEntry::fromJson(const Json &value, QString *error
     } else {
         e.createdAt = QDateTime::currentDateTimeUtc();
     }
-    e.hits = qMax<qint64>(0, intField(value, "hits", 0));
+    e.hits = intField(value, "hits", 0);
     if (e.key != e.parts.key())
         return fail(u"\"key\" %1 is not the SHA-256 of the entry's parts (%2): the entry was changed "
                     "after it was made"_s.arg(e.key, e.parts.key()));

@@ -268,6 +268,20 @@ private Q_SLOTS:
         missing.erase("action_type");
         QVERIFY(!CacheEntry::fromJson(missing, &error));
         QCOMPARE(error, u"\"action_type\" must be a string"_s);
+        // Optional members keep their type when given.
+        for (const Json &hits : {Json("many"), Json(-1), Json(1.5), Json(nullptr)}) {
+            Json wrong = entries.first().toJson();
+            wrong["hits"] = hits;
+            QVERIFY2(!CacheEntry::fromJson(wrong, &error), hits.dump().c_str());
+            QCOMPARE(error, u"\"hits\" must be a whole number, 0 or more"_s);
+        }
+        Json wrongTime = entries.first().toJson();
+        wrongTime["created_at"] = 5;
+        QVERIFY(!CacheEntry::fromJson(wrongTime, &error));
+        QCOMPARE(error, u"\"created_at\" must be a string (an ISO 8601 time)"_s);
+        Json noHits = entries.first().toJson();
+        noHits.erase("hits");
+        QVERIFY(CacheEntry::fromJson(noHits)); // left out is fine: 0
     }
 
     void fileSurvivesReopen()
