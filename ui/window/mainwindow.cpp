@@ -104,6 +104,13 @@ MainWindow::~MainWindow()
     // Closing the window moves the focus while its children go (after this body): the
     // application's focusChanged must not reach a window that is half gone.
     disconnect(qApp, &QApplication::focusChanged, this, nullptr);
+    // Likewise a panel going later may still change its Undo/Redo (the dataset workspace
+    // lets go of its table then; UBSan saw updateEditActions called on a window already
+    // reduced to a QWidget). The panels are the window's children, alive here.
+    for (const PanelTarget &target : std::as_const(m_panelTargets))
+        for (QAction *action : {target.undo, target.redo})
+            if (action)
+                disconnect(action, &QAction::changed, this, &MainWindow::updateEditActions);
 }
 
 void MainWindow::restoreSession()
