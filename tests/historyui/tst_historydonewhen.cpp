@@ -116,6 +116,37 @@ private:
     QTemporaryDir m_dir;
     test::OpenAiStubServer m_llm;
 
+    // Exports `first`'s newest run to NAME.invokerun and re-runs it in replay mode in a
+    // second studio with its own empty cache and a model that must not be asked: the
+    // answer comes from the file's two entries alone.
+    void reRunsInAnotherStudio(Studio &first, const InvokeResult &original, const QString &name)
+    {
+        const QString file = m_dir.filePath(name + u".invokerun"_s);
+        first.history->panel()->select({first.newestId()});
+        QVERIFY2(first.history->panel()->exportSelected(file), qPrintable(first.history->panel()->lastMessage()));
+        QVERIFY2(first.history->panel()->lastMessage().contains(u"2 replay-cache entries"_s),
+                 qPrintable(first.history->panel()->lastMessage()));
+
+        test::OpenAiStubServer other;
+        QVERIFY(other.listen());
+        other.setReply(test::StubReply::text({u"another answer"_s}, 1, 1));
+        Studio second(m_dir, name + u"-second"_s, other);
+        QVERIFY(second.history->openRunFile(file));
+        second.window->modeSwitch()->setMode(Mode::replay());
+        QSignalSpy finished(second.window->runs(), &RunController::finished);
+        second.history->rerunShownAction()->trigger();
+        QVERIFY(finished.wait(60000));
+        const InvokeResult again = finished.first().first().value<InvokeResult>();
+        QVERIFY2(again.success, qPrintable(again.error));
+        QCOMPARE(other.requestCount(), 0);
+        QCOMPARE(again.visibleText(), original.visibleText());
+        QCOMPARE(stepOf(again, u"gather"_s)->source, Source::ReplayHit);
+        QCOMPARE(stepOf(again, u"summarise/answer"_s)->source, Source::ReplayHit);
+        cache::SqliteReplayCache secondCache(second.replayFile);
+        QVERIFY(secondCache.open());
+        QCOMPARE(secondCache.stats().entries, 0);
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -202,31 +233,7 @@ private Q_SLOTS:
         Studio first(m_dir, u"first"_s, m_llm);
         const InvokeResult original = first.run(request(u"research-assistant"_s, u"green tea?"_s, Mode::replay()));
         QVERIFY2(original.success, qPrintable(original.error));
-        const QString file = m_dir.filePath(u"shared.invokerun"_s);
-        first.history->panel()->select({first.newestId()});
-        QVERIFY2(first.history->panel()->exportSelected(file), qPrintable(first.history->panel()->lastMessage()));
-        QVERIFY2(first.history->panel()->lastMessage().contains(u"2 replay-cache entries"_s),
-                 qPrintable(first.history->panel()->lastMessage()));
-
-        // Another machine: its own empty cache, and a model that must not be asked.
-        test::OpenAiStubServer other;
-        QVERIFY(other.listen());
-        other.setReply(test::StubReply::text({u"another answer"_s}, 1, 1));
-        Studio second(m_dir, u"second"_s, other);
-        QVERIFY(second.history->openRunFile(file));
-        second.window->modeSwitch()->setMode(Mode::replay());
-        QSignalSpy finished(second.window->runs(), &RunController::finished);
-        second.history->rerunShownAction()->trigger();
-        QVERIFY(finished.wait(60000));
-        const InvokeResult again = finished.first().first().value<InvokeResult>();
-        QVERIFY2(again.success, qPrintable(again.error));
-        QCOMPARE(other.requestCount(), 0);
-        QCOMPARE(again.visibleText(), original.visibleText());
-        QCOMPARE(stepOf(again, u"gather"_s)->source, Source::ReplayHit);
-        QCOMPARE(stepOf(again, u"summarise/answer"_s)->source, Source::ReplayHit);
-        cache::SqliteReplayCache secondCache(second.replayFile);
-        QVERIFY(secondCache.open());
-        QCOMPARE(secondCache.stats().entries, 0);
+        reRunsInAnotherStudio(first, original, u"shared"_s);
     }
 
     void aLiveRunsFileReRunsInAnotherStudioFromItsLiveAnswers()
@@ -238,30 +245,7 @@ private Q_SLOTS:
         const InvokeResult original = first.run(request(u"research-assistant"_s, u"oolong?"_s, Mode::live()));
         QVERIFY2(original.success, qPrintable(original.error));
         QCOMPARE(m_llm.requestCount(), before + 2);
-        const QString file = m_dir.filePath(u"live.invokerun"_s);
-        first.history->panel()->select({first.newestId()});
-        QVERIFY2(first.history->panel()->exportSelected(file), qPrintable(first.history->panel()->lastMessage()));
-        QVERIFY2(first.history->panel()->lastMessage().contains(u"2 replay-cache entries"_s),
-                 qPrintable(first.history->panel()->lastMessage()));
-
-        test::OpenAiStubServer other;
-        QVERIFY(other.listen());
-        other.setReply(test::StubReply::text({u"another answer"_s}, 1, 1));
-        Studio second(m_dir, u"live-second"_s, other);
-        QVERIFY(second.history->openRunFile(file));
-        second.window->modeSwitch()->setMode(Mode::replay());
-        QSignalSpy finished(second.window->runs(), &RunController::finished);
-        second.history->rerunShownAction()->trigger();
-        QVERIFY(finished.wait(60000));
-        const InvokeResult again = finished.first().first().value<InvokeResult>();
-        QVERIFY2(again.success, qPrintable(again.error));
-        QCOMPARE(other.requestCount(), 0);
-        QCOMPARE(again.visibleText(), original.visibleText());
-        QCOMPARE(stepOf(again, u"gather"_s)->source, Source::ReplayHit);
-        QCOMPARE(stepOf(again, u"summarise/answer"_s)->source, Source::ReplayHit);
-        cache::SqliteReplayCache secondCache(second.replayFile);
-        QVERIFY(secondCache.open());
-        QCOMPARE(secondCache.stats().entries, 0);
+        reRunsInAnotherStudio(first, original, u"live"_s);
     }
 };
 
