@@ -58,7 +58,7 @@ dict_for() {
   esac
 }
 
-# The longest input worth trying: past the HTTP head limit (app/server/httphead.h
+# The longest input worth trying: past the HTTP head limit (app/server/http/httphead.h
 # kMaxHeadBytes, 64 KiB) for the head reader; 16 KiB for the others, whose limits (JSON
 # depth, a line, a template) are reached well before and whose speed falls with the length.
 max_len_for() {

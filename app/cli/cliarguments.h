@@ -4,7 +4,7 @@
 // before anything runs.
 #include "app/cli/remotetarget.h"
 #include "core/filter/filter.h"
-#include "core/model/invokerequest.h"
+#include "core/model/invocation/invokerequest.h"
 
 #include <QtCore/QStringList>
 

@@ -8,7 +8,7 @@
 #include "core/mocks/mockcoverage.h"
 #include "core/mocks/mocksetfromrun.h"
 #include "core/mocks/mockvalidation.h"
-#include "core/model/invokeresult.h"
+#include "core/model/invocation/invokeresult.h"
 #include "core/model/mocksetio.h"
 
 #include <QtCore/QDir>

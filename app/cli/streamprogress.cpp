@@ -1,7 +1,7 @@
 #include "app/cli/streamprogress.h"
 #include "app/cli/console.h"
 
-#include "core/model/runvalues.h"
+#include "core/model/invocation/runvalues.h"
 #include "core/wire/events.h"
 
 #include <cstdio>

@@ -8,7 +8,7 @@
 // On a terminal, and only there, the step lines are coloured (unless NO_COLOR is set) and
 // a live "… 2.4 s" line shows the time since the start while nothing else is printed.
 #include "core/model/event.h"
-#include "core/model/invokerequest.h"
+#include "core/model/invocation/invokerequest.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QObject>

@@ -35,7 +35,7 @@ struct ServerOptions
     int maxConnections = 1024;
     int maxStreamsPerToken = 64;
     // GET /healthz adds this as "replay_cache" when set (a team cache's last known state,
-    // app/server/cachehealth.h); it must answer at once.
+    // app/server/routes/cachehealth.h); it must answer at once.
     std::function<Json()> cacheHealth;
 };
 

@@ -1,7 +1,7 @@
 #include "app/server/invokestream.h"
 
-#include "app/server/httpreply.h"
-#include "app/server/remotepaths.h"
+#include "app/server/http/httpreply.h"
+#include "app/server/routes/remotepaths.h"
 #include "core/backend/invocation.h"
 #include "core/wire/eventcodec.h"
 #include "core/wire/events.h"

@@ -4,7 +4,7 @@
 // behind (QTcpSocket has no back-pressure: its unsent bytes would grow without bound),
 // cancels the invocation. The last event always carries the result: when the engine
 // sent none (a run that could not start), one is made from the result.
-#include "app/server/requestlog.h"
+#include "app/server/http/requestlog.h"
 
 #include <QtCore/QObject>
 #include <QtCore/QPointer>

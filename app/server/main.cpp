@@ -1,9 +1,9 @@
 // invoke-server: the embedded engine over HTTP and SSE (see serverarguments.cpp).
 #include "app/cli/interruptwatcher.h"
-#include "app/server/cachehealth.h"
-#include "app/server/filelimit.h"
+#include "app/server/routes/cachehealth.h"
+#include "app/server/http/filelimit.h"
 #include "app/server/invokeserver.h"
-#include "app/server/requestlog.h"
+#include "app/server/http/requestlog.h"
 #include "app/server/serverarguments.h"
 #include "app/server/tokenstore.h"
 #include "core/cache/cacheurl.h"

@@ -1,8 +1,8 @@
 #pragma once
 // What a connection hands to the server: first the head alone (admit: the token, the
 // route, the local-only checks, before a byte of body is read), then the whole request.
-#include "app/server/httphead.h"
-#include "app/server/httpreply.h"
+#include "app/server/http/httphead.h"
+#include "app/server/http/httpreply.h"
 
 #include <QtCore/QElapsedTimer>
 

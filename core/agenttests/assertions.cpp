@@ -1,7 +1,7 @@
 #include "core/agenttests/assertions.h"
 
 #include "core/agenttests/summarypath.h"
-#include "core/model/invocationsummary.h"
+#include "core/model/invocation/invocationsummary.h"
 
 #include <QtCore/QRegularExpression>
 

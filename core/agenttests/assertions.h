@@ -1,7 +1,7 @@
 #pragma once
 // Checks a test case's assertions against what its run did (docs/tests.md).
 #include "core/agenttests/testcase.h"
-#include "core/model/invokeresult.h"
+#include "core/model/invocation/invokeresult.h"
 
 #include <QtCore/QSet>
 

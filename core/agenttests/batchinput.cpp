@@ -1,6 +1,6 @@
 #include "core/agenttests/batchinput.h"
 
-#include "core/model/csvtext.h"
+#include "core/model/dataset/csvtext.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QSet>

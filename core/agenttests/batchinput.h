@@ -3,7 +3,7 @@
 // (one object per non-blank line: "message" or "messages", and "parameters") or CSV (a
 // header with a "message" or "messages" column; every other column is a parameter). A
 // file with any bad row is refused whole, every problem as "file:line: what".
-#include "core/model/message.h"
+#include "core/model/invocation/message.h"
 
 namespace invoke::agenttests {
 

@@ -4,7 +4,7 @@
 // appended at once, so a crash or Ctrl+C keeps what finished; at the end the file is
 // rewritten atomically with one line per row, the latest winning. Re-running with the
 // same file skips the rows that succeeded.
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QMap>

@@ -3,7 +3,7 @@
 // studio, docs/tests.md): the assertions a person would likely write after looking at it,
 // each one true of that run, to be ticked off or edited before saving.
 #include "core/agenttests/testcase.h"
-#include "core/model/invokeresult.h"
+#include "core/model/invocation/invokeresult.h"
 
 namespace invoke::agenttests {
 

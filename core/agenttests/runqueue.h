@@ -2,8 +2,8 @@
 // Runs many invocations on one Backend, at most `jobs` at a time, each with a deadline:
 // what `invoke-cli test`, `invoke-cli batch` and the studio's Tests panel share. A run's
 // invocation (and its events) is let go as soon as its finished() has been handed on.
-#include "core/model/invokeresult.h"
-#include "core/model/invokerequest.h"
+#include "core/model/invocation/invokeresult.h"
+#include "core/model/invocation/invokerequest.h"
 
 #include <QtCore/QHash>
 #include <QtCore/QObject>

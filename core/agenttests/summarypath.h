@@ -1,7 +1,7 @@
 #pragma once
 // The SDK's dot notation into a run's JSON summary: "steps[0].status", "result",
 // "invocation_id"; a leading "$." (or "$") is accepted too.
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 namespace invoke::agenttests {
 

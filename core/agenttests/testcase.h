@@ -1,8 +1,8 @@
 #pragma once
 // One agent test as a *.tests.json file holds it (docs/tests.md): a request, the mode it
 // runs in, and what the run must show.
-#include "core/model/invokerequest.h"
-#include "core/model/runvalues.h"
+#include "core/model/invocation/invokerequest.h"
+#include "core/model/invocation/runvalues.h"
 
 #include <memory>
 

@@ -1,6 +1,6 @@
 #include "core/agenttests/testfileparser.h"
 
-#include "core/model/jsonlocator.h"
+#include "core/model/json/jsonlocator.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFile>

@@ -1,9 +1,9 @@
 #pragma once
 #include "core/model/botinfo.h"
 #include "core/model/botplan.h"
-#include "core/model/datasetinfo.h"
-#include "core/model/datasetsearch.h"
-#include "core/model/invokerequest.h"
+#include "core/model/dataset/datasetinfo.h"
+#include "core/model/dataset/datasetsearch.h"
+#include "core/model/invocation/invokerequest.h"
 
 #include <QtCore/QObject>
 

@@ -1,6 +1,6 @@
 #pragma once
 #include "core/fold/runfold.h"
-#include "core/model/invokeresult.h"
+#include "core/model/invocation/invokeresult.h"
 
 #include <QtCore/QObject>
 

@@ -80,7 +80,7 @@ void LocalInvocation::start()
     m_thread.reset(QThread::create([this] { work(); }));
     m_thread->setObjectName(u"invoke:"_s + m_request.botKey);
     // Stated, not inherited from RLIMIT_STACK: JSON walks recurse once per level, and every
-    // parse caps the depth (core/model/json.h) far below what 8 MiB holds.
+    // parse caps the depth (core/model/json/json.h) far below what 8 MiB holds.
     m_thread->setStackSize(8u << 20);
     m_thread->start();
 }

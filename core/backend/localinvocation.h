@@ -6,7 +6,7 @@
 #include "core/config/sandboxsettings.h"
 #include "core/engine/action.h"
 #include "core/engine/botcatalog.h"
-#include "core/model/invokerequest.h"
+#include "core/model/invocation/invokerequest.h"
 
 #include <QtCore/QMutex>
 #include <QtCore/QSet>

@@ -1,6 +1,6 @@
 #include "core/backend/remotehttp.h"
 
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 #include <QtNetwork/QNetworkRequest>
 

@@ -22,8 +22,8 @@
 // Files are read as a stream, in blocks of whole lines (core/datasets/linereader.h): each
 // record is handed on as soon as it is read, so memory stays flat in the file's size.
 #include "core/model/botinfo.h"
-#include "core/model/csvtext.h"
-#include "core/model/json.h"
+#include "core/model/dataset/csvtext.h"
+#include "core/model/json/json.h"
 
 #include <QtCore/QIODevice>
 

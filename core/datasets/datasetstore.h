@@ -7,8 +7,8 @@
 //
 // Safe to use from any thread: every call opens its own connection (SQLite in WAL mode
 // lets a search read while another process indexes).
-#include "core/model/datasetinfo.h"
-#include "core/model/datasetsearch.h"
+#include "core/model/dataset/datasetinfo.h"
+#include "core/model/dataset/datasetsearch.h"
 
 #include <functional>
 #include <optional>

@@ -4,7 +4,7 @@
 // read. Streams like the index does (core/datasets/datasetreader.h): showing the first
 // rows of a file of a million reads only those rows.
 #include "core/datasets/datasetcatalog.h"
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 #include <optional>
 

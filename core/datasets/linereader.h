@@ -2,7 +2,7 @@
 // Reads a text file in blocks that end at a line break, checking that each is UTF-8, so
 // a reader holds one block (about a megabyte) whatever the size of the file. Used by the
 // dataset readers (core/datasets/datasetreader.h) and the table view of a dataset.
-#include "core/model/csvtext.h"
+#include "core/model/dataset/csvtext.h"
 
 #include <QtCore/QIODevice>
 

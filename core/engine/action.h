@@ -1,7 +1,7 @@
 #pragma once
 // What an action is given and what it answers. Actions run on the invocation's worker
 // thread and may block (llm.message runs a local event loop for its HTTP request).
-#include "core/model/message.h"
+#include "core/model/invocation/message.h"
 #include "core/wire/events.h"
 
 #include <QtCore/QObject>

@@ -3,7 +3,7 @@
 #include "core/cache/missexplanation.h"
 #include "core/cache/replaycache.h"
 #include "core/model/actiontypes.h"
-#include "core/model/invokeresult.h"
+#include "core/model/invocation/invokeresult.h"
 
 using namespace Qt::StringLiterals;
 

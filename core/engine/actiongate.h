@@ -13,8 +13,8 @@
 #include "core/engine/action.h"
 #include "core/model/actiontypes.h"
 #include "core/model/mockset.h"
-#include "core/model/mode.h"
-#include "core/model/runvalues.h"
+#include "core/model/invocation/mode.h"
+#include "core/model/invocation/runvalues.h"
 
 #include <QtCore/QSet>
 

@@ -1,7 +1,7 @@
 #include "core/engine/botcatalog.h"
 
 #include "core/config/paths.h"
-#include "core/model/jsonlocator.h"
+#include "core/model/json/jsonlocator.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFile>

@@ -1,7 +1,7 @@
 #include "core/engine/botdefinition.h"
 
 #include "core/engine/dependencygraph.h"
-#include "core/model/jsonlocator.h"
+#include "core/model/json/jsonlocator.h"
 
 #include <QtCore/QSet>
 

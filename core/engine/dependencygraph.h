@@ -2,7 +2,7 @@
 // The depends_on graph of one bot file's steps (handler steps included), filled while
 // the file is parsed (botdefinition.cpp), and its check once every step is known: each
 // dependency names a step of the bot, and no dependencies form a cycle.
-#include "core/model/jsonlocator.h"
+#include "core/model/json/jsonlocator.h"
 
 #include <QtCore/QHash>
 #include <QtCore/QString>

@@ -7,7 +7,7 @@
 // that will not run after a failure or a cancel get a step_finished "skipped";
 // invocation_finished last, with the visible messages.
 #include "core/engine/action.h"
-#include "core/model/invokerequest.h"
+#include "core/model/invocation/invokerequest.h"
 
 #include <functional>
 

@@ -6,7 +6,7 @@
 #include "core/engine/handlerconditions.h"
 #include "core/engine/steporder.h"
 #include "core/model/actiontypes.h"
-#include "core/model/invokeresult.h"
+#include "core/model/invocation/invokeresult.h"
 
 #include <QtCore/QElapsedTimer>
 

@@ -1,6 +1,6 @@
 #pragma once
 // {{templates}} in step parameters (docs/bots.md, Templates).
-#include "core/model/message.h"
+#include "core/model/invocation/message.h"
 
 #include <optional>
 

@@ -5,7 +5,7 @@
 // Only step events, status events and the final event have any; text deltas, the bulk of
 // a run, have none and cost nothing.
 #include "core/filter/filterfields.h"
-#include "core/model/runvalues.h"
+#include "core/model/invocation/runvalues.h"
 
 #include <QtCore/QtGlobal>
 

@@ -1,7 +1,7 @@
 #include "core/filter/eventrecord.h"
 
 #include "core/filter/memberscan.h"
-#include "core/model/eventscan.h"
+#include "core/model/json/eventscan.h"
 #include "core/wire/events.h"
 
 using namespace Qt::StringLiterals;
@@ -95,7 +95,7 @@ FieldValue wordValue(QLatin1StringView word)
 }
 
 // The top-level "payload" of an event when it is a string (a text chunk), read in one pass
-// without a DOM (core/model/eventscan.h): what payloadOf(json()) gives, for the text field
+// without a DOM (core/model/json/eventscan.h): what payloadOf(json()) gives, for the text field
 // over a million deltas.
 class PayloadTextReader : public EventSaxReader<PayloadTextReader>
 {
@@ -230,7 +230,7 @@ FieldValue EventRecord::value(const FieldRef &field) const
         const Json *word = result ? member(*result, "status") : nullptr;
         if (word && word->is_string() && !word->get_ref<const std::string &>().empty())
             return fromJson(word);
-        // No word: success unless the step has an error (core/model/runvalues.h).
+        // No word: success unless the step has an error (core/model/invocation/runvalues.h).
         const Json *error = result ? member(*result, "error") : nullptr;
         const bool hasError = error && !error->is_null() && !(error->is_string() && error->get_ref<const std::string &>().empty());
         return wordValue(wireName(finishedStatusFromWire({}, hasError)));

@@ -5,7 +5,7 @@
 #include "core/filter/eventfacts.h"
 #include "core/filter/filterfields.h"
 #include "core/model/event.h"
-#include "core/model/runvalues.h"
+#include "core/model/invocation/runvalues.h"
 
 #include <QtCore/QByteArrayView>
 #include <QtCore/QString>

@@ -1,6 +1,6 @@
 #include "core/filter/memberscan.h"
 
-#include "core/model/eventscan.h"
+#include "core/model/json/eventscan.h"
 
 #include <optional>
 
@@ -17,7 +17,7 @@ qint64 indexOf(const std::string &segment)
     return qint64(std::stoul(segment));
 }
 
-// The reader core/model/eventscan.h hands every value of the text to. "On the path" are the
+// The reader core/model/json/eventscan.h hands every value of the text to. "On the path" are the
 // top object and the containers the path walks through (a prefix of the open containers;
 // m_onPath is the depth of the deepest); the value at the path's end is built as a tree,
 // everything else is only validated.

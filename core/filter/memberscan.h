@@ -1,6 +1,6 @@
 #pragma once
 // One member of an event's JSON by its dot path (`payload.parameters.max_tokens`), read in
-// one pass over the bytes (core/model/eventscan.h) without building the event's tree: only
+// one pass over the bytes (core/model/json/eventscan.h) without building the event's tree: only
 // the member itself becomes a Json value. A filter on a payload member over a million
 // events reads them at the cost of a scan instead of a parse (docs/filters.md, "Speed").
 //
@@ -11,7 +11,7 @@
 // member of an object. So the whole text is still read (its end decides whether it parses,
 // a later duplicate decides the value); what is saved is the tree of everything else.
 // tests/core/tst_filtermembers.cpp and the filter fuzzer compare it with the tree's answer.
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 #include <QtCore/QByteArrayView>
 

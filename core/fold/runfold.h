@@ -6,7 +6,7 @@
 // It keeps what the result needs and not the events themselves: whoever wants the event
 // list keeps it (docs/architecture.md, "Who keeps a run's events"). add() tells its
 // caller what the event touched, so nobody reads an event again to find its step.
-#include "core/model/invokeresult.h"
+#include "core/model/invocation/invokeresult.h"
 
 #include <QtCore/QHash>
 

@@ -1,7 +1,7 @@
 #pragma once
 // The three output formats (invoke-cli --format; the public SDK's output_format).
-#include "core/model/invocationsummary.h"
-#include "core/model/invokerequest.h"
+#include "core/model/invocation/invocationsummary.h"
+#include "core/model/invocation/invokerequest.h"
 
 namespace invoke::format {
 

@@ -1,8 +1,8 @@
 #pragma once
 // What a person reads for the typed values of a run (the studio's step tree and detail
 // pane, status panel): one label per value, here only. The words on the wire are
-// core/model/runvalues.h's and core/wire/events.h's.
-#include "core/model/runvalues.h"
+// core/model/invocation/runvalues.h's and core/wire/events.h's.
+#include "core/model/invocation/runvalues.h"
 
 #include <QtCore/QString>
 

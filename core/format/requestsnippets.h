@@ -4,7 +4,7 @@
 // environment ($INVOKE_AUTH_TOKEN, os.environ["INVOKE_AUTH_TOKEN"]) and never written
 // into the text. Shell words are single-quoted, so quotes, $, newlines and any Unicode
 // reach the program exactly as typed.
-#include "core/model/invokerequest.h"
+#include "core/model/invocation/invokerequest.h"
 
 namespace invoke::format {
 

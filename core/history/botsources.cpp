@@ -1,7 +1,7 @@
 #include "core/history/botsources.h"
 
 #include "core/model/botplan.h"
-#include "core/model/jsonlocator.h"
+#include "core/model/json/jsonlocator.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFile>

@@ -10,8 +10,8 @@
 // sub-bot that does not contain the chosen step; and the result-handler steps
 // (conditional) after a downstream step of the same bot, since whether they run may change.
 #include "core/model/botplan.h"
-#include "core/model/invokerequest.h"
-#include "core/model/invokeresult.h"
+#include "core/model/invocation/invokerequest.h"
+#include "core/model/invocation/invokeresult.h"
 
 #include <QtCore/QSet>
 

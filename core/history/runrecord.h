@@ -3,8 +3,8 @@
 // streamed with the time it arrived, and the summary the History panel and
 // `invoke-cli runs list` show.
 #include "core/model/event.h"
-#include "core/model/invokerequest.h"
-#include "core/model/invokeresult.h"
+#include "core/model/invocation/invokerequest.h"
+#include "core/model/invocation/invokeresult.h"
 
 #include <QtCore/QDateTime>
 

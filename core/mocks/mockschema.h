@@ -14,8 +14,8 @@
 //  utils.echo, utils.parse_json, bot.invoke: any JSON (what they were given / the sub-bot's output)
 // Only a success mock's output is checked; an error mock's output is free. Members not
 // listed are allowed (an answer may carry more than a step reads).
-#include "core/model/jsonlocator.h"
-#include "core/model/json.h"
+#include "core/model/json/jsonlocator.h"
+#include "core/model/json/json.h"
 
 namespace invoke::mocks {
 

@@ -1,7 +1,7 @@
 #include "core/mocks/mocksetfromrun.h"
 
 #include "core/model/actiontypes.h"
-#include "core/model/invokeresult.h"
+#include "core/model/invocation/invokeresult.h"
 
 using namespace Qt::StringLiterals;
 

@@ -2,7 +2,7 @@
 
 #include "core/mocks/mockschema.h"
 #include "core/model/actiontypes.h"
-#include "core/model/jsonlocator.h"
+#include "core/model/json/jsonlocator.h"
 
 #include <QtCore/QHash>
 #include <QtCore/QRegularExpression>

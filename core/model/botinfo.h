@@ -1,5 +1,5 @@
 #pragma once
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QList>

@@ -6,7 +6,7 @@
 // {"bot": {"key", "name", "updated_at"},
 //  "steps": [{"path", "key", "action_type", "depth", "line", "bot_key", "conditional", "note",
 //             "depends_on", "bot_updated_at"}]}
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QList>

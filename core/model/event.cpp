@@ -1,5 +1,5 @@
 #include "core/model/event.h"
-#include "core/model/eventscan.h"
+#include "core/model/json/eventscan.h"
 
 using namespace Qt::StringLiterals;
 
@@ -18,7 +18,7 @@ static void readHeader(Event &event, const Json &value)
 
 namespace {
 
-// Reads the header of an event while core/model/eventscan.h validates the whole text as
+// Reads the header of an event while core/model/json/eventscan.h validates the whole text as
 // nlohmann's parser would, without building a DOM: decoding a streamed event then costs
 // about one pass over its bytes (a DOM costs ~2 KB of allocations per 400-byte event). The result is
 // the one readHeader() gives on the parsed value, duplicate keys included.

@@ -1,6 +1,6 @@
 #include "core/model/mockset.h"
 
-#include "core/model/jsonlocator.h"
+#include "core/model/json/jsonlocator.h"
 
 #include <QtCore/QFile>
 

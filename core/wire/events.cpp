@@ -1,5 +1,5 @@
 #include "core/wire/events.h"
-#include "core/model/eventscan.h"
+#include "core/model/json/eventscan.h"
 
 using namespace Qt::StringLiterals;
 

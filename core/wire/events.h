@@ -4,7 +4,7 @@
 // with kindOf() and read fields with the accessors, which tolerate unknown fields and
 // events from servers that send no "type" and no metadata additions.
 #include "core/model/event.h"
-#include "core/model/runvalues.h"
+#include "core/model/invocation/runvalues.h"
 
 namespace invoke::wire {
 

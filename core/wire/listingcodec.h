@@ -5,7 +5,7 @@
 // travel (BotInfo::sourceFile stays home). Readers also take a bare array, as plain
 // SDK servers may answer.
 #include "core/model/botinfo.h"
-#include "core/model/datasetinfo.h"
+#include "core/model/dataset/datasetinfo.h"
 
 namespace invoke::wire {
 

@@ -4,7 +4,7 @@
 // (replay_entries only when not given: an empty array is sent, it means "these entries only: none");
 // mode is left out when it is plain "live" (the server's default). The bot key travels
 // in the URL, and outputFormat/verbose never travel at all.
-#include "core/model/invokerequest.h"
+#include "core/model/invocation/invokerequest.h"
 
 namespace invoke::wire {
 

@@ -2,7 +2,7 @@
 // The body of GET {endpoint}/datasets/{slug}/search?q=...&limit=... (docs/server.md):
 // exactly memory.search's output in a run, {"memories": [{id, dataset, content, score,
 // metadata}]}, best first.
-#include "core/model/datasetsearch.h"
+#include "core/model/dataset/datasetsearch.h"
 
 namespace invoke::wire {
 

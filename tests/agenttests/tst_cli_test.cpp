@@ -12,7 +12,7 @@
 #include <QtCore/QXmlStreamReader>
 #include <QtTest/QTest>
 
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 using namespace Qt::StringLiterals;
 using namespace invoke;

@@ -8,7 +8,7 @@
 //   build/bin/bench_server --benchmark_counters_tabular=true
 // The clients are plain sockets in this process's one thread (HTTP/1.1, chunked decoding,
 // the core's EventStreamDecoder), so the figures include their cost too.
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 #include "core/wire/eventcodec.h"
 
 #include <QtCore/QCoreApplication>

@@ -5,11 +5,11 @@
 // Every rate is over the same stream bytes and the same events, so they compare directly.
 // Issue 16: decoding plus the fold >= 250,000 events/s. Measured on this machine (2 shared
 // cores, loaded), CPU time: with nlohmann's SAX lexer, decoding 397k events/s, the fold
-// 314k/s, both 156k/s; with core/model/eventscan.h reading the header and the text chunks
+// 314k/s, both 156k/s; with core/model/json/eventscan.h reading the header and the text chunks
 // (one pass, copying only the members read), decoding 1.54M/s, the fold 554k/s, both 350k/s.
 #include "core/wire/eventcodec.h"
 #include "core/fold/runfold.h"
-#include "core/model/invokeresult.h"
+#include "core/model/invocation/invokeresult.h"
 #include "core/wire/events.h"
 
 #include <benchmark/benchmark.h>

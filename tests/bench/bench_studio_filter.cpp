@@ -1,6 +1,6 @@
 // Display filters (docs/filters.md) over a million events in the studio's event list, the
 // way the Events tab runs them: EventFilterProxy::setFilter hands a snapshot to the worker
-// (ui/events/filterrunner.h), the rows change when it is done. Measures, per filter: the
+// (ui/events/filterbar/filterrunner.h), the rows change when it is done. Measures, per filter: the
 // time from setFilter to filterApplied, the GUI thread's longest stall meanwhile (a 1 ms
 // watchdog timer), the snapshot's cost on the GUI thread, and the matches.
 // Targets (issue 16): header fields (type, step, seq, t_ms; action, source, status parse
@@ -12,7 +12,7 @@
 //   action, source, status, duration_ms, tokens        285-1343 ms before, 29-41 ms now (the
 //     event list's facts, core/filter/eventfacts.h)
 //   text contains / matches                            4.0-4.4 s before, 0.51-0.56 s now (the text
-//     chunk read without a DOM, core/model/eventscan.h)
+//     chunk read without a DOM, core/model/json/eventscan.h)
 //   payload.parameters.model == ...                    4.9 s, then 3.2 s (a DOM per event: over
 //     the 2 s target); 1.26 s now at load ~6 (only the member read from the bytes,
 //     core/filter/memberscan.h)

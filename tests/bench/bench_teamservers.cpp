@@ -13,7 +13,7 @@
 #include "tests/support/openaistubserver.h"
 #include "tests/support/testpostgres.h"
 
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 #include "core/wire/eventcodec.h"
 
 #include <QtCore/QCoreApplication>

@@ -1,6 +1,6 @@
 // Round trips of the value types and the wire codecs, and the messages bad input gets.
 #include "core/model/botinfo.h"
-#include "core/model/invocationsummary.h"
+#include "core/model/invocation/invocationsummary.h"
 #include "core/wire/eventcodec.h"
 #include "core/wire/events.h"
 #include "core/wire/requestcodec.h"
@@ -43,7 +43,7 @@ class TestCodecs : public QObject
     Q_OBJECT
 
 private slots:
-    // core/model/eventscan.h reads events as nlohmann's parser does: edge cases of the
+    // core/model/json/eventscan.h reads events as nlohmann's parser does: edge cases of the
     // grammar, strings, numbers and depth, then 30,000 mutations of real events.
     void eventScannerAgreesWithNlohmann()
     {

@@ -1,8 +1,8 @@
 // invoke-server's own HTTP framing, on its own: the request head parser
-// (app/server/httphead.h) and the chunked body decoder (app/server/chunkedbody.h). Both
+// (app/server/http/httphead.h) and the chunked body decoder (app/server/http/chunkedbody.h). Both
 // are pure functions of the bytes, so each row is exactly what a client could send.
-#include "app/server/chunkedbody.h"
-#include "app/server/httphead.h"
+#include "app/server/http/chunkedbody.h"
+#include "app/server/http/httphead.h"
 
 #include <QtCore/QRandomGenerator>
 #include <QtTest/QTest>

@@ -1,8 +1,8 @@
-// The one JSON parse (core/model/json.h): every failure — syntax, a number too big for a
+// The one JSON parse (core/model/json/json.h): every failure — syntax, a number too big for a
 // double, nesting past the limit — is a message with line and column, never an exception
 // or a crash, and the event readers (SAX, no DOM) stop at the same depth.
 #include "core/model/event.h"
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 #include <QtTest/QTest>
 

@@ -392,7 +392,7 @@ void TestRunFold::changeOfAStepThatOnlyEnds()
     QCOMPARE(fold.add(raw(R"({"payload": {"status": "step finished", "key": "other",
                                           "result": {"status": "timeout"}}})")),
              change({EventKind::StepFinished, 1, true, -1, false}));
-    // A status word we do not know is a step that did not succeed (core/model/runvalues.h).
+    // A status word we do not know is a step that did not succeed (core/model/invocation/runvalues.h).
     QCOMPARE(fold.result().steps[1].status, StepStatus::Error);
     QCOMPARE(fold.add(raw(R"({"payload": {"status": "step finished", "key": "answer", "result": {"error": "late"}}})")),
              change({EventKind::StepFinished, 0, false, -1, false}));

@@ -1,8 +1,8 @@
 // The typed values of a run and their words: each enum's wire word reads back as the same
 // value, display labels are distinct, and words from elsewhere (a newer server, a typo)
-// map to the documented fallback (core/model/runvalues.h, core/wire/events.h).
+// map to the documented fallback (core/model/invocation/runvalues.h, core/wire/events.h).
 #include "core/format/labels.h"
-#include "core/model/invokeresult.h"
+#include "core/model/invocation/invokeresult.h"
 #include "core/wire/events.h"
 
 #include <QtTest/QTest>

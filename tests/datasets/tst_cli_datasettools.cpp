@@ -7,7 +7,7 @@
 #include "tests/support/jsontext.h"
 #include "tests/support/serverprocess.h"
 
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QStandardPaths>

@@ -6,8 +6,8 @@
 // unknown slug, another method) get a 4xx {"error"} that says what, and the server keeps
 // answering. RemoteBackend::searchDataset reads the route back into the same values
 // LocalBackend::searchDataset gives, and tells an unknown slug, a bad limit and a
-// rejected token apart. The query parser (app/server/searchquery.h) on its own too.
-#include "app/server/searchquery.h"
+// rejected token apart. The query parser (app/server/routes/searchquery.h) on its own too.
+#include "app/server/routes/searchquery.h"
 #include "core/backend/localbackend.h"
 #include "core/backend/remotebackend.h"
 #include "core/datasets/datasetstore.h"

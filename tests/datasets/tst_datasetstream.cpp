@@ -7,7 +7,7 @@
 #include "core/datasets/datasetreader.h"
 #include "core/datasets/datasetstore.h"
 #include "core/datasets/linereader.h"
-#include "core/model/csvtext.h"
+#include "core/model/dataset/csvtext.h"
 
 #include <QtCore/QBuffer>
 #include <QtCore/QDir>

@@ -4,7 +4,7 @@
 // the file again (untouched rows byte for byte, edited ones in the file's format),
 // atomically; an import with bad rows is refused until each is fixed; sort, filter and
 // find on the view. Every model under QAbstractItemModelTester.
-#include "core/model/csvtext.h"
+#include "core/model/dataset/csvtext.h"
 #include "ui/datasets/datasettablemodel.h"
 #include "ui/datasets/datasetviewproxy.h"
 

@@ -8,7 +8,7 @@
 #include "tests/support/serverprocess.h"
 #include "tests/support/testpaths.h"
 
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QDirIterator>

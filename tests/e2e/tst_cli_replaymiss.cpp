@@ -6,7 +6,7 @@
 #include "tests/support/openaistubserver.h"
 #include "tests/support/serverprocess.h"
 
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QTest>

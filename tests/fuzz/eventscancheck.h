@@ -1,9 +1,9 @@
 #pragma once
-// core/model/eventscan.h against nlohmann's sax_parse: the same texts accepted, and the
+// core/model/json/eventscan.h against nlohmann's sax_parse: the same texts accepted, and the
 // same calls handed to a reader that follows every top-level member and every member of
 // "metadata" (strings unescaped, numbers as the readers take them). Used by the events
 // fuzzer on every input and by tests/core/tst_codecs.cpp on edge cases and mutations.
-#include "core/model/eventscan.h"
+#include "core/model/json/eventscan.h"
 
 #include <string>
 

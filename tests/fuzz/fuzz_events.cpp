@@ -2,7 +2,7 @@
 // invoke-cli read them (core/wire/eventcodec.h, core/wire/events.h, core/fold/runfold.h).
 // Any bytes go through the event stream decoder in two pieces; each event is classified,
 // its accessors and text chunk read, and the run folded. The input is also read as one
-// event's JSON, by nlohmann's parser and by core/model/eventscan.h, which must agree.
+// event's JSON, by nlohmann's parser and by core/model/json/eventscan.h, which must agree.
 // Nothing may crash, and the fold counts every event it was given.
 #include "core/fold/runfold.h"
 #include "core/wire/eventcodec.h"

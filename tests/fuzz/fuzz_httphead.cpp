@@ -1,11 +1,11 @@
-// libFuzzer target for invoke-server's HTTP framing (app/server/httphead.h,
-// app/server/chunkedbody.h): any bytes as a request head, and as a chunked body fed in
+// libFuzzer target for invoke-server's HTTP framing (app/server/http/httphead.h,
+// app/server/http/chunkedbody.h): any bytes as a request head, and as a chunked body fed in
 // two pieces. It checks what the server relies on: a complete head never claims more
 // bytes than it was given and has a path; a refusal has a 4xx/5xx status and a reason;
 // the decoded body never exceeds the limit. Built and run by scripts/fuzz.sh (the fuzz
 // preset); its inputs are replayed in the normal test run (tests/fuzz/CMakeLists.txt).
-#include "app/server/chunkedbody.h"
-#include "app/server/httphead.h"
+#include "app/server/http/chunkedbody.h"
+#include "app/server/http/httphead.h"
 
 #include <cstdint>
 #include <cstdlib>

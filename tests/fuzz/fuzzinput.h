@@ -23,7 +23,7 @@ inline void require(bool holds, const char *what)
     }
 }
 
-// Lines as the readers count them (core/model/csvtext.cpp): a CRLF, a LF or a lone CR
+// Lines as the readers count them (core/model/dataset/csvtext.cpp): a CRLF, a LF or a lone CR
 // ends one. (Counting LFs only was wrong for a CSV row after lone CRs: the input is
 // tests/fuzz/regressions/datasets/csv-lone-cr-line-breaks.)
 inline qsizetype lineCount(QByteArrayView bytes)

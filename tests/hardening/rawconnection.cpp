@@ -1,6 +1,6 @@
 #include "tests/hardening/rawconnection.h"
 
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QDeadlineTimer>

@@ -11,7 +11,7 @@
 #include "tests/support/serverprocess.h"
 #include "tests/support/testpaths.h"
 
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 #include "core/model/mockset.h"
 
 #include <QtCore/QDir>

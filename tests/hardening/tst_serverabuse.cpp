@@ -8,7 +8,7 @@
 #include "tests/support/serverprocess.h"
 #include "tests/support/testpaths.h"
 
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFile>
@@ -191,7 +191,7 @@ void TstServerAbuse::expectRefused(const QByteArray &bytes, int status, const ch
 
 void TstServerAbuse::reportMemory(const char *what, qint64 baselineKb, qint64 peakKb)
 {
-    // Freed memory goes back a moment after the connections close (app/server/freedmemory.h).
+    // Freed memory goes back a moment after the connections close (app/server/http/freedmemory.h).
     QTest::qWait(1500);
     const char *row = QTest::currentDataTag() ? QTest::currentDataTag() : "";
     const QString function = QString::fromLatin1(QTest::currentTestFunction());

@@ -6,14 +6,14 @@
 // invocation_finished) say which file by its name relative to its folder, and no byte of
 // any answer holds an absolute path of the server's. The server's log keeps the whole
 // message, and invoke-cli on the embedded engine (a local user) still reads the full path.
-// RemotePaths (app/server/remotepaths.h) on its own too: URLs, relative names and
+// RemotePaths (app/server/routes/remotepaths.h) on its own too: URLs, relative names and
 // fractions stay as they are.
-#include "app/server/remotepaths.h"
+#include "app/server/routes/remotepaths.h"
 #include "tests/support/cliprocess.h"
 #include "tests/support/serverprocess.h"
 #include "tests/support/testpaths.h"
 
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>

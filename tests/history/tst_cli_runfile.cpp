@@ -16,7 +16,7 @@
 
 #include "core/cache/cacheentry.h"
 #include "core/history/runfile.h"
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QDir>

@@ -5,7 +5,7 @@
 #include "tests/support/cliprocess.h"
 #include "tests/support/serverprocess.h"
 
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QTest>

@@ -1,6 +1,6 @@
 // Item 5 of the event inspector (docs/filters.md, "Cost limits"): a regular expression that
 // is too costly is stopped, never left to freeze the window. The Events tab's filter is
-// matched on a worker and a new text cancels it (ui/events/filterrunner.h); rows that arrive
+// matched on a worker and a new text cancels it (ui/events/filterbar/filterrunner.h); rows that arrive
 // while a filter is shown are matched on the GUI thread only a few milliseconds' worth at a
 // time (ui/events/eventfilterproxy.cpp), the rest on the worker. Each check watches the GUI
 // thread with a 5 ms timer and reports the longest gap; the liveness bounds are generous

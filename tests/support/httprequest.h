@@ -1,7 +1,7 @@
 #pragma once
 // The HTTP/1.1 bits the loopback test servers (LoopbackHttpServer and its subclasses) share:
 // reading one request from what a client sent so far, and the status line's words.
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 #include <QtCore/QByteArray>
 #include <QtCore/QMap>

@@ -1,7 +1,7 @@
 #pragma once
 // Json as one line of text: for QCOMPARE (which prints both sides on a mismatch, where a
 // Json comparison would print nothing) and for QVERIFY2 messages.
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 #include <QtCore/QString>
 

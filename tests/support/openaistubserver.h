@@ -5,7 +5,7 @@
 // into deltas, usage, an error status, a disconnect or a stall mid-stream) and reads
 // back every request it received (LoopbackHttpServer::requests). Lives in the thread
 // that creates it.
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 #include "tests/support/loopbackhttpserver.h"
 
 #include <QtCore/QStringList>

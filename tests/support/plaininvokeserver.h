@@ -6,7 +6,7 @@
 // text/event-stream), an error status with a JSON body, a stream cut off or stalled
 // part-way, no answer at all, or an oversized event. Lives in the thread that creates it.
 #include "core/model/botinfo.h"
-#include "core/model/datasetinfo.h"
+#include "core/model/dataset/datasetinfo.h"
 #include "tests/support/loopbackhttpserver.h"
 
 #include <QtCore/QHash>

@@ -3,7 +3,7 @@
 // quote differently (quotes, $, backslashes, newlines, non-ASCII, a user message that
 // looks like a role prefix), and a stand-in for the public SDK's `erdo` module that
 // records the call it gets. No Q_OBJECT here: raw strings are safe.
-#include "core/model/invokerequest.h"
+#include "core/model/invocation/invokerequest.h"
 
 namespace invoke::test {
 

@@ -1,13 +1,13 @@
-// The events view's filter bar (ui/events/filterbar.h) and the view around it, driven as
+// The events view's filter bar (ui/events/filterbar/filterbar.h) and the view around it, driven as
 // a user would: typing, the colours and the message, field completion, saved filters,
 // next/previous match, and the last valid filter staying while the text does not parse.
 #include "tests/ui/runscript.h"
 #include "ui/events/eventfilterproxy.h"
 #include "ui/events/eventlistmodel.h"
 #include "ui/events/eventsview.h"
-#include "ui/events/fieldcompleter.h"
-#include "ui/events/filterbar.h"
-#include "ui/events/savedfilters.h"
+#include "ui/events/filterbar/fieldcompleter.h"
+#include "ui/events/filterbar/filterbar.h"
+#include "ui/events/filterbar/savedfilters.h"
 
 #include <QtCore/QSettings>
 #include <QtCore/QTemporaryDir>

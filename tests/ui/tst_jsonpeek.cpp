@@ -1,4 +1,4 @@
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 #include "ui/common/jsonpeek.h"
 
 #include <QtTest/QTest>

@@ -1,7 +1,7 @@
 #include "ui/colouring/filterfield.h"
 
-#include "ui/events/fieldcompleter.h"
-#include "ui/events/filterbar.h"
+#include "ui/events/filterbar/fieldcompleter.h"
+#include "ui/events/filterbar/filterbar.h"
 
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
@@ -13,7 +13,7 @@ namespace invoke::ui {
 
 namespace {
 
-// The filter bar's colours (ui/events/filterbar.cpp), tinted from the palette's base so
+// The filter bar's colours (ui/events/filterbar/filterbar.cpp), tinted from the palette's base so
 // the field stays light on a light theme and dark on a dark one.
 const QColor kValid(0x2e, 0xa0, 0x43);
 const QColor kInvalid(0xd0, 0x30, 0x30);

@@ -1,6 +1,6 @@
 #pragma once
 // A display-filter text field that checks itself as you type, as the Events tab's filter
-// bar does (ui/events/filterbar.h): green when the text is a filter, red when not, the
+// bar does (ui/events/filterbar/filterbar.h): green when the text is a filter, red when not, the
 // error's character underlined and "Column N: expected …" under it; field names complete.
 // For editors that keep a filter (the colouring rules dialog), not for filtering a view.
 #include "core/filter/filter.h"

@@ -1,5 +1,5 @@
 #pragma once
-#include "core/model/runvalues.h"
+#include "core/model/invocation/runvalues.h"
 
 #include <QtGui/QColor>
 #include <QtGui/QPalette>

@@ -1,6 +1,6 @@
 #include "ui/connection/connectiontester.h"
 
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 #include <QtNetwork/QNetworkAccessManager>
 #include <QtNetwork/QNetworkReply>

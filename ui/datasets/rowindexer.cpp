@@ -1,6 +1,6 @@
 #include "ui/datasets/rowindexer.h"
 
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QSet>
@@ -18,7 +18,7 @@ bool isSpace(char c)
     return c == ' ' || c == '\t' || c == '\v' || c == '\f';
 }
 
-// The CSV reader's states, kept across blocks (core/model/csvtext.cpp CsvStreamParser).
+// The CSV reader's states, kept across blocks (core/model/dataset/csvtext.cpp CsvStreamParser).
 struct CsvScan
 {
     bool inQuotes = false;
@@ -251,7 +251,7 @@ IndexerEnd readTableColumns(const QString &path, TableFormat format, const QStri
         row = 0;
     bool stop = false;
 
-    // CSV: the states of core/model/csvtext.cpp's reading (as indexTableRows above), with
+    // CSV: the states of core/model/dataset/csvtext.cpp's reading (as indexTableRows above), with
     // the bytes of the wanted fields kept.
     bool inQuotes = false, quotePending = false, afterCr = false, fieldStarted = false, content = false;
     int field = 0;

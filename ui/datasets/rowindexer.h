@@ -2,7 +2,7 @@
 // Finds where each row of a CSV or JSON Lines file starts, reading the file once in large
 // blocks on a worker thread, so a table can show a file of a million rows at once and
 // read each row only when it is shown (ui/datasets/tablefile.h). For CSV it follows the
-// reading of core/model/csvtext.h byte for byte (quotes only at a field's start, "" inside
+// reading of core/model/dataset/csvtext.h byte for byte (quotes only at a field's start, "" inside
 // quotes, CRLF, a lone CR and LF all end a row, blank rows skipped) and counts each row's
 // fields, so a ragged row is known by its line before it is ever shown. JSON Lines: every
 // line that is not blank is a row, parsed here once for its members and its problems.

@@ -6,7 +6,7 @@
 // too). Picking a hit shows its row in the table. The search itself is injected: the
 // window hands in its Backend's (a server profile asks the server), a test or a tool
 // without one searches the local index (localDatasetSearcher).
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 #include <QtWidgets/QWidget>
 

@@ -3,7 +3,7 @@
 // (core/datasets/datasetcatalog.h): its name, its description, and which columns are
 // searched and which are shown ("searched_columns", "shown_columns"; none ticked: all).
 // Members the form does not know are kept as they were. Saved atomically (QSaveFile).
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 #include <QtWidgets/QWidget>
 

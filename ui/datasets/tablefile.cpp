@@ -1,6 +1,6 @@
 #include "ui/datasets/tablefile.h"
 
-#include "core/model/csvtext.h"
+#include "core/model/dataset/csvtext.h"
 
 #include <QtCore/QDeadlineTimer>
 #include <QtCore/QEventLoop>

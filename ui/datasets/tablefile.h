@@ -7,7 +7,7 @@
 // (ui/datasets/datasettablemodel.h) and are written by streaming on save.
 #include "ui/datasets/rowindexer.h"
 
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 #include <QtCore/QCache>
 #include <QtCore/QDateTime>

@@ -3,7 +3,7 @@
 #include "ui/events/eventfilterproxy.h"
 #include "ui/events/eventlistmodel.h"
 
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 #include <QtWidgets/QAbstractItemView>
 #include <QtWidgets/QPlainTextEdit>

@@ -1,11 +1,11 @@
 #pragma once
 // The event list as a display filter shows it (docs/filters.md): only the matching events,
 // or every event with the matches marked. A new filter is evaluated off the GUI thread
-// (ui/events/filterrunner.h) and replaces the shown one only when it is done, so the rows
+// (ui/events/filterbar/filterrunner.h) and replaces the shown one only when it is done, so the rows
 // never flicker and a filter that fails (a too costly pattern) leaves the last one shown.
 // Events that arrive later are matched as they come.
 #include "core/filter/filter.h"
-#include "ui/events/filterrunner.h"
+#include "ui/events/filterbar/filterrunner.h"
 
 #include <QtCore/QAbstractProxyModel>
 #include <QtCore/QSet>

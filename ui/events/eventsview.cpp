@@ -2,7 +2,7 @@
 #include "ui/events/eventdetail.h"
 #include "ui/events/eventfilterproxy.h"
 #include "ui/events/eventlistmodel.h"
-#include "ui/events/filterbar.h"
+#include "ui/events/filterbar/filterbar.h"
 
 #include <QtGui/QAction>
 #include <QtGui/QFontDatabase>

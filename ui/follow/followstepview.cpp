@@ -6,7 +6,7 @@
 #include "ui/follow/findbar.h"
 #include "ui/follow/followfilters.h"
 
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 #include <QtGui/QFontDatabase>
 #include <QtWidgets/QHeaderView>

@@ -3,7 +3,7 @@
 #include "ui/mocks/mocksetdocument.h"
 #include "ui/common/statusstyle.h"
 
-#include "core/model/invokeresult.h"
+#include "core/model/invocation/invokeresult.h"
 
 #include <QtGui/QFontDatabase>
 #include <QtGui/QKeyEvent>

@@ -5,7 +5,7 @@
 // the profile in use. The token is never in the text: it is read from
 // $INVOKE_AUTH_TOKEN. The texts come from core/format/requestsnippets. Its inputs are
 // handed to it (ui/window/windowaddons.cpp wires them): it knows no window.
-#include "core/model/invokerequest.h"
+#include "core/model/invocation/invokerequest.h"
 
 #include <QtCore/QString>
 #include <QtWidgets/QToolButton>

@@ -1,5 +1,5 @@
 #pragma once
-#include "core/model/datasetinfo.h"
+#include "core/model/dataset/datasetinfo.h"
 
 #include <QtWidgets/QWidget>
 

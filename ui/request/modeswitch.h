@@ -1,6 +1,6 @@
 #pragma once
 #include "core/model/mockset.h"
-#include "core/model/mode.h"
+#include "core/model/invocation/mode.h"
 
 #include <QtWidgets/QWidget>
 

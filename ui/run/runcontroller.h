@@ -1,6 +1,6 @@
 #pragma once
-#include "core/model/invokerequest.h"
-#include "core/model/invokeresult.h"
+#include "core/model/invocation/invokerequest.h"
+#include "core/model/invocation/invokeresult.h"
 
 #include <QtCore/QObject>
 #include <QtCore/QPointer>

@@ -1,6 +1,6 @@
 #pragma once
-#include "core/model/invokeresult.h"
-#include "core/model/message.h"
+#include "core/model/invocation/invokeresult.h"
+#include "core/model/invocation/message.h"
 
 #include <QtCore/QAbstractListModel>
 

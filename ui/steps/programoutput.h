@@ -1,7 +1,7 @@
 #pragma once
 // A codeexec.* step's output made readable: stdout, then stderr in a warning colour under
 // its own heading, the files the program wrote, and its exit code and sandbox as facts.
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 class QPalette;
 class QPlainTextEdit;

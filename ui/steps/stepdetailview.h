@@ -1,5 +1,5 @@
 #pragma once
-#include "core/model/invokeresult.h"
+#include "core/model/invocation/invokeresult.h"
 
 #include <QtWidgets/QWidget>
 

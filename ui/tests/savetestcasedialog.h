@@ -1,6 +1,6 @@
 #pragma once
 #include "core/agenttests/testcase.h"
-#include "core/model/invokeresult.h"
+#include "core/model/invocation/invokeresult.h"
 
 #include <QtWidgets/QDialog>
 

@@ -6,7 +6,7 @@
 #include "ui/steps/steptreemodel.h"
 
 #include "core/backend/backend.h"
-#include "core/model/datasetsearch.h"
+#include "core/model/dataset/datasetsearch.h"
 
 #include <QtGui/QAction>
 #include <QtGui/QCloseEvent>

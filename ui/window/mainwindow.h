@@ -1,7 +1,7 @@
 #pragma once
 #include "core/config/llmsettings.h"
-#include "core/model/invokerequest.h"
-#include "core/model/invokeresult.h"
+#include "core/model/invocation/invokerequest.h"
+#include "core/model/invocation/invokeresult.h"
 #include "ui/window/windowstate.h"
 
 #include <QtCore/QTimer>

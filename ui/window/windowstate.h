@@ -1,5 +1,5 @@
 #pragma once
-#include "core/model/mode.h"
+#include "core/model/invocation/mode.h"
 
 #include <QtCore/QString>
 

@@ -17,7 +17,7 @@
 #include "core/config/environmentsecret.h"
 #include "core/config/llmsettings.h"
 #include "core/config/sandboxsettings.h"
-#include "core/model/invocationsummary.h"
+#include "core/model/invocation/invocationsummary.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QEventLoop>

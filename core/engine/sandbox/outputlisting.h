@@ -1,7 +1,7 @@
 #pragma once
 // The `files` of a codeexec step: what the program created or changed in its work folder.
 #include "core/engine/sandbox/launcher.h"
-#include "core/model/json.h"
+#include "core/model/json/json.h"
 
 namespace invoke::engine {
 

@@ -1,0 +1,81 @@
+#include "app/server/routes/botindex.h"
+
+#include "core/backend/backend.h"
+
+#include <QtCore/QFileInfo>
+
+using namespace Qt::StringLiterals;
+
+namespace invoke::server {
+
+namespace {
+constexpr qint64 kFreshMs = 5000; // after this, a known key is checked again (its file may be gone)
+}
+
+BotIndex::BotIndex(Backend *backend, QObject *parent)
+    : QObject(parent), m_backend(backend)
+{
+}
+
+void BotIndex::check(const QString &key, QObject *context, Answer answer)
+{
+    if (m_loadedAt.isValid() && m_loadedAt.elapsed() < kFreshMs && m_keys.contains(key)) {
+        answer(true, {});
+        return;
+    }
+    m_waiting.append({key, context, std::move(answer)});
+    reload();
+}
+
+QString BotIndex::updatedAtOf(const QString &key) const
+{
+    const auto it = m_keys.constFind(key);
+    if (it == m_keys.cend() || it->isEmpty())
+        return {};
+    // As core/engine/botcatalog.cpp reads it for a run: the file's time, else the epoch.
+    QDateTime at = QFileInfo(*it).lastModified().toUTC();
+    if (!at.isValid())
+        at = QDateTime::fromMSecsSinceEpoch(0, Qt::UTC);
+    return at.toString(Qt::ISODateWithMs);
+}
+
+void BotIndex::reload()
+{
+    if (m_loading)
+        return;
+    m_loading = true;
+    m_backend->listBots(this, [this](const BotListing &listing) { loaded(listing); });
+}
+
+void BotIndex::loaded(const BotListing &listing)
+{
+    m_loading = false;
+    m_keys.clear();
+    for (const BotInfo &bot : listing.bots)
+        m_keys.insert(bot.key, bot.sourceFile);
+    m_problems = listing.problems;
+    m_loadedAt.start();
+
+    const QList<Waiting> waiting = std::exchange(m_waiting, {});
+    for (const Waiting &w : waiting) {
+        if (!w.context)
+            continue;
+        if (m_keys.contains(w.key)) {
+            w.answer(true, {});
+            continue;
+        }
+        QString why = u"bot \"%1\" not found: check the key, and that the bot file is in one of the server's bot folders"_s.arg(w.key);
+        for (const LoadProblem &problem : std::as_const(m_problems)) {
+            if (QFileInfo(problem.file).fileName() == w.key + u".bot.json"_s) {
+                // The file's name and line only: the server's folders are its own business.
+                LoadProblem shown = problem;
+                shown.file = QFileInfo(problem.file).fileName();
+                why = u"bot \"%1\" could not be loaded: %2"_s.arg(w.key, shown.toString());
+                break;
+            }
+        }
+        w.answer(false, why);
+    }
+}
+
+} // namespace invoke::server
