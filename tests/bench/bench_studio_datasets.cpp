@@ -13,12 +13,12 @@
 //  - save after one edit (the file written again by streaming).
 // The figures of a run on the 2-core CI machine are in docs/datasets.md. One run at 1M
 // rows (load 7-8), before (rows read through the table's cache) -> now (one read of the
-// file on a worker, ui/datasets/datasetviewproxy.h):
+// file on a worker, ui/datasets/table/datasetviewproxy.h):
 //   add a row right after opening 992 ms -> 0.3 ms; filter on one column 5058 -> 1027 ms;
 //   on any column 8642 -> 3161 ms; sort by city 13498 -> 2938 ms; by note 14820 -> 6248 ms;
 //   the GUI thread's longest stall 42-100 ms -> 19-43 ms (at most 12 ms of its own work).
-#include "ui/datasets/datasettablemodel.h"
-#include "ui/datasets/datasetviewproxy.h"
+#include "ui/datasets/table/datasettablemodel.h"
+#include "ui/datasets/table/datasetviewproxy.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QDir>

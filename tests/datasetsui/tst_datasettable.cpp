@@ -5,8 +5,8 @@
 // atomically; an import with bad rows is refused until each is fixed; sort, filter and
 // find on the view. Every model under QAbstractItemModelTester.
 #include "core/model/dataset/csvtext.h"
-#include "ui/datasets/datasettablemodel.h"
-#include "ui/datasets/datasetviewproxy.h"
+#include "ui/datasets/table/datasettablemodel.h"
+#include "ui/datasets/table/datasetviewproxy.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QTemporaryDir>

@@ -1,14 +1,14 @@
-// Sort and filter read the file once on a worker thread (ui/datasets/datasetviewproxy.h,
-// readTableColumns in ui/datasets/rowindexer.h): the one-pass read gives every cell the
+// Sort and filter read the file once on a worker thread (ui/datasets/table/datasetviewproxy.h,
+// readTableColumns in ui/datasets/table/rowindexer.h): the one-pass read gives every cell the
 // text the table shows (CSV quoting, line breaks, blank and ragged rows, bytes that are
 // not UTF-8; JSON Lines members, values that are not strings, lines that are not JSON or
 // not objects); a sort and a filter see the table's edits, added and removed rows as the
 // table shows them; Stop leaves the view as it was and says what it shows; rows can be
 // added before the file was read to its end, and a sort asked then waits for the end.
 // Every model under QAbstractItemModelTester.
-#include "ui/datasets/datasettablemodel.h"
-#include "ui/datasets/datasetviewproxy.h"
-#include "ui/datasets/rowindexer.h"
+#include "ui/datasets/table/datasettablemodel.h"
+#include "ui/datasets/table/datasetviewproxy.h"
+#include "ui/datasets/table/rowindexer.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QTemporaryDir>

@@ -11,12 +11,12 @@
 #include "tests/support/openaistubserver.h"
 #include "tests/support/serverprocess.h"
 #include "ui/datasets/datasetlistmodel.h"
-#include "ui/datasets/datasettablemodel.h"
-#include "ui/datasets/datasetviewproxy.h"
+#include "ui/datasets/table/datasettablemodel.h"
+#include "ui/datasets/table/datasetviewproxy.h"
 #include "ui/datasets/datasetworkspace.h"
 #include "ui/datasets/newdatasetdialog.h"
 #include "ui/datasets/sidecarform.h"
-#include "ui/datasets/tableeditor.h"
+#include "ui/datasets/table/tableeditor.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>

@@ -1,9 +1,9 @@
 #include "ui/datasets/datasetworkspace.h"
 #include "ui/datasets/datasetlistmodel.h"
-#include "ui/datasets/datasettablemodel.h"
+#include "ui/datasets/table/datasettablemodel.h"
 #include "ui/datasets/newdatasetdialog.h"
 #include "ui/datasets/sidecarform.h"
-#include "ui/datasets/tableeditor.h"
+#include "ui/datasets/table/tableeditor.h"
 
 #include "core/config/paths.h"
 #include "core/datasets/datasetcatalog.h"

@@ -1,7 +1,7 @@
 #pragma once
 // The dataset workspace: the list of datasets (bundled, the user's folder, the added
 // folders) with their rows, size and index state; the dataset picked opens beside it, a
-// CSV or JSON Lines file as a table (ui/datasets/tableeditor.h), a Markdown or text file
+// CSV or JSON Lines file as a table (ui/datasets/table/tableeditor.h), a Markdown or text file
 // in a text editor, a folder as the file chosen among its files; its details (the sidecar
 // form) and the search preview on the right. New Dataset makes one from scratch, from an
 // imported file or from the run shown. Nothing unsaved is dropped without asking: opening

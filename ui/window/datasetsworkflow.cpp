@@ -2,7 +2,7 @@
 #include "ui/window/mainwindow.h"
 #include "ui/datasets/datasetworkspace.h"
 #include "ui/datasets/newdatasetdialog.h"
-#include "ui/datasets/tableeditor.h"
+#include "ui/datasets/table/tableeditor.h"
 #include "ui/steps/steptreemodel.h"
 
 #include "core/backend/backend.h"

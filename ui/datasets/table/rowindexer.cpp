@@ -1,4 +1,4 @@
-#include "ui/datasets/rowindexer.h"
+#include "ui/datasets/table/rowindexer.h"
 
 #include "core/model/json/json.h"
 
@@ -197,7 +197,7 @@ QString cellText(const nlohmann::ordered_json &cell)
     return cell.is_string() ? toQString(cell.get<std::string>()) : toQString(cell.dump());
 }
 
-// One JSON Lines line's cells, as TableFile::parse reads them (ui/datasets/tablefile.cpp).
+// One JSON Lines line's cells, as TableFile::parse reads them (ui/datasets/table/tablefile.cpp).
 void jsonTexts(const QByteArray &line, const QStringList &columns, const std::vector<int> &sources, QStringList *texts)
 {
     const nlohmann::ordered_json value = parseOrderedJson(line);

@@ -1,6 +1,6 @@
 #pragma once
-// The table of one dataset file: the rows (ui/datasets/datasettablemodel.h) through the
-// sort and filter view (ui/datasets/datasetviewproxy.h), with the actions that change
+// The table of one dataset file: the rows (ui/datasets/table/datasettablemodel.h) through the
+// sort and filter view (ui/datasets/table/datasetviewproxy.h), with the actions that change
 // them (add and remove rows and columns, rename a column, undo, redo, save), find, a
 // filter field and sorting by a column's header. Rows that do not read are red, with
 // their reason on the line number; "Next Bad Row" walks through them.

@@ -1,7 +1,7 @@
 #pragma once
-// Sort and filter for a dataset table (ui/datasets/datasettablemodel.h) that may hold a
+// Sort and filter for a dataset table (ui/datasets/table/datasettablemodel.h) that may hold a
 // million rows read lazily: a worker thread reads the file once from its start
-// (readTableColumns in ui/datasets/rowindexer.h), takes the edited rows' cells from a
+// (readTableColumns in ui/datasets/table/rowindexer.h), takes the edited rows' cells from a
 // snapshot the GUI thread made, keeps the rows the filter wants and sorts them, and the
 // GUI thread only swaps in the map from the view's rows to the table's. Progress is
 // reported as it reads; cancel() (or a new sort or filter) stops it at its next block. A

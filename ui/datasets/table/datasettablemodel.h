@@ -1,12 +1,12 @@
 #pragma once
 // A dataset file (CSV or JSON Lines) as an editable table. The rows come from a TableFile
-// (ui/datasets/tablefile.h), read lazily; every change is kept beside it, never in it: the
+// (ui/datasets/table/tablefile.h), read lazily; every change is kept beside it, never in it: the
 // cells edited (by row and column), the order of the rows once rows were added or removed,
 // and the columns. Each change goes through the undo stack. Saving writes the file again
 // by streaming, row by row: a row nobody touched is copied as the file held it, the
 // others are written in the file's own format; atomically (QSaveFile), then the table reads
 // the saved file again (line numbers then match what the index and a search say).
-#include "ui/datasets/tablefile.h"
+#include "ui/datasets/table/tablefile.h"
 
 #include "core/model/botinfo.h"
 
@@ -69,7 +69,7 @@ public:
     QStringList columnNames() const;
 
     QString cellText(int row, int column) const;
-    // For a scan of every row off the GUI thread (ui/datasets/datasetviewproxy.h): each
+    // For a scan of every row off the GUI thread (ui/datasets/table/datasetviewproxy.h): each
     // row's ref in order (>= 0 the file's row, < 0 a row added here), a column's place in
     // the file (-1: added here), and the text of `columns` for every row that has an edit.
     std::vector<qint64> rowRefs() const;

@@ -1,11 +1,11 @@
 #pragma once
 // A CSV or JSON Lines file opened for a table, read lazily: a worker thread finds where
-// each row starts (ui/datasets/rowindexer.h) and hands the offsets over in batches, so the
+// each row starts (ui/datasets/table/rowindexer.h) and hands the offsets over in batches, so the
 // first rows show at once whatever the file's size; a row is read from the file and
 // parsed only when it is asked for, a block of rows at a time, and kept in a small cache.
 // Nothing of the file is changed here: edits live in the table model above it
-// (ui/datasets/datasettablemodel.h) and are written by streaming on save.
-#include "ui/datasets/rowindexer.h"
+// (ui/datasets/table/datasettablemodel.h) and are written by streaming on save.
+#include "ui/datasets/table/rowindexer.h"
 
 #include "core/model/json/json.h"
 
@@ -20,6 +20,10 @@ namespace invoke::ui {
 // One cell: a CSV cell is a string; a JSON Lines cell any JSON value, `discarded` when the
 // line has no such member (written back without it).
 using Cell = nlohmann::ordered_json;
+
+// A cell as a person edits it: a string as is, any other JSON value as JSON text, nothing
+// for a missing member.
+QString textOfCell(const Cell &cell);
 
 struct TableRow
 {

@@ -1,4 +1,4 @@
-#include "ui/datasets/tablefile.h"
+#include "ui/datasets/table/tablefile.h"
 
 #include "core/model/dataset/csvtext.h"
 
@@ -27,6 +27,15 @@ QString quoted(const QStringList &fields)
 }
 
 } // namespace
+
+QString textOfCell(const Cell &cell)
+{
+    if (cell.is_discarded())
+        return {};
+    if (cell.is_string())
+        return toQString(cell.get<std::string>());
+    return toQString(cell.dump());
+}
 
 TableFile::TableFile(const QString &path, QObject *parent)
     : QObject(parent), m_path(path),

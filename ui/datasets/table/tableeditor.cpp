@@ -1,6 +1,6 @@
-#include "ui/datasets/tableeditor.h"
-#include "ui/datasets/datasettablemodel.h"
-#include "ui/datasets/datasetviewproxy.h"
+#include "ui/datasets/table/tableeditor.h"
+#include "ui/datasets/table/datasettablemodel.h"
+#include "ui/datasets/table/datasetviewproxy.h"
 
 #include <QtCore/QLocale>
 #include <QtGui/QAction>

@@ -1,7 +1,7 @@
 #pragma once
 // Finds where each row of a CSV or JSON Lines file starts, reading the file once in large
 // blocks on a worker thread, so a table can show a file of a million rows at once and
-// read each row only when it is shown (ui/datasets/tablefile.h). For CSV it follows the
+// read each row only when it is shown (ui/datasets/table/tablefile.h). For CSV it follows the
 // reading of core/model/dataset/csvtext.h byte for byte (quotes only at a field's start, "" inside
 // quotes, CRLF, a lone CR and LF all end a row, blank rows skipped) and counts each row's
 // fields, so a ragged row is known by its line before it is ever shown. JSON Lines: every
@@ -40,11 +40,11 @@ struct IndexerEnd
 
 // Reads every row of `path` once from its start (on the calling thread: a worker) and
 // hands `onRow(row, texts)` the text of the cells in `sources`, as the table shows them
-// (ui/datasets/datasettablemodel.h cellText): a CSV's fields by position, a JSON Lines
+// (ui/datasets/table/datasettablemodel.h cellText): a CSV's fields by position, a JSON Lines
 // line's members by their name in `columns` (a string as itself, other JSON as JSON text,
 // a line that is not JSON as its text in the first column). A source of -1 is "". Stops
 // after `rows` rows, on `cancel`, or when onRow returns false; `progress(bytesDone, size)`
-// after each block. For sort and filter (ui/datasets/datasetviewproxy.h): one pass over
+// after each block. For sort and filter (ui/datasets/table/datasetviewproxy.h): one pass over
 // the file instead of a parse of each row through the table's cache.
 IndexerEnd readTableColumns(const QString &path, TableFormat format, const QStringList &columns,
                             const std::vector<int> &sources, qint64 rows,

@@ -1,7 +1,7 @@
-#include "ui/datasets/datasetviewproxy.h"
-#include "ui/datasets/datasettablemodel.h"
+#include "ui/datasets/table/datasetviewproxy.h"
+#include "ui/datasets/table/datasettablemodel.h"
 
-#include "ui/datasets/rowindexer.h"
+#include "ui/datasets/table/rowindexer.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QHash>
