@@ -6,6 +6,10 @@
 // invocation_finished) say which file by its name relative to its folder, and no byte of
 // any answer holds an absolute path of the server's. The server's log keeps the whole
 // message, and invoke-cli on the embedded engine (a local user) still reads the full path.
+// A run's own texts too: a code step run outside bubblewrap (in the server's temporary
+// folder) prints its folder and a traceback, a later step shows them as a message, a third
+// raises; the client reads the tracebacks with the server's folders taken off, and the
+// stream still decodes and folds into the same three steps.
 // RemotePaths (app/server/routes/remotepaths.h) on its own too: URLs, relative names and
 // fractions stay as they are.
 #include "app/server/routes/remotepaths.h"
@@ -13,7 +17,9 @@
 #include "tests/support/serverprocess.h"
 #include "tests/support/testpaths.h"
 
+#include "core/fold/runfold.h"
 #include "core/model/json/json.h"
+#include "core/wire/eventcodec.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
@@ -35,6 +41,18 @@ namespace {
 
 const QByteArray kToken = "server-paths-test-token-0123456789";
 const QByteArray kNotUtf8 = "{\"text\": \"fine\"}\n{\"text\": \"\xff\xfe broken\"}\n";
+// Step "inspect" prints where it runs and a caught traceback (exit 0); "show" writes its
+// stdout and stderr as a visible message; "fail" raises, naming its folder.
+const QByteArray kTracebackBot =
+    "{\"bot\": {\"key\": \"tracer\"}, \"steps\": ["
+    "{\"key\": \"inspect\", \"action_type\": \"codeexec.execute\", \"parameters\": {\"code_files\": ["
+    "{\"filename\": \"main.py\", \"content\": \"import os, traceback\\nprint('working in ' + os.getcwd())\\n"
+    "try:\\n    open(os.path.join(os.getcwd(), 'missing.txt'))\\nexcept OSError:\\n    traceback.print_exc()\\n\"}]}},"
+    "{\"key\": \"show\", \"action_type\": \"utils.write\", \"depends_on\": [\"inspect\"],"
+    " \"parameters\": {\"content\": \"seen: {{steps.inspect.output}}{{steps.inspect.error}}\"}},"
+    "{\"key\": \"fail\", \"action_type\": \"codeexec.execute\", \"depends_on\": [\"show\"], \"parameters\": "
+    "{\"code_files\": [{\"filename\": \"boom.py\", \"content\": "
+    "\"import os\\nraise RuntimeError('no luck in ' + os.getcwd())\\n\"}]}}]}";
 const QByteArray kFinderBot = "{\"bot\": {\"key\": \"finder\"}, \"steps\": [{\"key\": \"search\", \"action_type\": "
                               "\"memory.search\", \"parameters\": {\"query\": \"{{query}}\"}}]}";
 
@@ -81,6 +99,8 @@ private Q_SLOTS:
     void initTestCase();
     void scrubsWhatIsAPath_data();
     void scrubsWhatIsAPath();
+    void scrubsARunsTextsOfKnownFoldersOnly();
+    void codeStepTracebackNamesNoServerPath();
     void unreadableDatasetNamesNoServerPath();
     void unopenableIndexNamesNoServerPath();
     void localUserReadsTheFullPath();
@@ -178,6 +198,123 @@ void TstServerPaths::scrubsWhatIsAPath()
     QVERIFY(event.json()["payload"]["key"] == Json("search"));
     QCOMPARE(event.path, u"search"_s);
     QCOMPARE(event.seq, qint64(2));
+}
+
+void TstServerPaths::scrubsARunsTextsOfKnownFoldersOnly()
+{
+    const server::RemotePaths paths({u"/srv/invoke data/datasets"_s, u"/srv/bots"_s});
+    QCOMPARE(paths.scrubFolders(u"at /srv/bots/tracer/main.py and /workspace/main.py, GET /v1/users"_s),
+             u"at tracer/main.py and /workspace/main.py, GET /v1/users"_s);
+
+    // A code step's output: stdout and stderr lose the server's folders, other paths stay;
+    // result.error is scrubbed as an error (any absolute path cut to its last part).
+    const Json traceback = "Traceback (most recent call last):\n  File \"/srv/bots/tracer/main.py\", line 2\n"
+                           "  File \"/usr/lib/python3/json/decoder.py\", line 9\nValueError: /srv/bots";
+    const Json step{{"type", "step_finished"},
+                    {"metadata", {{"path", "run"}, {"seq", 4}, {"t_ms", 12},
+                                  {"replay_miss", {{"summary", "parameters.dir changed from /srv/bots/a to b"}}}}},
+                    {"payload", {{"status", "step finished"}, {"key", "run"}, {"action_type", "codeexec.execute"},
+                                 {"result", {{"status", "error"},
+                                             {"output", {{"output", "in /srv/bots/tracer"}, {"error", traceback},
+                                                         {"files", Json::array({"/srv/bots/x.txt", "/workspace/y.txt"})},
+                                                         {"/srv/bots/key.txt", 1}}},
+                                             {"error", "codeexec.execute: the program exited with code 1:\n"
+                                                       "  File \"/usr/lib/python3/json/decoder.py\""}}}}}};
+    const std::optional<Event> told = paths.scrubbed(Event::fromJson(step));
+    QVERIFY(told);
+    QCOMPARE(told->type, u"step_finished"_s);
+    QCOMPARE(told->path, u"run"_s);
+    QCOMPARE(told->seq, qint64(4));
+    QCOMPARE(told->tMs, qint64(12));
+    const Json event = told->json();
+    const Json &output = event["payload"]["result"]["output"];
+    QVERIFY(output["output"] == Json("in tracer"));
+    QCOMPARE(toQString(output["error"].get<std::string>()),
+             u"Traceback (most recent call last):\n  File \"tracer/main.py\", line 2\n"
+             u"  File \"/usr/lib/python3/json/decoder.py\", line 9\nValueError: [server folder]"_s);
+    QVERIFY(output["files"] == Json::array({"x.txt", "/workspace/y.txt"}));
+    QVERIFY(output.contains("key.txt") && !output.contains("/srv/bots/key.txt"));
+    QCOMPARE(toQString(event["payload"]["result"]["error"].get<std::string>()),
+             u"codeexec.execute: the program exited with code 1:\n  File \"decoder.py\""_s);
+    QVERIFY(event["metadata"]["replay_miss"]["summary"] == Json("parameters.dir changed from a to b"));
+    QVERIFY(event["payload"]["key"] == Json("run"));
+
+    // A text chunk (its payload a string), also when its JSON writes the slashes escaped.
+    const Json chunk{{"type", "message_content"},
+                     {"metadata", {{"path", "show"}, {"seq", 5}, {"message_content_id", "show"}}},
+                     {"payload", "seen: /srv/bots/tracer"}};
+    const std::optional<Event> toldChunk = paths.scrubbed(Event::fromJson(chunk));
+    QVERIFY(toldChunk);
+    QVERIFY(toldChunk->json()["payload"] == Json("seen: tracer"));
+    QCOMPARE(toldChunk->seq, qint64(5));
+    Event escaped = Event::fromJson(chunk);
+    escaped.raw.replace("/", "\\/");
+    QVERIFY(escaped.json()["payload"] == Json("seen: /srv/bots/tracer")); // the same event
+    const std::optional<Event> toldEscaped = paths.scrubbed(escaped);
+    QVERIFY(toldEscaped);
+    QVERIFY(toldEscaped->json()["payload"] == Json("seen: tracer"));
+
+    // Nothing of the server's: untouched, and a chunk without a folder's bytes not even changed.
+    const Json plain{{"type", "message_content"},
+                     {"metadata", {{"path", "show"}, {"seq", 6}}},
+                     {"payload", "see /workspace/main.py and https://example.com/v1"}};
+    QVERIFY(!paths.scrubbed(Event::fromJson(plain)));
+    Json started{{"type", "step_started"},
+                 {"metadata", {{"path", "show"}, {"seq", 3}}},
+                 {"payload", {{"key", "show"}, {"action_type", "utils.write"},
+                              {"parameters", {{"content", "seen: /srv/invoke data/datasets/faq.csv"}}}}}};
+    const std::optional<Event> toldStarted = paths.scrubbed(Event::fromJson(started));
+    QVERIFY(toldStarted);
+    QVERIFY(toldStarted->json()["payload"]["parameters"]["content"] == Json("seen: faq.csv"));
+}
+
+void TstServerPaths::codeStepTracebackNamesNoServerPath()
+{
+    const QString home = m_scratch.filePath(u"traceback"_s);
+    writeFile(home + u"/bots/tracer.bot.json"_s, kTracebackBot);
+    writeFile(home + u"/tokens.txt"_s, kToken + " acme\n");
+    // Without bubblewrap on PATH the code runs in the server's own temporary folder, whose
+    // paths its traceback names (python3 is found at /usr/bin/python3 without PATH). The
+    // system's /tmp: the program may run as another user, who cannot enter the test's folder.
+    QProcessEnvironment env = ServerProcess::scratchEnvironment(home);
+    env.insert(u"PATH"_s, home + u"/no-such-bin"_s);
+    env.insert(u"HOME"_s, home);
+    const auto server = ServerProcess::launch({u"--tokens"_s, home + u"/tokens.txt"_s, u"--bots-dir"_s,
+                                               home + u"/bots"_s, u"--cache"_s, home + u"/cache.sqlite"_s,
+                                               u"--allow-unsandboxed-code"_s},
+                                              env);
+    QVERIFY(server);
+
+    const Answer run = send(*server, "POST", "/bots/tracer/invoke", R"({"messages": [{"role": "user", "content": "go"}]})");
+    QCOMPARE(run.status, 200);
+    // The tracebacks are there, and name the program by its folder under the server's
+    // temporary folder.
+    QVERIFY2(run.body.contains("Traceback (most recent call last)"), run.body.constData());
+    QVERIFY2(run.body.contains("/main.py\\\", line 4"), run.body.constData());
+    QVERIFY2(run.body.contains("RuntimeError: no luck in invoke-codeexec-"), run.body.constData());
+    QVERIFY2(run.body.contains("seen: working in invoke-codeexec-"), run.body.constData());
+    verifyNoServerPath(run.body, home);
+
+    // The scrubbed stream is still a stream: every message an event, and the fold reads
+    // the same run (two steps done, the third failed, the message shown).
+    wire::EventStreamDecoder decoder;
+    QList<Event> events;
+    decoder.feed(run.body, events);
+    QCOMPARE(decoder.skippedCount(), qint64(0));
+    RunFold fold;
+    fold.add(events);
+    const InvokeResult &result = fold.result();
+    QCOMPARE(result.steps.size(), 3);
+    QCOMPARE(result.steps[0].status, StepStatus::Success);
+    QCOMPARE(result.steps[1].status, StepStatus::Success);
+    QCOMPARE(result.steps[2].status, StepStatus::Error);
+    QVERIFY2(result.visibleText().startsWith(u"seen: working in invoke-codeexec-"_s), qPrintable(result.visibleText()));
+    for (qsizetype i = 0; i < events.size(); ++i)
+        QCOMPARE(events[i].seq, qint64(i));
+    QVERIFY(!result.error.isEmpty());
+    QVERIFY2(!result.error.contains(home), qPrintable(result.error));
+
+    QCOMPARE(server->terminate(), 0);
 }
 
 void TstServerPaths::unreadableDatasetNamesNoServerPath()

@@ -63,6 +63,12 @@ RemotePaths::RemotePaths(const QStringList &folders, const QStringList &files)
     std::sort(m_folders.begin(), m_folders.end(),
               [](const QString &a, const QString &b) { return a.size() > b.size(); });
     m_folders.removeDuplicates();
+    for (const QString &folder : std::as_const(m_folders)) {
+        m_folderBytes.append(folder.toUtf8());
+        for (const QChar c : folder)
+            if (c == u'"' || c == u'\\' || c.unicode() < 0x20)
+                m_folderNeedsEscape = true;
+    }
 }
 
 void RemotePaths::addFolder(const QString &folder)
@@ -75,10 +81,32 @@ void RemotePaths::addFolder(const QString &folder)
     }
 }
 
+QString RemotePaths::scrubFolders(const QString &text) const
+{
+    return text.contains(u'/') ? takeOffFolders(text) : text;
+}
+
 QString RemotePaths::scrub(const QString &text) const
 {
     if (!text.contains(u'/'))
         return text;
+    const QString out = takeOffFolders(text);
+    // Whatever absolute path is left (a folder the server was not told of) keeps its last part.
+    QString result;
+    qsizetype last = 0;
+    auto it = absolutePath().globalMatch(out);
+    while (it.hasNext()) {
+        const QRegularExpressionMatch match = it.next();
+        result += QStringView(out).sliced(last, match.capturedStart() - last);
+        result += lastPart(match.captured());
+        last = match.capturedEnd();
+    }
+    result += QStringView(out).sliced(last);
+    return result;
+}
+
+QString RemotePaths::takeOffFolders(const QString &text) const
+{
     QString out = text;
     for (const QString &folder : m_folders) {
         qsizetype from = 0;
@@ -103,40 +131,81 @@ QString RemotePaths::scrub(const QString &text) const
             }
         }
     }
-    // Whatever absolute path is left (a folder the server was not told of) keeps its last part.
-    QString result;
-    qsizetype last = 0;
-    auto it = absolutePath().globalMatch(out);
-    while (it.hasNext()) {
-        const QRegularExpressionMatch match = it.next();
-        result += QStringView(out).sliced(last, match.capturedStart() - last);
-        result += lastPart(match.captured());
-        last = match.capturedEnd();
-    }
-    result += QStringView(out).sliced(last);
-    return result;
+    return out;
 }
+
+bool RemotePaths::mayNameAFolder(const QByteArray &raw) const
+{
+    // A JSON string holds its text as it is, but for the escapes: with none that could
+    // stand for a folder's characters ("\/", "\uXXXX", or one its name needs), a decoded
+    // string holds a folder only if the bytes do.
+    if (m_folderNeedsEscape || raw.contains("\\/") || raw.contains("\\u"))
+        return true;
+    return std::any_of(m_folderBytes.begin(), m_folderBytes.end(),
+                       [&](const QByteArray &folder) { return raw.contains(folder); });
+}
+
+namespace {
+
+// Every string in `value`, object keys included, through `scrub`.
+void scrubStrings(Json &value, const RemotePaths &paths)
+{
+    if (value.is_string()) {
+        const QString text = toQString(value.get<std::string>());
+        const QString told = paths.scrubFolders(text);
+        if (told != text)
+            value = toStd(told);
+    } else if (value.is_array()) {
+        for (Json &item : value)
+            scrubStrings(item, paths);
+    } else if (value.is_object()) {
+        Json rebuilt = Json::object();
+        for (auto &[key, item] : value.items()) {
+            scrubStrings(item, paths);
+            std::string name = toStd(paths.scrubFolders(toQString(key)));
+            while (rebuilt.contains(name)) // two paths that read the same once scrubbed
+                name += "'";
+            rebuilt[name] = std::move(item);
+        }
+        value = std::move(rebuilt);
+    }
+}
+
+// Where an event of `kind` keeps its error text, or null.
+Json *errorHolder(Json &payload, EventKind kind)
+{
+    if (kind == EventKind::InvocationFinished)
+        return &payload;
+    if (kind == EventKind::StepFinished && payload.contains("result") && payload["result"].is_object())
+        return &payload["result"];
+    return nullptr;
+}
+
+} // namespace
 
 std::optional<Event> RemotePaths::scrubbed(const Event &event) const
 {
     const EventKind kind = wire::kindOfType(event.type);
-    if ((kind != EventKind::StepFinished && kind != EventKind::InvocationFinished) || !event.raw.contains('/'))
-        return std::nullopt; // text chunks, most of a stream, are never parsed here
+    const bool mayHoldError = (kind == EventKind::StepFinished || kind == EventKind::InvocationFinished)
+                              && (event.raw.contains('/') || event.raw.contains('\\'));
+    if (!mayHoldError && !mayNameAFolder(event.raw))
+        return std::nullopt; // most text chunks are never parsed here
     Json parsed = event.json();
-    if (!parsed.is_object() || !parsed.contains("payload") || !parsed["payload"].is_object())
+    if (!parsed.is_object() || !parsed.contains("payload"))
         return std::nullopt;
     Json &payload = parsed["payload"];
-    Json *holder = kind == EventKind::StepFinished ? (payload.contains("result") && payload["result"].is_object()
-                                                          ? &payload["result"] : nullptr)
-                                                    : &payload;
-    if (!holder || !holder->contains("error") || !(*holder)["error"].is_string())
+    std::optional<QString> error; // the error through scrub(), which cuts any absolute path
+    if (Json *holder = errorHolder(payload, kind); holder && holder->contains("error") && (*holder)["error"].is_string())
+        error = scrub(toQString((*holder)["error"].get<std::string>()));
+    scrubStrings(payload, *this);
+    if (error)
+        (*errorHolder(payload, kind))["error"] = toStd(*error);
+    if (parsed.contains("metadata") && parsed["metadata"].is_object() && parsed["metadata"].contains("replay_miss"))
+        scrubStrings(parsed["metadata"]["replay_miss"], *this);
+    Event told = Event::fromJson(parsed);
+    if (told.raw == event.raw)
         return std::nullopt;
-    const QString error = toQString((*holder)["error"].get<std::string>());
-    const QString told = scrub(error);
-    if (told == error)
-        return std::nullopt;
-    (*holder)["error"] = toStd(told);
-    return Event::fromJson(parsed);
+    return told;
 }
 
 } // namespace invoke::server
