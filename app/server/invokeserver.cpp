@@ -283,11 +283,19 @@ void InvokeServer::invoke(const QString &botKey, const QByteArray &body, std::sh
             return fail(*reply, in, 404, why);
         if (m_stopping)
             return fail(*reply, in, 503, u"the server is shutting down"_s);
-        startStream(std::move(request), reply, in);
+        // The bot's version as the run reads it, read now: the answer's head names it.
+        const QString key = request.botKey;
+        m_index->versionOf(key, this, [this, request = std::move(request), reply, in](
+                                          const std::optional<BotIndex::Version> &version) mutable {
+            if (m_stopping)
+                return fail(*reply, in, 503, u"the server is shutting down"_s);
+            startStream(std::move(request), version, reply, in);
+        });
     });
 }
 
-void InvokeServer::startStream(InvokeRequest request, std::shared_ptr<HttpReply> reply, Incoming in)
+void InvokeServer::startStream(InvokeRequest request, const std::optional<BotIndex::Version> &version,
+                               std::shared_ptr<HttpReply> reply, Incoming in)
 {
     // A client that never reads costs its unsent bytes (--max-unsent) per stream: the
     // streams of one token are counted too.
@@ -295,10 +303,13 @@ void InvokeServer::startStream(InvokeRequest request, std::shared_ptr<HttpReply>
     if (open >= m_options.maxStreamsPerToken)
         return fail(*reply, in, 429, u"this token has %1 streams open, the most this server allows at once "
                                      "(--max-streams-per-token); wait for one to end"_s.arg(open));
-    // The bot's version, so a client can tell whether the plan it holds is this bot's
-    // (core/backend/remoteplancache.h) without asking GET /bots/{key}/plan again.
-    if (const QString updatedAt = m_index->updatedAtOf(request.botKey); !updatedAt.isEmpty())
-        reply->addStreamHeader("Invoke-Bot-Updated-At", updatedAt.toLatin1());
+    // The bot's version, so a client can tell whether the plan it holds is this run's
+    // (core/backend/remoteplancache.h) without asking GET /bots/{key}/plan again. None for
+    // a bot that no longer loads: the run says why.
+    if (version) {
+        reply->addStreamHeader("Invoke-Bot-Updated-At", version->updatedAt.toLatin1());
+        reply->addStreamHeader("Invoke-Plan-Version", version->planVersion.toLatin1());
+    }
     Invocation *invocation = backendFor(in.organisation)->invoke(request);
     auto *stream = new InvokeStream(reply, invocation, {in.method, in.path, 200, in.organisation, 0, {}},
                                     in.since, m_options.maxUnsentBytes, m_remotePaths.get(), this);

@@ -3,6 +3,7 @@
 // per organisation (each with its own replay-cache scope, all in one cache file), the
 // event streams, and a clean shutdown.
 #include "app/server/requesthandler.h"
+#include "app/server/routes/botindex.h"
 #include "core/backend/localbackend.h"
 
 #include <functional>
@@ -16,7 +17,6 @@
 
 namespace invoke::server {
 
-class BotIndex;
 class GuardedTcpServer;
 class HttpReply;
 class InvokeStream;
@@ -75,7 +75,8 @@ private:
     void searchDataset(const QString &slug, const QByteArray &target, std::shared_ptr<HttpReply> reply, Incoming in);
     void botPlan(const QString &botKey, std::shared_ptr<HttpReply> reply, Incoming in);
     void invoke(const QString &botKey, const QByteArray &body, std::shared_ptr<HttpReply> reply, Incoming in);
-    void startStream(InvokeRequest request, std::shared_ptr<HttpReply> reply, Incoming in);
+    void startStream(InvokeRequest request, const std::optional<BotIndex::Version> &version,
+                     std::shared_ptr<HttpReply> reply, Incoming in);
     LocalBackend *backendFor(const QString &organisation);
     void streamClosed(InvokeStream *stream);
 

@@ -5,8 +5,11 @@
 #include "core/config/profiles.h"
 #include "core/wire/listingcodec.h"
 #include "core/wire/plancodec.h"
+#include "core/wire/planversion.h"
 
 #include <QtCore/QPointer>
+
+#include <algorithm>
 #include <QtNetwork/QNetworkAccessManager>
 #include <QtNetwork/QNetworkRequest>
 
@@ -121,38 +124,54 @@ void RemoteBackend::listDatasets(QObject *context, std::function<void(const Data
 void RemoteBackend::botPlan(const QString &key, QObject *context, std::function<void(const BotPlanResult &)> done)
 {
     const QPointer<RemoteInvocation> running = m_latestRun.value(key);
-    std::optional<BotPlan> kept;
-    if (running && !running->isFinished())
-        kept = m_plans.find(remote::endpointText(m_options), key);
-    if (!kept) {
+    if (!running || running->isFinished() || !m_plans.holdsAny(remote::endpointText(m_options), key)) {
         fetchPlan(key, context, std::move(done));
         return;
     }
-    // The run's answer names the bot's version as it starts: the kept plan when it is the
-    // same, else the server's. Once, whichever comes first: the version, or the run gone.
+    // The run's answer names the version of the bot's plan as it starts: the plan kept for
+    // that version when there is one, else the server's. Once, whichever comes first: the
+    // version, or the run gone.
     auto answered = std::make_shared<bool>(false);
     const QPointer<RemoteBackend> self(this);
     const QPointer<QObject> alive(context);
-    const auto decide = [self, alive, answered, key, context, done, plan = std::move(*kept)](const QDateTime &at) {
+    const auto decide = [self, alive, answered, key, context, done, running] {
         if (*answered || !alive)
             return;
         *answered = true;
-        if (at.isValid() && at == plan.updatedAt) {
-            BotPlanResult result;
-            result.plan = plan;
-            done(result);
-        } else if (self) {
-            self->fetchPlan(key, context, done);
-        } else {
+        if (!self) {
             done(BotPlanResult{std::nullopt, u"the connection to the server was closed before the plan of bot \"%1\" was read"_s.arg(key)});
+            return;
         }
+        if (std::optional<BotPlan> kept = running ? self->keptPlanFor(key, *running) : std::nullopt) {
+            BotPlanResult result;
+            result.plan = std::move(kept);
+            done(result);
+            return;
+        }
+        self->fetchPlan(key, context, done);
     };
     if (running->botVersionKnown()) {
-        QMetaObject::invokeMethod(context, [decide, at = running->botUpdatedAt()] { decide(at); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(context, decide, Qt::QueuedConnection);
         return;
     }
     connect(running, &RemoteInvocation::botVersionArrived, context, decide);
-    connect(running, &QObject::destroyed, context, [decide] { decide({}); });
+    connect(running, &QObject::destroyed, context, decide);
+}
+
+std::optional<BotPlan> RemoteBackend::keptPlanFor(const QString &key, const RemoteInvocation &run) const
+{
+    const QString endpoint = remote::endpointText(m_options);
+    if (!run.planVersion().isEmpty())
+        return m_plans.find(endpoint, key, run.planVersion());
+    if (!run.botUpdatedAt().isValid())
+        return std::nullopt;
+    // An older server names the bot's own updated_at only, which says nothing of its
+    // sub-bots: a kept plan is taken on it only when it calls no other bot.
+    std::optional<BotPlan> plan = m_plans.find(endpoint, key, wire::planVersionOf(key, run.botUpdatedAt()));
+    if (plan && std::any_of(plan->steps.cbegin(), plan->steps.cend(),
+                            [](const PlannedStep &step) { return step.actionType == u"bot.invoke"_s; }))
+        return std::nullopt;
+    return plan;
 }
 
 void RemoteBackend::fetchPlan(const QString &key, QObject *context, std::function<void(const BotPlanResult &)> done)
@@ -174,7 +193,7 @@ void RemoteBackend::fetchPlan(const QString &key, QObject *context, std::functio
         if (!result.plan)
             result.error = u"%1 answered something that is not a bot plan: %2"_s.arg(url, why);
         else if (result.plan->botKey == key)
-            plans.store(endpoint, key, body); // for the next run of this version (botPlan())
+            plans.store(endpoint, key, *result.plan, body); // for the next run of this version (botPlan())
         done(result);
     }, notFound);
 }

@@ -50,7 +50,9 @@ public:
     void listDatasets(QObject *context, std::function<void(const DatasetListing &)> done) override;
     // GET {endpoint}/bots/{key}/plan; while a run of the bot is starting (the run history
     // asks for its plan right after invoke()), the plan kept from an earlier answer instead
-    // when the run's answer names the same updated_at (remoteplancache.h): no request.
+    // when the run's answer names its version (Invoke-Plan-Version, remoteplancache.h): no
+    // request. Against an older server that names only Invoke-Bot-Updated-At, a kept plan
+    // of that updated_at that calls no sub-bot.
     void botPlan(const QString &key, QObject *context, std::function<void(const BotPlanResult &)> done) override;
     // GET {endpoint}/datasets/{slug}/search?q=...&limit=... (core/backend/remotedatasetsearch.cpp).
     void searchDataset(const QString &slug, const QString &query, int limit, QObject *context,
@@ -69,6 +71,8 @@ private:
     // `notFound` says what a 404 means for this path; empty: the path itself is missing.
     void get(const QString &path, QObject *context, BodyCallback done, const QString &notFound = {});
 
+    // The plan kept for the version `run`'s answer named, if any.
+    std::optional<BotPlan> keptPlanFor(const QString &key, const RemoteInvocation &run) const;
     void fetchPlan(const QString &key, QObject *context, std::function<void(const BotPlanResult &)> done);
 
     Options m_options;

@@ -1,6 +1,7 @@
 #include "core/backend/remoteinvocation.h"
 
 #include "core/backend/remotehttp.h"
+#include "core/wire/planversion.h"
 #include "core/wire/requestcodec.h"
 
 #include <QtNetwork/QNetworkAccessManager>
@@ -73,21 +74,24 @@ void RemoteInvocation::onMetaData()
     if (m_status == 200 && m_contentType.startsWith("text/event-stream")) {
         m_phase = Phase::WaitingForEvent;
         m_timer.start(m_options.firstEventTimeoutMs);
-        const QByteArray version = m_reply->rawHeader("Invoke-Bot-Updated-At").trimmed();
-        setBotVersion(QDateTime::fromString(QString::fromLatin1(version), Qt::ISODateWithMs).toUTC());
+        const QByteArray updatedAt = m_reply->rawHeader("Invoke-Bot-Updated-At").trimmed();
+        const QString planVersion = QString::fromLatin1(m_reply->rawHeader("Invoke-Plan-Version").trimmed());
+        setBotVersion(QDateTime::fromString(QString::fromLatin1(updatedAt), Qt::ISODateWithMs).toUTC(),
+                      wire::isPlanVersion(planVersion) ? planVersion : QString());
     } else {
         m_phase = Phase::Body;
         m_timer.start(m_options.connectTimeoutMs);
     }
 }
 
-void RemoteInvocation::setBotVersion(const QDateTime &updatedAt)
+void RemoteInvocation::setBotVersion(const QDateTime &updatedAt, const QString &planVersion)
 {
     if (m_botVersionKnown)
         return;
     m_botVersionKnown = true;
     m_botUpdatedAt = updatedAt.isValid() ? updatedAt : QDateTime();
-    Q_EMIT botVersionArrived(m_botUpdatedAt);
+    m_planVersion = planVersion;
+    Q_EMIT botVersionArrived();
 }
 
 void RemoteInvocation::onReadyRead()
@@ -207,7 +211,7 @@ void RemoteInvocation::complete()
         return;
     m_phase = Phase::Done;
     m_timer.stop();
-    setBotVersion({}); // no answer named it: whoever waits for it stops waiting
+    setBotVersion({}, {}); // no answer named it: whoever waits for it stops waiting
     RunFold &fold = mutableFold();
     if (m_cancelled) {
         fold.markCancelled();

@@ -29,17 +29,20 @@ public:
     // Aborts the reply; finished() follows from the event loop with the events so far.
     void cancel() override;
 
-    // The bot's updated_at the server named in its answer's head (Invoke-Bot-Updated-At,
-    // docs/server.md), once that head has arrived: invalid when it named none, or when the
-    // run ended without an answer. botVersionArrived() says when, once.
+    // The bot's version the server named in its answer's head (docs/server.md), once that
+    // head has arrived: its updated_at (Invoke-Bot-Updated-At) and its plan's version, which
+    // covers the sub-bots too (Invoke-Plan-Version, core/wire/planversion.h). Each invalid
+    // or empty when the head did not name it (an older server names no plan version), or
+    // when the run ended without an answer. botVersionArrived() says when, once.
     bool botVersionKnown() const { return m_botVersionKnown; }
     QDateTime botUpdatedAt() const { return m_botUpdatedAt; }
+    QString planVersion() const { return m_planVersion; }
 
 Q_SIGNALS:
-    void botVersionArrived(const QDateTime &updatedAt);
+    void botVersionArrived();
 
 private:
-    void setBotVersion(const QDateTime &updatedAt);
+    void setBotVersion(const QDateTime &updatedAt, const QString &planVersion);
     // Where the answer is: each phase has its own timeout and its own words for it.
     enum class Phase { Connecting, WaitingForEvent, Streaming, Body, Done };
 
@@ -73,6 +76,7 @@ private:
     QString m_failure; // what ended the run early: a timeout, an oversized event
     bool m_botVersionKnown = false;
     QDateTime m_botUpdatedAt;
+    QString m_planVersion;
 };
 
 } // namespace invoke

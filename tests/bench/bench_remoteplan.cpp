@@ -8,7 +8,7 @@
 //      GET /bots/chat/plan beside its POST, as every run did before the plan was kept
 //      (core/backend/remoteplancache.h);
 //   C. recorded, the plan kept from the run before: the invoke answer's
-//      Invoke-Bot-Updated-At matches it, and no plan is asked for.
+//      Invoke-Plan-Version matches it, and no plan is asked for.
 // Then D and E as B and C, through a relay that holds a GET .../plan for --slow-plan-ms
 // (300) before passing it on: a server whose plan answers after the run has ended.
 // For each: wall time per process (median, mean, p90) and the requests the server logged

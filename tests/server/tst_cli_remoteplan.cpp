@@ -1,13 +1,19 @@
 // invoke-cli invoke on a real invoke-server records the bot's plan and updated_at with the
 // run (docs/runs.md) without asking GET /bots/{key}/plan on every run: the invoke answer
-// names the bot's version (Invoke-Bot-Updated-At, docs/server.md) and the plan kept from
-// an earlier answer for that version is used (core/backend/remoteplancache.h). The server's
-// log counts the plan requests; the history's record is read back each time:
+// names the version of the bot's plan, its sub-bots included (Invoke-Plan-Version,
+// docs/server.md), and the plan kept from an earlier answer for that version is used
+// (core/backend/remoteplancache.h). The server's log counts the plan requests; the
+// history's record is read back each time:
 //  - the first run asks for the plan, the next ones do not, and every run records the
 //    same plan and updated_at the server answers;
 //  - an edited bot (a newer file time) is asked for again, and recorded with its new
 //    updated_at;
-//  - a damaged kept plan is never used: the plan is asked for again.
+//  - an edited sub-bot (the top bot's file untouched) is a new version too: asked for
+//    again, recorded with the sub-bot's new updated_at and its new steps;
+//  - a bot overridden in a later bot folder a moment after a run (the server's bot index
+//    is then still the one before) is told by the next answer's version at once;
+//  - a damaged or forged kept plan is never used: the plan is asked for again;
+//  - the kept plans are trimmed: at most three versions of a bot.
 #include "tests/support/cliprocess.h"
 #include "tests/support/openaistubserver.h"
 #include "tests/support/serverprocess.h"
@@ -39,15 +45,17 @@ class TstCliRemotePlan : public QObject
 
 private:
     // One `invoke-cli invoke planned` on the server; its invocation id.
-    QString invokeOnce(const QString &question);
-    int planRequests();
+    QString invokeOnce(const QString &question, const QString &bot = QStringLiteral("planned"));
+    int planRequests(const QString &bot = QStringLiteral("planned"));
+    QFileInfoList keptPlans() const;
     history::RunRecord recorded(const QString &id);
-    Json servedPlan(); // GET /bots/planned/plan, as the server answers it now
-    void setBotTime(const QDateTime &at);
+    Json servedPlan(const QString &bot = QStringLiteral("planned")); // GET /bots/{bot}/plan, as the server answers it now
+    void setBotTime(const QDateTime &at, const QString &file = {});
 
     QTemporaryDir m_home;
     QString m_bots;
     QString m_botFile;
+    QString m_laterBots; // a second bot folder, after m_bots: its bots override those of m_bots
     test::OpenAiStubServer m_llm;
     std::unique_ptr<test::ServerProcess> m_server;
     QProcessEnvironment m_cli;
@@ -56,6 +64,9 @@ private Q_SLOTS:
     void initTestCase();
     void thePlanIsAskedForOncePerVersion();
     void aDamagedKeptPlanIsNeverUsed();
+    void anEditedSubBotIsANewVersion();
+    void aBotOverriddenAMomentAgoIsToldAtOnce();
+    void keptPlansAreTrimmed();
     void cleanupTestCase();
 };
 
@@ -78,7 +89,18 @@ void TstCliRemotePlan::initTestCase()
     m_botFile = test::writeFile(m_bots + u"/planned.bot.json"_s, bot);
     setBotTime(QDateTime(QDate(2026, 1, 2), QTime(3, 4, 5, 678), Qt::UTC));
 
-    m_server = test::ServerProcess::launch({u"--insecure-no-auth"_s, u"--bots-dir"_s, m_bots, u"--cache"_s,
+    // "nested" runs the sub-bot "helper" (one llm.message), edited by anEditedSubBotIsANewVersion.
+    test::writeFile(m_bots + u"/nested.bot.json"_s, R"({"bot": {"key": "nested", "name": "Nested"},
+ "steps": [{"key": "ask", "action_type": "bot.invoke", "parameters": {"bot_key": "helper", "messages": "{{query}}"}}]})");
+    test::writeFile(m_bots + u"/helper.bot.json"_s, R"({"bot": {"key": "helper", "name": "Helper"},
+ "steps": [{"key": "answer", "action_type": "llm.message", "parameters": {"query": "{{query}}"}}]})");
+    setBotTime(QDateTime(QDate(2026, 3, 1), QTime(1, 1, 1, 100), Qt::UTC), m_bots + u"/nested.bot.json"_s);
+    setBotTime(QDateTime(QDate(2026, 3, 1), QTime(2, 2, 2, 200), Qt::UTC), m_bots + u"/helper.bot.json"_s);
+    m_laterBots = m_home.filePath(u"later-bots"_s);
+    QVERIFY(QDir().mkpath(m_laterBots));
+
+    m_server = test::ServerProcess::launch({u"--insecure-no-auth"_s, u"--bots-dir"_s, m_bots, u"--bots-dir"_s,
+                                            m_laterBots, u"--cache"_s,
                                             m_home.filePath(u"server-replay.sqlite"_s)},
                                            test::ServerProcess::scratchEnvironment(m_home.filePath(u"server"_s),
                                                                                    m_llm.baseUrl()));
@@ -92,17 +114,17 @@ void TstCliRemotePlan::cleanupTestCase()
         QCOMPARE(m_server->terminate(), 0);
 }
 
-void TstCliRemotePlan::setBotTime(const QDateTime &at)
+void TstCliRemotePlan::setBotTime(const QDateTime &at, const QString &path)
 {
-    QFile file(m_botFile);
+    QFile file(path.isEmpty() ? m_botFile : path);
     QVERIFY(file.open(QIODevice::ReadWrite));
     QVERIFY(file.setFileTime(at, QFileDevice::FileModificationTime));
 }
 
-QString TstCliRemotePlan::invokeOnce(const QString &question)
+QString TstCliRemotePlan::invokeOnce(const QString &question, const QString &bot)
 {
     const test::CliRun run = test::runProcess(test::cliProgram(),
-                                              {u"invoke"_s, u"planned"_s, u"-m"_s, question, u"--format"_s, u"json"_s,
+                                              {u"invoke"_s, bot, u"-m"_s, question, u"--format"_s, u"json"_s,
                                                u"--endpoint"_s, m_server->url({}).toString()},
                                               m_cli);
     if (run.exitCode != 0) {
@@ -112,9 +134,15 @@ QString TstCliRemotePlan::invokeOnce(const QString &question)
     return stringField(parseJson(run.out.toUtf8()), "invocation_id");
 }
 
-int TstCliRemotePlan::planRequests()
+int TstCliRemotePlan::planRequests(const QString &bot)
 {
-    return int(m_server->log().count(QRegularExpression(u"GET /bots/planned/plan 200"_s)));
+    return int(m_server->log().count(QRegularExpression(u"GET /bots/%1/plan 200"_s.arg(bot))));
+}
+
+QFileInfoList TstCliRemotePlan::keptPlans() const
+{
+    const QString kept = m_cli.value(u"XDG_CACHE_HOME"_s) + u"/Invoke Studio/invoke-studio/remote-plans"_s;
+    return QDir(kept).entryInfoList({u"*.json"_s}, QDir::Files, QDir::Time);
 }
 
 history::RunRecord TstCliRemotePlan::recorded(const QString &id)
@@ -131,10 +159,10 @@ history::RunRecord TstCliRemotePlan::recorded(const QString &id)
     return record.value_or(history::RunRecord());
 }
 
-Json TstCliRemotePlan::servedPlan()
+Json TstCliRemotePlan::servedPlan(const QString &bot)
 {
     QNetworkAccessManager network;
-    QNetworkRequest request(m_server->url(u"/bots/planned/plan"_s));
+    QNetworkRequest request(m_server->url(u"/bots/%1/plan"_s.arg(bot)));
     QNetworkReply *reply = network.get(request);
     QSignalSpy done(reply, &QNetworkReply::finished);
     done.wait(30000);
@@ -183,22 +211,141 @@ void TstCliRemotePlan::thePlanIsAskedForOncePerVersion()
 
 void TstCliRemotePlan::aDamagedKeptPlanIsNeverUsed()
 {
-    const QString kept = m_cli.value(u"XDG_CACHE_HOME"_s) + u"/Invoke Studio/invoke-studio/remote-plans"_s;
-    const QFileInfoList files = QDir(kept).entryInfoList({u"*.json"_s}, QDir::Files);
-    QCOMPARE(files.size(), 1);
-    for (const QFileInfo &file : files)
-        test::writeFile(file.filePath(), "{\"bot\": {\"key\": \"planned\", \"updated_at\": "); // cut short
-    const int before = planRequests();
-    const QString id = invokeOnce(u"Six"_s);
+    // Both versions of the test above are kept, the newest used last.
+    QFileInfoList files = keptPlans();
+    QCOMPARE(files.size(), 2);
+    const QString current = files.first().filePath();
+    const QByteArray older = [&] {
+        QFile file(files.last().filePath());
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    }();
+    QVERIFY(older.contains("\"planned\""));
+
+    // Forged: a whole plan of the bot, but of its older version, under the current one's name.
+    test::writeFile(current, older);
+    int before = planRequests();
+    QString id = invokeOnce(u"Six"_s);
+    QVERIFY(!id.isEmpty());
+    QCOMPARE(planRequests(), before + 1);
+    QCOMPARE(recorded(id).summary.botUpdatedAt, u"2026-02-03T04:05:06.789Z"_s);
+    QVERIFY2(recorded(id).botPlan == servedPlan(), recorded(id).botPlan.dump().c_str());
+
+    // Damaged: cut short.
+    test::writeFile(current, "{\"bot\": {\"key\": \"planned\", \"updated_at\": ");
+    before = planRequests();
+    id = invokeOnce(u"Seven"_s);
     QVERIFY(!id.isEmpty());
     QCOMPARE(planRequests(), before + 1);
     const history::RunRecord run = recorded(id);
     QVERIFY2(run.botPlan == servedPlan(), run.botPlan.dump().c_str());
     QCOMPARE(run.summary.botUpdatedAt, u"2026-02-03T04:05:06.789Z"_s);
     // Kept again, whole: the next run asks nothing.
-    const QString next = invokeOnce(u"Seven"_s);
+    before = planRequests();
+    const QString next = invokeOnce(u"Eight"_s);
     QVERIFY(!next.isEmpty());
-    QCOMPARE(planRequests(), before + 2); // the test's GET only
+    QCOMPARE(planRequests(), before);
+}
+
+void TstCliRemotePlan::anEditedSubBotIsANewVersion()
+{
+    const auto helperSteps = [](const Json &plan) {
+        Json steps = Json::array();
+        for (const Json &step : plan["steps"])
+            if (step.value("bot_key", "") == "helper")
+                steps.push_back(step);
+        return steps;
+    };
+    const int before = planRequests(u"nested"_s);
+    const QString first = invokeOnce(u"One"_s, u"nested"_s);
+    QVERIFY(!first.isEmpty());
+    QCOMPARE(planRequests(u"nested"_s), before + 1);
+    const Json plan = servedPlan(u"nested"_s);
+    const history::RunRecord one = recorded(first);
+    QVERIFY2(one.botPlan == plan, one.botPlan.dump().c_str());
+    QCOMPARE(helperSteps(one.botPlan).size(), size_t(1));
+    QVERIFY(helperSteps(one.botPlan)[0]["bot_updated_at"] == "2026-03-01T02:02:02.200Z");
+    const QString again = invokeOnce(u"Two"_s, u"nested"_s);
+    QVERIFY(!again.isEmpty());
+    QCOMPARE(planRequests(u"nested"_s), before + 2); // the test's GET only
+
+    // The sub-bot gains a step; the top bot's file (and its updated_at) stays as it was.
+    test::writeFile(m_bots + u"/helper.bot.json"_s, R"({"bot": {"key": "helper", "name": "Helper"},
+ "steps": [{"key": "answer", "action_type": "llm.message", "parameters": {"query": "{{query}}"}},
+           {"key": "tidy", "action_type": "utils.echo", "depends_on": ["answer"], "parameters": {"data": "done"}}]})");
+    setBotTime(QDateTime(QDate(2026, 4, 5), QTime(6, 7, 8, 900), Qt::UTC), m_bots + u"/helper.bot.json"_s);
+    const QString edited = invokeOnce(u"Three"_s, u"nested"_s);
+    QVERIFY(!edited.isEmpty());
+    QCOMPARE(planRequests(u"nested"_s), before + 3);
+    const history::RunRecord newer = recorded(edited);
+    QCOMPARE(newer.summary.botUpdatedAt, one.summary.botUpdatedAt);
+    const Json newPlan = servedPlan(u"nested"_s);
+    QVERIFY(newPlan != plan);
+    QVERIFY2(newer.botPlan == newPlan, newer.botPlan.dump().c_str());
+    const Json steps = helperSteps(newer.botPlan);
+    QCOMPARE(steps.size(), size_t(2));
+    for (const Json &step : steps)
+        QVERIFY2(step["bot_updated_at"] == "2026-04-05T06:07:08.900Z", step.dump().c_str());
+    // And that version is kept in turn.
+    const QString after = invokeOnce(u"Four"_s, u"nested"_s);
+    QVERIFY(!after.isEmpty());
+    QCOMPARE(planRequests(u"nested"_s), before + 4); // the test's second GET only
+    QVERIFY(recorded(after).botPlan == newPlan);
+}
+
+void TstCliRemotePlan::aBotOverriddenAMomentAgoIsToldAtOnce()
+{
+    // A run (which reads the server's bot index, fresh for a few seconds after), then at
+    // once a bot of the same key in the later folder, older than the one it overrides.
+    int before = planRequests();
+    QVERIFY(!invokeOnce(u"Nine"_s).isEmpty());
+    QCOMPARE(planRequests(), before); // the version of the tests above, kept
+    QFile original(m_botFile);
+    QVERIFY(original.open(QIODevice::ReadOnly));
+    QByteArray bot = original.readAll();
+    QVERIFY(bot.contains("\"steps\""));
+    bot.replace("\"steps\": [", R"("steps": [{"key": "first", "action_type": "utils.echo", "parameters": {"data": "x"}},)");
+    const QString later = test::writeFile(m_laterBots + u"/planned.bot.json"_s, bot);
+    setBotTime(QDateTime(QDate(2025, 12, 24), QTime(10, 0, 0, 1), Qt::UTC), later);
+
+    before = planRequests();
+    const QString id = invokeOnce(u"Ten"_s);
+    QVERIFY(!id.isEmpty());
+    QCOMPARE(planRequests(), before + 1);
+    const history::RunRecord run = recorded(id);
+    QCOMPARE(run.summary.botUpdatedAt, u"2025-12-24T10:00:00.001Z"_s);
+    const Json plan = servedPlan();
+    QVERIFY2(run.botPlan == plan, run.botPlan.dump().c_str());
+    QVERIFY(plan["steps"][0]["key"] == "first");
+}
+
+void TstCliRemotePlan::keptPlansAreTrimmed()
+{
+    // Versions of "planned" so far: two of its first file, and the override's.
+    const QDateTime base(QDate(2026, 5, 1), QTime(0, 0), Qt::UTC);
+    const QString later = m_laterBots + u"/planned.bot.json"_s;
+    for (int i = 0; i < 3; ++i) {
+        setBotTime(base.addSecs(i), later);
+        QVERIFY(!invokeOnce(u"Trim %1"_s.arg(i)).isEmpty());
+    }
+    // "nested" keeps its two versions; "planned" its three newest, the one in use first.
+    const QFileInfoList files = keptPlans();
+    QCOMPARE(files.size(), 5);
+    int before = planRequests();
+    const QString id = invokeOnce(u"Trim again"_s);
+    QVERIFY(!id.isEmpty());
+    QCOMPARE(planRequests(), before); // the newest is kept
+    QCOMPARE(recorded(id).summary.botUpdatedAt, u"2026-05-01T00:00:02.000Z"_s);
+    // An older version trimmed away is asked for again.
+    setBotTime(base, later);
+    before = planRequests();
+    QVERIFY(!invokeOnce(u"Trim back"_s).isEmpty());
+    QCOMPARE(planRequests(), before); // base is still among the three newest
+    setBotTime(QDateTime(QDate(2025, 6, 1), QTime(0, 0), Qt::UTC), later);
+    before = planRequests();
+    const QString old = invokeOnce(u"Trim older"_s);
+    QVERIFY(!old.isEmpty());
+    QCOMPARE(planRequests(), before + 1);
+    QCOMPARE(keptPlans().size(), 5);
 }
 
 QTEST_GUILESS_MAIN(TstCliRemotePlan)

@@ -1,6 +1,7 @@
 #include "app/server/routes/botindex.h"
 
 #include "core/backend/backend.h"
+#include "core/wire/planversion.h"
 
 #include <QtCore/QFileInfo>
 
@@ -27,16 +28,20 @@ void BotIndex::check(const QString &key, QObject *context, Answer answer)
     reload();
 }
 
-QString BotIndex::updatedAtOf(const QString &key) const
+void BotIndex::versionOf(const QString &key, QObject *context,
+                         std::function<void(const std::optional<Version> &)> done)
 {
-    const auto it = m_keys.constFind(key);
-    if (it == m_keys.cend() || it->isEmpty())
-        return {};
-    // As core/engine/botcatalog.cpp reads it for a run: the file's time, else the epoch.
-    QDateTime at = QFileInfo(*it).lastModified().toUTC();
-    if (!at.isValid())
-        at = QDateTime::fromMSecsSinceEpoch(0, Qt::UTC);
-    return at.toString(Qt::ISODateWithMs);
+    // The plan as GET /bots/{key}/plan answers it: the bot folders listed and each file's
+    // time read now (core/engine/botcatalog.cpp, as a run's start reads them).
+    m_backend->botPlan(key, context, [done = std::move(done)](const BotPlanResult &result) {
+        if (!result.plan)
+            return done(std::nullopt);
+        // As core/engine/botcatalog.cpp reads it for a run: the file's time, else the epoch.
+        QDateTime at = result.plan->updatedAt.toUTC();
+        if (!at.isValid())
+            at = QDateTime::fromMSecsSinceEpoch(0, Qt::UTC);
+        done(Version{at.toString(Qt::ISODateWithMs), wire::planVersion(*result.plan)});
+    });
 }
 
 void BotIndex::reload()

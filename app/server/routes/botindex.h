@@ -11,6 +11,7 @@
 #include <QtCore/QPointer>
 
 #include <functional>
+#include <optional>
 
 namespace invoke {
 class Backend;
@@ -30,11 +31,20 @@ public:
 
     // Answers on this thread, at once when it can; never after `context` is destroyed.
     void check(const QString &key, QObject *context, Answer answer);
-    // The `updated_at` of bot `key` as a run started now reads it (its file's time, read
-    // again here: the index may be a few seconds old), ISO 8601 with milliseconds, UTC;
-    // empty for a key the index does not hold. The invoke answer carries it
-    // (Invoke-Bot-Updated-At), so a client knows the plan it holds is still the bot's.
-    QString updatedAtOf(const QString &key) const;
+    // The bot's version as a run started now reads it, for the invoke answer's head
+    // (docs/server.md): its `updated_at` (Invoke-Bot-Updated-At) and the version of its
+    // plan, which covers every sub-bot it calls too (Invoke-Plan-Version,
+    // core/wire/planversion.h). Read from the bot folders at this moment, as the run reads
+    // them, never from the index (which may be a few seconds old), so a client never
+    // takes a plan it holds for the one of this run when it is not.
+    struct Version
+    {
+        QString updatedAt;   // ISO 8601 with milliseconds, UTC
+        QString planVersion; // 64 lowercase hex digits
+    };
+    // nullopt: the bot does not load now (the run will say why). Never after `context`
+    // is destroyed.
+    void versionOf(const QString &key, QObject *context, std::function<void(const std::optional<Version> &)> done);
 
 private:
     void reload();
