@@ -84,6 +84,8 @@ int main(int argc, char *argv[])
     const invoke::ui::WindowAddOns addOns = invoke::ui::installWindowAddOns(&window, &profiles, &provider);
     // History > Export reads the replay cache the engine uses (a team's PostgreSQL too).
     addOns.history->panel()->setReplayCacheSource([&backend] { return backend.replayCacheFile(); });
+    // ... and carries the run's bot files, found in the folders the engine reads (--bots too).
+    addOns.history->panel()->setBotFoldersSource([&backend] { return backend.botFolders(); });
     // The dataset workspace lists what the engine reads, --datasets folders included.
     addOns.datasets->workspace()->setCommandLineFolders(parser.values(datasetFolder));
 

@@ -14,4 +14,9 @@ void Backend::searchDataset(const QString &slug, const QString &, int, QObject *
     QMetaObject::invokeMethod(context, [done = std::move(done), result] { done(result); }, Qt::QueuedConnection);
 }
 
+Invocation *Backend::invokeWithBotFolders(const InvokeRequest &request, const QStringList &, QObject *parent)
+{
+    return invoke(request, parent);
+}
+
 } // namespace invoke

@@ -41,6 +41,17 @@ public:
     // Starts an invocation owned by `parent` (or by the caller, when null).
     virtual Invocation *invoke(const InvokeRequest &request, QObject *parent = nullptr) = 0;
 
+    // Whether invokeWithBotFolders() reads the folders it is given: the embedded engine
+    // does; a server cannot load bot files from this machine.
+    virtual bool readsLocalBotFolders() const { return false; }
+    // Starts an invocation that also reads the bot files in `botFolders`, for this run
+    // only, after the backend's own bots folders: a bot there wins over one of the same
+    // key in them, as a later folder does (a run file's bots, docs/runs.md "Re-running a
+    // run file"). A backend that cannot (readsLocalBotFolders() false) runs its own bots:
+    // this default is invoke(); the caller says so to the user.
+    virtual Invocation *invokeWithBotFolders(const InvokeRequest &request, const QStringList &botFolders,
+                                             QObject *parent = nullptr);
+
     // Strings that must never leave in a file made from this backend's runs (a mock set):
     // a server profile's token. The LLM key is the caller's to add.
     virtual QStringList secrets() const { return {}; }

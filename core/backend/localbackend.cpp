@@ -151,7 +151,13 @@ void LocalBackend::searchDataset(const QString &slug, const QString &query, int 
 
 Invocation *LocalBackend::invoke(const InvokeRequest &request, QObject *parent)
 {
-    auto *invocation = new LocalInvocation(m_state, request, parent);
+    return invokeWithBotFolders(request, {}, parent);
+}
+
+Invocation *LocalBackend::invokeWithBotFolders(const InvokeRequest &request, const QStringList &botFolders,
+                                               QObject *parent)
+{
+    auto *invocation = new LocalInvocation(m_state, request, parent, botFolders);
     m_invocations.removeIf([](const QPointer<LocalInvocation> &p) { return p.isNull(); });
     m_invocations.append(invocation);
     invocation->start();

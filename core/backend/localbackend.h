@@ -74,6 +74,10 @@ public:
     // The bot folders are read again for each invocation, so an edited bot runs with
     // its new content and updated_at.
     Invocation *invoke(const InvokeRequest &request, QObject *parent = nullptr) override;
+    // `botFolders` read after the bot folders above, for this run only (a run file's bots).
+    bool readsLocalBotFolders() const override { return true; }
+    Invocation *invokeWithBotFolders(const InvokeRequest &request, const QStringList &botFolders,
+                                     QObject *parent = nullptr) override;
 
 public Q_SLOTS:
     // For the invocations started from now on (the studio reads the API key from the

@@ -64,8 +64,10 @@ std::shared_ptr<cache::ReplayCache> LocalEngineState::replayCache(QString *error
     return m_cache;
 }
 
-LocalInvocation::LocalInvocation(std::shared_ptr<LocalEngineState> state, InvokeRequest request, QObject *parent)
-    : Invocation(parent), m_state(std::move(state)), m_request(std::move(request)), m_llm(m_state->llm())
+LocalInvocation::LocalInvocation(std::shared_ptr<LocalEngineState> state, InvokeRequest request, QObject *parent,
+                                 const QStringList &extraBotFolders)
+    : Invocation(parent), m_state(std::move(state)), m_request(std::move(request)),
+      m_botFolders(m_state->botFolders + extraBotFolders), m_llm(m_state->llm())
 {
 }
 
@@ -104,7 +106,7 @@ void LocalInvocation::work()
     // Read per invocation: an edited bot file runs with its new content and updated_at.
     engine::BotCatalog catalog;
     // Only the files this run needs are parsed: the bot and the sub-bots it calls.
-    catalog.index(m_state->botFolders, m_state->botFiles.get());
+    catalog.index(m_botFolders, m_state->botFiles.get());
     if (!catalog.find(m_request.botKey)) {
         const QString failure = engine::missingBotReason(catalog, m_request.botKey);
         QMutexLocker lock(&m_mutex);

@@ -65,7 +65,9 @@ class LocalInvocation final : public Invocation
 {
     Q_OBJECT
 public:
-    LocalInvocation(std::shared_ptr<LocalEngineState> state, InvokeRequest request, QObject *parent = nullptr);
+    // `extraBotFolders` are read after the backend's own, for this run only (LocalBackend::invokeWithBotFolders).
+    LocalInvocation(std::shared_ptr<LocalEngineState> state, InvokeRequest request, QObject *parent = nullptr,
+                    const QStringList &extraBotFolders = {});
     // Cancels the run and waits for the worker thread; nothing is delivered afterwards.
     ~LocalInvocation() override;
 
@@ -84,6 +86,7 @@ private:
 
     std::shared_ptr<LocalEngineState> m_state;
     const InvokeRequest m_request;
+    const QStringList m_botFolders; // the backend's, then this run's own
     const LlmSettings m_llm;
     engine::CancelToken m_cancel;
     std::unique_ptr<QThread> m_thread;

@@ -33,6 +33,11 @@ QString userBots()
     return ensured(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/bots"_s);
 }
 
+QStringList defaultBotFolders(const QStringList &extraFolders)
+{
+    return QStringList{bundledBots(), userBots()} + extraFolders;
+}
+
 QString replayCacheFile()
 {
     return ensured(QStandardPaths::writableLocation(QStandardPaths::CacheLocation)) + u"/replay.sqlite"_s;

@@ -1,5 +1,6 @@
 #pragma once
 #include <QtCore/QString>
+#include <QtCore/QStringList>
 
 namespace invoke::paths {
 
@@ -14,6 +15,11 @@ QString userDatasets();     // <AppDataLocation>/datasets
 // The datasets' full-text index, kept with the user's data (rebuilt when a dataset changes).
 QString datasetIndexFile(); // <AppDataLocation>/dataset-index.sqlite
 QString settingsFile();    // for tools that want to say where settings live
+// The bots folders an engine of this machine reads, in order: the bundled examples, the
+// user's bots folder, then `extraFolders` (a later folder wins a key,
+// core/engine/botcatalog.h). BotCatalog::defaultFolders and the studio's History export
+// both read this list.
+QStringList defaultBotFolders(const QStringList &extraFolders = {});
 
 // Whether `path`, with every link resolved, is `folder` or lies below it. Bot and dataset
 // files that lead elsewhere are refused: a link in a served folder must not hand any file

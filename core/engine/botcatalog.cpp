@@ -18,7 +18,7 @@ constexpr qint64 kMaxBotFileBytes = 4 << 20;
 
 QStringList BotCatalog::defaultFolders(const QStringList &extraFolders)
 {
-    return QStringList{paths::bundledBots(), paths::userBots()} + extraFolders;
+    return paths::defaultBotFolders(extraFolders);
 }
 
 std::optional<BotFileCache::Entry> BotFileCache::find(const QString &path, qint64 size,

@@ -8,7 +8,12 @@
 //  - a run exported from one studio (in replay mode, or live: its LLM answers become the
 //    file's entries) opens in a second studio with an empty replay cache
 //    and another model, and Re-run Shown Run in replay mode answers it from the file's
-//    entries: the same answer, zero LLM calls, the second cache still empty.
+//    entries: the same answer, zero LLM calls, the second cache still empty;
+//  - the user's own bot and sub-bot, run live in one studio and exported from History,
+//    carry their definitions in the file: a second studio whose folders lack them re-runs
+//    it in replay mode from the file alone (its bots in a temporary folder, removed after
+//    the run; the second user's bots folder untouched), and on a server profile says the
+//    server runs its own bots.
 #include "tests/support/openaistubserver.h"
 #include "tests/ui/profiledstudio.h"
 #include "ui/history/historylistmodel.h"
@@ -19,7 +24,9 @@
 #include "ui/steps/steptreemodel.h"
 #include "ui/window/historyworkflow.h"
 
+#include "core/backend/remotebackend.h"
 #include "core/cache/sqlite/sqlitereplaycache.h"
+#include "core/history/runfile.h"
 #include "core/history/runhistory.h"
 
 #include <QtCore/QDir>
@@ -32,6 +39,7 @@
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QDockWidget>
 #include <QtWidgets/QMenu>
+#include <QtWidgets/QStatusBar>
 #include <QtWidgets/QTreeView>
 
 using namespace Qt::StringLiterals;
@@ -40,14 +48,36 @@ using namespace invoke::ui;
 
 namespace {
 
-// One studio as app/studio composes it, its engine on `llm`, its history and replay cache
-// in `dir`.
+// The user's own bot and its own sub-bot (not bundled examples): a draft, polished by the
+// sub-bot, whose answer is the result.
+const QByteArray kTeaBrewer = R"({
+  "bot": {"key": "tea-brewer", "name": "Tea brewer", "description": "Drafts brewing advice, then has it polished."},
+  "steps": [
+    {"key": "draft", "action_type": "llm.message",
+     "parameters": {"system_prompt": "Draft brewing advice.", "query": "{{query}}"},
+     "user_output_visibility": "hidden"},
+    {"key": "polish", "action_type": "bot.invoke", "depends_on": ["draft"],
+     "parameters": {"bot_key": "tea-polisher", "messages": "{{steps.draft.content}}"}}
+  ]
+})";
+const QByteArray kTeaPolisher = R"({
+  "bot": {"key": "tea-polisher", "name": "Tea polisher"},
+  "steps": [
+    {"key": "answer", "action_type": "llm.message",
+     "parameters": {"system_prompt": "Polish this advice.", "query": "{{query}}"},
+     "user_output_visibility": "visible"}
+  ]
+})";
+
+// One studio as app/studio composes it, its engine on `llm` reading `botFolders` (the
+// bundled examples, then the user's bots folder), its history and replay cache in `dir`.
 struct Studio
 {
-    Studio(const QTemporaryDir &dir, const QString &name, const test::OpenAiStubServer &llm)
+    Studio(const QTemporaryDir &dir, const QString &name, const test::OpenAiStubServer &llm,
+           const QStringList &botFolders = {u":/bots"_s})
         : profiled(dir.filePath(name + u".ini"_s),
                    u"invoke-tests-donewhen-"_s + QUuid::createUuid().toString(QUuid::WithoutBraces),
-                   dir.filePath(name + u"-replay.sqlite"_s), {u":/bots"_s}),
+                   dir.filePath(name + u"-replay.sqlite"_s), botFolders),
           replayFile(dir.filePath(name + u"-replay.sqlite"_s))
     {
         profiled.local.setLlmSettings(LlmSettings{llm.baseUrl(), u"stub-model"_s, u"sk-test-donewhen-0123456789"_s, 60});
@@ -56,6 +86,8 @@ struct Studio
                                                         dir.filePath(name + u"-history.sqlite"_s));
         history = addOns.history;
         history->panel()->setReplayCacheUrl(replayFile);
+        // As app/studio/main.cpp: the export finds the run's bot files where the engine reads them.
+        history->panel()->setBotFoldersSource([this] { return profiled.local.botFolders(); });
         window->resize(1440, 980);
         window->show();
     }
@@ -246,6 +278,103 @@ private Q_SLOTS:
         QVERIFY2(original.success, qPrintable(original.error));
         QCOMPARE(m_llm.requestCount(), before + 2);
         reRunsInAnotherStudio(first, original, u"live"_s);
+    }
+
+    void aUsersOwnBotRunLiveReRunsInAStudioThatLacksIt()
+    {
+        // The first studio: the user's own bot and sub-bot in its user bots folder, run live.
+        const QString botsA = m_dir.filePath(u"own-first-bots"_s);
+        const QString botsB = m_dir.filePath(u"own-second-bots"_s);
+        QVERIFY(QDir().mkpath(botsA));
+        QVERIFY(QDir().mkpath(botsB));
+        for (const auto &[name, bytes] : {std::pair{u"tea-brewer.bot.json"_s, kTeaBrewer},
+                                          std::pair{u"tea-polisher.bot.json"_s, kTeaPolisher}}) {
+            QFile f(QDir(botsA).filePath(name));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(bytes);
+        }
+        test::OpenAiStubServer llmA;
+        QVERIFY(llmA.listen());
+        llmA.setReply(test::StubReply::text({u"Steep green tea "_s, u"at 80 degrees."_s}, 9, 6));
+        Studio first(m_dir, u"own-first"_s, llmA, {u":/bots"_s, botsA});
+        const InvokeResult original = first.run(request(u"tea-brewer"_s, u"how long to steep?"_s, Mode::live()));
+        QVERIFY2(original.success, qPrintable(original.error));
+        QCOMPARE(llmA.requestCount(), 2); // draft and polish/answer
+        QVERIFY2(original.visibleText().contains(u"Steep green tea at 80 degrees."_s), qPrintable(original.visibleText()));
+
+        // History ▸ Export: the file carries both definitions as they ran.
+        const QString file = m_dir.filePath(u"own.invokerun"_s);
+        HistoryPanel *panel = first.history->panel();
+        panel->select({first.newestId()});
+        QVERIFY2(panel->exportSelected(file), qPrintable(panel->lastMessage()));
+        QVERIFY2(panel->lastMessage().contains(u"With the definitions of tea-brewer, tea-polisher."_s),
+                 qPrintable(panel->lastMessage()));
+        first.history->dock()->show();
+        QVERIFY(first.window->grab().save(screenshotDir() + u"/studio-export-run-file-bots.png"_s));
+        QString error;
+        const auto written = history::readRunFile(file, &error);
+        QVERIFY2(written, qPrintable(error));
+        QCOMPARE(written->bots.size(), 2);
+        QCOMPARE(written->bots[0].key, u"tea-brewer"_s);
+        QCOMPARE(written->bots[0].content, kTeaBrewer);
+        // The version the run's replay keys hold: the bot file's modification time.
+        const QDateTime brewed = QFileInfo(QDir(botsA).filePath(u"tea-brewer.bot.json"_s)).lastModified().toUTC();
+        QCOMPARE(written->bots[0].updatedAt, brewed.toString(Qt::ISODateWithMs));
+        QCOMPARE(written->bots[1].key, u"tea-polisher"_s);
+        QCOMPARE(written->bots[1].content, kTeaPolisher);
+        QCOMPARE(written->cacheEntries.size(), size_t(2)); // made from the live answers
+
+        // The second studio's folders lack both bots; it re-runs the file in replay mode.
+        test::OpenAiStubServer other;
+        QVERIFY(other.listen());
+        other.setReply(test::StubReply::text({u"another answer"_s}, 1, 1));
+        Studio second(m_dir, u"own-second"_s, other, {u":/bots"_s, botsB});
+        QVERIFY(second.history->openRunFile(file));
+        QCOMPARE(second.history->shownBots().size(), 2);
+        second.window->modeSwitch()->setMode(Mode::replay());
+        QSignalSpy finished(second.window->runs(), &RunController::finished);
+        second.history->rerunShownAction()->trigger();
+        const QString runBots = second.history->runBotsFolder();
+        QVERIFY(!runBots.isEmpty());
+        QVERIFY(QFileInfo::exists(QDir(runBots).filePath(u"tea-brewer.bot.json"_s)));
+        QVERIFY2(second.window->statusBar()->currentMessage().contains(u"tea-brewer, tea-polisher"_s),
+                 qPrintable(second.window->statusBar()->currentMessage()));
+        QVERIFY(finished.wait(60000));
+        const InvokeResult again = finished.first().first().value<InvokeResult>();
+        QVERIFY2(again.success, qPrintable(again.error));
+        QCOMPARE(other.requestCount(), 0);
+        QCOMPARE(again.visibleText(), original.visibleText());
+        QCOMPARE(stepOf(again, u"draft"_s)->source, Source::ReplayHit);
+        QCOMPARE(stepOf(again, u"polish/answer"_s)->source, Source::ReplayHit);
+        // Nothing went into the second user's bots folder or cache; the run's folder is gone.
+        QVERIFY(second.window->grab().save(screenshotDir() + u"/studio-rerun-run-file-bots.png"_s));
+        QVERIFY(QDir(botsB).isEmpty());
+        QVERIFY(!QFileInfo::exists(runBots));
+        QVERIFY(second.history->runBotsFolder().isEmpty());
+        cache::SqliteReplayCache secondCache(second.replayFile);
+        QVERIFY(secondCache.open());
+        QCOMPARE(secondCache.stats().entries, 0);
+
+        // On a server profile the file's bots cannot be loaded: the server runs its own,
+        // and the status bar says so (here no server answers: the run fails to connect).
+        RemoteBackend::Options remote;
+        remote.endpoint = QUrl(u"http://127.0.0.1:1"_s);
+        remote.name = u"Team server"_s;
+        remote.connectTimeoutMs = 5000;
+        remote.planCacheFolder = m_dir.filePath(u"own-second-plans"_s);
+        second.profiled.provider.useRemote(std::make_unique<RemoteBackend>(remote));
+        QSignalSpy remoteFinished(second.window->runs(), &RunController::finished);
+        second.history->rerunShownAction()->trigger();
+        QVERIFY(second.history->runBotsFolder().isEmpty());
+        QVERIFY2(second.window->statusBar()->currentMessage().contains(
+                     u"runs its own version of tea-brewer, tea-polisher: a server cannot load the run file's bot "
+                     "definitions"_s),
+                 qPrintable(second.window->statusBar()->currentMessage()));
+        QVERIFY(remoteFinished.wait(60000));
+        QVERIFY(!remoteFinished.first().first().value<InvokeResult>().success);
+        QVERIFY(QDir(botsB).isEmpty());
+        QCOMPARE(second.history->shownBots().size(), 2); // kept for a re-run on the engine
+        second.profiled.provider.useEmbedded();
     }
 };
 

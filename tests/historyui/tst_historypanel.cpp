@@ -188,7 +188,7 @@ private Q_SLOTS:
         const QString runFile = m_dir.filePath(u"kept.invokerun"_s);
         panel.select({m_ids.at(1)});
         QVERIFY2(panel.exportSelected(runFile), qPrintable(panel.lastMessage()));
-        QSignalSpy reopened(&panel, &HistoryPanel::reopenRequested);
+        QSignalSpy reopened(&panel, &HistoryPanel::runFileOpened);
         QVERIFY(panel.openRunFile(runFile));
         QCOMPARE(reopened.first().first().value<history::RunRecord>().summary.invocationId, m_ids.at(1));
         QFile broken(m_dir.filePath(u"broken.invokerun"_s));

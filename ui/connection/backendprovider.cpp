@@ -70,4 +70,10 @@ Invocation *BackendProvider::invoke(const InvokeRequest &request, QObject *paren
     return current()->invoke(request, parent);
 }
 
+Invocation *BackendProvider::invokeWithBotFolders(const InvokeRequest &request, const QStringList &botFolders,
+                                                  QObject *parent)
+{
+    return current()->invokeWithBotFolders(request, botFolders, parent);
+}
+
 } // namespace invoke::ui

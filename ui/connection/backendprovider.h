@@ -33,6 +33,9 @@ public:
     void searchDataset(const QString &slug, const QString &query, int limit, QObject *context,
                        std::function<void(const DatasetSearchResult &)> done) override;
     Invocation *invoke(const InvokeRequest &request, QObject *parent = nullptr) override;
+    bool readsLocalBotFolders() const override { return current()->readsLocalBotFolders(); }
+    Invocation *invokeWithBotFolders(const InvokeRequest &request, const QStringList &botFolders,
+                                     QObject *parent = nullptr) override;
     QStringList secrets() const override { return current()->secrets(); }
 
 Q_SIGNALS:

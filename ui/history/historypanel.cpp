@@ -394,7 +394,12 @@ bool HistoryPanel::exportSelected(const QString &filePath)
         return false;
     }
     file.cacheEntries = history::cacheEntriesJson(entries->entries);
-    if (!history::writeRunFile(filePath, file, {}, &error)) {
+    // The bot files as they ran, for a run of the engine here; a server's run carries the
+    // server's plan (bot_plan) only.
+    const history::FoundBotSources bots = ranOnTheEmbeddedEngine(*record) ? exportedBots(*record)
+                                                                          : history::FoundBotSources();
+    file.bots = bots.sources;
+    if (!history::writeRunFile(filePath, file, m_secrets ? m_secrets() : QStringList(), &error)) {
         say(error, true);
         return false;
     }
@@ -402,11 +407,25 @@ bool HistoryPanel::exportSelected(const QString &filePath)
                          int(entries->entries.size())).arg(filePath);
     if (store)
         message += u' ' + tr("Read from %1.").arg(store->location());
+    if (!file.bots.isEmpty()) {
+        QStringList keys;
+        for (const history::BotSource &bot : std::as_const(file.bots))
+            keys << bot.key;
+        message += u' ' + tr("With the definitions of %1.").arg(keys.join(u", "_s));
+    }
+    if (!bots.notCarried.isEmpty())
+        message += u' ' + tr("Not in the file (a re-run needs it where it runs): %1.").arg(bots.notCarried.join(u"; "_s));
     if (!entries->missing.isEmpty())
         message += u' ' + tr("No entry for %1: a re-run of the file in replay mode runs them live.")
                               .arg(entries->missing.join(u", "_s));
     say(message, false);
     return true;
+}
+
+history::FoundBotSources HistoryPanel::exportedBots(const history::RunRecord &record) const
+{
+    const QStringList folders = m_botFolders ? m_botFolders() : paths::defaultBotFolders();
+    return history::findBotSources(history::runBotVersions(record), folders);
 }
 
 bool HistoryPanel::openRunFile(const QString &filePath)
@@ -422,7 +441,7 @@ bool HistoryPanel::openRunFile(const QString &filePath)
     history::RunRecord record = file->record;
     // Always the file's own store, even with no entries: never the user's cache (docs/runs.md).
     record.request.replayEntries = file->cacheEntries.is_array() ? file->cacheEntries : Json::array();
-    Q_EMIT reopenRequested(record);
+    Q_EMIT runFileOpened(record, file->bots);
     return true;
 }
 

@@ -8,6 +8,7 @@
 // tests/bench/bench_history); the window's RunHistory writes it. An unavailable history
 // (locked, damaged, a newer version) is said in a banner, with the reason.
 #include "core/config/paths.h"
+#include "core/history/botsources.h"
 #include "core/history/historystore.h"
 
 #include <QtWidgets/QWidget>
@@ -58,9 +59,16 @@ public:
     bool deleteSelected();
     // Writes a run file with the replay-cache entries the run's replay steps used, read
     // (for a run of the embedded engine) from the replay cache the studio uses, or made
-    // from the recording. A cache that cannot be read fails the export, naming it: no
-    // file is written.
+    // from the recording, and (for a run of the embedded engine) the definitions of its
+    // bots as they ran (exportedBots). A cache that cannot be read fails the export,
+    // naming it: no file is written.
     bool exportSelected(const QString &filePath);
+    // The bots folders the studio's embedded engine reads, asked at each export:
+    // app/studio/main.cpp hands the engine's own (LocalBackend::botFolders(): the bundled
+    // examples, the user's bots folder, --bots folders). Unset: paths::defaultBotFolders().
+    void setBotFoldersSource(std::function<QStringList()> folders) { m_botFolders = std::move(folders); }
+    // What an export masks besides the history's own masking: the LLM key, a profile's token.
+    void setSecretsSource(std::function<QStringList()> secrets) { m_secrets = std::move(secrets); }
     // The replay cache the studio's embedded engine uses (a file or a cache URL,
     // core/cache/cacheurl.h), asked at each export: app/studio/main.cpp hands the engine's
     // own (LocalBackend::replayCacheFile(): INVOKE_CACHE_URL, else the URL saved in
@@ -69,13 +77,17 @@ public:
     // Unset: the default file, paths::replayCacheFile().
     void setReplayCacheSource(std::function<QString()> cacheUrl) { m_replayCacheUrl = std::move(cacheUrl); }
     void setReplayCacheUrl(const QString &cacheUrl) { m_replayCacheUrl = [cacheUrl] { return cacheUrl; }; }
-    // Opens a run file (*.invokerun): reopened as a run of its own (not added to the history).
+    // Opens a run file (*.invokerun): reopened as a run of its own (not added to the
+    // history), with runFileOpened.
     bool openRunFile(const QString &filePath);
 
     QString lastMessage() const { return m_message; }
 
 Q_SIGNALS:
     void reopenRequested(const invoke::history::RunRecord &record);
+    // A run file was opened: its run (its cache entries in the request's replayEntries)
+    // and the bot definitions it carries, for a re-run (docs/runs.md).
+    void runFileOpened(const invoke::history::RunRecord &record, const QList<invoke::history::BotSource> &bots);
     void rerunRequested(const invoke::history::RunRecord &record);
     void compareRequested(const invoke::history::RunRecord &a, const invoke::history::RunRecord &b);
 
@@ -84,9 +96,14 @@ private:
     std::optional<history::RunRecord> load(const QString &id);
     void say(const QString &message, bool error);
     void updateButtons();
+    // The bot files a run of the embedded engine ran, still at the version it recorded,
+    // from the engine's folders (as invoke-cli runs export finds them).
+    history::FoundBotSources exportedBots(const history::RunRecord &record) const;
 
     QString m_file;
     std::function<QString()> m_replayCacheUrl;
+    std::function<QStringList()> m_botFolders;
+    std::function<QStringList()> m_secrets;
     std::unique_ptr<history::HistoryStore> m_store;
     QString m_unavailable;
     QString m_message;

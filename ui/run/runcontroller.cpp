@@ -19,7 +19,7 @@ RunController::RunController(Backend *backend, StepTreeModel *steps, EventListMo
     connect(m_batcher, &EventBatcher::flushed, this, &RunController::apply);
 }
 
-void RunController::start(const InvokeRequest &request, const QString &userText)
+void RunController::start(const InvokeRequest &request, const QString &userText, const QStringList &botFolders)
 {
     if (m_running)
         return;
@@ -36,7 +36,8 @@ void RunController::start(const InvokeRequest &request, const QString &userText)
     m_eventCount = 0;
     m_invocationId.clear();
 
-    Invocation *invocation = m_backend->invoke(request, this);
+    Invocation *invocation = botFolders.isEmpty() ? m_backend->invoke(request, this)
+                                                  : m_backend->invokeWithBotFolders(request, botFolders, this);
     m_invocation = invocation;
     // Connected right away: nothing arrives before the event loop runs again.
     connect(invocation, &Invocation::eventsArrived, m_batcher, &EventBatcher::add);

@@ -30,7 +30,9 @@ public:
 
     // Starts a run: clears the steps and events of the previous one, adds the user's
     // turn (when `userText` is not empty) and invokes. Ignored while a run is going.
-    void start(const InvokeRequest &request, const QString &userText);
+    // `botFolders`: bot files of this run's own, read after the backend's
+    // (Backend::invokeWithBotFolders: a run file's bots).
+    void start(const InvokeRequest &request, const QString &userText, const QStringList &botFolders = {});
     void stop();
     bool isRunning() const { return m_running; }
     // Shows a run that finished elsewhere (a test case's, run with its events kept) as if

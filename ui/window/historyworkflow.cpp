@@ -15,6 +15,7 @@
 
 #include <QtCore/QMimeData>
 #include <QtCore/QSettings>
+#include <QtCore/QTemporaryDir>
 #include <QtGui/QDragEnterEvent>
 #include <QtGui/QDropEvent>
 #include <QtGui/QAction>
@@ -23,6 +24,8 @@
 #include <QtWidgets/QInputDialog>
 #include <QtWidgets/QTreeView>
 #include <QtWidgets/QStatusBar>
+
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -103,6 +106,9 @@ HistoryWorkflow::HistoryWorkflow(MainWindow *window, const QString &historyFile,
         m_shownResult = result;
         m_shownPlan = Json();
         m_haveShown = true;
+        // A re-run of a run file stays re-runnable with its bots; their folder is no longer read.
+        m_shownBots = std::exchange(m_startedBots, {});
+        m_runBots.reset();
     });
     m_fork = new QAction(tr("Re-run from Selected Step"), this);
     m_fork->setObjectName(u"forkFromStepAction"_s);
@@ -154,7 +160,9 @@ HistoryWorkflow::HistoryWorkflow(MainWindow *window, const QString &historyFile,
     connect(m_history, &history::RunHistory::runRecorded, m_panel, &HistoryPanel::refresh);
     connect(m_history, &history::RunHistory::unavailable, m_panel, &HistoryPanel::setUnavailable);
 
+    m_panel->setSecretsSource(m_secrets);
     connect(m_panel, &HistoryPanel::reopenRequested, this, &HistoryWorkflow::reopen);
+    connect(m_panel, &HistoryPanel::runFileOpened, this, &HistoryWorkflow::showRunFile);
     connect(m_panel, &HistoryPanel::rerunRequested, this, [this](const history::RunRecord &record) {
         if (m_window->runs()->isRunning())
             return;
@@ -180,6 +188,7 @@ bool HistoryWorkflow::reopen(const history::RunRecord &record)
     m_shownResult = record.result();
     m_shownPlan = record.botPlan;
     m_haveShown = true;
+    m_shownBots.clear();
     m_window->statusBar()->showMessage(
         tr("Reopened run %1 (%2, %3)").arg(record.summary.invocationId.left(8), record.summary.botKey,
                                           record.summary.startedAt.toLocalTime().toString(u"yyyy-MM-dd HH:mm"_s)),
@@ -203,9 +212,12 @@ bool HistoryWorkflow::forkFrom(const QString &path, const std::optional<Json> &e
                                                 editedOutput, &error);
         if (!fork)
             return say(error);
-        m_window->runs()->start(fork->request, QString());
+        QString note;
+        if (!startWithShownBots(fork->request, QString(), &note))
+            return false;
         m_window->statusBar()->showMessage(tr("Re-running from %1: %n step(s) answered from the recorded run", nullptr,
-                                              int(fork->pinned.size())).arg(path),
+                                              int(fork->pinned.size())).arg(path)
+                                               + (note.isEmpty() ? QString() : u'.' + note),
                                            10000);
         return true;
     };
@@ -239,13 +251,68 @@ bool HistoryWorkflow::rerunShown()
     // mode the switch shows.
     InvokeRequest request = m_shownRequest;
     request.mode = m_window->modeSwitch()->mode();
-    m_window->runs()->start(request, request.query());
+    QString note;
+    if (!startWithShownBots(request, request.query(), &note))
+        return false;
+    if (!note.isEmpty())
+        m_window->statusBar()->showMessage(note.trimmed(), 15000);
+    return true;
+}
+
+bool HistoryWorkflow::startWithShownBots(const InvokeRequest &request, const QString &userText, QString *note)
+{
+    if (m_window->runs()->isRunning()) { // a fork's plan came back while another run started
+        m_window->statusBar()->showMessage(tr("A run is going: stop it to re-run another."), 10000);
+        return false;
+    }
+    QStringList folders;
+    if (!m_shownBots.isEmpty()) {
+        QStringList keys;
+        for (const history::BotSource &bot : std::as_const(m_shownBots))
+            keys << bot.key;
+        Backend *backend = m_window->backend();
+        if (backend && !backend->readsLocalBotFolders()) {
+            // invoke-cli runs rerun FILE --endpoint does the same, without a word: here it is said.
+            *note = u' ' + tr("%1 runs its own version of %2: a server cannot load the run file's bot definitions "
+                              "(the embedded engine can).")
+                               .arg(backend->displayName(), keys.join(u", "_s));
+        } else {
+            auto folder = std::make_unique<QTemporaryDir>();
+            QString error = folder->isValid() ? QString() : folder->errorString();
+            if (error.isEmpty() && !history::writeBotSources(m_shownBots, folder->path(), &error) && error.isEmpty())
+                error = tr("the files could not be written");
+            if (!error.isEmpty()) {
+                m_window->statusBar()->showMessage(tr("Cannot write the run file's bots for the re-run: %1").arg(error),
+                                                   15000);
+                return false;
+            }
+            folders << folder->path();
+            m_runBots = std::move(folder);
+            *note = u' ' + tr("With the run file's bots as they ran: %1 (over yours of the same key).")
+                               .arg(keys.join(u", "_s));
+        }
+    }
+    m_startedBots = m_shownBots;
+    m_window->runs()->start(request, userText, folders);
+    return true;
+}
+
+QString HistoryWorkflow::runBotsFolder() const
+{
+    return m_runBots ? m_runBots->path() : QString();
+}
+
+bool HistoryWorkflow::showRunFile(const history::RunRecord &record, const QList<history::BotSource> &bots)
+{
+    if (!reopen(record))
+        return false;
+    m_shownBots = bots;
     return true;
 }
 
 bool HistoryWorkflow::openRunFile(const QString &filePath)
 {
-    return m_panel->openRunFile(filePath); // its reopenRequested shows it
+    return m_panel->openRunFile(filePath); // its runFileOpened shows it
 }
 
 bool HistoryWorkflow::eventFilter(QObject *watched, QEvent *event)

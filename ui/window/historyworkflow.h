@@ -10,15 +10,23 @@
 // (core/history/forkfromstep.h): the steps before the selected one are answered from the
 // run shown, the rest runs in the mode chosen, optionally with an edited output for the
 // selected step. Run ▸ Re-run Shown Run starts the run shown again (a run file's replay
-// answered from its own cache entries).
+// answered from its own cache entries). A run file's bot definitions go with a re-run or a
+// fork of it: written to a temporary folder the embedded engine reads after its own for
+// that run only (Backend::invokeWithBotFolders), removed when the run ends; never into the
+// user's bots folder. A server cannot load them: it runs its own bots, and the status bar
+// says so.
 // A history that cannot be used is said in the panel; runs go on unrecorded.
+#include "core/history/botsources.h"
 #include "core/history/runrecord.h"
 
 #include <QtCore/QObject>
 #include <QtCore/QStringList>
 
+#include <memory>
+
 class QAction;
 class QDockWidget;
+class QTemporaryDir;
 
 namespace invoke::history {
 class RunHistory;
@@ -50,6 +58,10 @@ public:
     // Shows a recorded run in the window's views (false while a run is going).
     bool reopen(const history::RunRecord &record);
     bool openRunFile(const QString &filePath);
+    // The bot definitions of the run shown (a run file's), empty for any other run.
+    const QList<history::BotSource> &shownBots() const { return m_shownBots; }
+    // The folder the run going reads the run file's bots from, or empty.
+    QString runBotsFolder() const;
     // Re-runs the run shown from the step at `path` in the mode switch's mode; with
     // `editedOutput`, that step is answered by it. False (with a status message) when
     // there is no run shown, no such step, or a run is going.
@@ -66,6 +78,12 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    bool showRunFile(const history::RunRecord &record, const QList<history::BotSource> &bots);
+    // Starts `request` in the window with the shown run's bots (a run file's) in a folder
+    // of its own; `note` gets what the user should know about them (a server runs its own).
+    // False (with a status message) when the folder cannot be written.
+    bool startWithShownBots(const InvokeRequest &request, const QString &userText, QString *note);
+
     MainWindow *m_window;
     history::RunHistory *m_history;
     HistoryPanel *m_panel;
@@ -84,6 +102,9 @@ private:
     InvokeResult m_shownResult;
     Json m_shownPlan; // the bot's plan as recorded, or null (asked of the backend)
     bool m_haveShown = false;
+    QList<history::BotSource> m_shownBots;   // a run file's bots, for its re-runs
+    QList<history::BotSource> m_startedBots; // those of the run going (shown when it ends)
+    std::unique_ptr<QTemporaryDir> m_runBots; // their folder while it runs
 };
 
 // The size cap from the settings (history/maxMegabytes, default 512).
