@@ -3,6 +3,9 @@
 #include "app/server/http/httpreply.h"
 #include "app/server/routes/remotepaths.h"
 #include "core/backend/invocation.h"
+#include "core/cache/cacheurl.h"
+#include "core/config/environmentsecret.h"
+#include "core/model/redaction.h"
 #include "core/wire/eventcodec.h"
 #include "core/wire/events.h"
 
@@ -15,6 +18,38 @@ namespace invoke::server {
 
 namespace {
 constexpr int kCloseTimeoutMs = 10000; // a client that never takes the last bytes
+constexpr qsizetype kLoggedErrorChars = 2000; // a code step's error quotes its stderr
+
+// The secrets this server was given (core/config/environmentsecret.h keeps what it took
+// from the environment at start): masked wherever a run's error quotes them.
+const QStringList &serverSecrets()
+{
+    static const QStringList secrets = [] {
+        QStringList found;
+        for (const char *name : {"INVOKE_LLM_API_KEY", "INVOKE_AUTH_TOKEN"})
+            if (const auto value = takeSecretFromEnvironment(name); value && !value->isEmpty())
+                found.append(*value);
+        if (const auto url = takeSecretFromEnvironment("INVOKE_CACHE_URL")) {
+            if (const auto parsed = cache::CacheUrl::parse(url->trimmed()); parsed && !parsed->password.isEmpty())
+                found.append(parsed->password);
+        }
+        return found;
+    }();
+    return secrets;
+}
+
+// A run's error for the operator's log: whole (the server's paths included, as the log
+// keeps them for a route's 500), but no secret (the server's own, any API key or bearer
+// token core/model/redaction.h knows, a URL's password) and at most kLoggedErrorChars,
+// its start and end kept. Quoted, so the line still reads as fields; emitLine writes
+// the control characters (a traceback's new lines) as \xNN.
+QString loggedError(const QString &error)
+{
+    QString text = redactText(cache::maskCacheUrlPassword(error), serverSecrets());
+    if (text.size() > kLoggedErrorChars)
+        text = text.left(kLoggedErrorChars / 2) + u" … "_s + text.right(kLoggedErrorChars / 2);
+    return u"error=\""_s + text.replace(u'\\', u"\\\\"_s).replace(u'"', u"\\\""_s) + u'"';
+}
 }
 
 InvokeStream::InvokeStream(std::shared_ptr<HttpReply> reply, Invocation *invocation, RequestLogLine log,
@@ -58,7 +93,7 @@ void InvokeStream::onEvents(const QList<Event> &events)
         return;
     if (m_firstEventNs < 0)
         m_firstEventNs = m_since.nsecsElapsed();
-    QList<Event> sent = events; // shared: copied only when an error had a path to take out
+    QList<Event> sent = events; // shared: copied only when an event named a path of the server
     for (qsizetype i = 0; i < events.size(); ++i)
         if (auto scrubbed = m_paths->scrubbed(events[i]))
             sent[i] = std::move(*scrubbed);
@@ -91,6 +126,8 @@ void InvokeStream::onFinished(const InvokeResult &result)
         m_log.note += u" ("_s + m_endNote + u')';
     if (m_firstEventNs >= 0)
         m_log.note += u" first=%1ms"_s.arg(double(m_firstEventNs) / 1e6, 0, 'f', 2);
+    if (!result.success && !result.error.isEmpty())
+        m_log.note += u' ' + loggedError(result.error);
     writeLogLine(m_log);
 
     if (m_invocation)

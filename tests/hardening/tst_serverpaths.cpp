@@ -101,6 +101,7 @@ private Q_SLOTS:
     void scrubsWhatIsAPath();
     void scrubsARunsTextsOfKnownFoldersOnly();
     void codeStepTracebackNamesNoServerPath();
+    void logSaysWhyARunFailedWithoutSecrets();
     void unreadableDatasetNamesNoServerPath();
     void unopenableIndexNamesNoServerPath();
     void localUserReadsTheFullPath();
@@ -314,7 +315,59 @@ void TstServerPaths::codeStepTracebackNamesNoServerPath()
     QVERIFY(!result.error.isEmpty());
     QVERIFY2(!result.error.contains(home), qPrintable(result.error));
 
+    // The operator's log says why the run failed, with the whole path, on the request's line.
     QCOMPARE(server->terminate(), 0);
+    const QString log = server->log();
+    static const QRegularExpression line(u"POST /bots/tracer/invoke 200 org=acme [^\\n]* error=\"step "_s
+                                         u"\\\\\"fail\\\\\" \\(codeexec.execute\\) failed: [^\\n]*"_s
+                                         u"RuntimeError: no luck in /tmp/invoke-codeexec-[^\\n]*\"\\n"_s);
+    QVERIFY2(line.match(log).hasMatch(), qPrintable(log));
+}
+
+void TstServerPaths::logSaysWhyARunFailedWithoutSecrets()
+{
+    // A code step fails quoting the server's LLM key, a bearer token and a cache URL's
+    // password after 3,000 characters of stderr: the log line names the error without a
+    // secret, on one line, cut in its middle.
+    const QString home = m_scratch.filePath(u"errorlog"_s);
+    const QByteArray llmKey = "llm-key-canary-3f9a1c7e5b";
+    // stderr: a line of 3,000 characters, then the traceback (the step's error keeps the
+    // last 2,000 characters of stderr, core/engine/sandbox/cappedstream.h).
+    const QByteArray code = "import sys\\nsys.stderr.write('y' * 3000 + '\\\\n')\\nraise RuntimeError('key " + llmKey
+                            + " header Bearer abcdefghijklmnopqrstuvwxyz0123 cache postgresql://ci:hunter2pass@db/invoke END')\\n";
+    writeFile(home + u"/bots/leaky.bot.json"_s,
+              "{\"bot\": {\"key\": \"leaky\"}, \"steps\": [{\"key\": \"run\", \"action_type\": \"codeexec.execute\", "
+              "\"parameters\": {\"code_files\": [{\"filename\": \"main.py\", \"content\": \"" + code + "\"}]}}]}");
+    writeFile(home + u"/tokens.txt"_s, kToken + " acme\n");
+    QProcessEnvironment env = ServerProcess::scratchEnvironment(home);
+    env.insert(u"INVOKE_LLM_API_KEY"_s, QString::fromLatin1(llmKey));
+    const auto server = ServerProcess::launch({u"--tokens"_s, home + u"/tokens.txt"_s, u"--bots-dir"_s,
+                                               home + u"/bots"_s, u"--cache"_s, home + u"/cache.sqlite"_s},
+                                              env);
+    QVERIFY(server);
+    const Answer run = send(*server, "POST", "/bots/leaky/invoke", "{}");
+    QCOMPARE(run.status, 200);
+    QVERIFY2(run.body.contains("RuntimeError: key"), run.body.right(2000).constData()); // it failed as meant
+    QCOMPARE(server->terminate(), 0);
+
+    const QString log = server->log();
+    const QStringList lines = log.split(u'\n').filter(u"POST /bots/leaky/invoke"_s);
+    QCOMPARE(lines.size(), 1);
+    const QString &entry = lines.first();
+    QVERIFY2(entry.contains(u" events=4 error first="_s), qPrintable(entry));
+    const qsizetype at = entry.indexOf(u" error=\""_s);
+    QVERIFY2(at > 0, qPrintable(entry));
+    const QString error = entry.mid(at);
+    QVERIFY2(error.startsWith(u" error=\"step \\\"run\\\" (codeexec.execute) failed: codeexec.execute: the program "
+                              u"exited with code 1:\\x0ayyyyy"_s),
+             qPrintable(error));
+    QVERIFY2(error.endsWith(u"@db/invoke END\""_s), qPrintable(error));
+    QVERIFY2(error.contains(u" … "_s) && error.size() < 2200, qPrintable(u"%1 characters"_s.arg(error.size())));
+    for (const QString &secret : {QString::fromLatin1(llmKey), u"abcdefghijklmnopqrstuvwxyz0123"_s, u"hunter2pass"_s})
+        QVERIFY2(!log.contains(secret), qPrintable(secret + u" in the log: "_s + error.left(600)));
+    QVERIFY2(error.contains(u"\\x0aRuntimeError: key [redacted] header Bearer [redacted] cache "
+                            u"postgresql://ci:***@db/invoke END"_s),
+             qPrintable(error.right(600)));
 }
 
 void TstServerPaths::unreadableDatasetNamesNoServerPath()
