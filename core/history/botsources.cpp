@@ -146,6 +146,62 @@ FoundBotSources findBotSources(const QList<BotVersion> &bots, const QStringList 
     return out;
 }
 
+std::optional<BotSource> readBotSource(const QString &path, const BotVersion &bot)
+{
+    const QFileInfo info(path);
+    if (bot.updatedAt.isEmpty() || !info.isFile() || info.size() > kMaxBotSourceBytes || fileVersion(info) != bot.updatedAt)
+        return std::nullopt;
+    QFile in(path);
+    if (!in.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    const QByteArray bytes = in.read(kMaxBotSourceBytes + 1);
+    if (bytes.size() > kMaxBotSourceBytes || !QByteArrayView(bytes).isValidUtf8())
+        return std::nullopt;
+    // Still that version once read: a file rewritten meanwhile is not what ran.
+    if (fileVersion(QFileInfo(path)) != bot.updatedAt)
+        return std::nullopt;
+    JsonIndex json(bytes);
+    if (json.stringAt({std::string("bot"), std::string("key")}).value_or(std::string()) != bot.key.toStdString())
+        return std::nullopt;
+    return BotSource{bot.key, bot.updatedAt, info.fileName(), bytes};
+}
+
+FoundBotSources runBotSources(const RunRecord &run, const QList<BotSource> &kept, const QStringList &folders)
+{
+    const QList<BotVersion> versions = runBotVersions(run);
+    QHash<QString, BotSource> chosen; // key -> its definition
+    QSet<qsizetype> used;             // the kept ones chosen
+    QList<BotVersion> notKept;
+    for (const BotVersion &bot : versions) {
+        const auto it = std::find_if(kept.cbegin(), kept.cend(), [&](const BotSource &s) {
+            return s.key == bot.key && (bot.updatedAt.isEmpty() || s.updatedAt == bot.updatedAt);
+        });
+        if (it == kept.cend()) {
+            notKept.append(bot);
+            continue;
+        }
+        used.insert(it - kept.cbegin());
+        chosen.insert(bot.key, *it);
+    }
+    FoundBotSources out;
+    if (!notKept.isEmpty() && !folders.isEmpty()) {
+        const FoundBotSources found = findBotSources(notKept, folders);
+        for (const BotSource &source : found.sources)
+            chosen.insert(source.key, source);
+        out.notCarried = found.notCarried;
+    } else {
+        for (const BotVersion &bot : std::as_const(notKept))
+            out.notCarried.append(u"%1: its definition was not kept with the run"_s.arg(bot.key));
+    }
+    for (const BotVersion &bot : versions)
+        if (const auto it = chosen.constFind(bot.key); it != chosen.cend())
+            out.sources.append(*it);
+    for (qsizetype i = 0; i < kept.size(); ++i)
+        if (!used.contains(i) && !chosen.contains(kept.at(i).key))
+            out.sources.append(kept.at(i));
+    return out;
+}
+
 Json botSourcesJson(const QList<BotSource> &sources)
 {
     Json out = Json::array();

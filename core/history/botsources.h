@@ -47,6 +47,18 @@ struct FoundBotSources
 // taking the last file of that key whose time is still the recorded version.
 FoundBotSources findBotSources(const QList<BotVersion> &bots, const QStringList &folders);
 
+// The bot file at `path` as a definition of `bot`, when it still is that bot at that
+// version (its time, as the catalog reads it) and could load as a bot file (at most
+// kMaxBotSourceBytes of UTF-8); nullopt otherwise. RunHistory keeps these with a run.
+std::optional<BotSource> readBotSource(const QString &path, const BotVersion &bot);
+
+// The definitions a run file of `run` carries: those kept with the run in the history
+// (`kept`: the files as the run read them, or a run file's when it was imported) first,
+// then, for each bot that has none kept, its file in `folders` still at the recorded
+// version (findBotSources; no folders: none). In runBotVersions' order, then any other
+// kept ones.
+FoundBotSources runBotSources(const RunRecord &run, const QList<BotSource> &kept, const QStringList &folders);
+
 Json botSourcesJson(const QList<BotSource> &sources);
 // nullopt with `error` ("bots[1].updated_at: ...") when a member is wrong.
 std::optional<QList<BotSource>> botSourcesFromJson(const Json &value, QString *error = nullptr);

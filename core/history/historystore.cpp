@@ -1,6 +1,8 @@
 #include "core/history/historystore.h"
 
 #include "core/history/eventchunks.h"
+#include "core/history/store/historyschema.h"
+#include "core/history/store/storedbots.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
@@ -37,25 +39,6 @@ bool fail(QString *error, const QString &path, const QString &what, const QSqlEr
         *error = u"the run history %1: %2: %3"_s.arg(path, what, sql.text());
     return false;
 }
-
-const char *const kSchema[] = {
-    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS runs("
-    " id INTEGER PRIMARY KEY,"
-    " invocation_id TEXT NOT NULL DEFAULT '',"
-    " bot_key TEXT NOT NULL, bot_name TEXT NOT NULL DEFAULT '',"
-    " started_at INTEGER NOT NULL, mode TEXT NOT NULL DEFAULT '', profile TEXT NOT NULL DEFAULT '',"
-    " bot_updated_at TEXT NOT NULL DEFAULT '', bot_plan TEXT,"
-    " outcome TEXT NOT NULL, duration_ms INTEGER NOT NULL DEFAULT -1, tokens INTEGER NOT NULL DEFAULT 0,"
-    " event_count INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0,"
-    " pinned INTEGER NOT NULL DEFAULT 0, request TEXT NOT NULL, error TEXT NOT NULL DEFAULT '',"
-    " result_text TEXT NOT NULL DEFAULT '')",
-    "CREATE INDEX IF NOT EXISTS runs_started ON runs(started_at)",
-    "CREATE INDEX IF NOT EXISTS runs_bot ON runs(bot_key, started_at)",
-    "CREATE INDEX IF NOT EXISTS runs_invocation ON runs(invocation_id)",
-    "CREATE TABLE IF NOT EXISTS run_events(run_id INTEGER NOT NULL, chunk INTEGER NOT NULL,"
-    " data BLOB NOT NULL, PRIMARY KEY(run_id, chunk)) WITHOUT ROWID",
-};
 
 RunSummary readSummary(const QSqlQuery &q)
 {
@@ -107,27 +90,7 @@ bool HistoryStore::open(QString *error)
     db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_s);
     if (!db.open())
         return fail(error, m_path, u"cannot be opened"_s, db.lastError());
-    QSqlQuery q(db);
-    // WAL: readers (another studio, invoke-cli runs list) never wait on a writing run.
-    q.exec(u"PRAGMA journal_mode=WAL"_s);
-    q.exec(u"PRAGMA synchronous=NORMAL"_s);
-    if (!q.exec(u"SELECT value FROM meta WHERE key = 'schema_version'"_s)) {
-        if (!q.lastError().text().contains(u"no such table"_s))
-            return fail(error, m_path, u"is not a run history (or is damaged)"_s, q.lastError());
-    } else if (q.next() && q.value(0).toInt() > kSchemaVersion) {
-        if (error)
-            *error = u"the run history %1 was written by a newer version (schema %2, this one reads %3): "
-                     "it is left as it is"_s.arg(m_path).arg(q.value(0).toInt()).arg(kSchemaVersion);
-        return false;
-    }
-    for (const char *statement : kSchema)
-        if (!q.exec(QString::fromLatin1(statement)))
-            return fail(error, m_path, u"cannot create its tables"_s, q.lastError());
-    q.prepare(u"INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', ?)"_s);
-    q.addBindValue(QString::number(kSchemaVersion));
-    if (!q.exec())
-        return fail(error, m_path, u"cannot be written"_s, q.lastError());
-    return true;
+    return prepareHistoryDatabase(db, m_path, error);
 }
 
 qint64 HistoryStore::begin(const RunSummary &s, const InvokeRequest &request, QString *error)
@@ -350,7 +313,7 @@ bool HistoryStore::remove(const QString &invocationId, QString *error)
     return true;
 }
 
-bool HistoryStore::insert(const RunRecord &record, QString *error)
+bool HistoryStore::insert(const RunRecord &record, QString *error, const QList<BotSource> &bots)
 {
     QString why;
     if (!record.summary.invocationId.isEmpty() && resolve(record.summary.invocationId, &why)) {
@@ -363,11 +326,67 @@ bool HistoryStore::insert(const RunRecord &record, QString *error)
         return false;
     if (!record.botPlan.is_null() && !setPlan(run, record.botPlan, record.summary.botUpdatedAt, error))
         return false;
+    if (!bots.isEmpty() && !addBots(run, bots, error))
+        return false;
     constexpr qsizetype kChunk = 4096;
     for (qsizetype i = 0; i < record.events.size(); i += kChunk)
         if (!append(run, record.events.mid(i, kChunk), error))
             return false;
     return finish(run, record.summary, error);
+}
+
+bool HistoryStore::addBots(qint64 run, const QList<BotSource> &bots, QString *error)
+{
+    QSqlDatabase db = m_db->db();
+    QString why;
+    db.transaction();
+    if (!storedbots::add(db, run, bots, &why)) {
+        db.rollback();
+        if (error)
+            *error = u"the run history %1: %2"_s.arg(m_path, why);
+        return false;
+    }
+    return db.commit() || fail(error, m_path, u"cannot record the run's bots"_s, db.lastError());
+}
+
+std::optional<QList<BotVersion>> HistoryStore::addKeptBots(qint64 run, const QList<BotVersion> &bots, QString *error)
+{
+    QSqlDatabase db = m_db->db();
+    QString why;
+    db.transaction();
+    auto missing = storedbots::addKept(db, run, bots, &why);
+    if (!missing) {
+        db.rollback();
+        if (error)
+            *error = u"the run history %1: %2"_s.arg(m_path, why);
+        return std::nullopt;
+    }
+    if (!db.commit()) {
+        fail(error, m_path, u"cannot record the run's bots"_s, db.lastError());
+        return std::nullopt;
+    }
+    return missing;
+}
+
+std::optional<QList<BotSource>> HistoryStore::bots(const QString &invocationId, QString *error) const
+{
+    QSqlQuery q(m_db->db());
+    q.prepare(u"SELECT id FROM runs WHERE invocation_id = ? ORDER BY id LIMIT 1"_s);
+    q.addBindValue(invocationId);
+    if (!q.exec()) {
+        fail(error, m_path, u"cannot be read"_s, q.lastError());
+        return std::nullopt;
+    }
+    if (!q.next()) {
+        if (error)
+            *error = u"no run %1 in the history"_s.arg(invocationId);
+        return std::nullopt;
+    }
+    QString why;
+    auto out = storedbots::ofRun(m_db->db(), q.value(0).toLongLong(), &why);
+    if (!out && error)
+        *error = u"the run history %1: %2"_s.arg(m_path, why);
+    return out;
 }
 
 qint64 HistoryStore::storedBytes(QString *error) const
@@ -422,6 +441,13 @@ bool HistoryStore::removeRow(qint64 row, QString *error)
     q.prepare(u"DELETE FROM run_events WHERE run_id = ?"_s);
     q.addBindValue(row);
     bool ok = q.exec();
+    QString why;
+    if (ok && !storedbots::removeRun(db, row, &why)) {
+        db.rollback();
+        if (error)
+            *error = u"the run history %1: %2"_s.arg(m_path, why);
+        return false;
+    }
     if (ok) {
         q.prepare(u"DELETE FROM runs WHERE id = ?"_s);
         q.addBindValue(row);

@@ -4,7 +4,9 @@
 // it); the studio and invoke-cli write through RunHistory (runhistory.h), off their
 // event loops. Several processes may use the file at once (WAL, a busy timeout); a
 // locked or corrupt file fails with a message saying so, and runs go on without it.
+#include "core/history/botsources.h"
 #include "core/history/runrecord.h"
+#include "core/history/store/historyschema.h"
 
 #include <QtCore/QString>
 
@@ -49,14 +51,23 @@ public:
     std::optional<QString> resolve(const QString &idOrPrefix, QString *error) const;
     bool setPinned(const QString &invocationId, bool pinned, QString *error);
     bool remove(const QString &invocationId, QString *error);
-    // Adds a whole run (an import); refuses an invocation id already there.
-    bool insert(const RunRecord &record, QString *error);
+    // Adds a whole run (an import) with the bot definitions it carries; refuses an
+    // invocation id already there.
+    bool insert(const RunRecord &record, QString *error, const QList<BotSource> &bots = {});
+
+    // The bot definitions a run ran (docs/runs.md): each content is kept once, however
+    // many runs ran it, and goes with the last run that refers to it.
+    bool addBots(qint64 run, const QList<BotSource> &bots, QString *error);
+    // Ties to the run the versions of `bots` kept already; returns those that are not.
+    std::optional<QList<BotVersion>> addKeptBots(qint64 run, const QList<BotVersion> &bots, QString *error);
+    // The bot definitions kept with a run (by invocation id), in the order they were added.
+    std::optional<QList<BotSource>> bots(const QString &invocationId, QString *error) const;
     // Removes the oldest unpinned runs until the stored events take at most `maxBytes`.
     // Returns how many runs went.
     int evict(qint64 maxBytes, QString *error);
     qint64 storedBytes(QString *error) const;
 
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = kHistorySchemaVersion;
 
 private:
     bool removeRow(qint64 row, QString *error);

@@ -1,5 +1,7 @@
 #include "core/history/historywriter.h"
 
+#include "core/model/redaction.h"
+
 using namespace Qt::StringLiterals;
 
 namespace invoke::history {
@@ -80,12 +82,44 @@ void HistoryWriter::finish(int token, const RunSummary &summary)
     Q_EMIT runRecorded(summary.invocationId);
 }
 
-void HistoryWriter::insert(const RunRecord &record)
+QList<BotVersion> HistoryWriter::addKeptBots(int token, const QList<BotVersion> &bots)
+{
+    QString why;
+    if (!ready() || !m_rows.contains(token))
+        return {};
+    auto missing = m_store->addKeptBots(m_rows.value(token), bots, &why);
+    if (!missing) {
+        failed(why);
+        return {};
+    }
+    return *missing;
+}
+
+void HistoryWriter::addBotFiles(int token, const QList<std::pair<QString, BotVersion>> &files,
+                                const QList<QByteArray> &secrets)
+{
+    if (!ready() || !m_rows.contains(token))
+        return;
+    QList<BotSource> bots;
+    for (const auto &[path, version] : files) {
+        auto bot = readBotSource(path, version);
+        if (!bot)
+            continue; // changed since the run read it, or gone: not what ran
+        for (const QByteArray &secret : secrets)
+            bot->content.replace(secret, RedactedText); // as run files mask them (runfile.cpp)
+        bots.append(std::move(*bot));
+    }
+    QString why;
+    if (!bots.isEmpty() && !m_store->addBots(m_rows.value(token), bots, &why))
+        failed(why);
+}
+
+void HistoryWriter::insert(const RunRecord &record, const QList<BotSource> &bots)
 {
     QString why;
     if (!ready())
         return;
-    if (!m_store->insert(record, &why)) {
+    if (!m_store->insert(record, &why, bots)) {
         qWarning("%s", qPrintable(why)); // this run only (already there, say): the history goes on
         return;
     }

@@ -21,7 +21,12 @@ public:
     void append(int token, const QList<TimedEvent> &events);
     void setInvocationId(int token, const QString &invocationId);
     void finish(int token, const RunSummary &summary);
-    void insert(const RunRecord &record);
+    void insert(const RunRecord &record, const QList<BotSource> &bots = {});
+    // Ties to the run the versions of `bots` the history keeps already; returns the others
+    // (to be read from their files, addBotFiles).
+    QList<BotVersion> addKeptBots(int token, const QList<BotVersion> &bots);
+    // Keeps with the run each bot file that is still at its version, `secrets` masked.
+    void addBotFiles(int token, const QList<std::pair<QString, BotVersion>> &files, const QList<QByteArray> &secrets);
     void close();
 
     QString unavailableReason() const;

@@ -2,11 +2,13 @@
 
 #include "core/backend/backend.h"
 #include "core/backend/invocation.h"
+#include "core/history/botsources.h"
 #include "core/history/historywriter.h"
 #include "core/model/redaction.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QPointer>
 #include <QtCore/QThread>
 #include <QtCore/QTimer>
 
@@ -40,6 +42,13 @@ Event masked(const Event &event, const QList<QByteArray> &secrets)
         }
     }
     return event;
+}
+
+// The embedded engine of this process ("Embedded" in invoke-cli, "Embedded engine" in the
+// studio, as ui/history/historypanel.cpp tells them apart): its bot files are here to keep.
+bool ranOnTheEngineHere(const QString &profile)
+{
+    return profile.startsWith(u"Embedded"_s);
 }
 
 InvokeRequest maskedRequest(InvokeRequest request, const QStringList &secrets)
@@ -117,15 +126,26 @@ void RunHistory::record(Invocation *invocation, const InvokeRequest &request, co
     QMetaObject::invokeMethod(m_writer, [w = m_writer, token, start, stored] { w->begin(token, start, stored); },
                               Qt::QueuedConnection);
     if (context.backend) {
-        ++m_pendingPlans;
-        context.backend->botPlan(request.botKey, this, [this, token](const BotPlanResult &plan) {
-            --m_pendingPlans;
+        ++m_pending;
+        const QPointer<Backend> backend = context.backend;
+        const bool filesHere = ranOnTheEngineHere(context.profile);
+        const QString botKey = request.botKey;
+        const QList<QByteArray> secrets = live->secrets;
+        context.backend->botPlan(request.botKey, this, [=, this](const BotPlanResult &plan) {
+            --m_pending;
             if (!plan.plan)
                 return;
             const Json json = plan.plan->toJson();
             const QString updatedAt = plan.plan->updatedAt.toUTC().toString(Qt::ISODateWithMs);
             QMetaObject::invokeMethod(m_writer, [w = m_writer, token, json, updatedAt] { w->setPlan(token, json, updatedAt); },
                                       Qt::QueuedConnection);
+            if (!filesHere)
+                return; // a server's run: its plan is what the history keeps of its bots
+            RunRecord ran;
+            ran.summary.botKey = botKey;
+            ran.summary.botUpdatedAt = updatedAt;
+            ran.botPlan = json;
+            keepBotFiles(token, runBotVersions(ran), backend, secrets);
         });
     }
 
@@ -188,6 +208,36 @@ void RunHistory::finishRun(Invocation *invocation)
     QMetaObject::invokeMethod(m_writer, [w = m_writer, token, end] { w->finish(token, end); }, Qt::QueuedConnection);
 }
 
+void RunHistory::keepBotFiles(int token, const QList<BotVersion> &versions, QPointer<Backend> backend,
+                              const QList<QByteArray> &secrets)
+{
+    // 1. the writer ties the versions the history keeps already (most runs: all of them);
+    // 2. for the others, the backend's listing names the file of each bot (a pool thread
+    //    reads the folders); 3. the writer keeps each file that is still at the version
+    //    the run recorded.
+    ++m_pending;
+    QMetaObject::invokeMethod(m_writer, [this, w = m_writer, token, versions, backend, secrets] {
+        const QList<BotVersion> missing = w->addKeptBots(token, versions);
+        QMetaObject::invokeMethod(this, [this, token, missing, backend, secrets] {
+            --m_pending;
+            if (missing.isEmpty() || !backend)
+                return;
+            ++m_pending;
+            backend->listBots(this, [this, token, missing, secrets](const BotListing &listing) {
+                --m_pending;
+                QList<std::pair<QString, BotVersion>> files;
+                for (const BotVersion &bot : missing)
+                    for (const BotInfo &info : listing.bots)
+                        if (info.key == bot.key && !info.sourceFile.isEmpty() && info.updatedAtText() == bot.updatedAt)
+                            files.append({info.sourceFile, bot});
+                if (!files.isEmpty())
+                    QMetaObject::invokeMethod(m_writer, [w = m_writer, token, files, secrets] { w->addBotFiles(token, files, secrets); },
+                                              Qt::QueuedConnection);
+            });
+        }, Qt::QueuedConnection);
+    }, Qt::QueuedConnection);
+}
+
 void RunHistory::recordFinished(RunRecord record, const QStringList &secrets)
 {
     if (!secrets.isEmpty()) {
@@ -201,11 +251,12 @@ void RunHistory::recordFinished(RunRecord record, const QStringList &secrets)
 
 void RunHistory::flush()
 {
-    // A plan still being read (a command about to exit): wait a little for it.
+    // A plan or bot files still being read (a command about to exit): wait a little for
+    // them, never longer than kFlushWaitMs; what has not come by then is not recorded.
     QElapsedTimer waited;
     waited.start();
-    while (m_pendingPlans > 0 && waited.elapsed() < 5000)
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    while (m_pending > 0 && waited.elapsed() < kFlushWaitMs)
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
     for (Live *live : std::as_const(m_live))
         sendPending(*live);
     QMetaObject::invokeMethod(m_writer, [] {}, Qt::BlockingQueuedConnection);

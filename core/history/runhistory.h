@@ -4,10 +4,12 @@
 // a run's row exists from its start, so a crash keeps what streamed so far, marked
 // unfinished. A history that cannot be opened or written never stops a run: it says
 // why once (unavailable()) and records nothing more.
+#include "core/history/botsources.h"
 #include "core/history/runrecord.h"
 
 #include <QtCore/QHash>
 #include <QtCore/QObject>
+#include <QtCore/QPointer>
 
 class QThread;
 
@@ -35,7 +37,9 @@ public:
     {
         QString profile;     // where the run goes: "Embedded", a profile name, an endpoint
         QStringList secrets; // masked in the recorded request and events
-        Backend *backend = nullptr; // when given, the bot's plan is recorded with the run
+        // When given, the bot's plan is recorded with the run; for a run of the embedded
+        // engine ("Embedded…" profile) also the bot files it ran, sub-bots included.
+        Backend *backend = nullptr;
     };
 
     explicit RunHistory(Options options = {}, QObject *parent = nullptr);
@@ -48,9 +52,11 @@ public:
     // A run already finished, whole (a failed test case, an imported run); `secrets` are
     // masked in its request and events.
     void recordFinished(RunRecord record, const QStringList &secrets = {});
-    // Returns once everything handed over so far is written (waiting up to 5 s for a bot
-    // plan still being read).
+    // Returns once everything handed over so far is written, waiting at most kFlushWaitMs
+    // for a bot's plan or bot files still being read (a slow server's plan): what has not
+    // come by then is left out of the run's record (docs/runs.md).
     void flush();
+    static constexpr int kFlushWaitMs = 1000;
     // Why the history cannot be used, or empty.
     QString unavailableReason() const;
 
@@ -62,13 +68,15 @@ private:
     struct Live;
     void sendPending(Live &live);
     void finishRun(Invocation *invocation);
+    void keepBotFiles(int token, const QList<BotVersion> &versions, QPointer<Backend> backend,
+                      const QList<QByteArray> &secrets);
 
     QString m_path;
     QThread *m_thread = nullptr;
     HistoryWriter *m_writer = nullptr;
     QHash<Invocation *, Live *> m_live;
     int m_nextToken = 1;
-    int m_pendingPlans = 0;
+    int m_pending = 0; // plans and bot listings asked for and not answered yet
 };
 
 } // namespace invoke::history

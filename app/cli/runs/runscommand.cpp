@@ -311,21 +311,26 @@ int runRunsCommand(const QStringList &args)
         if (!entries)
             return failed(why);
         file.cacheEntries = cacheEntriesJson(entries->entries);
-        // The bot files as they ran, for a run of the engine here; a server's run carries
-        // the server's plan (bot_plan) only.
-        FoundBotSources bots;
-        if (run->summary.profile == u"Embedded"_s) {
-            const QStringList folders = engine::BotCatalog::defaultFolders(parser.values(u"bots-dir"_s));
-            bots = findBotSources(runBotVersions(*run), folders);
-            file.bots = bots.sources;
-        }
+        // The bot files as they ran: those the history kept with the run (as the engine
+        // here read them, or a run file's when it was imported), else, for a run of the
+        // engine here, its bots folders' files still at the run's versions. A server's run
+        // carries the server's plan (bot_plan) only.
+        const auto kept = store->bots(run->summary.invocationId, &why);
+        if (!kept)
+            return failed(why);
+        const QStringList folders = run->summary.profile == u"Embedded"_s
+                                        ? engine::BotCatalog::defaultFolders(parser.values(u"bots-dir"_s))
+                                        : QStringList();
+        const FoundBotSources bots = runBotSources(*run, *kept, folders);
+        file.bots = bots.sources;
         if (!writeRunFile(target.absoluteFilePath(), file, exportSecrets(), &why))
             return failed(why);
         printErr(u"Wrote run %1 (%2 events, %3 replay-cache entries%4) to %5\n"_s.arg(run->summary.invocationId)
                      .arg(run->events.size()).arg(entries->entries.size())
                      .arg(file.bots.isEmpty() ? QString() : u", the definitions of "_s + botKeys(file.bots))
                      .arg(target.filePath()));
-        for (const QString &left : std::as_const(bots.notCarried))
+        // A server's run says nothing of bot files it never had.
+        for (const QString &left : folders.isEmpty() && kept->isEmpty() ? QStringList() : bots.notCarried)
             printErr(u"note: a bot's definition is not in the file (a re-run needs it where it runs): %1\n"_s.arg(left));
         if (!entries->fromLive.isEmpty())
             printErr(u"note: made from the live answers of %1 (a re-run of the file in replay mode is answered by "
@@ -345,7 +350,7 @@ int runRunsCommand(const QStringList &args)
         if (!file)
             return failed(why);
         const auto store = openStore(&why);
-        if (!store || !store->insert(file->record, &why))
+        if (!store || !store->insert(file->record, &why, file->bots))
             return failed(why);
         printErr(u"Imported run %1 (%2, %3 events)\n"_s.arg(file->record.summary.invocationId, file->record.summary.botKey)
                      .arg(file->record.events.size()));
