@@ -2,6 +2,7 @@
 #include "core/config/appidentity.h"
 #include "core/backend/localbackend.h"
 #include "core/backend/localcachesetting.h"
+#include "core/cache/cacheurl.h"
 #include "core/config/environmentsecret.h"
 #include "core/config/profiles.h"
 #include "core/config/secretstore.h"
@@ -22,6 +23,8 @@
 #include <QtCore/QSettings>
 #include <QtCore/QTimer>
 #include <QtWidgets/QApplication>
+
+#include <cstdio>
 
 using namespace Qt::StringLiterals;
 
@@ -45,7 +48,18 @@ int main(int argc, char *argv[])
     const QCommandLineOption datasetFolder(u"datasets"_s, u"Also offer the files and subfolders of <folder> as datasets."_s,
                                            u"folder"_s);
     parser.addOptions({botFolder, datasetFolder, screenshot});
+    // As invoke-cli's --cache (app/cli/cliarguments.cpp): it wins over INVOKE_CACHE_URL and
+    // the cache saved in Preferences.
+    const QCommandLineOption cacheUrl(u"cache"_s,
+                                      u"The replay cache (or INVOKE_CACHE_URL, else the one saved in Preferences): "
+                                      "a file, sqlite:PATH or postgresql://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=MODE]."_s,
+                                      u"url"_s);
+    parser.addOption(cacheUrl);
     parser.process(app);
+    if (QString why; parser.isSet(cacheUrl) && !invoke::cache::CacheUrl::parse(parser.value(cacheUrl), &why)) {
+        std::fprintf(stderr, "invoke-studio: --cache: %s\n", qUtf8Printable(why)); // its password masked
+        return 2;
+    }
 
     QSettings settings;
     invoke::LocalBackend::Options options;
@@ -60,13 +74,13 @@ int main(int argc, char *argv[])
     invoke::takeKnownSecretsFromEnvironment(); // kept in memory only, out of reach of code steps
     invoke::LocalBackend backend(options);
     invoke::SecretStore secrets(invoke::keychainService());
-    // The replay cache: INVOKE_CACHE_URL, else the one saved in Settings (a PostgreSQL
-    // password from the keychain once it answers), else the default file.
+    // The replay cache: --cache, else INVOKE_CACHE_URL, else the one saved in Settings (a
+    // PostgreSQL password from the keychain once it answers), else the default file.
     const auto warnCacheProblem = [](const QString &problem) {
         if (!problem.isEmpty())
             qWarning("%s", qUtf8Printable(problem));
     };
-    invoke::useSavedReplayCache(&backend, settings, &secrets, warnCacheProblem);
+    invoke::useReplayCache(&backend, parser.value(cacheUrl), settings, &secrets, warnCacheProblem);
 
     // The window talks to the profile in use: the engine above or a server.
     invoke::ui::BackendProvider provider(&backend);
@@ -77,9 +91,10 @@ int main(int argc, char *argv[])
     QObject::connect(&window, &invoke::ui::MainWindow::llmSettingsChanged, &backend,
                      &invoke::LocalBackend::setLlmSettings);
     // A replay cache saved in Preferences serves the next run at once; a run going on
-    // keeps the cache it opened (INVOKE_CACHE_URL, when given, still wins).
-    QObject::connect(&window, &invoke::ui::MainWindow::replayCacheSettingChanged, &backend,
-                     [&] { invoke::useSavedReplayCache(&backend, settings, &secrets, warnCacheProblem); });
+    // keeps the cache it opened (--cache or INVOKE_CACHE_URL, when given, still wins).
+    QObject::connect(&window, &invoke::ui::MainWindow::replayCacheSettingChanged, &backend, [&] {
+        invoke::useReplayCache(&backend, parser.value(cacheUrl), settings, &secrets, warnCacheProblem);
+    });
     // The profile switcher and Copy as code on the toolbar.
     const invoke::ui::WindowAddOns addOns = invoke::ui::installWindowAddOns(&window, &profiles, &provider);
     // History > Export reads the replay cache the engine uses (a team's PostgreSQL too).

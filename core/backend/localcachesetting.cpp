@@ -44,4 +44,14 @@ void useSavedReplayCache(LocalBackend *backend, const QSettings &settings, Secre
     });
 }
 
+void useReplayCache(LocalBackend *backend, const QString &flag, const QSettings &settings, SecretStore *secrets,
+                    std::function<void(const QString &problem)> done)
+{
+    if (flag.trimmed().isEmpty())
+        return useSavedReplayCache(backend, settings, secrets, std::move(done));
+    backend->setReplayCacheUrl(flag.trimmed());
+    if (done)
+        done({});
+}
+
 } // namespace invoke

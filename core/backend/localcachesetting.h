@@ -1,6 +1,6 @@
 #pragma once
-// The replay cache of the studio's embedded engine (docs/cache.md): INVOKE_CACHE_URL when
-// the environment gave one, else the URL saved in the settings (cache/url,
+// The replay cache of the studio's embedded engine (docs/cache.md): invoke-studio's
+// --cache URL when given, else INVOKE_CACHE_URL when the environment gave one, else the URL saved in the settings (cache/url,
 // core/cache/cachesetting.h) with its password from the keychain, else the default file.
 // invoke-cli reads the same places after its --cache flag (app/cli/cache/cachechoice.h).
 #include <QtCore/QString>
@@ -21,5 +21,11 @@ class SecretStore;
 // then fails with the server's own words). Nothing runs after `backend` is gone.
 void useSavedReplayCache(LocalBackend *backend, const QSettings &settings, SecretStore *secrets,
                          std::function<void(const QString &problem)> done = {});
+
+// `flag` (invoke-studio --cache URL) when not empty: it wins over the environment and
+// the saved URL, also when Preferences saves another later; `done` runs at once. Else
+// useSavedReplayCache().
+void useReplayCache(LocalBackend *backend, const QString &flag, const QSettings &settings, SecretStore *secrets,
+                    std::function<void(const QString &problem)> done = {});
 
 } // namespace invoke
