@@ -425,7 +425,10 @@ bool HistoryPanel::exportSelected(const QString &filePath)
 history::FoundBotSources HistoryPanel::exportedBots(const history::RunRecord &record) const
 {
     const QStringList folders = m_botFolders ? m_botFolders() : paths::defaultBotFolders();
-    return history::findBotSources(history::runBotVersions(record), folders);
+    // Those the history kept with the run first (as it ran them, or an imported file's),
+    // then the folders' files still at the run's versions (core/history/botsources.h).
+    const auto kept = m_store ? m_store->bots(record.summary.invocationId, nullptr) : std::nullopt;
+    return history::runBotSources(record, kept.value_or(QList<history::BotSource>()), folders);
 }
 
 bool HistoryPanel::openRunFile(const QString &filePath)
