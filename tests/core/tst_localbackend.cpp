@@ -1,6 +1,7 @@
 // LocalBackend: the bundled chat example in manual mode, batches in order and one
 // finished(); an unknown bot; cancel and destruction while an llm.message streams from
-// the OpenAI stub server on loopback; replay with a bot file that changes.
+// the OpenAI stub server on loopback; replay with a bot file that changes; a run's own bot
+// folders (invokeWithBotFolders: a run file's bots) win for that run and no other.
 #include "core/backend/localbackend.h"
 #include "core/backend/invocation.h"
 #include "core/wire/events.h"
@@ -100,6 +101,7 @@ private Q_SLOTS:
     void replayCacheThatCannotOpen();
     void llmSettingsForLaterInvocations();
     void listings();
+    void aRunsOwnBotFoldersServeThatRunOnly();
 };
 
 void TestLocalBackend::initTestCase()
@@ -472,6 +474,59 @@ void TestLocalBackend::listings()
     QVERIFY(QThreadPool::globalInstance()->waitForDone(10000)); // the listing is done...
     QCoreApplication::processEvents();                          // ...and its answer delivered
     QVERIFY(!called);
+}
+
+void TestLocalBackend::aRunsOwnBotFoldersServeThatRunOnly()
+{
+    // The user's "echoer" says "mine"; the run's own folder holds another "echoer" and a
+    // bot the user lacks.
+    QTemporaryDir userBots, runBots;
+    const auto write = [](const QString &folder, const QString &key, const QString &says) {
+        QFile file(QDir(folder).filePath(key + u".bot.json"_s));
+        if (!file.open(QIODevice::WriteOnly))
+            return false;
+        file.write(QStringLiteral(R"({"bot": {"key": "%1", "name": "%1"}, "steps": [{"key": "say",
+            "action_type": "utils.echo", "parameters": {"data": "%2"}, "user_output_visibility": "visible"}]})")
+                       .arg(key, says).toUtf8());
+        return true;
+    };
+    QVERIFY(write(userBots.path(), u"echoer"_s, u"mine"_s));
+    QVERIFY(write(runBots.path(), u"echoer"_s, u"the file's"_s));
+    QVERIFY(write(runBots.path(), u"only-in-file"_s, u"from the file"_s));
+    LocalBackend::Options o = options();
+    o.botFolders = {u":/bots"_s, userBots.path()};
+    LocalBackend backend(o);
+    QVERIFY(backend.readsLocalBotFolders());
+    const auto run = [&](const QString &key, const QStringList &folders) -> InvokeResult {
+        InvokeRequest request;
+        request.botKey = key;
+        request.messages = {Message::user(u"hi"_s)};
+        Invocation *invocation = folders.isEmpty() ? backend.invoke(request, this)
+                                                   : backend.invokeWithBotFolders(request, folders, this);
+        QSignalSpy finished(invocation, &Invocation::finished);
+        if (!finished.wait(10000))
+            return {};
+        const InvokeResult result = invocation->result();
+        delete invocation;
+        return result;
+    };
+    const auto said = [](const InvokeResult &result) {
+        return result.steps.isEmpty() ? QString() : QString::fromUtf8(dumpJson(result.steps.first().output));
+    };
+
+    const InvokeResult withFile = run(u"echoer"_s, {runBots.path()});
+    QVERIFY2(withFile.success, qPrintable(withFile.error));
+    QVERIFY2(said(withFile).contains(u"the file's"_s), qPrintable(said(withFile))); // read after the user's: it wins
+    const InvokeResult onlyInFile = run(u"only-in-file"_s, {runBots.path()});
+    QVERIFY2(onlyInFile.success, qPrintable(onlyInFile.error));
+    // Runs without the folder never see it, and the backend's own folders are unchanged.
+    const InvokeResult mine = run(u"echoer"_s, {});
+    QVERIFY2(mine.success, qPrintable(mine.error));
+    QVERIFY2(said(mine).contains(u"mine"_s), qPrintable(said(mine)));
+    const InvokeResult lacking = run(u"only-in-file"_s, {});
+    QVERIFY(!lacking.success);
+    QCOMPARE(lacking.error, u"bot \"only-in-file\" not found"_s);
+    QCOMPARE(backend.botFolders(), o.botFolders);
 }
 
 QTEST_GUILESS_MAIN(TestLocalBackend)
