@@ -5,6 +5,7 @@
 #include "tests/inspectui/inspectevents.h"
 #include "ui/events/eventfilterproxy.h"
 #include "ui/events/eventlistmodel.h"
+#include "ui/events/eventsview.h"
 #include "ui/follow/findbar.h"
 #include "ui/follow/followfilters.h"
 #include "ui/follow/followmessageview.h"
@@ -15,6 +16,7 @@
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QHeaderView>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QTableView>
@@ -233,6 +235,46 @@ private Q_SLOTS:
         QCOMPARE(view->findBar()->result(), u"Not found"_s);
         view->findBar()->edit()->setText(u"summarise"_s);
         saveShot(view, u"follow-step.png"_s);
+    }
+
+    void followStepTableIsSetUpAsTheEventsTab()
+    {
+        // Both set their table up through ui/events/eventtable.h: the same rows, columns and pane.
+        EventListModel events;
+        events.addEvents(test::inspectRun());
+        QWidget parent;
+        EventsView tab(&events, &parent);
+        auto *follow = new FollowStepView(&events, u"research"_s, &parent);
+        follow->show();
+        QVERIFY(QTest::qWaitFor([&] { return follow->isReady(); }, 30000));
+        const auto *a = tab.findChild<QTableView *>(u"eventList"_s);
+        const auto *b = follow->findChild<QTableView *>(u"followEvents"_s);
+        QVERIFY(a && b);
+        for (const QTableView *view : {a, b}) {
+            QVERIFY(view->verticalHeader()->isHidden());
+            QCOMPARE(view->verticalHeader()->sectionResizeMode(0), QHeaderView::Fixed);
+            QCOMPARE(view->verticalHeader()->defaultSectionSize(), view->fontMetrics().height() + 6);
+            QVERIFY(!view->showGrid());
+            QVERIFY(!view->wordWrap());
+            QCOMPARE(view->selectionBehavior(), QAbstractItemView::SelectRows);
+            QCOMPARE(view->selectionMode(), QAbstractItemView::SingleSelection);
+            QVERIFY(view->alternatingRowColors());
+            QVERIFY(view->horizontalHeader()->stretchLastSection());
+            QCOMPARE(view->horizontalHeader()->defaultAlignment(), Qt::AlignLeft | Qt::AlignVCenter);
+            QCOMPARE(view->columnWidth(EventListModel::SeqColumn), 50);
+            QCOMPARE(view->columnWidth(EventListModel::TimeColumn), 70);
+            QCOMPARE(view->columnWidth(EventListModel::TypeColumn), 140);
+        }
+        QCOMPARE(a->columnWidth(EventListModel::StepColumn), 110);
+        QCOMPARE(b->columnWidth(EventListModel::StepColumn), 130);
+        const auto *tabDetail = tab.findChild<QPlainTextEdit *>(u"eventDetail"_s);
+        const auto *followDetail = follow->findChild<QPlainTextEdit *>(u"followDetail"_s);
+        QVERIFY(tabDetail && followDetail);
+        for (const QPlainTextEdit *detail : {tabDetail, followDetail}) {
+            QVERIFY(detail->isReadOnly());
+            QVERIFY(QFontInfo(detail->font()).fixedPitch());
+            QCOMPARE(detail->placeholderText(), u"Select an event to read it in full."_s);
+        }
     }
 };
 

@@ -2,12 +2,11 @@
 #include "ui/events/eventdetail.h"
 #include "ui/events/eventfilterproxy.h"
 #include "ui/events/eventlistmodel.h"
+#include "ui/events/eventtable.h"
 #include "ui/events/filterbar/filterbar.h"
 
 #include <QtGui/QAction>
-#include <QtGui/QFontDatabase>
 #include <QtWidgets/QCheckBox>
-#include <QtWidgets/QHeaderView>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QScrollBar>
@@ -27,27 +26,11 @@ EventsView::EventsView(EventListModel *events, QWidget *parent)
 
     m_view->setObjectName(u"eventList"_s);
     m_view->setModel(m_proxy);
-    // A table with fixed row heights: a QTreeView relays out every row on each insert,
-    // which stalls the window for 100+ ms at 200k events (tests/bench/bench_studio_models).
-    m_view->verticalHeader()->hide();
-    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
-    m_view->setShowGrid(false);
-    m_view->setWordWrap(false);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setAlternatingRowColors(true);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    m_view->setColumnWidth(EventListModel::SeqColumn, 50);
-    m_view->setColumnWidth(EventListModel::TimeColumn, 70);
-    m_view->setColumnWidth(EventListModel::TypeColumn, 140);
-    m_view->setColumnWidth(EventListModel::StepColumn, 110);
+    setUpEventTable(m_view);
+    sizeEventColumns(m_view, 110);
 
     m_detail->setObjectName(u"eventDetail"_s);
-    m_detail->setReadOnly(true);
-    m_detail->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_detail->setPlaceholderText(tr("Select an event to read it in full."));
+    setUpEventDetail(m_detail);
 
     auto *split = new QSplitter(Qt::Vertical, this);
     split->setObjectName(u"eventsSplitter"_s);

@@ -3,13 +3,12 @@
 #include "ui/events/eventfilterproxy.h"
 #include "ui/events/eventdetail.h"
 #include "ui/events/eventlistmodel.h"
+#include "ui/events/eventtable.h"
 #include "ui/follow/findbar.h"
 #include "ui/follow/followfilters.h"
 
 #include "core/model/json/json.h"
 
-#include <QtGui/QFontDatabase>
-#include <QtWidgets/QHeaderView>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QScrollBar>
@@ -32,21 +31,9 @@ FollowStepView::FollowStepView(EventListModel *events, const QString &stepPath, 
     m_status->setObjectName(u"followStatus"_s);
 
     m_view->setObjectName(u"followEvents"_s);
-    // As the Events tab's table (ui/events/eventsview.cpp): fixed row heights, no grid.
-    m_view->verticalHeader()->hide();
-    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
-    m_view->setShowGrid(false);
-    m_view->setWordWrap(false);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setAlternatingRowColors(true);
-    m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    setUpEventTable(m_view); // as the Events tab's
     m_detail->setObjectName(u"followDetail"_s);
-    m_detail->setReadOnly(true);
-    m_detail->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_detail->setPlaceholderText(tr("Select an event to read it in full."));
+    setUpEventDetail(m_detail);
 
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_view);
@@ -66,10 +53,7 @@ FollowStepView::FollowStepView(EventListModel *events, const QString &stepPath, 
             return;
         m_ready = true;
         m_view->setModel(m_proxy);
-        m_view->setColumnWidth(EventListModel::SeqColumn, 50);
-        m_view->setColumnWidth(EventListModel::TimeColumn, 70);
-        m_view->setColumnWidth(EventListModel::TypeColumn, 140);
-        m_view->setColumnWidth(EventListModel::StepColumn, 130);
+        sizeEventColumns(m_view, 130);
         connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &FollowStepView::showSelected);
         m_view->scrollToBottom();
         updateStatus();
