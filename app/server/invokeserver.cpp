@@ -78,7 +78,7 @@ InvokeServer::InvokeServer(ServerOptions options, TokenStore *tokens, QObject *p
     LocalBackendOptions listing = m_options.engine;
     listing.cacheScope = u"listing"_s; // lists bots and datasets only, never runs one
     m_listing = new LocalBackend(listing, this);
-    m_index = new BotIndex(m_listing, this);
+    m_index = new BotIndex(m_listing, m_listing->botFolders(), m_options.engine.botFiles, this);
     QStringList files{m_options.engine.replayCacheFile, m_options.engine.datasetIndexFile};
     m_remotePaths = std::make_unique<RemotePaths>(m_listing->botFolders() + m_listing->datasetFolders(), files);
 }

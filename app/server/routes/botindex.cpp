@@ -1,9 +1,13 @@
 #include "app/server/routes/botindex.h"
 
 #include "core/backend/backend.h"
+#include "core/engine/botcatalog.h"
+#include "core/engine/botplanner.h"
 #include "core/wire/planversion.h"
 
 #include <QtCore/QFileInfo>
+#include <QtCore/QFutureWatcher>
+#include <QtCore/QPromise>
 
 using namespace Qt::StringLiterals;
 
@@ -13,9 +17,11 @@ namespace {
 constexpr qint64 kFreshMs = 5000; // after this, a known key is checked again (its file may be gone)
 }
 
-BotIndex::BotIndex(Backend *backend, QObject *parent)
-    : QObject(parent), m_backend(backend)
+BotIndex::BotIndex(Backend *backend, QStringList botFolders, std::shared_ptr<engine::BotFileCache> botFiles,
+                   QObject *parent)
+    : QObject(parent), m_backend(backend), m_botFolders(std::move(botFolders)), m_botFiles(std::move(botFiles))
 {
+    m_versionReads.setMaxThreadCount(2);
 }
 
 void BotIndex::check(const QString &key, QObject *context, Answer answer)
@@ -31,16 +37,33 @@ void BotIndex::check(const QString &key, QObject *context, Answer answer)
 void BotIndex::versionOf(const QString &key, QObject *context,
                          std::function<void(const std::optional<Version> &)> done)
 {
-    // The plan as GET /bots/{key}/plan answers it: the bot folders listed and each file's
-    // time read now (core/engine/botcatalog.cpp, as a run's start reads them).
-    m_backend->botPlan(key, context, [done = std::move(done)](const BotPlanResult &result) {
-        if (!result.plan)
-            return done(std::nullopt);
-        // As core/engine/botcatalog.cpp reads it for a run: the file's time, else the epoch.
-        QDateTime at = result.plan->updatedAt.toUTC();
-        if (!at.isValid())
-            at = QDateTime::fromMSecsSinceEpoch(0, Qt::UTC);
-        done(Version{at.toString(Qt::ISODateWithMs), wire::planVersion(*result.plan)});
+    auto promise = std::make_shared<QPromise<std::optional<Version>>>();
+    // Handed over on this thread by a watcher the context owns: never after it is gone.
+    auto *watcher = new QFutureWatcher<std::optional<Version>>(context);
+    connect(watcher, &QFutureWatcherBase::finished, watcher, [watcher, done = std::move(done)] {
+        const std::optional<Version> version = watcher->result();
+        watcher->deleteLater();
+        done(version);
+    });
+    watcher->setFuture(promise->future());
+    m_versionReads.start([promise, key, folders = m_botFolders, files = m_botFiles] {
+        promise->start();
+        // The plan as GET /bots/{key}/plan answers it (LocalBackend::botPlan): the bot
+        // folders listed and each file's time read now, as a run's start reads them
+        // (core/backend/localinvocation.cpp).
+        engine::BotCatalog catalog;
+        catalog.index(folders, files.get());
+        std::optional<Version> version;
+        if (const engine::BotDefinition *bot = catalog.find(key)) {
+            const BotPlan plan = engine::botPlan(*bot, catalog);
+            // As core/engine/botcatalog.cpp reads it for a run: the file's time, else the epoch.
+            QDateTime at = plan.updatedAt.toUTC();
+            if (!at.isValid())
+                at = QDateTime::fromMSecsSinceEpoch(0, Qt::UTC);
+            version = Version{at.toString(Qt::ISODateWithMs), wire::planVersion(plan)};
+        }
+        promise->addResult(version);
+        promise->finish();
     });
 }
 

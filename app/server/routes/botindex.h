@@ -9,12 +9,17 @@
 #include <QtCore/QHash>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
+#include <QtCore/QThreadPool>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace invoke {
 class Backend;
+namespace engine {
+class BotFileCache;
+}
 }
 
 namespace invoke::server {
@@ -27,7 +32,9 @@ public:
     // did not load).
     using Answer = std::function<void(bool found, const QString &why)>;
 
-    explicit BotIndex(Backend *backend, QObject *parent = nullptr);
+    // `botFolders` and `botFiles`: the ones `backend` and the runs read (versionOf()).
+    BotIndex(Backend *backend, QStringList botFolders, std::shared_ptr<engine::BotFileCache> botFiles,
+             QObject *parent = nullptr);
 
     // Answers on this thread, at once when it can; never after `context` is destroyed.
     void check(const QString &key, QObject *context, Answer answer);
@@ -43,7 +50,8 @@ public:
         QString planVersion; // 64 lowercase hex digits
     };
     // nullopt: the bot does not load now (the run will say why). Never after `context`
-    // is destroyed.
+    // is destroyed. Read on threads of the index's own, so that an invoke never waits
+    // behind the dataset searches and listings of the global pool.
     void versionOf(const QString &key, QObject *context, std::function<void(const std::optional<Version> &)> done);
 
 private:
@@ -57,11 +65,14 @@ private:
         Answer answer;
     };
     Backend *m_backend;
+    QStringList m_botFolders;
+    std::shared_ptr<engine::BotFileCache> m_botFiles;
     QHash<QString, QString> m_keys; // key -> its bot file
     QList<LoadProblem> m_problems;
     QElapsedTimer m_loadedAt;
     bool m_loading = false;
     QList<Waiting> m_waiting;
+    QThreadPool m_versionReads; // last member: destroyed first, it waits for the reads in flight
 };
 
 } // namespace invoke::server
