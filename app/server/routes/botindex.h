@@ -2,7 +2,8 @@
 // Which bot keys exist, so that POST /bots/{key}/invoke answers 404 before any stream
 // starts. A key seen lately answers at once; any other key reads the bot folders again
 // (one read at a time, shared by every request waiting on it), so a bot added a moment
-// ago is found.
+// ago is found. And the version of a bot a run started now reads (versionOf()), read
+// from the folders each time, never from this index.
 #include "core/model/botinfo.h"
 
 #include <QtCore/QElapsedTimer>
