@@ -1,6 +1,7 @@
 // The figures issue 14 asks for, measured on the real parts (run by hand):
 //   build/bin/bench_history [--events 100000] [--runs 10000] [--file-events 1000000]
-//                           [--parts recording,search,file]
+//                           [--parts recording,search,file,cli] [--cli PATH] [--cli-runs 60]
+//                           [--cli-history 0]
 // 1. Recording overhead: a live run of the chat bot whose stub LLM streams N text chunks
 //    (N message_content events) on the embedded engine, its events consumed as the studio
 //    would, with and without RunHistory recording it; the wall times and the difference.
@@ -9,6 +10,9 @@
 // 3. A run file of 1M events (an LLM stream's text chunks): its size against the raw
 //    wire bytes (the SSE frames "data: {...}\n\n"), and the time to read it back (and, for
 //    comparison, the same events in a spelling the reader parses whole).
+// 4. What recording costs one invoke-cli process (--parts cli): `invoke chat -m hi --mode
+//    manual` on the embedded engine, recorded and with --no-history in turns (--cli: the
+//    invoke-cli to run, e.g. an older build; --cli-history N: N runs put in the history first).
 //
 // Measured on this machine (2 shared cores, load average ~5 from other builds):
 //   1. 100,004-event run: 5.6 s without, 4.4 s with recording (median of 3; rounds ranged
@@ -25,12 +29,21 @@
 //      5.9 s. At load ~6 (builds running): written 1.4-2.6 s, reopened 1.1-5.9 s. Before
 //      this reader: 9.3 s, and the whole decompressed text held at once (+668 MB peak with
 //      the new parse; it now reads a slice at a time).
+//   4. 40 runs each, load 4-5, 2026-12-07: the build before 54ccc7c (every close of the
+//      history checkpointed the WAL: fdatasync of the WAL, its folder and the file) 31.6 /
+//      29.7 ms recorded against 14.4 / 12.2 ms --no-history, recording 17.2 / 17.5 ms a run
+//      (24.0 ms in a first round); since (no checkpoint on close, no write at open, the size
+//      cap's sum on an index) 12.5 / 13.5 ms against 7.5 / 7.5 ms: 4.9 / 6.1 ms a run, and
+//      4.3 ms with 10,000 runs in the history. strace of one recorded run: no fsync left
+//      (four before), but in the run whose commit takes the WAL past 256 pages. What remains is the thread, the SQL driver's load and the WAL read
+//      back by each new process (at most 256 pages: wal_autocheckpoint).
 #include "core/backend/invocation.h"
 #include "core/backend/localbackend.h"
 #include "core/history/historystore.h"
 #include "core/history/runfile.h"
 #include "core/history/runhistory.h"
 #include "core/wire/events.h"
+#include "tests/support/cliprocess.h"
 #include "tests/support/openaistubserver.h"
 
 #include <QtCore/QCoreApplication>
@@ -299,6 +312,70 @@ void bigRunFile(const QTemporaryDir &dir, int count)
                 slow ? "" : qPrintable(u" ("_s + error + u')'));
 }
 
+// What recording costs one invoke-cli process: `invoke chat -m hi --mode manual` on the
+// embedded engine (a short run: the bundled mock set answers), recorded and with
+// --no-history, in turns, each in a scratch home of its own; `cli` may be another build.
+void cliRecording(const QString &cli, int runs, int prefill)
+{
+    QTemporaryDir home;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char *name : {"INVOKE_LLM_BASE_URL", "INVOKE_LLM_API_KEY", "INVOKE_CACHE_URL"})
+        env.remove(QString::fromLatin1(name));
+    env.insert(u"XDG_DATA_HOME"_s, home.filePath(u"data"_s));
+    env.insert(u"XDG_CACHE_HOME"_s, home.filePath(u"cache"_s));
+    env.insert(u"XDG_CONFIG_HOME"_s, home.filePath(u"config"_s));
+    const QStringList args{u"invoke"_s, u"chat"_s, u"-m"_s, u"hi"_s, u"--mode"_s, u"manual"_s};
+    const auto timed = [&](const QStringList &extra) {
+        QElapsedTimer t;
+        t.start();
+        const test::CliRun run = test::runProcess(cli, args + extra, env, home.path());
+        if (run.exitCode != 0)
+            std::fprintf(stderr, "invoke-cli failed: %s\n", qPrintable(run.err));
+        return ms(t);
+    };
+    for (int i = 0; i < 3; ++i) // the history file made, the caches warm
+        timed({});
+    if (prefill > 0) { // a history that has seen many runs (the size cap sums them after each)
+        HistoryStore store(home.filePath(u"data/Invoke Studio/invoke-studio/history.sqlite"_s));
+        QString why;
+        if (!store.open(&why))
+            std::fprintf(stderr, "%s\n", qPrintable(why));
+        RunSummary s;
+        s.botKey = u"chat"_s;
+        s.profile = u"Embedded"_s;
+        s.outcome = Outcome::Succeeded;
+        InvokeRequest request;
+        request.botKey = u"chat"_s;
+        request.messages = {Message::user(QString(400, u'q'))};
+        for (int i = 0; i < prefill; ++i) {
+            s.invocationId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+            s.startedAt = QDateTime::fromMSecsSinceEpoch(1000 + i, Qt::UTC);
+            s.resultText = QString(400, u'a');
+            const qint64 row = store.begin(s, request, &why);
+            store.finish(row, s, &why);
+        }
+    }
+    QList<double> recorded, off;
+    for (int i = 0; i < runs; ++i) {
+        recorded << timed({});
+        off << timed({u"--no-history"_s});
+    }
+    const auto show = [](const char *name, QList<double> v) {
+        std::sort(v.begin(), v.end());
+        double sum = 0;
+        for (double x : v)
+            sum += x;
+        std::printf("  %-14s median %6.1f ms  mean %6.1f ms  p90 %6.1f ms\n", name, v.at(v.size() / 2), sum / v.size(),
+                    v.at(std::min<qsizetype>(v.size() - 1, v.size() * 9 / 10)));
+        return v.at(v.size() / 2);
+    };
+    std::printf("invoke-cli per run (%s, %d runs each, %d runs in the history before):\n", qPrintable(cli), runs,
+                prefill);
+    const double a = show("recorded", recorded);
+    const double b = show("--no-history", off);
+    std::printf("  recording costs %.1f ms a run (medians)\n", a - b);
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -313,5 +390,10 @@ int main(int argc, char *argv[])
         historySearch(dir, argument(args, u"--runs"_s, 10000));
     if (wanted(args, "file"))
         bigRunFile(dir, argument(args, u"--file-events"_s, 1000000));
+    if (wanted(args, "cli")) {
+        const qsizetype at = args.indexOf(u"--cli"_s);
+        cliRecording(at >= 0 && at + 1 < args.size() ? args.at(at + 1) : test::cliProgram(),
+                     argument(args, u"--cli-runs"_s, 60), argument(args, u"--cli-history"_s, 0));
+    }
     return 0;
 }
