@@ -23,19 +23,36 @@ void RunController::start(const InvokeRequest &request, const QString &userText,
 {
     if (m_running)
         return;
+    reset();
+    if (!userText.isEmpty())
+        m_transcript->addUserTurn(userText);
+    invoke(request, botFolders);
+}
+
+void RunController::startAgain(const InvokeRequest &request, const QStringList &botFolders)
+{
+    if (m_running)
+        return;
+    reset();
+    showMessages(request);
+    invoke(request, botFolders);
+}
+
+void RunController::reset()
+{
     if (m_invocation)
         m_invocation->deleteLater();
     m_batcher->discard();
     m_steps->clear();
     m_events->clear();
-    if (!userText.isEmpty())
-        m_transcript->addUserTurn(userText);
-
-    m_request = request;
-    m_running = true;
     m_eventCount = 0;
     m_invocationId.clear();
+}
 
+void RunController::invoke(const InvokeRequest &request, const QStringList &botFolders)
+{
+    m_request = request;
+    m_running = true;
     Invocation *invocation = botFolders.isEmpty() ? m_backend->invoke(request, this)
                                                   : m_backend->invokeWithBotFolders(request, botFolders, this);
     m_invocation = invocation;
@@ -43,6 +60,20 @@ void RunController::start(const InvokeRequest &request, const QString &userText,
     connect(invocation, &Invocation::eventsArrived, m_batcher, &EventBatcher::add);
     connect(invocation, &Invocation::finished, this, &RunController::onFinished);
     Q_EMIT started();
+}
+
+void RunController::showMessages(const InvokeRequest &request)
+{
+    TranscriptModel::Snapshot turns;
+    for (const Message &message : request.messages) {
+        if (message.role != u"user"_s && message.role != u"assistant"_s)
+            continue;
+        TranscriptModel::Turn turn;
+        turn.speaker = message.role == u"user"_s ? TranscriptModel::Speaker::User : TranscriptModel::Speaker::Assistant;
+        turn.text = message.content;
+        turns.append(turn);
+    }
+    m_transcript->restore(turns);
 }
 
 Invocation *RunController::currentInvocation() const
@@ -60,22 +91,8 @@ bool RunController::showFinished(const InvokeRequest &request, const InvokeResul
 {
     if (m_running)
         return false;
-    if (m_invocation)
-        m_invocation->deleteLater();
-    m_batcher->discard();
-    m_steps->clear();
-    m_events->clear();
-    TranscriptModel::Snapshot turns;
-    for (const Message &message : request.messages) {
-        TranscriptModel::Turn turn;
-        turn.speaker = message.role == u"user"_s ? TranscriptModel::Speaker::User : TranscriptModel::Speaker::Assistant;
-        turn.text = message.content;
-        turns.append(turn);
-    }
-    m_transcript->restore(turns);
-
-    m_eventCount = 0;
-    m_invocationId.clear();
+    reset();
+    showMessages(request);
     apply(result.events);
     if (result.cancelled)
         m_steps->markCancelled();

@@ -33,6 +33,11 @@ public:
     // `botFolders`: bot files of this run's own, read after the backend's
     // (Backend::invokeWithBotFolders: a run file's bots).
     void start(const InvokeRequest &request, const QString &userText, const QStringList &botFolders = {});
+    // Starts a request made before (a recorded run's, a fork of it) again as it is sent:
+    // the transcript shows its messages, the user's and the assistant's earlier turns (as
+    // showFinished does), then the new answer, as after an Invoke of that conversation.
+    // Ignored while a run is going.
+    void startAgain(const InvokeRequest &request, const QStringList &botFolders = {});
     void stop();
     bool isRunning() const { return m_running; }
     // Shows a run that finished elsewhere (a test case's, run with its events kept) as if
@@ -58,6 +63,11 @@ Q_SIGNALS:
     void finished(const invoke::InvokeResult &result);
 
 private:
+    // Clears the previous run's steps, events and invocation.
+    void reset();
+    void invoke(const InvokeRequest &request, const QStringList &botFolders);
+    // The transcript becomes `request`'s messages (system messages are not a turn).
+    void showMessages(const InvokeRequest &request);
     void apply(const QList<Event> &batch);
     void onFinished(const InvokeResult &result);
 

@@ -3,6 +3,7 @@
 #include "ui/history/historypanel.h"
 #include "ui/history/runcompareview.h"
 #include "ui/history/runtimeline.h"
+#include "ui/request/botpicker.h"
 #include "ui/run/runcontroller.h"
 #include "ui/steps/steptreemodel.h"
 #include "ui/window/mainwindow.h"
@@ -166,7 +167,8 @@ HistoryWorkflow::HistoryWorkflow(MainWindow *window, const QString &historyFile,
     connect(m_panel, &HistoryPanel::rerunRequested, this, [this](const history::RunRecord &record) {
         if (m_window->runs()->isRunning())
             return;
-        m_window->runs()->start(record.request, record.request.query());
+        showConversationOf(record.request.botKey);
+        m_window->runs()->startAgain(record.request);
     });
     connect(m_panel, &HistoryPanel::compareRequested, this,
             [this](const history::RunRecord &a, const history::RunRecord &b) {
@@ -180,10 +182,12 @@ HistoryWorkflow::~HistoryWorkflow() = default;
 
 bool HistoryWorkflow::reopen(const history::RunRecord &record)
 {
-    if (!m_window->runs()->showFinished(record.request, record.result())) {
+    if (m_window->runs()->isRunning()) {
         m_window->statusBar()->showMessage(tr("A run is going: stop it to reopen another."), 8000);
         return false;
     }
+    showConversationOf(record.request.botKey);
+    m_window->runs()->showFinished(record.request, record.result());
     m_shownRequest = record.request;
     m_shownResult = record.result();
     m_shownPlan = record.botPlan;
@@ -213,7 +217,7 @@ bool HistoryWorkflow::forkFrom(const QString &path, const std::optional<Json> &e
         if (!fork)
             return say(error);
         QString note;
-        if (!startWithShownBots(fork->request, QString(), &note))
+        if (!startWithShownBots(fork->request, &note))
             return false;
         m_window->statusBar()->showMessage(tr("Re-running from %1: %n step(s) answered from the recorded run", nullptr,
                                               int(fork->pinned.size())).arg(path)
@@ -252,14 +256,14 @@ bool HistoryWorkflow::rerunShown()
     InvokeRequest request = m_shownRequest;
     request.mode = m_window->modeSwitch()->mode();
     QString note;
-    if (!startWithShownBots(request, request.query(), &note))
+    if (!startWithShownBots(request, &note))
         return false;
     if (!note.isEmpty())
         m_window->statusBar()->showMessage(note.trimmed(), 15000);
     return true;
 }
 
-bool HistoryWorkflow::startWithShownBots(const InvokeRequest &request, const QString &userText, QString *note)
+bool HistoryWorkflow::startWithShownBots(const InvokeRequest &request, QString *note)
 {
     if (m_window->runs()->isRunning()) { // a fork's plan came back while another run started
         m_window->statusBar()->showMessage(tr("A run is going: stop it to re-run another."), 10000);
@@ -293,8 +297,18 @@ bool HistoryWorkflow::startWithShownBots(const InvokeRequest &request, const QSt
         }
     }
     m_startedBots = m_shownBots;
-    m_window->runs()->start(request, userText, folders);
+    showConversationOf(request.botKey);
+    // The transcript shows the messages sent, then the new answer, as after an Invoke.
+    m_window->runs()->startAgain(request, folders);
     return true;
+}
+
+void HistoryWorkflow::showConversationOf(const QString &botKey)
+{
+    // A run belongs to its bot's conversation (ui/window/botconversations.h): shown or run
+    // again under another bot, that bot's next Invoke would send this one's messages. A bot
+    // not listed here (a run file's own) leaves the bot picked as it is.
+    m_window->botPicker()->selectBot(botKey);
 }
 
 QString HistoryWorkflow::runBotsFolder() const

@@ -79,10 +79,14 @@ protected:
 
 private:
     bool showRunFile(const history::RunRecord &record, const QList<history::BotSource> &bots);
-    // Starts `request` in the window with the shown run's bots (a run file's) in a folder
+    // Starts `request` again in the window (RunController::startAgain: the transcript shows
+    // its messages, then the new answer) with the shown run's bots (a run file's) in a folder
     // of its own; `note` gets what the user should know about them (a server runs its own).
     // False (with a status message) when the folder cannot be written.
-    bool startWithShownBots(const InvokeRequest &request, const QString &userText, QString *note);
+    bool startWithShownBots(const InvokeRequest &request, QString *note);
+    // Picks `botKey` in the bot picker, so that a run shown or run again is in its bot's
+    // conversation.
+    void showConversationOf(const QString &botKey);
 
     MainWindow *m_window;
     history::RunHistory *m_history;
