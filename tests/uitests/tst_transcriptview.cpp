@@ -9,6 +9,7 @@
 #include <QtGui/QTextBlock>
 #include <QtGui/QTextDocument>
 #include <QtGui/QTextList>
+#include <QtGui/QTextTable>
 #include <QtTest/QSignalSpy>
 #include <QtWidgets/QScrollBar>
 #include <QtTest/QTest>
@@ -206,6 +207,72 @@ private Q_SLOTS:
         QVERIFY(!view.isRenderingMarkdown());
         QVERIFY(view.toPlainText().isEmpty());
         QCOMPARE(rendered.count(), 3);
+    }
+
+    // Every block of an answer sits under the speaker line's 12 px margin, not only the
+    // first paragraph (the Markdown's own blocks came in at 0): paragraphs, list items, a
+    // code block and a table, a quote 12 px further than its own margin. The first
+    // paragraph starts right under "Assistant"; the others keep the Markdown's spacing.
+    // Inserted at once and in pieces from the worker alike.
+    void paragraphsKeepTheBodyMargin()
+    {
+        TranscriptModel model;
+        TranscriptView view, pieces;
+        pieces.setInlineMarkdownLimit(0); // every answer through the worker, in pieces
+        view.setModel(&model);
+        pieces.setModel(&model);
+        QSignalSpy rendered(&pieces, &TranscriptView::markdownRendered);
+        model.addUserTurn(u"Why?"_s);
+        RunScript run;
+        streamAnswer(model, run, {u"Paragraph one of the answer.\n\nParagraph two, as far in.\n\nParagraph three.\n\n"
+                                  u"- a list item\n- another\n\n> a quote\n\n```\ncode\n```\n\n"
+                                  u"| a | b |\n|---|---|\n| 1 | 2 |\n\nParagraph four, the last."_s});
+        QTRY_VERIFY(view.toPlainText().contains(u"Paragraph four, the last."_s));
+        QVERIFY(waitRendered(pieces, rendered, 1));
+        QTRY_COMPARE(pieces.document()->toHtml(), view.document()->toHtml());
+
+        QTextDocument bare; // the Markdown's own margins
+        bare.setMarkdown(u"Paragraph one.\n\nParagraph two.\n\n> a quote"_s);
+        const qreal spacing = bare.begin().next().blockFormat().topMargin();
+        const qreal quote = bare.lastBlock().blockFormat().leftMargin();
+        QVERIFY(spacing > 0 && quote > 0);
+
+        for (TranscriptView *shown : {&view, &pieces}) {
+            QTextBlock block = shown->document()->begin();
+            while (block.isValid() && block.text() != u"Assistant"_s)
+                block = block.next();
+            QVERIFY(block.isValid());
+            int paragraphs = 0, items = 0;
+            for (block = block.next(); block.isValid(); block = block.next()) {
+                const QTextBlockFormat format = block.blockFormat();
+                const QString text = block.text();
+                if (QTextCursor(block).currentTable()) { // a cell: the table itself is indented
+                    QCOMPARE(QTextCursor(block).currentTable()->format().leftMargin(), 12.0);
+                    continue;
+                }
+                if (text.startsWith(u"Paragraph"_s)) {
+                    QVERIFY2(format.leftMargin() == 12, qPrintable(text));
+                    QCOMPARE(format.topMargin(), paragraphs == 0 ? 0.0 : spacing);
+                    QCOMPARE(format.bottomMargin(), spacing);
+                    ++paragraphs;
+                } else if (block.textList()) {
+                    QCOMPARE(format.leftMargin(), 12.0);
+                    ++items;
+                } else if (text == u"a quote"_s) {
+                    QCOMPARE(format.leftMargin(), quote + 12);
+                } else if (text == u"code"_s) {
+                    QCOMPARE(format.leftMargin(), 12.0);
+                }
+            }
+            QCOMPARE(paragraphs, 4);
+            QCOMPARE(items, 2);
+        }
+        if (const QString dir = qEnvironmentVariable("TRANSCRIPT_PNG_DIR"); !dir.isEmpty()) {
+            view.resize(500, 420);
+            view.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&view));
+            QVERIFY(view.grab().save(dir + u"/transcript-paragraphs.png"_s));
+        }
     }
 };
 

@@ -5,7 +5,9 @@
 #include <QtGui/QTextBlock>
 #include <QtGui/QTextCursor>
 #include <QtGui/QTextDocument>
+#include <QtGui/QTextFrame>
 #include <QtGui/QTextList>
+#include <QtGui/QTextTable>
 
 namespace invoke::ui {
 
@@ -53,6 +55,31 @@ QList<int> cutsOf(const QTextDocument &document, int pieceChars)
     return cuts;
 }
 
+// Every block and child frame (a table) of the root frame moved `margin` to the right.
+void indentTopLevel(QTextDocument &document, qreal margin)
+{
+    if (margin == 0)
+        return;
+    QTextCursor cursor(&document);
+    for (auto it = document.rootFrame()->begin(); !it.atEnd(); ++it) {
+        if (auto *table = qobject_cast<QTextTable *>(it.currentFrame())) {
+            QTextTableFormat format = table->format(); // a table's through QTextTable, which keeps its columns
+            format.setLeftMargin(format.leftMargin() + margin);
+            table->setFormat(format);
+        } else if (QTextFrame *frame = it.currentFrame()) {
+            QTextFrameFormat format = frame->frameFormat();
+            format.setLeftMargin(format.leftMargin() + margin);
+            frame->setFrameFormat(format);
+        } else {
+            const QTextBlock block = it.currentBlock();
+            QTextBlockFormat format = block.blockFormat();
+            format.setLeftMargin(format.leftMargin() + margin);
+            cursor.setPosition(block.position());
+            cursor.setBlockFormat(format);
+        }
+    }
+}
+
 } // namespace
 
 MarkdownParser::MarkdownParser(QObject *parent)
@@ -74,26 +101,28 @@ void MarkdownParser::cancel()
     m_cancelled.reset();
 }
 
-MarkdownParser::Parsed MarkdownParser::parseHere(const QString &markdown, int pieceChars)
+MarkdownParser::Parsed MarkdownParser::parseHere(const QString &markdown, int pieceChars, qreal leftMargin)
 {
     Parsed parsed;
     parsed.document = std::make_shared<QTextDocument>();
     parsed.document->setDocumentLayout(new NoLayout(parsed.document.get()));
+    parsed.document->setUndoRedoEnabled(false); // read once, never undone
     parsed.document->setMarkdown(markdown);
+    indentTopLevel(*parsed.document, leftMargin);
     parsed.cuts = cutsOf(*parsed.document, pieceChars);
     return parsed;
 }
 
-void MarkdownParser::parse(const QString &markdown, int pieceChars, std::function<void(Parsed)> done)
+void MarkdownParser::parse(const QString &markdown, int pieceChars, qreal leftMargin, std::function<void(Parsed)> done)
 {
     cancel();
     auto cancelled = std::make_shared<std::atomic<bool>>(false);
     m_cancelled = cancelled;
     QThread *home = thread();
-    m_pool.start([this, home, cancelled, markdown, pieceChars, done = std::move(done)]() mutable {
+    m_pool.start([this, home, cancelled, markdown, pieceChars, leftMargin, done = std::move(done)]() mutable {
         if (cancelled->load())
             return;
-        Parsed parsed = parseHere(markdown, pieceChars);
+        Parsed parsed = parseHere(markdown, pieceChars, leftMargin);
         if (cancelled->load())
             return; // deleted here, on the thread it was made on
         parsed.document->moveToThread(home);

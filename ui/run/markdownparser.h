@@ -36,11 +36,14 @@ public:
 
     // Parses `markdown`; `done` runs on this object's thread, unless cancel() or another
     // parse() came first. One parse at a time: a new one cancels the one before.
-    void parse(const QString &markdown, int pieceChars, std::function<void(Parsed)> done);
+    // `leftMargin` is added to the left margin of every block and table of the document's
+    // top level (the transcript's body margin; a quote keeps its own on top of it, a
+    // table's cells are not indented twice).
+    void parse(const QString &markdown, int pieceChars, qreal leftMargin, std::function<void(Parsed)> done);
     void cancel();
 
     // The same, on the calling thread (for short texts and tests).
-    static Parsed parseHere(const QString &markdown, int pieceChars);
+    static Parsed parseHere(const QString &markdown, int pieceChars, qreal leftMargin = 0);
 
 private:
     QThreadPool m_pool;

@@ -8,6 +8,8 @@
 #include <QtGui/QTextDocumentFragment>
 #include <QtWidgets/QScrollBar>
 
+#include <climits>
+
 using namespace Qt::StringLiterals;
 
 namespace invoke::ui {
@@ -23,6 +25,30 @@ QColor speakerColor(TranscriptModel::Speaker speaker, const QPalette &palette)
     case TranscriptModel::Speaker::Error: break;
     }
     return dark ? QColor(0xff, 0x6b, 0x6b) : QColor(0xc6, 0x28, 0x28);
+}
+
+constexpr qreal kBodyMargin = 12; // a turn's text, under its speaker line
+
+// Inserts the part [from, to) of a parsed answer (MarkdownParser, its blocks already
+// indented by kBodyMargin) at `at`. The first block of the answer lands in the block `at`
+// stands in, which keeps its own format: it takes the answer's first block's format first
+// (a quote's margin), without the space above it (the answer starts right under its
+// speaker line, as a question does), unless that is a list item (a list starts a block of
+// its own).
+void insertParsed(QTextCursor &at, const QTextDocument &parsed, int from, int to)
+{
+    if (from == 0) {
+        const QTextBlock first = parsed.begin();
+        if (!first.textList() && QTextCursor(first).currentFrame() == parsed.rootFrame()) {
+            QTextBlockFormat format = first.blockFormat();
+            format.setTopMargin(0);
+            at.setBlockFormat(format);
+        }
+    }
+    QTextCursor piece(const_cast<QTextDocument *>(&parsed));
+    piece.setPosition(from);
+    piece.setPosition(to, QTextCursor::KeepAnchor);
+    at.insertFragment(QTextDocumentFragment(piece));
 }
 
 } // namespace
@@ -132,7 +158,7 @@ void TranscriptView::startNextMarkdown()
     m_job = MarkdownJob{};
     m_job.row = m_pendingRows.takeFirst();
     const QString markdown = m_model->index(m_job.row).data(TranscriptModel::MarkdownRole).toString();
-    m_parser.parse(markdown, kPieceChars, [this](MarkdownParser::Parsed parsed) {
+    m_parser.parse(markdown, kPieceChars, kBodyMargin, [this](MarkdownParser::Parsed parsed) {
         m_job.parsed = std::move(parsed);
         m_pieces.start();
     });
@@ -159,13 +185,11 @@ void TranscriptView::insertMarkdownPieces()
     QElapsedTimer clock;
     clock.start();
     do {
-        QTextCursor piece(m_job.parsed.document.get());
-        piece.setPosition(m_job.piece == 0 ? 0 : cuts.at(m_job.piece - 1));
-        piece.setPosition(cuts.at(m_job.piece), QTextCursor::KeepAnchor);
         QTextCursor at(document());
         at.setPosition(m_job.insertAt);
         const int before = document()->characterCount();
-        at.insertFragment(QTextDocumentFragment(piece));
+        insertParsed(at, *m_job.parsed.document, m_job.piece == 0 ? 0 : cuts.at(m_job.piece - 1),
+                     cuts.at(m_job.piece));
         const int added = document()->characterCount() - before;
         m_job.insertAt += added;
         shiftTurnsAfter(row, added);
@@ -238,15 +262,18 @@ void TranscriptView::renderTurn(int row)
 
     // The text: Markdown once the answer is whole, plain while it streams.
     QTextBlockFormat body;
-    body.setLeftMargin(12);
+    body.setLeftMargin(kBodyMargin);
     cursor.insertBlock(body, QTextCharFormat());
     m_bodyStart << cursor.position();
     if (speaker == TranscriptModel::Speaker::Assistant && finished) {
         const QString markdown = index.data(TranscriptModel::MarkdownRole).toString();
-        if (markdown.size() <= m_inlineMarkdownChars)
-            cursor.insertMarkdown(markdown);
-        else
+        if (markdown.size() <= m_inlineMarkdownChars) {
+            // Every paragraph, not only the first, under the speaker line's margin.
+            const MarkdownParser::Parsed parsed = MarkdownParser::parseHere(markdown, INT_MAX, kBodyMargin);
+            insertParsed(cursor, *parsed.document, 0, parsed.cuts.last());
+        } else {
             m_pendingRows << row; // parsed on the worker, then put in in pieces
+        }
     } else {
         QTextCharFormat plain;
         if (speaker == TranscriptModel::Speaker::Error)
