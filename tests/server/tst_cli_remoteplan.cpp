@@ -13,7 +13,9 @@
 //  - a bot overridden in a later bot folder a moment after a run (the server's bot index
 //    is then still the one before) is told by the next answer's version at once;
 //  - a damaged or forged kept plan is never used: the plan is asked for again;
-//  - the kept plans are trimmed: at most three versions of a bot.
+//  - the kept plans are trimmed: at most three versions of a bot;
+//  - a burst of runs of one bot (sharing the server's reads of its version): every
+//    answer names the version, none is lost.
 #include "tests/support/cliprocess.h"
 #include "tests/support/openaistubserver.h"
 #include "tests/support/serverprocess.h"
@@ -22,6 +24,7 @@
 #include "core/history/historystore.h"
 #include "core/model/botplan.h"
 #include "core/wire/plancodec.h"
+#include "core/wire/planversion.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFile>
@@ -34,6 +37,7 @@
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
+#include <algorithm>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -67,6 +71,7 @@ private Q_SLOTS:
     void anEditedSubBotIsANewVersion();
     void aBotOverriddenAMomentAgoIsToldAtOnce();
     void keptPlansAreTrimmed();
+    void aBurstOfRunsEachNamesTheVersion();
     void cleanupTestCase();
 };
 
@@ -346,6 +351,30 @@ void TstCliRemotePlan::keptPlansAreTrimmed()
     QVERIFY(!old.isEmpty());
     QCOMPARE(planRequests(), before + 1);
     QCOMPARE(keptPlans().size(), 5);
+}
+
+void TstCliRemotePlan::aBurstOfRunsEachNamesTheVersion()
+{
+    // Runs of one bot at once share the server's reads of its version (BotIndex::versionOf):
+    // each answer still names it, none is lost.
+    const auto plan = BotPlan::fromJson(servedPlan(u"nested"_s));
+    QVERIFY(plan);
+    const QByteArray expected = wire::planVersion(*plan).toLatin1();
+    QNetworkAccessManager network;
+    QList<QNetworkReply *> replies;
+    for (int i = 0; i < 24; ++i) {
+        QNetworkRequest request(m_server->url(u"/bots/nested/invoke"_s));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+        replies.append(network.post(request, R"({"messages": [{"role": "user", "content": "Burst"}]})"));
+    }
+    QVERIFY(QTest::qWaitFor([&] { return std::all_of(replies.cbegin(), replies.cend(), [](QNetworkReply *r) { return r->isFinished(); }); },
+                            60000));
+    for (QNetworkReply *reply : std::as_const(replies)) {
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QCOMPARE(reply->rawHeader("Invoke-Plan-Version"), expected);
+        QCOMPARE(reply->rawHeader("Invoke-Bot-Updated-At"), QByteArray("2026-03-01T01:01:01.100Z"));
+        reply->deleteLater();
+    }
 }
 
 QTEST_GUILESS_MAIN(TstCliRemotePlan)

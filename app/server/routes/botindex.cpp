@@ -34,16 +34,25 @@ void BotIndex::check(const QString &key, QObject *context, Answer answer)
     reload();
 }
 
-void BotIndex::versionOf(const QString &key, QObject *context,
-                         std::function<void(const std::optional<Version> &)> done)
+void BotIndex::versionOf(const QString &key, QObject *context, VersionAnswer done)
+{
+    const auto it = m_versionWaiting.find(key);
+    if (it != m_versionWaiting.end()) {
+        it->next.append({context, std::move(done)});
+        return;
+    }
+    m_versionWaiting[key].reading.append({context, std::move(done)});
+    startVersionRead(key);
+}
+
+void BotIndex::startVersionRead(const QString &key)
 {
     auto promise = std::make_shared<QPromise<std::optional<Version>>>();
-    // Handed over on this thread by a watcher the context owns: never after it is gone.
-    auto *watcher = new QFutureWatcher<std::optional<Version>>(context);
-    connect(watcher, &QFutureWatcherBase::finished, watcher, [watcher, done = std::move(done)] {
+    auto *watcher = new QFutureWatcher<std::optional<Version>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, key] {
         const std::optional<Version> version = watcher->result();
         watcher->deleteLater();
-        done(version);
+        versionRead(key, version);
     });
     watcher->setFuture(promise->future());
     m_versionReads.start([promise, key, folders = m_botFolders, files = m_botFiles] {
@@ -65,6 +74,21 @@ void BotIndex::versionOf(const QString &key, QObject *context,
         promise->addResult(version);
         promise->finish();
     });
+}
+
+void BotIndex::versionRead(const QString &key, const std::optional<Version> &version)
+{
+    const auto it = m_versionWaiting.find(key);
+    if (it == m_versionWaiting.end())
+        return;
+    const QList<VersionWaiting> answered = std::exchange(it->reading, std::exchange(it->next, {}));
+    if (it->reading.isEmpty())
+        m_versionWaiting.erase(it);
+    else
+        startVersionRead(key); // for those that came while this one ran
+    for (const VersionWaiting &w : answered)
+        if (w.context)
+            w.answer(version);
 }
 
 void BotIndex::reload()

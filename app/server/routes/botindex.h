@@ -52,10 +52,15 @@ public:
     };
     // nullopt: the bot does not load now (the run will say why). Never after `context`
     // is destroyed. Read on threads of the index's own, so that an invoke never waits
-    // behind the dataset searches and listings of the global pool.
-    void versionOf(const QString &key, QObject *context, std::function<void(const std::optional<Version> &)> done);
+    // behind the dataset searches and listings of the global pool; one read of a key at a
+    // time, shared by every request that came before it started (a burst of runs of one
+    // bot costs two reads, not one each), never by one that came after.
+    using VersionAnswer = std::function<void(const std::optional<Version> &)>;
+    void versionOf(const QString &key, QObject *context, VersionAnswer done);
 
 private:
+    void startVersionRead(const QString &key);
+    void versionRead(const QString &key, const std::optional<Version> &version);
     void reload();
     void loaded(const BotListing &listing);
 
@@ -73,6 +78,17 @@ private:
     QElapsedTimer m_loadedAt;
     bool m_loading = false;
     QList<Waiting> m_waiting;
+    struct VersionWaiting
+    {
+        QPointer<QObject> context;
+        VersionAnswer answer;
+    };
+    struct VersionReads
+    {
+        QList<VersionWaiting> reading; // came before the read in flight started
+        QList<VersionWaiting> next;    // came while it runs: the next read is theirs
+    };
+    QHash<QString, VersionReads> m_versionWaiting; // by key, while a read is in flight
     QThreadPool m_versionReads; // last member: destroyed first, it waits for the reads in flight
 };
 
