@@ -19,4 +19,10 @@ Invocation *Backend::invokeWithBotFolders(const InvokeRequest &request, const QS
     return invoke(request, parent);
 }
 
+void Backend::botPlanWithBotFolders(const QString &key, const QStringList &, QObject *context,
+                                    std::function<void(const BotPlanResult &)> done)
+{
+    botPlan(key, context, std::move(done));
+}
+
 } // namespace invoke

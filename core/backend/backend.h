@@ -51,6 +51,11 @@ public:
     // this default is invoke(); the caller says so to the user.
     virtual Invocation *invokeWithBotFolders(const InvokeRequest &request, const QStringList &botFolders,
                                              QObject *parent = nullptr);
+    // The plan of bot `key` as a run of invokeWithBotFolders() with `botFolders` reads it
+    // (the run history keeps a run file's re-run with its own bots' plan). This default,
+    // for a backend that cannot read them: botPlan().
+    virtual void botPlanWithBotFolders(const QString &key, const QStringList &botFolders, QObject *context,
+                                       std::function<void(const BotPlanResult &)> done);
 
     // Strings that must never leave in a file made from this backend's runs (a mock set):
     // a server profile's token. The LLM key is the caller's to add.

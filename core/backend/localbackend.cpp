@@ -121,12 +121,19 @@ void LocalBackend::listDatasets(QObject *context, std::function<void(const Datas
 
 void LocalBackend::botPlan(const QString &key, QObject *context, std::function<void(const BotPlanResult &)> done)
 {
+    botPlanWithBotFolders(key, {}, context, std::move(done));
+}
+
+void LocalBackend::botPlanWithBotFolders(const QString &key, const QStringList &botFolders, QObject *context,
+                                         std::function<void(const BotPlanResult &)> done)
+{
     auto promise = std::make_shared<QPromise<BotPlanResult>>();
     deliver(promise->future(), context, std::move(done));
-    QThreadPool::globalInstance()->start([promise, state = m_state, key] {
+    QThreadPool::globalInstance()->start([promise, state = m_state, key, botFolders] {
         promise->start();
         engine::BotCatalog catalog;
-        catalog.index(state->botFolders, state->botFiles.get()); // the bot and its sub-bots only
+        // The bot and its sub-bots only, from the folders a run with `botFolders` reads.
+        catalog.index(state->botFolders + botFolders, state->botFiles.get());
         BotPlanResult result;
         if (const engine::BotDefinition *bot = catalog.find(key))
             result.plan = engine::botPlan(*bot, catalog);

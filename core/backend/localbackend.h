@@ -78,6 +78,9 @@ public:
     bool readsLocalBotFolders() const override { return true; }
     Invocation *invokeWithBotFolders(const InvokeRequest &request, const QStringList &botFolders,
                                      QObject *parent = nullptr) override;
+    // As botPlan(), `botFolders` read after the bot folders, as invokeWithBotFolders() does.
+    void botPlanWithBotFolders(const QString &key, const QStringList &botFolders, QObject *context,
+                               std::function<void(const BotPlanResult &)> done) override;
 
 public Q_SLOTS:
     // For the invocations started from now on (the studio reads the API key from the

@@ -114,6 +114,18 @@ void HistoryWriter::addBotFiles(int token, const QList<std::pair<QString, BotVer
         failed(why);
 }
 
+void HistoryWriter::addBots(int token, QList<BotSource> bots, const QList<QByteArray> &secrets)
+{
+    if (bots.isEmpty() || !ready() || !m_rows.contains(token))
+        return;
+    for (BotSource &bot : bots)
+        for (const QByteArray &secret : secrets)
+            bot.content.replace(secret, RedactedText);
+    QString why;
+    if (!m_store->addBots(m_rows.value(token), bots, &why))
+        failed(why);
+}
+
 void HistoryWriter::insert(const RunRecord &record, const QList<BotSource> &bots)
 {
     QString why;

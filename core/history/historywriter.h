@@ -27,6 +27,8 @@ public:
     QList<BotVersion> addKeptBots(int token, const QList<BotVersion> &bots);
     // Keeps with the run each bot file that is still at its version, `secrets` masked.
     void addBotFiles(int token, const QList<std::pair<QString, BotVersion>> &files, const QList<QByteArray> &secrets);
+    // Keeps `bots` with the run, `secrets` masked (the definitions it ran from a folder of its own).
+    void addBots(int token, QList<BotSource> bots, const QList<QByteArray> &secrets);
     void close();
 
     QString unavailableReason() const;

@@ -9,6 +9,7 @@
 #include <QtCore/QCoreApplication>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QPointer>
+#include <QtCore/QTemporaryDir>
 #include <QtCore/QThread>
 #include <QtCore/QTimer>
 
@@ -131,8 +132,23 @@ void RunHistory::record(Invocation *invocation, const InvokeRequest &request, co
         const bool filesHere = ranOnTheEngineHere(context.profile);
         const QString botKey = request.botKey;
         const QList<QByteArray> secrets = live->secrets;
-        context.backend->botPlan(request.botKey, this, [=, this](const BotPlanResult &plan) {
+        // A run with bots of its own (a run file's re-run): they are the run's definitions,
+        // and its plan is read with them. The run's folder goes when the run ends, maybe
+        // before the plan is read: the history reads a copy of its own, removed after.
+        std::shared_ptr<QTemporaryDir> ownBots;
+        if (filesHere && !context.bots.isEmpty() && context.backend->readsLocalBotFolders()) {
+            const QList<BotSource> bots = context.bots;
+            QMetaObject::invokeMethod(m_writer, [w = m_writer, token, bots, secrets] { w->addBots(token, bots, secrets); },
+                                      Qt::QueuedConnection);
+            ownBots = std::make_shared<QTemporaryDir>();
+            QString error;
+            if (!ownBots->isValid() || !writeBotSources(context.bots, ownBots->path(), &error))
+                ownBots.reset(); // the plan as the backend's folders give it, as before
+        }
+        const QStringList folders = ownBots ? QStringList{ownBots->path()} : QStringList();
+        context.backend->botPlanWithBotFolders(request.botKey, folders, this, [=, this](const BotPlanResult &plan) {
             --m_pending;
+            Q_UNUSED(ownBots); // kept until the plan is read
             if (!plan.plan)
                 return;
             const Json json = plan.plan->toJson();

@@ -40,6 +40,11 @@ public:
         // When given, the bot's plan is recorded with the run; for a run of the embedded
         // engine ("Embedded…" profile) also the bot files it ran, sub-bots included.
         Backend *backend = nullptr;
+        // The bot definitions the run read from a folder of its own
+        // (Backend::invokeWithBotFolders: a run file's bots, written for its re-run), on the
+        // embedded engine: kept as the run's, and its plan read with them, not from the
+        // backend's own folders (which may lack them or hold another bot of the key).
+        QList<BotSource> bots;
     };
 
     explicit RunHistory(Options options = {}, QObject *parent = nullptr);

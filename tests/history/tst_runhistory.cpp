@@ -3,7 +3,8 @@
 // unfinished, under its id; a history that cannot be opened says why and the run still
 // finishes; a plan that does not come is waited for only briefly at a command's exit; a
 // run of the embedded engine keeps the bot files it ran (sub-bots included,
-// secrets masked), as they were when it ran, however they change afterwards.
+// secrets masked), as they were when it ran, however they change afterwards; a run with
+// bots of its own (a run file's re-run) keeps those and the plan read with them.
 #include "core/backend/backend.h"
 #include "core/backend/invocation.h"
 #include "core/backend/localbackend.h"
@@ -210,6 +211,73 @@ private Q_SLOTS:
             QCOMPARE(bots->at(1).updatedAt, polishedAt.toUTC().toString(Qt::ISODateWithMs));
             QCOMPARE(bots->at(1).content, polisher);
         }
+    }
+
+    void aRunWithBotsOfItsOwnKeepsThemAndTheirPlan()
+    {
+        // A run file's re-run: its bots in a folder of the run's own (invokeWithBotFolders),
+        // over an engine whose folders hold another tea-brewer and no tea-polisher. The run
+        // keeps the file's bots and the plan read with them, though their folder is gone by
+        // the time the history is flushed (the studio removes it when the run ends).
+        const QString userBots = m_dir.filePath(u"own-bots-other"_s);
+        QVERIFY(QDir().mkpath(userBots));
+        {
+            QFile f(QDir(userBots).filePath(u"tea-brewer.bot.json"_s));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(kEditedBrewer);
+        }
+        const QString brewedAt = u"2026-05-01T10:00:00.123Z"_s;
+        const QList<BotSource> bots{{u"tea-brewer"_s, brewedAt, u"tea-brewer.bot.json"_s, kOwnBrewer},
+                                    {u"tea-polisher"_s, u"2026-05-02T11:00:00.456Z"_s, u"tea-polisher.bot.json"_s,
+                                     kOwnPolisher}};
+        auto runFolder = std::make_unique<QTemporaryDir>();
+        QString why;
+        QVERIFY(writeBotSources(bots, runFolder->path(), &why));
+
+        LocalBackend::Options o;
+        o.botFolders = {u":/bots"_s, userBots};
+        o.replayCacheFile = m_dir.filePath(u"replay-file-bots.sqlite"_s);
+        o.datasetFolders = {u":/datasets"_s};
+        o.datasetIndexFile = m_dir.filePath(u"index-file-bots.sqlite"_s);
+        o.llm.baseUrl = m_llm.baseUrl();
+        o.llm.model = u"stub-model"_s;
+        o.llm.apiKey = u"sk-stub-key-0123456789abcdef"_s;
+        LocalBackend engine(o);
+        const QString file = m_dir.filePath(u"h-file-bots.sqlite"_s);
+        m_llm.setReply(test::StubReply::text({u"Steep it."_s}, 3, 2));
+        QString id;
+        {
+            RunHistory history({file});
+            InvokeRequest request;
+            request.botKey = u"tea-brewer"_s;
+            request.messages = {Message::user(u"how long?"_s)};
+            request.mode = Mode::live();
+            std::unique_ptr<Invocation> invocation(engine.invokeWithBotFolders(request, {runFolder->path()}));
+            RunHistory::RunContext context{u"Embedded"_s, {}, &engine};
+            context.bots = bots;
+            history.record(invocation.get(), request, context);
+            QVERIFY(QTest::qWaitFor([&] { return invocation->isFinished(); }, 60000));
+            QVERIFY2(invocation->result().success, qPrintable(invocation->result().error));
+            runFolder.reset();
+            history.flush();
+            id = invocation->result().invocationId;
+        }
+        HistoryStore store(file);
+        QVERIFY(store.open(&why));
+        const auto kept = store.bots(id, &why);
+        QVERIFY2(kept, qPrintable(why));
+        QCOMPARE(kept->size(), 2);
+        QCOMPARE(kept->at(0).key, u"tea-brewer"_s);
+        QCOMPARE(kept->at(0).content, kOwnBrewer);
+        QCOMPARE(kept->at(0).updatedAt, brewedAt);
+        QCOMPARE(kept->at(1).key, u"tea-polisher"_s);
+        QCOMPARE(kept->at(1).content, kOwnPolisher);
+        const auto run = store.load(id, &why);
+        QVERIFY2(run, qPrintable(why));
+        QCOMPARE(run->summary.botUpdatedAt, brewedAt);
+        const auto plan = BotPlan::fromJson(run->botPlan);
+        QVERIFY2(plan, dumpJson(run->botPlan).constData());
+        QVERIFY2(dumpJson(run->botPlan).contains("polish/answer"), dumpJson(run->botPlan).constData());
     }
 
     void flushWaitsForAPlanOnlyBriefly()

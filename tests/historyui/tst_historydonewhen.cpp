@@ -12,8 +12,10 @@
 //  - the user's own bot and sub-bot, run live in one studio and exported from History,
 //    carry their definitions in the file: a second studio whose folders lack them re-runs
 //    it in replay mode from the file alone (its bots in a temporary folder, removed after
-//    the run; the second user's bots folder untouched), and on a server profile says the
-//    server runs its own bots.
+//    the run; the second user's bots folder untouched); the second studio's history keeps
+//    that re-run with the file's bots and their plan, so exported from there its file
+//    carries both, and History's Re-run runs it again in replay mode with zero LLM calls;
+//    on a server profile it says the server runs its own bots.
 #include "tests/support/openaistubserver.h"
 #include "tests/ui/profiledstudio.h"
 #include "ui/history/historylistmodel.h"
@@ -353,6 +355,43 @@ private Q_SLOTS:
         QVERIFY(second.history->runBotsFolder().isEmpty());
         cache::SqliteReplayCache secondCache(second.replayFile);
         QVERIFY(secondCache.open());
+        QCOMPARE(secondCache.stats().entries, 0);
+
+        // The re-run is in the second studio's history with the file's bots and their plan:
+        // exported from there, its file carries both as they ran; re-run from History in
+        // replay mode, it runs with them again from the entries it brought along.
+        const QString fromSecond = m_dir.filePath(u"own-again.invokerun"_s);
+        HistoryPanel *secondPanel = second.history->panel();
+        second.history->history()->flush();
+        secondPanel->select({second.newestId()});
+        QVERIFY2(secondPanel->exportSelected(fromSecond), qPrintable(secondPanel->lastMessage()));
+        QVERIFY2(secondPanel->lastMessage().contains(u"With the definitions of tea-brewer, tea-polisher."_s),
+                 qPrintable(secondPanel->lastMessage()));
+        const auto again2 = history::readRunFile(fromSecond, &error);
+        QVERIFY2(again2, qPrintable(error));
+        QCOMPARE(again2->bots.size(), 2);
+        QCOMPARE(again2->bots[0].key, u"tea-brewer"_s);
+        QCOMPARE(again2->bots[0].content, kTeaBrewer);
+        QCOMPARE(again2->bots[0].updatedAt, brewed.toString(Qt::ISODateWithMs));
+        QCOMPARE(again2->bots[1].key, u"tea-polisher"_s);
+        QCOMPARE(again2->bots[1].content, kTeaPolisher);
+        QCOMPARE(again2->cacheEntries.size(), size_t(2)); // the sub-bot's too, named by the plan
+        // The plan of the file's bot, read with its bots (the second studio's folders lack it).
+        QCOMPARE(again2->record.summary.botUpdatedAt, brewed.toString(Qt::ISODateWithMs));
+        QVERIFY2(dumpJson(again2->record.botPlan).contains("tea-polisher"), dumpJson(again2->record.botPlan).constData());
+
+        QSignalSpy historyFinished(second.window->runs(), &RunController::finished);
+        QVERIFY(secondPanel->rerunSelected());
+        QVERIFY(!second.history->runBotsFolder().isEmpty());
+        QVERIFY(historyFinished.wait(60000));
+        const InvokeResult third = historyFinished.first().first().value<InvokeResult>();
+        QVERIFY2(third.success, qPrintable(third.error));
+        QCOMPARE(other.requestCount(), 0);
+        QCOMPARE(third.visibleText(), original.visibleText());
+        QCOMPARE(stepOf(third, u"draft"_s)->source, Source::ReplayHit);
+        QCOMPARE(stepOf(third, u"polish/answer"_s)->source, Source::ReplayHit);
+        QVERIFY(QDir(botsB).isEmpty());
+        QVERIFY(second.history->runBotsFolder().isEmpty());
         QCOMPARE(secondCache.stats().entries, 0);
 
         // On a server profile the file's bots cannot be loaded: the server runs its own,

@@ -55,6 +55,16 @@ void BackendProvider::botPlan(const QString &key, QObject *context, std::functio
     });
 }
 
+void BackendProvider::botPlanWithBotFolders(const QString &key, const QStringList &botFolders, QObject *context,
+                                            std::function<void(const BotPlanResult &)> done)
+{
+    current()->botPlanWithBotFolders(key, botFolders, context,
+                                     [this, generation = m_generation, done](const BotPlanResult &result) {
+        if (generation == m_generation)
+            done(result);
+    });
+}
+
 void BackendProvider::searchDataset(const QString &slug, const QString &query, int limit, QObject *context,
                                     std::function<void(const DatasetSearchResult &)> done)
 {

@@ -36,6 +36,8 @@ public:
     bool readsLocalBotFolders() const override { return current()->readsLocalBotFolders(); }
     Invocation *invokeWithBotFolders(const InvokeRequest &request, const QStringList &botFolders,
                                      QObject *parent = nullptr) override;
+    void botPlanWithBotFolders(const QString &key, const QStringList &botFolders, QObject *context,
+                               std::function<void(const BotPlanResult &)> done) override;
     QStringList secrets() const override { return current()->secrets(); }
 
 Q_SIGNALS:

@@ -427,8 +427,13 @@ history::FoundBotSources HistoryPanel::exportedBots(const history::RunRecord &re
     const QStringList folders = m_botFolders ? m_botFolders() : paths::defaultBotFolders();
     // Those the history kept with the run first (as it ran them, or an imported file's),
     // then the folders' files still at the run's versions (core/history/botsources.h).
+    return history::runBotSources(record, keptBots(record), folders);
+}
+
+QList<history::BotSource> HistoryPanel::keptBots(const history::RunRecord &record) const
+{
     const auto kept = m_store ? m_store->bots(record.summary.invocationId, nullptr) : std::nullopt;
-    return history::runBotSources(record, kept.value_or(QList<history::BotSource>()), folders);
+    return kept.value_or(QList<history::BotSource>());
 }
 
 bool HistoryPanel::openRunFile(const QString &filePath)

@@ -80,6 +80,8 @@ public:
     // Opens a run file (*.invokerun): reopened as a run of its own (not added to the
     // history), with runFileOpened.
     bool openRunFile(const QString &filePath);
+    // The bot definitions the history kept with `record`'s run (none: empty).
+    QList<history::BotSource> keptBots(const history::RunRecord &record) const;
 
     QString lastMessage() const { return m_message; }
 
@@ -96,8 +98,11 @@ private:
     std::optional<history::RunRecord> load(const QString &id);
     void say(const QString &message, bool error);
     void updateButtons();
-    // The bot files a run of the embedded engine ran, still at the version it recorded,
-    // from the engine's folders (as invoke-cli runs export finds them).
+    // The definitions of the bots a run of the embedded engine ran, as a run file carries
+    // them: those the history kept with the run (as it ran them, a re-run run file's, an
+    // imported file's) first, then, for a bot with none kept (a run recorded before the
+    // history kept them), its file in the engine's folders still at the version the run
+    // recorded (history::runBotSources, as invoke-cli runs export finds them).
     history::FoundBotSources exportedBots(const history::RunRecord &record) const;
 
     QString m_file;

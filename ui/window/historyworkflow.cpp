@@ -100,7 +100,9 @@ HistoryWorkflow::HistoryWorkflow(MainWindow *window, const QString &historyFile,
         if (Invocation *invocation = runs->currentInvocation())
             m_history->record(invocation, runs->lastRequest(),
                               {m_window->backend() ? m_window->backend()->displayName() : QString(),
-                               m_secrets ? m_secrets() : QStringList(), m_window->backend()});
+                               m_secrets ? m_secrets() : QStringList(), m_window->backend(),
+                               // a run file's bots, when this run reads them from their folder
+                               m_runBots ? m_startedBots : QList<history::BotSource>()});
     });
     connect(runs, &RunController::finished, this, [this, runs](const InvokeResult &result) {
         m_shownRequest = runs->lastRequest();
@@ -167,6 +169,19 @@ HistoryWorkflow::HistoryWorkflow(MainWindow *window, const QString &historyFile,
     connect(m_panel, &HistoryPanel::rerunRequested, this, [this](const history::RunRecord &record) {
         if (m_window->runs()->isRunning())
             return;
+        // A run that re-ran a run file (its request carries the file's cache entries) runs
+        // again with the file's bots the history kept with it, as Re-run Shown Run did.
+        const QList<history::BotSource> kept = record.request.replayEntries.is_array() ? m_panel->keptBots(record)
+                                                                                       : QList<history::BotSource>();
+        if (!kept.isEmpty()) {
+            const QList<history::BotSource> shown = std::exchange(m_shownBots, kept);
+            QString note;
+            if (!startWithShownBots(record.request, &note))
+                m_shownBots = shown;
+            else if (!note.isEmpty())
+                m_window->statusBar()->showMessage(note.trimmed(), 15000);
+            return;
+        }
         showConversationOf(record.request.botKey);
         m_window->runs()->startAgain(record.request);
     });
