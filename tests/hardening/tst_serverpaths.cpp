@@ -9,7 +9,9 @@
 // A run's own texts too: a code step run outside bubblewrap (in the server's temporary
 // folder) prints its folder and a traceback, a later step shows them as a message, a third
 // raises; the client reads the tracebacks with the server's folders taken off, and the
-// stream still decodes and folds into the same three steps.
+// stream still decodes and folds into the same three steps. The server's log line of a
+// failed run says why (its paths in full), with no secret (the LLM key, a bearer token, a
+// URL's password) and at most 2,000 characters.
 // RemotePaths (app/server/routes/remotepaths.h) on its own too: URLs, relative names and
 // fractions stay as they are.
 #include "app/server/routes/remotepaths.h"
