@@ -393,6 +393,17 @@ private Q_SLOTS:
         QVERIFY(QDir(botsB).isEmpty());
         QVERIFY(second.history->runBotsFolder().isEmpty());
         QCOMPARE(secondCache.stats().entries, 0);
+        // Reopened from History, Re-run Shown Run runs it with them too.
+        secondPanel->select({second.newestId()});
+        QVERIFY(secondPanel->reopenSelected());
+        QCOMPARE(second.history->shownBots().size(), 2);
+        QSignalSpy reopenedFinished(second.window->runs(), &RunController::finished);
+        QVERIFY(second.history->rerunShown());
+        QVERIFY(reopenedFinished.wait(60000));
+        const InvokeResult fourth = reopenedFinished.first().first().value<InvokeResult>();
+        QVERIFY2(fourth.success, qPrintable(fourth.error));
+        QCOMPARE(other.requestCount(), 0);
+        QCOMPARE(fourth.visibleText(), original.visibleText());
 
         // On a server profile the file's bots cannot be loaded: the server runs its own,
         // and the status bar says so (here no server answers: the run fails to connect).

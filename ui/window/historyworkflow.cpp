@@ -207,7 +207,8 @@ bool HistoryWorkflow::reopen(const history::RunRecord &record)
     m_shownResult = record.result();
     m_shownPlan = record.botPlan;
     m_haveShown = true;
-    m_shownBots.clear();
+    // A run that re-ran a run file re-runs with the file's bots the history kept with it.
+    m_shownBots = record.request.replayEntries.is_array() ? m_panel->keptBots(record) : QList<history::BotSource>();
     m_window->statusBar()->showMessage(
         tr("Reopened run %1 (%2, %3)").arg(record.summary.invocationId.left(8), record.summary.botKey,
                                           record.summary.startedAt.toLocalTime().toString(u"yyyy-MM-dd HH:mm"_s)),
