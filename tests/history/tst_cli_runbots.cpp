@@ -2,7 +2,8 @@
 // real invoke-cli on scratch homes: `runs export` of a run whose bot files were edited or
 // removed since still carries the versions the run used (with no note: nothing is left
 // out), the same definition is kept once for many runs, and a run that came in with
-// `runs import` exports with the bots its file carried, on a home that has no such bots.
+// `runs import` exports with the bots its file carried, on a home that has no such bots;
+// there a re-run of the file, re-run by its id, runs the bots the history kept with it.
 #include "tests/support/cliprocess.h"
 #include "tests/support/openaistubserver.h"
 #include "tests/support/serverprocess.h"
@@ -148,6 +149,27 @@ private Q_SLOTS:
         history::HistoryStore store(historyOf(m_other));
         QVERIFY(store.open(&why));
         QVERIFY(store.bots(id, &why).value_or(QList<history::BotSource>()) == written->bots);
+    }
+
+    // On the home without the bots: the file re-runs in replay from its own entries, and
+    // that re-run, re-run again by its id, runs the bots the history kept with it (it
+    // fails with "not found" when the kept bots are not used), without calling the model.
+    void aRerunOfAFileRerunsByItsIdWithTheKeptBots()
+    {
+        const QString file = m_home.filePath(u"brew.invokerun"_s);
+        QVERIFY(QFileInfo::exists(file)); // written by the case above
+        const qsizetype calls = m_llm.requests().size();
+        const test::CliRun first = run(m_other, {u"runs"_s, u"rerun"_s, file, u"--mode"_s, u"replay"_s});
+        QVERIFY2(first.exitCode == 0, qPrintable(first.err + first.out));
+        QVERIFY2(first.out.contains(u"Three minutes."_s), qPrintable(first.out));
+        const QString rerunId = newest(m_other);
+        QVERIFY(!rerunId.isEmpty());
+
+        const test::CliRun again = run(m_other, {u"runs"_s, u"rerun"_s, rerunId, u"--mode"_s, u"replay"_s});
+        QVERIFY2(again.exitCode == 0, qPrintable(again.err + again.out));
+        QVERIFY2(again.out.contains(u"Three minutes."_s), qPrintable(again.out));
+        QCOMPARE(m_llm.requests().size(), calls);
+        QVERIFY(!QFileInfo::exists(QDir(userBotsOf(m_other)).filePath(u"tea-brewer.bot.json"_s)));
     }
 };
 

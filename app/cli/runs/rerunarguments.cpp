@@ -80,6 +80,14 @@ std::optional<Arguments> parseRerun(const QStringList &args, UsageError *error)
             return fail(error, why, false);
         run = *recorded;
         entries = run.request.replayEntries; // a run that re-ran a file brought them along
+        if (entries.is_array()) {
+            // ... and ran the file's bots: the history kept them with it (as the studio's
+            // History Re-run uses them, docs/runs.md).
+            auto kept = loadKeptBots(run.summary.invocationId, &why);
+            if (!kept)
+                return fail(error, why, false);
+            bots = std::move(*kept);
+        }
     }
     if (run.request.botKey.isEmpty())
         run.request.botKey = run.summary.botKey;

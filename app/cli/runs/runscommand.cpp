@@ -225,6 +225,14 @@ std::optional<RunRecord> loadRun(const QString &idOrFile, QString *error)
     return store->load(idOrFile, error);
 }
 
+std::optional<QList<BotSource>> loadKeptBots(const QString &invocationId, QString *error)
+{
+    const auto store = openStore(error);
+    if (!store)
+        return std::nullopt;
+    return store->bots(invocationId, error);
+}
+
 QString runsHelpText()
 {
     return QString::fromUtf8(kHelp);
