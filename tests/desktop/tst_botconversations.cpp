@@ -62,7 +62,7 @@ private Q_SLOTS:
         ui::TranscriptModel transcript;
         QAbstractItemModelTester tester(&transcript, QAbstractItemModelTester::FailureReportingMode::QtTest);
         ui::BotConversations conversations(&transcript);
-        QVERIFY(conversations.switchTo(u"chat"_s));
+        QVERIFY(!conversations.switchTo(u"chat"_s)); // the first bot picked: nothing switched away
         transcript.addUserTurn(u"hello chat"_s);
         QVERIFY(conversations.switchTo(u"summariser"_s));
         QCOMPARE(transcript.rowCount(), 0);

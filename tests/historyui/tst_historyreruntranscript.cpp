@@ -180,10 +180,23 @@ private Q_SLOTS:
         Studio second(m_dir, u"opener"_s);
         QVERIFY(second.history->openRunFile(file));
         QCOMPARE(rows(second.window->transcriptModel()), kSent + QStringList{u"assistant: From leaves."_s});
+        // The bots listed meanwhile: the run's bot is picked, its conversation is the file's.
         QVERIFY(second.waitForBots());
+        QCOMPARE(second.window->botPicker()->currentKey(), u"chat"_s);
+        QCOMPARE(rows(second.window->transcriptModel()), kSent + QStringList{u"assistant: From leaves."_s});
         second.window->modeSwitch()->setMode(Mode::manual());
         QVERIFY(rerunAndWait(second.window, [&] { second.history->rerunShownAction()->trigger(); }));
         QCOMPARE(rows(second.window->transcriptModel()), kSent + QStringList{u"assistant: From leaves."_s});
+
+        // Re-run at once, before the bots are listed: the listing arriving during or after
+        // the run neither empties the transcript nor moves the run to another bot.
+        Studio third(m_dir, u"hasty"_s);
+        QVERIFY(third.history->openRunFile(file));
+        third.window->modeSwitch()->setMode(Mode::manual());
+        QVERIFY(rerunAndWait(third.window, [&] { third.history->rerunShownAction()->trigger(); }));
+        QVERIFY(third.waitForBots());
+        QCOMPARE(third.window->botPicker()->currentKey(), u"chat"_s);
+        QCOMPARE(rows(third.window->transcriptModel()), kSent + QStringList{u"assistant: From leaves."_s});
     }
 
     void rerunFromSelectedStepShowsTheConversationSent()

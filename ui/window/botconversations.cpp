@@ -6,6 +6,12 @@ bool BotConversations::switchTo(const QString &bot)
 {
     if (bot == m_current)
         return false;
+    if (m_current.isEmpty()) {
+        // The first bot picked: what the transcript shows (a run reopened or run again while
+        // the bots were being listed, ui/window/historyworkflow.cpp) is its conversation.
+        m_current = bot;
+        return false;
+    }
     if (!m_current.isEmpty() && m_transcript->rowCount() > 0)
         m_kept.insert(m_current, m_transcript->snapshot());
     else

@@ -14,7 +14,8 @@ class BotConversations
 public:
     explicit BotConversations(TranscriptModel *transcript) : m_transcript(transcript) {}
 
-    // The transcript now shows `bot`'s conversation. False when `bot` is the one shown.
+    // The transcript now shows `bot`'s conversation. False when nothing was switched away:
+    // `bot` is the one shown, or the first bot picked (the transcript stays as its own).
     bool switchTo(const QString &bot);
     // The shown bot's conversation is over: the transcript is cleared, nothing kept.
     void forget();

@@ -3,7 +3,6 @@
 #include "ui/history/historypanel.h"
 #include "ui/history/runcompareview.h"
 #include "ui/history/runtimeline.h"
-#include "ui/request/botpicker.h"
 #include "ui/run/runcontroller.h"
 #include "ui/steps/steptreemodel.h"
 #include "ui/window/mainwindow.h"
@@ -323,8 +322,9 @@ void HistoryWorkflow::showConversationOf(const QString &botKey)
 {
     // A run belongs to its bot's conversation (ui/window/botconversations.h): shown or run
     // again under another bot, that bot's next Invoke would send this one's messages. A bot
-    // not listed here (a run file's own) leaves the bot picked as it is.
-    m_window->botPicker()->selectBot(botKey);
+    // not listed here (a run file's own) leaves the bot picked as it is; before the bots are
+    // listed, it is picked first when they are (and keeps what the transcript shows).
+    m_window->pickBot(botKey);
 }
 
 QString HistoryWorkflow::runBotsFolder() const

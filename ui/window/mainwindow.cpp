@@ -224,6 +224,12 @@ void MainWindow::reloadBots()
     });
 }
 
+void MainWindow::pickBot(const QString &key)
+{
+    if (!m_botPicker->selectBot(key) && m_botPicker->currentKey().isEmpty())
+        m_pendingBot = key;
+}
+
 void MainWindow::onBotChanged(const QString &key)
 {
     const BotInfo *bot = m_botPicker->currentBot();

@@ -63,6 +63,8 @@ public:
 
     Backend *backend() const { return m_backend; }
     BotPicker *botPicker() const { return m_botPicker; }
+    // Picks `key` in the bot list, or as soon as the bots are listed when they are not yet.
+    void pickBot(const QString &key);
     Composer *composer() const { return m_composer; }
     ParameterEditor *parameterEditor() const { return m_parameters; }
     ModeSwitch *modeSwitch() const { return m_mode; }
