@@ -332,11 +332,14 @@ void TstServerPaths::logSaysWhyARunFailedWithoutSecrets()
     // password after 3,000 characters of stderr: the log line names the error without a
     // secret, on one line, cut in its middle.
     const QString home = m_scratch.filePath(u"errorlog"_s);
+    // Made-up canaries, not credentials: each must not reach the log.
     const QByteArray llmKey = "llm-key-canary-3f9a1c7e5b";
+    const QByteArray bearer = "bearer-canary-0123456789abcdef";
+    const QByteArray password = "pw-canary-7"; // 11 characters: the error stays over 2,000 once masked
     // stderr: a line of 3,000 characters, then the traceback (the step's error keeps the
     // last 2,000 characters of stderr, core/engine/sandbox/cappedstream.h).
     const QByteArray code = "import sys\\nsys.stderr.write('y' * 3000 + '\\\\n')\\nraise RuntimeError('key " + llmKey
-                            + " header Bearer abcdefghijklmnopqrstuvwxyz0123 cache postgresql://ci:hunter2pass@db/invoke END')\\n";
+                            + " header Bearer " + bearer + " cache postgresql://ci:" + password + "@db/invoke END')\\n";
     writeFile(home + u"/bots/leaky.bot.json"_s,
               "{\"bot\": {\"key\": \"leaky\"}, \"steps\": [{\"key\": \"run\", \"action_type\": \"codeexec.execute\", "
               "\"parameters\": {\"code_files\": [{\"filename\": \"main.py\", \"content\": \"" + code + "\"}]}}]}");
@@ -365,8 +368,8 @@ void TstServerPaths::logSaysWhyARunFailedWithoutSecrets()
              qPrintable(error));
     QVERIFY2(error.endsWith(u"@db/invoke END\""_s), qPrintable(error));
     QVERIFY2(error.contains(u" … "_s) && error.size() < 2200, qPrintable(u"%1 characters"_s.arg(error.size())));
-    for (const QString &secret : {QString::fromLatin1(llmKey), u"abcdefghijklmnopqrstuvwxyz0123"_s, u"hunter2pass"_s})
-        QVERIFY2(!log.contains(secret), qPrintable(secret + u" in the log: "_s + error.left(600)));
+    for (const QByteArray &secret : {llmKey, bearer, password})
+        QVERIFY2(!log.contains(QString::fromLatin1(secret)), QByteArray(secret + " in the log: " + error.left(600).toUtf8()).constData());
     QVERIFY2(error.contains(u"\\x0aRuntimeError: key [redacted] header Bearer [redacted] cache "
                             u"postgresql://ci:***@db/invoke END"_s),
              qPrintable(error.right(600)));
